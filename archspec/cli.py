@@ -1,0 +1,94 @@
+"""The `archspec` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archspec",
+        description="Check, count and build convolutional networks described in .arch specs.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser(
+        "check",
+        help="parse specs, infer every shape, count params, MACs and memory, and verify `expect` lines",
+        description="Parse each spec, infer every tensor shape, count parameters, MACs and memory "
+        "(as torchsummary estimates it), and verify the spec's `expect` lines. "
+        "Exit status: 0 when every file checks, 1 when any fails, 2 for a usage error.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help=".arch spec files")
+    check.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    check.add_argument("--json", action="store_true", help="print JSON: an object for one file, a list for several")
+    check.add_argument("--depth", type=int, default=None, metavar="N",
+                       help="show table rows down to N levels of blocks (default: all)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.command == "check":
+        return _check(args)
+    return EXIT_USAGE
+
+
+def _console(stream):
+    from rich.console import Console
+
+    width = None if stream.isatty() else 120
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def _check(args) -> int:
+    from .diagnostics import render
+    from .load import analyse_file
+    from .report import render_table, to_json
+
+    results, failed = [], False
+    out = _console(sys.stdout) if not args.json else None
+    for path in args.files:
+        result = analyse_file(path)
+        failed |= not result.ok
+        if args.json:
+            results.append(to_json(result, path))
+            continue
+        net = result.network
+        if result.ok and not args.quiet:
+            if net is not None and net.nodes:
+                render_table(net, out, args.depth)
+            else:
+                blocks = ", ".join(net.blocks) if net and net.blocks else "nothing"
+                out.print(f"{path}: no network; defines {blocks}")
+            if len(args.files) > 1:
+                out.print()
+        for diag in result.diagnostics:
+            print(render(diag, result.sources), file=sys.stderr)
+            print(file=sys.stderr)
+        if not result.ok:
+            count = sum(d.severity == "error" for d in result.diagnostics)
+            print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+    if args.json:
+        payload = results[0] if len(results) == 1 else results
+        json.dump(payload, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = EXIT_OK
+    sys.exit(code)

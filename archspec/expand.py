@@ -1,0 +1,506 @@
+"""Syntax tree -> analysed graph: blocks instantiated, repeats unrolled, names resolved, and every
+node's shape, parameters and MACs inferred as it is added (block arguments such as `in.c` and
+`shortcut: project` depend on the shapes before them)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import syntax as s
+from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
+from .expr import evaluate
+from .graph import Group, Node, memory_of
+from .layers import CATALOGUE, LayerKind, OptionError, ShapeError, fmt_shape, lookup
+from .layers.base import window_out
+
+MAX_NODES = 200_000
+MERGES = ("concat", "add", "mul")
+
+
+class _TooBig(Exception):
+    pass
+
+
+@dataclass
+class Scope:
+    """Where a body is expanded: the path prefix, block arguments, and the names defined so far."""
+
+    prefix: str
+    env: dict[str, Any]
+    in_node: int | None
+    depth: int
+    stack: tuple[tuple[str, s.Span], ...] = ()
+    names: dict[str, int | None] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def auto_name(self, word: str) -> str:
+        n = self.counters.get(word, 0) + 1
+        while f"{word}_{n}" in self.names:
+            n += 1
+        self.counters[word] = n
+        return f"{word}_{n}"
+
+    def claim(self, name: str, span: s.Span | None) -> None:
+        if name in self.names:
+            raise fail("duplicate-name", f"`{name}` is already defined in this body", span, "second definition",
+                       "give each named line its own name")
+        self.names[name] = None
+
+
+class Expander:
+    def __init__(self, blocks: dict[str, s.BlockDef], max_nodes: int = MAX_NODES):
+        self.blocks = blocks
+        self.max_nodes = max_nodes
+        self.nodes: list[Node] = []
+        self.groups: list[Group] = []
+        self.rows: list[tuple[str, int]] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    # ------------------------------------------------------------------ nodes
+
+    def shape(self, node: int | None) -> tuple[int, ...] | None:
+        return None if node is None else self.nodes[node].shape
+
+    def in_shape(self, scope: Scope, cur: int | None) -> tuple[int, ...] | None:
+        """What `in` means: the block instance's input, or at the network level the line's input."""
+        return self.shape(scope.in_node if scope.in_node is not None else cur)
+
+    def add_input(self, shape: tuple[int, ...], span: s.Span | None) -> int:
+        return self._append(Node(0, "input", None, {}, (), shape, 0, 0, 0, span, 0))
+
+    def _append(self, node: Node) -> int:
+        if len(self.nodes) >= self.max_nodes:
+            raise _TooBig()
+        node = replace(node, id=len(self.nodes))
+        self.nodes.append(node)
+        self.rows.append(("node", node.id))
+        return node.id
+
+    def add_layer(self, kind: LayerKind, options: dict, inputs: list[int], path: str, span: s.Span, depth: int,
+                  blame: dict[str, s.Span]) -> int:
+        ins = [self.nodes[i].shape for i in inputs]
+        try:
+            out = kind.output_shape(options, ins)
+            if any(d <= 0 for d in out):
+                raise ShapeError(
+                    f"{kind.name} gives an empty output {fmt_shape(out)} for the {fmt_shape(ins[0])} input",
+                    hint="the input is too small here: remove a pooling layer or a stride",
+                    code="empty-output",
+                )
+            params, buffers = kind.params(options, ins, out)
+            macs = kind.macs(options, ins, out)
+        except ShapeError as err:
+            where = blame.get(err.option or "", span)
+            found = " + ".join(fmt_shape(x) for x in ins)
+            raise fail(err.code, err.message, where, f"input {found}" if not kind.merge else "", err.hint) from None
+        return self._append(Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth))
+
+    # ------------------------------------------------------------------ bodies
+
+    def run_body(self, body: tuple[s.Stmt, ...], scope: Scope, cur: int | None, first_node: int) -> int | None:
+        for stmt in body:
+            try:
+                if isinstance(stmt, s.Expect):
+                    self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."))
+                elif isinstance(stmt, s.Compound):
+                    cur = self.run_compound(stmt, scope, cur)
+                else:
+                    cur = self.run_line(stmt, scope, cur)
+            except SpecError as err:
+                self.diagnostics.append(err.diagnostic)
+                cur = None  # what follows has no known input: skip it quietly
+                if isinstance(stmt, (s.Line, s.Compound)) and stmt.label and stmt.label not in ("branch", "shortcut"):
+                    scope.names.setdefault(stmt.label, None)
+        return cur
+
+    def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
+        if line.label in ("branch", "shortcut"):
+            raise fail("misplaced-branch", f"`{line.label}:` belongs inside `add:`, `concat:` or `mul:`",
+                       line.label_span, "outside a merge", "indent it under a merge")
+        first = len(self.nodes)
+        if line.label:
+            scope.claim(line.label, line.label_span)
+        sequence = len(line.elems) > 1 or line.elems[0].repeat > 1
+        if sequence:
+            cur = self.run_sequence(line, scope, cur)
+        else:
+            cur = self.run_elem(line.elems[0], scope, cur, line.label, scope.prefix, scope.depth)
+        if line.label:
+            scope.names[line.label] = cur
+        if line.expect is not None:
+            self.check_expect(line.expect, cur, first, (scope.prefix + line.label) if line.label else "")
+        return cur
+
+    def run_sequence(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
+        head = line.elems[0].atoms[0]
+        word = head.name if isinstance(head, (s.Call, s.Name)) else "seq"
+        label = line.label or scope.auto_name(word)
+        path = scope.prefix + label
+        group = self._open_group(path, "sequence", label, {}, line.span, scope.depth)
+        index = 0
+        for elem in line.elems:
+            if elem.repeat > self.max_nodes:
+                raise fail("too-many-layers", f"x{elem.repeat} repeats past the limit of {self.max_nodes} layers",
+                           elem.repeat_span, "too many", "is the count a typo?")
+            for _ in range(elem.repeat):
+                if cur is None and self.nodes and index > 0:
+                    break
+                member = Scope(path + f".{index}.", scope.env, scope.in_node, scope.depth + 2, scope.stack)
+                if _is_call(elem) and not _is_merge_call(elem):
+                    cur = self.run_elem(elem, scope, cur, str(index), path + ".", scope.depth + 1)
+                else:
+                    inner = self._open_group(path + f".{index}", "sequence", str(index), {}, elem.span, scope.depth + 1)
+                    cur = self.run_elem(elem, member, cur, None, member.prefix, scope.depth + 2)
+                    self._close_group(inner, cur)
+                index += 1
+        self._close_group(group, cur)
+        return cur
+
+    def run_elem(self, elem: s.Elem, scope: Scope, cur: int | None, label: str | None, prefix: str, depth: int) -> int | None:
+        head = elem.atoms[0]
+        if isinstance(head, s.Call):
+            if len(elem.atoms) > 1:
+                extra = elem.atoms[1]
+                raise fail("syntax-error", "a block call stands alone: nothing may follow it on the line",
+                           _span_of(extra), "unexpected", "put the next layer on a line of its own")
+            if head.name in MERGES:
+                return self.merge_by_name(head, scope, label, prefix, depth)
+            return self.call_block(head, scope, cur, label, prefix, depth)
+        if cur is None:
+            self.check_chain(elem, scope)  # still report unknown kinds and options
+            return None
+        return self.run_chain(elem, scope, cur, label, prefix, depth)
+
+    # ------------------------------------------------------------------ chains of layers
+
+    def split_chain(self, elem: s.Elem, scope: Scope) -> list[tuple[LayerKind, s.Name, list[s.Atom]]]:
+        head = elem.atoms[0]
+        if not isinstance(head, s.Name) or head.name in scope.env:
+            raise fail("expected-layer", "a line starts with a layer kind or a block call", _span_of(head),
+                       "not a layer", "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`")
+        segments: list[tuple[LayerKind, s.Name, list[s.Atom]]] = []
+        for atom in elem.atoms:
+            if isinstance(atom, s.Name) and atom.name not in scope.env and (lookup(atom.name) or atom is head):
+                kind = lookup(atom.name)
+                if kind is None:
+                    raise self._unknown_layer(atom)
+                segments.append((kind, atom, []))
+            elif isinstance(atom, s.Call):
+                raise fail("syntax-error", "a block call stands alone on its line", atom.span, "unexpected",
+                           "put it on a line of its own")
+            else:
+                segments[-1][2].append(atom)
+        return segments
+
+    def _unknown_layer(self, atom: s.Name) -> SpecError:
+        if atom.name in self.blocks:
+            return fail("unknown-layer", f"`{atom.name}` is a block: call it with parentheses", atom.span,
+                        "a block", f"write `{atom.name}(...)`")
+        hint = did_you_mean(atom.name, [*CATALOGUE, *self.blocks])
+        return fail("unknown-layer", f"unknown layer kind `{atom.name}`", atom.span, "not a layer kind",
+                    hint or "see the layer kinds in the README")
+
+    def bind_options(self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape) -> tuple[dict, dict[str, s.Span]]:
+        args, opts, blame = [], {}, {}
+        positional_spans = []
+        for atom in atoms:
+            if isinstance(atom, s.Option):
+                if atom.key not in kind.options:
+                    choices = list(kind.options)
+                    hint = did_you_mean(atom.key, choices) or (
+                        f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices) if choices else f"`{kind.name}` takes no options")
+                    raise fail("unknown-option", f"`{kind.name}` has no option `{atom.key}`", atom.key_span, "unknown option", hint)
+                if atom.key in opts:
+                    raise fail("bad-option", f"`{atom.key}` is given twice", atom.key_span, "again")
+                opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
+                blame[atom.key] = atom.span
+            else:
+                args.append(evaluate(atom, scope.env, in_shape))
+                positional_spans.append(_span_of(atom))
+        try:
+            bound = kind.bind(args, opts)
+            for key, span in zip(kind.positional, positional_spans):
+                blame.setdefault(key, span)
+            if args and args[0] == "to" and len(positional_spans) > 1:
+                blame["to"] = positional_spans[1]
+            resolved = kind.resolve(bound)
+        except OptionError as err:
+            where = blame.get(err.option or "")
+            if err.option and err.option.startswith("#"):
+                where = positional_spans[int(err.option[1:])]
+            hint = err.hint
+            bad = bound_value(err.option, args, opts, kind)
+            if isinstance(bad, str) and not hint:
+                hint = did_you_mean(bad, scope.env) or hint
+            raise fail(err.code, err.message, where, "", hint) from None
+        return resolved, blame
+
+    def check_chain(self, elem: s.Elem, scope: Scope) -> None:
+        for kind, _, atoms in self.split_chain(elem, scope):
+            for atom in atoms:
+                if isinstance(atom, s.Option) and atom.key not in kind.options:
+                    self.bind_options(kind, atoms, scope, None)
+
+    def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
+        for index, (kind, word, atoms) in enumerate(self.split_chain(elem, scope)):
+            in_shape = self.in_shape(scope, cur)
+            options, blame = self.bind_options(kind, atoms, scope, in_shape)
+            if label is None:
+                name = scope.auto_name(kind.name)
+            elif index == 0:
+                name = label
+            else:
+                name = f"{label}_{kind.name}"
+                if name in scope.names:
+                    name = scope.auto_name(name)
+                scope.names.setdefault(name, None)
+            if label is None:
+                scope.names.setdefault(name, None)
+            span = _join(word.span, _span_of(atoms[-1])) if atoms else word.span
+            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame)
+        return cur
+
+    # ------------------------------------------------------------------ blocks
+
+    def call_block(self, call: s.Call, scope: Scope, cur: int | None, label: str | None, prefix: str, depth: int) -> int | None:
+        block = self.blocks.get(call.name)
+        if block is None:
+            if lookup(call.name):
+                raise fail("unknown-block", f"`{call.name}` is a layer kind, not a block", call.name_span,
+                           "a layer", f"write `{call.name} ...` without parentheses")
+            raise fail("unknown-block", f"no block named `{call.name}`", call.name_span, "undefined",
+                       did_you_mean(call.name, self.blocks) or "define it with `block NAME(...):` or import it")
+        for name, span in scope.stack:
+            if name == call.name:
+                cycle = " -> ".join([n for n, _ in scope.stack][[n for n, _ in scope.stack].index(name):] + [name])
+                raise fail("recursive-block", f"block `{name}` calls itself: {cycle}", call.name_span, "recursive call",
+                           "a block cannot contain itself; repeat it with `xN` instead")
+        env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
+        name = label or scope.auto_name(block.name)
+        if label is None:
+            scope.names.setdefault(name, None)
+        path = prefix + name
+        if cur is None:
+            return None
+        group = self._open_group(path, "block", block.name, env, call.span, depth)
+        inner = Scope(path + ".", env, cur, depth + 1, scope.stack + ((call.name, call.span),))
+        out = self.run_body(block.body, inner, cur, group.first)
+        self._close_group(group, out)
+        return out
+
+    def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape) -> dict[str, Any]:
+        names = [p.name for p in block.params]
+        if len(call.args) > len(names):
+            raise fail("bad-argument", f"`{block.name}` takes {len(names)} argument{'s' if len(names) != 1 else ''}, "
+                       f"not {len(call.args)}", _span_of(call.args[len(names)]), "one too many",
+                       f"{block.name}({', '.join(names)})")
+        env = {n: evaluate(a, scope.env, in_shape) for n, a in zip(names, call.args)}
+        for opt in call.options:
+            if opt.key not in names:
+                raise fail("bad-argument", f"`{block.name}` has no parameter `{opt.key}`", opt.key_span, "unknown",
+                           did_you_mean(opt.key, names) or f"{block.name}({', '.join(names)})")
+            if opt.key in env:
+                raise fail("bad-argument", f"`{opt.key}` is given twice", opt.key_span, "again")
+            env[opt.key] = evaluate(opt.value, scope.env, in_shape)
+        for p in block.params:
+            if p.name not in env:
+                if p.default is None:
+                    raise fail("bad-argument", f"`{block.name}` needs `{p.name}`", call.span, "missing argument",
+                               f"{block.name}({', '.join(names)})")
+                env[p.name] = evaluate(p.default, env, in_shape)
+        return env
+
+    # ------------------------------------------------------------------ merges
+
+    def run_compound(self, comp: s.Compound, scope: Scope, cur: int | None) -> int | None:
+        if comp.head in ("branch", "shortcut"):
+            raise fail("misplaced-branch", f"`{comp.head}:` belongs inside `add:`, `concat:` or `mul:`", comp.head_span,
+                       "outside a merge", "indent it under a merge")
+        kind = lookup(comp.head)
+        if kind is None or not kind.merge:
+            raise fail("unknown-merge", f"`{comp.head}:` is not a merge", comp.head_span, "expected concat, add or mul",
+                       did_you_mean(comp.head, MERGES) or "an indented body follows `concat:`, `add:`, `mul:`, `branch:` or `shortcut:`")
+        if comp.label:
+            scope.claim(comp.label, comp.span)
+        outs, names, project = [], [], None
+        for number, stmt in enumerate(comp.body, 1):
+            head = stmt.head if isinstance(stmt, s.Compound) else stmt.label if isinstance(stmt, s.Line) else None
+            if head not in ("branch", "shortcut"):
+                where = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
+                raise fail("expected-branch", f"the body of `{comp.head}:` is made of `branch:` and `shortcut:` entries",
+                           where, "not a branch", "write `branch:` before each parallel path")
+            what = "the shortcut" if head == "shortcut" else f"branch {number}"
+            if isinstance(stmt, s.Line) and _is_word(stmt, "project"):
+                if head != "shortcut" or kind.name != "add":
+                    raise fail("bad-shortcut", "`project` is a shortcut of `add:`", stmt.span, "here",
+                               "write `shortcut: project` inside `add:`")
+                project = len(outs)
+                outs.append(None)
+                names.append(what)
+                continue
+            if isinstance(stmt, s.Line) and _is_word(stmt, "identity"):
+                outs.append(cur)
+            elif isinstance(stmt, s.Line):
+                branch_line = replace(stmt, label=None, label_span=None)
+                outs.append(self.run_line(branch_line, scope, cur))
+            else:
+                outs.append(self.run_body(stmt.body, scope, cur, len(self.nodes)))
+            names.append(what)
+        if cur is None or any(o is None for i, o in enumerate(outs) if i != project):
+            return None
+        if len(outs) < 2:
+            raise fail("expected-branch", f"`{comp.head}:` needs at least two branches", comp.head_span, "one branch",
+                       "add `shortcut: project` or `branch: identity`")
+        if project is not None:
+            others = [o for i, o in enumerate(outs) if i != project]
+            outs[project] = self.project(cur, self.nodes[others[0]].shape, scope, comp.body[project].span)
+        name = comp.label or scope.auto_name(kind.name)
+        if comp.label is None:
+            scope.names.setdefault(name, None)
+        out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
+        if comp.label:
+            scope.names[comp.label] = out
+        return out
+
+    def project(self, cur: int, target: tuple[int, ...], scope: Scope, span: s.Span) -> int:
+        """The shortcut of a residual block: the input itself, or a 1x1 conv (+ bn) to `target`."""
+        source = self.nodes[cur].shape
+        if source == target:
+            return cur
+        if len(source) != len(target) or len(source) < 2:
+            raise fail("shape-mismatch", f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}",
+                       span, "no 1x1 conv does this", "the branch must keep the input's rank")
+        strides = []
+        for size, want in zip(source[1:], target[1:]):
+            stride = max(1, math.ceil(size / want))
+            if window_out(size, 1, stride, 0) != want:
+                raise fail("shape-mismatch", f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}",
+                           span, "no stride of a 1x1 conv gives this size", "make the branch's output size a stride of its input's")
+            strides.append(stride)
+        stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
+        conv, bn = lookup("conv"), lookup("batchnorm")
+        opts = conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})
+        name = "shortcut" if "shortcut" not in scope.names else scope.auto_name("shortcut")
+        scope.names[name] = None
+        node = self.add_layer(conv, opts, [cur], scope.prefix + name, span, scope.depth, {})
+        scope.names[name + "_bn"] = None
+        return self.add_layer(bn, bn.resolve({}), [node], scope.prefix + name + "_bn", span, scope.depth, {})
+
+    def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
+        kind = lookup(call.name)
+        if call.options:
+            raise fail("unknown-option", f"`{call.name}(...)` takes names only", call.options[0].key_span, "unexpected")
+        if len(call.args) < 2:
+            raise fail("expected-branch", f"`{call.name}(...)` merges at least two named tensors", call.span,
+                       "too few", f"e.g. `{call.name}(up1, enc1)`")
+        inputs, names = [], []
+        for arg in call.args:
+            if not isinstance(arg, s.Name):
+                raise fail("undefined-name", f"`{call.name}(...)` takes names of earlier lines", _span_of(arg), "not a name")
+            if arg.name == "in" and scope.in_node is not None:
+                node = scope.in_node
+            elif arg.name in scope.names:
+                node = scope.names[arg.name]
+                if node is None:
+                    return None  # that line failed: already reported
+            else:
+                known = [n for n, v in scope.names.items() if v is not None]
+                raise fail("undefined-name", f"no tensor named `{arg.name}` before this line", arg.span, "undefined",
+                           did_you_mean(arg.name, known) or "name a line with `NAME: ...` to refer to its output")
+            inputs.append(node)
+            names.append(f"`{arg.name}`")
+        name = label or scope.auto_name(kind.name)
+        if label is None:
+            scope.names.setdefault(name, None)
+        return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {})
+
+    # ------------------------------------------------------------------ groups and expectations
+
+    def _open_group(self, path, kind, name, args, span, depth) -> Group:
+        group = Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth)
+        self.groups.append(group)
+        self.rows.append(("group", len(self.groups) - 1))
+        return group
+
+    def _close_group(self, group: Group, out: int | None) -> None:
+        index = self.groups.index(group) if self.groups[-1] is not group else len(self.groups) - 1
+        self.groups[index] = replace(group, last=len(self.nodes) - 1, output=out)
+
+    def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str) -> None:
+        if cur is None:
+            return
+        part = self.nodes[first:]
+        params = sum(n.params for n in part)
+        actual: dict[str, Any] = {
+            "shape": self.nodes[cur].shape,
+            "params": params,
+            "trainable": params,
+            "buffers": sum(n.buffers for n in part),
+            "macs": sum(n.macs for n in part),
+        }
+        if self.nodes[0].kind is None:
+            mem = memory_of(part, self.nodes[0].shape, params)
+            actual.update(input_mb=mem.input_mb, forward_backward_mb=mem.forward_backward_mb,
+                          params_mb=mem.params_mb, total_mb=mem.total_mb)
+        for item in expect.items:
+            if item.key not in actual:
+                raise fail("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown",
+                           did_you_mean(item.key, actual) or "expect a shape, params, trainable, buffers, macs, input_mb, "
+                           "forward_backward_mb, params_mb or total_mb")
+            got = actual[item.key]
+            if item.key == "shape":
+                ok = tuple(got) == tuple(item.value)
+                shown = fmt_shape(got)
+            else:
+                ok = abs(got - item.value) <= item.precision + 1e-9 * max(1.0, abs(item.value))
+                shown = _show_number(got, item.text)
+            if not ok:
+                prefix = f"{where}: " if where else ""
+                key = "output shape" if item.key == "shape" else item.key
+                self.diagnostics.append(Diagnostic(
+                    "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}",
+                ))
+
+
+def _show_number(value: float, written: str) -> str:
+    """`value` in the form the expectation was written: `128M` -> `127.6M`, `0.57` -> `0.5712`."""
+    suffix = written[-1] if written[-1] in "KMG" else ""
+    scale = {"K": 1e3, "M": 1e6, "G": 1e9}.get(suffix, 1)
+    if isinstance(value, int) and not suffix:
+        return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
+    decimals = len(written.rstrip("KMG").split(".")[1]) + 2 if "." in written else 1
+    return f"{value / scale:.{decimals}f}{suffix}"
+
+
+def bound_value(option: str | None, args: list, opts: dict, kind: LayerKind):
+    if option is None:
+        return None
+    if option in opts:
+        return opts[option]
+    if option in kind.positional:
+        i = kind.positional.index(option)
+        return args[i] if i < len(args) else None
+    return None
+
+
+def _is_call(elem: s.Elem) -> bool:
+    return isinstance(elem.atoms[0], s.Call)
+
+
+def _is_merge_call(elem: s.Elem) -> bool:
+    return isinstance(elem.atoms[0], s.Call) and elem.atoms[0].name in MERGES
+
+
+def _is_word(line: s.Line, word: str) -> bool:
+    elem = line.elems[0]
+    return len(line.elems) == 1 and len(elem.atoms) == 1 and isinstance(elem.atoms[0], s.Name) and elem.atoms[0].name == word and elem.repeat == 1
+
+
+def _span_of(atom) -> s.Span:
+    return atom.span
+
+
+def _join(a: s.Span, b: s.Span) -> s.Span:
+    return s.Span(a.file, a.line, a.column, b.end_line, b.end_column)

@@ -1,0 +1,189 @@
+"""The analysed network: one node per operation, in execution (topological) order, with its shape,
+parameters and MACs; block instances and sequences as groups over a range of nodes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .layers import LayerKind
+from .syntax import Span
+
+BYTES = 4  # float32
+MB = 1024**2
+
+
+@dataclass(frozen=True)
+class Node:
+    id: int
+    path: str  # `layer1.0.conv1`
+    kind: LayerKind | None  # None for the network's input
+    options: dict[str, Any]
+    inputs: tuple[int, ...]
+    shape: tuple[int, ...]
+    params: int
+    buffers: int
+    macs: int
+    span: Span | None
+    depth: int  # how many groups enclose it
+
+    @property
+    def kind_name(self) -> str:
+        return self.kind.name if self.kind else "input"
+
+    @property
+    def activation_elements(self) -> int:
+        """Elements of the output that stay in memory (views such as flatten hold none)."""
+        if self.kind is None or self.kind.view:
+            return 0
+        return math.prod(self.shape)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A block instance (`kind` "block") or a sequence of repeats (`kind` "sequence") and the nodes
+    `first..last` it made."""
+
+    path: str
+    kind: str
+    name: str  # the block's name, or the sequence's label
+    args: dict[str, Any]
+    first: int
+    last: int
+    output: int | None
+    span: Span | None
+    depth: int
+
+
+@dataclass(frozen=True)
+class Memory:
+    """torchsummary's estimate, in MiB: input, forward+backward activations, parameters, total."""
+
+    input_mb: float
+    forward_backward_mb: float
+    params_mb: float
+
+    @property
+    def total_mb(self) -> float:
+        return self.input_mb + self.forward_backward_mb + self.params_mb
+
+    def to_json(self) -> dict:
+        return {
+            "input_mb": round(self.input_mb, 4),
+            "forward_backward_mb": round(self.forward_backward_mb, 4),
+            "params_mb": round(self.params_mb, 4),
+            "total_mb": round(self.total_mb, 4),
+        }
+
+
+def memory_of(nodes: list[Node] | tuple[Node, ...], input_shape: tuple[int, ...], params: int) -> Memory:
+    activations = sum(n.activation_elements for n in nodes)
+    return Memory(
+        input_mb=math.prod(input_shape) * BYTES / MB,
+        forward_backward_mb=2 * activations * BYTES / MB,
+        params_mb=params * BYTES / MB,
+    )
+
+
+@dataclass(frozen=True)
+class Network:
+    """What `archspec.load` returns: the analysed network of one spec file."""
+
+    name: str | None
+    file: str
+    input_shape: tuple[int, ...] | None
+    nodes: tuple[Node, ...]
+    groups: tuple[Group, ...]
+    rows: tuple[tuple[str, int], ...]  # ("group" | "node", index) in execution order
+    blocks: tuple[str, ...]  # names of the blocks the file defines or imports
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def output_shape(self) -> tuple[int, ...] | None:
+        return self.nodes[-1].shape if self.nodes else None
+
+    @property
+    def params(self) -> int:
+        return sum(n.params for n in self.nodes)
+
+    @property
+    def trainable_params(self) -> int:
+        return self.params
+
+    @property
+    def buffers(self) -> int:
+        return sum(n.buffers for n in self.nodes)
+
+    @property
+    def macs(self) -> int:
+        return sum(n.macs for n in self.nodes)
+
+    @property
+    def memory(self) -> Memory | None:
+        if self.input_shape is None:
+            return None
+        return memory_of(self.nodes, self.input_shape, self.params)
+
+    @property
+    def layers(self) -> list[dict]:
+        """Every operation and every block instance, in execution order, as plain records."""
+        return [self._row(kind, i) for kind, i in self.rows]
+
+    def totals(self, first: int, last: int) -> tuple[int, int, int]:
+        part = self.nodes[first : last + 1]
+        return sum(n.params for n in part), sum(n.buffers for n in part), sum(n.macs for n in part)
+
+    def _row(self, kind: str, i: int) -> dict:
+        if kind == "node":
+            n = self.nodes[i]
+            return {
+                "path": n.path,
+                "kind": n.kind_name,
+                "output": list(n.shape),
+                "params": n.params,
+                "buffers": n.buffers,
+                "macs": n.macs,
+                "line": n.span.line if n.span else None,
+                "column": n.span.column if n.span else None,
+                "depth": n.depth,
+                "describe": n.kind.describe(n.options) if n.kind else "input",
+            }
+        g = self.groups[i]
+        params, buffers, macs = self.totals(g.first, g.last)
+        return {
+            "path": g.path,
+            "kind": g.kind,
+            "name": g.name,
+            "args": g.args,
+            "output": list(self.nodes[g.output].shape) if g.output is not None else None,
+            "params": params,
+            "buffers": buffers,
+            "macs": macs,
+            "line": g.span.line if g.span else None,
+            "column": g.span.column if g.span else None,
+            "depth": g.depth,
+            "describe": f"{g.name}({', '.join(_arg(k, v) for k, v in g.args.items())})" if g.kind == "block" else g.name,
+        }
+
+    @cached_property
+    def graph(self):
+        """The network as a networkx DiGraph: one node per operation (keyed by path), edges
+        carrying tensor shapes. networkx is imported here, not at start-up."""
+        import networkx as nx
+
+        g = nx.DiGraph(name=self.name)
+        for n in self.nodes:
+            g.add_node(
+                n.path, kind=n.kind_name, shape=n.shape, params=n.params, buffers=n.buffers, macs=n.macs,
+                options=n.options, span=n.span,
+            )
+            for i in n.inputs:
+                g.add_edge(self.nodes[i].path, n.path, shape=self.nodes[i].shape)
+        return g
+
+
+def _arg(key: str, value: Any) -> str:
+    return f"{key}={value}"

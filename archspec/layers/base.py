@@ -1,0 +1,200 @@
+"""What every layer kind is: its options, its shape rule, its parameter and MAC counts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+Shape = tuple[int, ...]
+Value = Any  # int, float, bool, str (a word), or a tuple of ints
+
+
+class ShapeError(Exception):
+    """A layer cannot take its input. `option` names the option to blame, if one is."""
+
+    def __init__(self, message: str, hint: str = "", option: str | None = None, code: str = "shape-error"):
+        super().__init__(message)
+        self.message, self.hint, self.option, self.code = message, hint, option, code
+
+
+class OptionError(ShapeError):
+    def __init__(self, message: str, hint: str = "", option: str | None = None):
+        super().__init__(message, hint, option, code="bad-option")
+
+
+@dataclass(frozen=True)
+class Opt:
+    """An option's type and default. Types: int, float, bool, size, pad, word."""
+
+    type: str
+    default: Value = None
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+def fmt_shape(shape: Shape) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+def check_value(key: str, opt: Opt, value: Value) -> Value:
+    """Validate one option value against its declared type; return it normalised."""
+
+    def bad(expected: str) -> OptionError:
+        return OptionError(f"`{key}` must be {expected}, not `{_show(value)}`", option=key)
+
+    t = opt.type
+    if t == "int":
+        if isinstance(value, bool) or not _is_whole(value):
+            raise bad("a whole number")
+        value = int(value)
+    elif t == "float":
+        if isinstance(value, (bool, str, tuple)):
+            raise bad("a number")
+        value = float(value)
+    elif t == "bool":
+        if value in ("true", "false"):
+            value = value == "true"
+        if not isinstance(value, bool):
+            raise bad("`true` or `false`")
+    elif t == "size":
+        if isinstance(value, tuple):
+            if not all(_is_whole(v) for v in value):
+                raise bad("whole numbers")
+            value = tuple(int(v) for v in value)
+        elif _is_whole(value) and not isinstance(value, bool):
+            value = int(value)
+        else:
+            raise bad("a size like `3` or `3x3`")
+    elif t == "pad":
+        if value in ("same", "valid"):
+            return value
+        if isinstance(value, tuple):
+            if not all(_is_whole(v) for v in value):
+                raise bad("whole numbers")
+            value = tuple(int(v) for v in value)
+        elif _is_whole(value) and not isinstance(value, bool):
+            value = int(value)
+        else:
+            raise bad("a number, a pair like `1x2`, `same` or `valid`")
+    elif t == "word":
+        if value not in opt.choices:
+            raise bad("one of " + ", ".join(f"`{c}`" for c in opt.choices))
+    if opt.minimum is not None and not isinstance(value, str):
+        values = value if isinstance(value, tuple) else (value,)
+        if any(v < opt.minimum for v in values):
+            raise OptionError(f"`{key}` must be at least {opt.minimum:g}, not {_show(value)}", option=key)
+    return value
+
+
+def _is_whole(v: Value) -> bool:
+    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
+
+
+def _show(v: Value) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, tuple):
+        return "x".join(str(x) for x in v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def per_dim(key: str, value: Value, rank: int) -> tuple[int, ...]:
+    """Broadcast a size option (`3` or `3x3`) to the input's number of spatial dimensions."""
+    if isinstance(value, tuple):
+        if len(value) != rank:
+            raise OptionError(
+                f"`{key}` has {len(value)} sizes ({_show(value)}) but the input has {rank} spatial "
+                f"dimension{'s' if rank != 1 else ''}",
+                hint=f"write one size per dimension, or a single number for all {rank}",
+                option=key,
+            )
+        return value
+    return (value,) * rank
+
+
+def spatial(shape: Shape, kind: str, ranks=(1, 2, 3)) -> int:
+    """Number of spatial dimensions of a `(C, ...)` input, checked against what the kind accepts."""
+    rank = len(shape) - 1
+    if rank not in ranks:
+        names = {1: "C x L", 2: "C x H x W", 3: "C x D x H x W"}
+        accepted = " or ".join(names[r] for r in ranks)
+        hint = "dense layers take flat inputs; convolutions and pooling take images" if rank == 0 else ""
+        raise ShapeError(f"{kind} needs a {accepted} input, but gets {fmt_shape(shape)}", hint, code="bad-input-rank")
+    return rank
+
+
+def window_out(size: int, k: int, stride: int, pad: int, dilation: int = 1, ceil_mode: bool = False) -> int:
+    """PyTorch's output size for a sliding window (conv or pool) along one dimension."""
+    span = size + 2 * pad - dilation * (k - 1) - 1
+    if span < 0:
+        return 0
+    out = (math.ceil if ceil_mode else math.floor)(span / stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1  # PyTorch: the last window must start inside the input or the left padding
+    return out
+
+
+def dims_word(rank: int) -> str:
+    return {1: "L", 2: "HxW", 3: "DxHxW"}[rank]
+
+
+class LayerKind:
+    """One operation. Subclasses declare the class attributes and override the rules."""
+
+    name: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    family: ClassVar[str] = "other"  # conv, pool, dense, norm, activation, merge, reshape, regularization
+    positional: ClassVar[tuple[str, ...]] = ()  # option names filled by positional arguments
+    required: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[dict[str, Opt]] = {}
+    view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)
+    merge: ClassVar[bool] = False  # takes several inputs
+
+    def bind(self, args: list[Value], options: dict[str, Value]) -> dict[str, Value]:
+        """Positional arguments -> named options. Raises OptionError for too many arguments."""
+        if len(args) > len(self.positional):
+            extra = args[len(self.positional)]
+            takes = ", ".join(self.positional) if self.positional else "no positional arguments"
+            raise OptionError(
+                f"`{self.name}` takes {takes}; `{_show(extra)}` is one argument too many",
+                option=f"#{len(self.positional)}",
+                hint=self.usage(),
+            )
+        bound = dict(zip(self.positional, args))
+        for key in bound:
+            if key in options:
+                raise OptionError(f"`{key}` is given twice", option=key)
+        bound.update(options)
+        return bound
+
+    def usage(self) -> str:
+        return ""
+
+    def resolve(self, bound: dict[str, Value]) -> dict[str, Value]:
+        """Check types, fill defaults. Unknown keys are reported by the caller (with did-you-mean)."""
+        out = {}
+        for key, opt in self.options.items():
+            if key in bound:
+                out[key] = check_value(key, opt, bound[key])
+            elif key in self.required:
+                raise OptionError(f"`{self.name}` needs `{key}`", hint=self.usage(), option=None)
+            else:
+                out[key] = opt.default
+        return out
+
+    def output_shape(self, o: dict, ins: list[Shape]) -> Shape:
+        return ins[0]
+
+    def params(self, o: dict, ins: list[Shape], out: Shape) -> tuple[int, int]:
+        """(trainable parameters, buffers), as PyTorch's parameters() and buffers() count them."""
+        return 0, 0
+
+    def macs(self, o: dict, ins: list[Shape], out: Shape) -> int:
+        return 0
+
+    def describe(self, o: dict) -> str:
+        """Short notation as in lecture tables: `conv 64, 7x7 /2`."""
+        return self.name

@@ -1,0 +1,206 @@
+"""Convolutions: ordinary, depthwise, separable (depthwise + pointwise) and transposed."""
+
+from __future__ import annotations
+
+import math
+
+from .base import LayerKind, Opt, OptionError, ShapeError, Shape, dims_word, fmt_shape, per_dim, spatial, window_out
+
+_WINDOW = {
+    "stride": Opt("size", 1, minimum=1),
+    "pad": Opt("pad", 0, minimum=0),
+    "dilation": Opt("size", 1, minimum=1),
+    "bias": Opt("bool", True),
+}
+
+
+def conv_geometry(kind: str, o: dict, shape: Shape) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """Kernel, stride, padding, dilation and output sizes of a convolution over `shape`."""
+    rank = spatial(shape, kind)
+    k = per_dim("kernel", o["kernel"], rank)
+    st = per_dim("stride", o["stride"], rank)
+    dil = per_dim("dilation", o["dilation"], rank)
+    pad = o["pad"]
+    sizes = shape[1:]
+    if pad == "same":
+        if any(x != 1 for x in st):
+            raise OptionError(
+                "`pad=same` needs stride 1 (PyTorch does not pad unevenly)",
+                hint="write the padding as a number, e.g. `pad=1` for a 3x3 kernel",
+                option="pad",
+            )
+        return k, st, (0,) * rank, dil, tuple(sizes)
+    pads = (0,) * rank if pad == "valid" else per_dim("pad", pad, rank)
+    for size, kk, p, d in zip(sizes, k, pads, dil):
+        if d * (kk - 1) + 1 > size + 2 * p:
+            what = f"kernel {fmt_shape(k)}" + (f" with dilation {d}" if d > 1 else "")
+            padded = f"{fmt_shape(tuple(s + 2 * q for s, q in zip(sizes, pads)))} (padded)" if any(pads) else fmt_shape(sizes)
+            raise ShapeError(
+                f"{what} does not fit the {padded} input",
+                hint="pad the input, use a smaller kernel, or remove a pooling layer before this one",
+                option="kernel",
+                code="kernel-too-large",
+            )
+    out = tuple(window_out(s, kk, t, p, d) for s, kk, t, p, d in zip(sizes, k, st, pads, dil))
+    return k, st, pads, dil, out
+
+
+def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
+    if cin % groups:
+        raise OptionError(f"{name}: {cin} input channels cannot be split into {groups} groups", option="groups")
+    if cout % groups:
+        raise OptionError(f"{name}: {cout} output channels cannot be split into {groups} groups", option="groups")
+
+
+class Conv(LayerKind):
+    name = "conv"
+    aliases = ("conv2d", "convolution")
+    family = "conv"
+    positional = ("out", "kernel")
+    required = ("out", "kernel")
+    options = {"out": Opt("int", minimum=1), "kernel": Opt("size", minimum=1), "groups": Opt("int", 1, minimum=1), **_WINDOW}
+
+    def usage(self) -> str:
+        return "write it as `conv OUT_CHANNELS KERNEL`, e.g. `conv 64 3x3 stride=1 pad=1`"
+
+    def output_shape(self, o, ins):
+        _groups_check("conv", ins[0][0], o["out"], o["groups"])
+        *_, out = conv_geometry("conv", o, ins[0])
+        return (o["out"], *out)
+
+    def params(self, o, ins, out):
+        rank = len(ins[0]) - 1
+        k = math.prod(per_dim("kernel", o["kernel"], rank))
+        return o["out"] * (ins[0][0] // o["groups"]) * k + (o["out"] if o["bias"] else 0), 0
+
+    def macs(self, o, ins, out):
+        rank = len(ins[0]) - 1
+        k = math.prod(per_dim("kernel", o["kernel"], rank))
+        return math.prod(out) * (ins[0][0] // o["groups"]) * k
+
+    def describe(self, o):
+        return f"conv {o['out']}, {_k(o)}{_s(o)}" + (f" g{o['groups']}" if o["groups"] > 1 else "")
+
+
+class DepthwiseConv(LayerKind):
+    name = "dwconv"
+    aliases = ("depthwise", "depthwise_conv")
+    family = "conv"
+    positional = ("kernel",)
+    required = ("kernel",)
+    options = {"kernel": Opt("size", minimum=1), "multiplier": Opt("int", 1, minimum=1), **_WINDOW}
+
+    def usage(self) -> str:
+        return "write it as `dwconv KERNEL`, e.g. `dwconv 3x3 pad=1`"
+
+    def output_shape(self, o, ins):
+        *_, out = conv_geometry("dwconv", o, ins[0])
+        return (ins[0][0] * o["multiplier"], *out)
+
+    def params(self, o, ins, out):
+        k = math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
+        return out[0] * k + (out[0] if o["bias"] else 0), 0
+
+    def macs(self, o, ins, out):
+        return math.prod(out) * math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
+
+    def describe(self, o):
+        return f"dwconv {_k(o)}{_s(o)}"
+
+
+class SeparableConv(LayerKind):
+    """Depthwise conv (no bias, as Keras' SeparableConv2D) followed by a 1x1 pointwise conv."""
+
+    name = "sepconv"
+    aliases = ("separable_conv", "separable")
+    family = "conv"
+    positional = ("out", "kernel")
+    required = ("out", "kernel")
+    options = {"out": Opt("int", minimum=1), "kernel": Opt("size", minimum=1), "multiplier": Opt("int", 1, minimum=1), **_WINDOW}
+
+    def usage(self) -> str:
+        return "write it as `sepconv OUT_CHANNELS KERNEL`, e.g. `sepconv 128 3x3 pad=1`"
+
+    def output_shape(self, o, ins):
+        *_, out = conv_geometry("sepconv", o, ins[0])
+        return (o["out"], *out)
+
+    def params(self, o, ins, out):
+        k = math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
+        mid = ins[0][0] * o["multiplier"]
+        return mid * k + o["out"] * mid + (o["out"] if o["bias"] else 0), 0
+
+    def macs(self, o, ins, out):
+        k = math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
+        mid = ins[0][0] * o["multiplier"]
+        spatial_out = math.prod(out[1:])
+        return spatial_out * mid * k + spatial_out * mid * o["out"]
+
+    def describe(self, o):
+        return f"sepconv {o['out']}, {_k(o)}{_s(o)}"
+
+
+class TransposedConv(LayerKind):
+    name = "deconv"
+    aliases = ("convtranspose", "conv_transpose", "transposed_conv", "upconv")
+    family = "conv"
+    positional = ("out", "kernel")
+    required = ("out", "kernel")
+    options = {
+        "out": Opt("int", minimum=1),
+        "kernel": Opt("size", minimum=1),
+        "groups": Opt("int", 1, minimum=1),
+        "output_padding": Opt("size", 0, minimum=0),
+        **_WINDOW,
+    }
+    options["pad"] = Opt("size", 0, minimum=0)
+
+    def usage(self) -> str:
+        return "write it as `deconv OUT_CHANNELS KERNEL`, e.g. `deconv 64 2x2 stride=2`"
+
+    def output_shape(self, o, ins):
+        rank = spatial(ins[0], "deconv")
+        _groups_check("deconv", ins[0][0], o["out"], o["groups"])
+        k, st, pad, dil, op = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad", "dilation", "output_padding"))
+        for p, t, d in zip(op, st, dil):
+            if p >= max(t, d):
+                raise OptionError(
+                    f"`output_padding` ({p}) must be smaller than the stride or the dilation", option="output_padding"
+                )
+        sizes = tuple((i - 1) * t - 2 * p + d * (kk - 1) + q + 1 for i, t, p, d, kk, q in zip(ins[0][1:], st, pad, dil, k, op))
+        if any(x <= 0 for x in sizes):
+            raise ShapeError(
+                f"deconv gives an empty output ({fmt_shape(sizes)}) for the {fmt_shape(ins[0])} input",
+                hint="reduce the padding",
+                option="pad",
+                code="empty-output",
+            )
+        return (o["out"], *sizes)
+
+    def params(self, o, ins, out):
+        k = math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
+        return ins[0][0] * (o["out"] // o["groups"]) * k + (o["out"] if o["bias"] else 0), 0
+
+    def macs(self, o, ins, out):
+        # each input pixel is multiplied by the whole kernel: the count torch's flop counter uses
+        k = math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
+        return math.prod(ins[0][1:]) * ins[0][0] * (o["out"] // o["groups"]) * k
+
+    def describe(self, o):
+        return f"deconv {o['out']}, {_k(o)}{_s(o)}"
+
+
+def _k(o) -> str:
+    k = o["kernel"]
+    return "x".join(map(str, k)) if isinstance(k, tuple) else f"{k}x{k}"
+
+
+def _s(o) -> str:
+    st = o.get("stride", 1)
+    if isinstance(st, tuple):
+        return "" if set(st) == {1} else " /" + "x".join(map(str, st))
+    return "" if st == 1 else f" /{st}"
+
+
+KINDS = [Conv(), DepthwiseConv(), SeparableConv(), TransposedConv()]
+__all__ = ["KINDS", "conv_geometry", "dims_word"]

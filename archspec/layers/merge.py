@@ -1,0 +1,70 @@
+"""Merges of several tensors: concatenation along channels, sum, and broadcast product."""
+
+from __future__ import annotations
+
+from .base import LayerKind, ShapeError, fmt_shape
+
+
+def _listing(shapes, names) -> str:
+    return ", ".join(f"{n} gives {fmt_shape(s)}" for n, s in zip(names, shapes))
+
+
+class Concat(LayerKind):
+    name = "concat"
+    aliases = ("cat",)
+    family = "merge"
+    merge = True
+
+    def output_shape(self, o, ins):
+        first = ins[0]
+        for shape in ins[1:]:
+            if len(shape) != len(first) or shape[1:] != first[1:]:
+                raise ShapeError(
+                    "concat needs the same sizes apart from channels: " + _listing(ins, o["_names"]),
+                    hint="pad or pool the branches to the same spatial size",
+                    code="shape-mismatch",
+                )
+        return (sum(s[0] for s in ins), *first[1:])
+
+
+class Add(LayerKind):
+    name = "add"
+    aliases = ("sum",)
+    family = "merge"
+    merge = True
+
+    def output_shape(self, o, ins):
+        if any(s != ins[0] for s in ins[1:]):
+            raise ShapeError(
+                "add needs equal shapes: " + _listing(ins, o["_names"]),
+                hint=o.get("_hint") or "make the branches end with the same shape, or use `shortcut: project`",
+                code="shape-mismatch",
+            )
+        return ins[0]
+
+
+class Mul(LayerKind):
+    """Elementwise product with broadcasting (NumPy's and PyTorch's rule, batch dim aside)."""
+
+    name = "mul"
+    aliases = ("multiply",)
+    family = "merge"
+    merge = True
+
+    def output_shape(self, o, ins):
+        rank = max(len(s) for s in ins)
+        padded = [(1,) * (rank - len(s)) + tuple(s) for s in ins]
+        out = []
+        for sizes in zip(*padded):
+            big = set(sizes) - {1}
+            if len(big) > 1:
+                raise ShapeError(
+                    "mul cannot broadcast " + _listing(ins, o["_names"]),
+                    hint="sizes must be equal or 1 in each dimension (e.g. 64x56x56 times 64x1x1)",
+                    code="shape-mismatch",
+                )
+            out.append(big.pop() if big else 1)
+        return tuple(out)
+
+
+KINDS = [Concat(), Add(), Mul()]

@@ -1,0 +1,143 @@
+"""Pooling: windowed max/average (or adaptive with `to HxW`), adaptive, global."""
+
+from __future__ import annotations
+
+from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, per_dim, spatial, window_out
+
+
+class _Pool(LayerKind):
+    family = "pool"
+    positional = ("kernel",)
+    mode: str
+
+    @property
+    def options(self):
+        opts = {
+            "kernel": Opt("size", None, minimum=1),
+            "stride": Opt("size", None, minimum=1),
+            "pad": Opt("size", 0, minimum=0),
+            "ceil_mode": Opt("bool", False),
+            "to": Opt("size", None, minimum=1),
+        }
+        if self.mode == "max":
+            opts["dilation"] = Opt("size", 1, minimum=1)
+        else:
+            opts["count_include_pad"] = Opt("bool", True)
+        return opts
+
+    def usage(self) -> str:
+        return f"write it as `{self.name} 2x2 stride=2`, or `{self.name} to 6x6` for adaptive pooling"
+
+    def bind(self, args, options):
+        # `avgpool to 6x6`: adaptive pooling to a fixed output size
+        if args and args[0] == "to":
+            if len(args) != 2:
+                raise OptionError(f"write `{self.name} to 6x6`: one output size after `to`", option="to")
+            return super().bind([], {**options, "to": args[1]})
+        return super().bind(args, options)
+
+    def resolve(self, bound):
+        o = super().resolve(bound)
+        if o["to"] is None and o["kernel"] is None:
+            raise OptionError(f"`{self.name}` needs a kernel size or `to SIZE`", hint=self.usage())
+        if o["to"] is not None and o["kernel"] is not None:
+            raise OptionError(f"`{self.name} to ...` is adaptive: it takes no kernel", option="kernel")
+        if o["stride"] is None:
+            o["stride"] = o["kernel"]  # PyTorch's default
+        return o
+
+    def output_shape(self, o, ins):
+        shape = ins[0]
+        rank = spatial(shape, self.name)
+        if o["to"] is not None:
+            return (shape[0], *per_dim("to", o["to"], rank))
+        k, st, pad = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad"))
+        dil = per_dim("dilation", o["dilation"], rank) if self.mode == "max" else (1,) * rank
+        for kk, p in zip(k, pad):
+            if p * 2 > kk:
+                raise OptionError(
+                    f"padding {p} is more than half the kernel {kk}", hint="PyTorch allows at most kernel // 2", option="pad"
+                )
+        sizes = shape[1:]
+        for size, kk, p, d in zip(sizes, k, pad, dil):
+            if d * (kk - 1) + 1 > size + 2 * p:
+                raise ShapeError(
+                    f"{self.name} {fmt_shape(k)} does not fit the {fmt_shape(sizes)} input",
+                    hint="remove a pooling layer, pad the input, or pool with a smaller window",
+                    option="kernel",
+                    code="kernel-too-large",
+                )
+        out = tuple(window_out(s, kk, t, p, d, o["ceil_mode"]) for s, kk, t, p, d in zip(sizes, k, st, pad, dil))
+        return (shape[0], *out)
+
+    def describe(self, o):
+        if o["to"] is not None:
+            t = o["to"]
+            return f"{self.name} to " + ("x".join(map(str, t)) if isinstance(t, tuple) else f"{t}x{t}")
+        k, st = o["kernel"], o["stride"]
+        ks = "x".join(map(str, k)) if isinstance(k, tuple) else f"{k}x{k}"
+        ss = "x".join(map(str, st)) if isinstance(st, tuple) else str(st)
+        return f"{self.name} {ks}" + ("" if ss == "1" else f" /{ss}")
+
+
+class MaxPool(_Pool):
+    name = "maxpool"
+    aliases = ("max_pool", "maxpool2d")
+    mode = "max"
+
+
+class AvgPool(_Pool):
+    name = "avgpool"
+    aliases = ("avg_pool", "avgpool2d", "averagepool")
+    mode = "avg"
+
+
+class _Adaptive(LayerKind):
+    family = "pool"
+    positional = ("to",)
+    required = ("to",)
+    options = {"to": Opt("size", minimum=1)}
+
+    def usage(self) -> str:
+        return f"write it as `{self.name} 6x6` (the output size)"
+
+    def output_shape(self, o, ins):
+        rank = spatial(ins[0], self.name)
+        return (ins[0][0], *per_dim("to", o["to"], rank))
+
+    def describe(self, o):
+        t = o["to"]
+        return f"{self.name} " + ("x".join(map(str, t)) if isinstance(t, tuple) else f"{t}x{t}")
+
+
+class AdaptiveAvgPool(_Adaptive):
+    name = "adaptive_avgpool"
+    aliases = ("adaptive_avg_pool",)
+
+
+class AdaptiveMaxPool(_Adaptive):
+    name = "adaptive_maxpool"
+    aliases = ("adaptive_max_pool",)
+
+
+class _Global(LayerKind):
+    """Pools every spatial position away: `(C, ...)` -> `(C,)`, as Keras' GlobalAveragePooling2D."""
+
+    family = "pool"
+
+    def output_shape(self, o, ins):
+        spatial(ins[0], self.name)
+        return (ins[0][0],)
+
+
+class GlobalAvgPool(_Global):
+    name = "global_avgpool"
+    aliases = ("gap", "global_avg_pool", "globalavgpool")
+
+
+class GlobalMaxPool(_Global):
+    name = "global_maxpool"
+    aliases = ("global_max_pool", "globalmaxpool")
+
+
+KINDS = [MaxPool(), AvgPool(), AdaptiveAvgPool(), AdaptiveMaxPool(), GlobalAvgPool(), GlobalMaxPool()]

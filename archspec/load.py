@@ -1,0 +1,139 @@
+"""Files -> analysed Network: parse, resolve imports, expand and infer, collect diagnostics."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import syntax as s
+from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
+from .expand import Expander, Scope, _TooBig
+from .graph import Network
+from .parse import parse
+
+
+@dataclass
+class Result:
+    """Everything one check produced: the network (possibly partial), diagnostics, source texts."""
+
+    network: Network | None
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list[Diagnostic],
+                    chain: tuple[str, ...]) -> dict[str, s.BlockDef]:
+    """The blocks visible in `spec`: its imports' (recursively), then its own."""
+    blocks: dict[str, s.BlockDef] = {}
+    base = Path(spec.file).parent if not spec.file.startswith("<") else Path.cwd()
+    for imp in spec.imports:
+        target = os.path.normpath(base / imp.path)
+        try:
+            if target in chain:
+                cycle = " -> ".join([*(os.path.basename(c) for c in chain[chain.index(target):]), os.path.basename(target)])
+                raise fail("import-cycle", f"imports go round in a circle: {cycle}", imp.span, "imported again")
+            try:
+                text = _read(target)
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = "not found" if isinstance(exc, FileNotFoundError) else "cannot be read"
+                raise fail("import-not-found", f"`{imp.path}` {reason} (looked for {target})", imp.span, reason,
+                           "import paths are relative to the importing file") from None
+            sources[target] = text
+            imported = parse(text, target)
+        except SpecError as err:
+            diagnostics.append(err.diagnostic)
+            continue
+        blocks.update(_collect_blocks(imported, sources, diagnostics, chain + (target,)))
+    for block in spec.blocks:
+        if block.name in {b.name for b in spec.blocks if b is not block and b.span.line < block.span.line}:
+            diagnostics.append(Diagnostic("duplicate-name", f"block `{block.name}` is defined twice", block.name_span,
+                                          "second definition", "rename one of them"))
+        blocks[block.name] = block
+    return blocks
+
+
+def analyse(text: str, file: str = "<string>", max_nodes: int | None = None) -> Result:
+    """Check one spec text. Never raises for bad input: problems come back as diagnostics."""
+    sources = {file: text}
+    diagnostics: list[Diagnostic] = []
+    try:
+        spec = parse(text, file)
+    except SpecError as err:
+        return Result(None, [err.diagnostic], sources)
+    blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
+    expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
+    if spec.input_shape is None:
+        if spec.body:
+            first = spec.body[0]
+            where = spec.network_span or first.span
+            diagnostics.append(Diagnostic("no-input", "the network has no `input` shape", where, "before any layer",
+                                          "add a line like `input 3x224x224` (channels x height x width)"))
+    elif any(d <= 0 for d in spec.input_shape):
+        diagnostics.append(Diagnostic("bad-input", "every input size must be positive", spec.input_span, "here"))
+    else:
+        try:
+            cur = expander.add_input(spec.input_shape, spec.input_span)
+            scope = Scope("", {}, None, 0)
+            expander.run_body(spec.body, scope, cur, 1)
+        except _TooBig:
+            diagnostics.append(Diagnostic(
+                "too-many-layers", f"the network expands to more than {expander.max_nodes:,} layers",
+                spec.network_span or spec.input_span, "stopped here", "check the repeat counts (`xN`) and nested blocks"))
+    diagnostics.extend(expander.diagnostics)
+    network = Network(
+        name=spec.network,
+        file=file,
+        input_shape=spec.input_shape,
+        nodes=tuple(expander.nodes),
+        groups=tuple(expander.groups),
+        rows=tuple(expander.rows),
+        blocks=tuple(blocks),
+        diagnostics=tuple(_unique(diagnostics)),
+    )
+    return Result(network, list(network.diagnostics), sources)
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diagnostics:
+        key = (d.code, d.message, d.span)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return sorted(out, key=lambda d: (d.span.file, d.span.line, d.span.column) if d.span else ("", 0, 0))
+
+
+def analyse_file(path: str) -> Result:
+    try:
+        text = _read(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.__class__.__name__})"
+        return Result(None, [Diagnostic("file-not-found", f"{path}: {reason}", None)], {})
+    return analyse(text, path)
+
+
+def _raise_or_return(result: Result) -> Network:
+    if not result.ok:
+        raise ArchspecError(result.diagnostics)
+    assert result.network is not None
+    return result.network
+
+
+def load(path: str | os.PathLike) -> Network:
+    """Parse and analyse a `.arch` file. Raises ArchspecError carrying every diagnostic."""
+    return _raise_or_return(analyse_file(os.fspath(path)))
+
+
+def loads(text: str, file: str = "<string>") -> Network:
+    """Parse and analyse spec text. Raises ArchspecError carrying every diagnostic."""
+    return _raise_or_return(analyse(text, file))

@@ -1,0 +1,353 @@
+"""Text -> syntax tree. The grammar lives in `grammar.lark`; this module turns lark's tree into
+frozen dataclasses and lark's exceptions into diagnostics."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.indenter import DedentError, Indenter
+
+from . import syntax as s
+from .diagnostics import Diagnostic, SpecError, fail
+
+_SUFFIX = {"K": 1e3, "M": 1e6, "G": 1e9}
+
+
+class _ArchIndenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
+    CLOSE_PAREN_types = ["RPAR"]
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        postlex=_ArchIndenter(),
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=False,
+    )
+
+
+def _span(file: str, meta) -> s.Span:
+    return s.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _dims(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.split("[x×]", text))
+
+
+def _number(text: str) -> int | float:
+    text = text.replace("_", "")
+    if re.fullmatch(r"[0-9]+", text):
+        return int(text)
+    return float(text)
+
+
+def _measure(text: str) -> tuple[float | int, float]:
+    """`128M` -> (128e6, 0.5e6): the value and half a unit of its last written digit."""
+    raw = text.replace("_", "")
+    scale = 1.0
+    if raw[-1] in _SUFFIX:
+        scale = _SUFFIX[raw[-1]]
+        raw = raw[:-1]
+    value = _number(raw)
+    if scale == 1.0 and isinstance(value, int):
+        return value, 0.0
+    mantissa = raw.lower().split("e")[0]
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    exponent = int(raw.lower().split("e")[1]) if "e" in raw.lower() else 0
+    half_unit = 0.5 * 10.0 ** (exponent - decimals) * scale
+    return value * scale, half_unit
+
+
+class _ToSyntax(Transformer):
+    """lark tree -> `syntax` dataclasses. Method names are the grammar's rule names."""
+
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def _sp(self, meta) -> s.Span:
+        return _span(self.file, meta)
+
+    def _tok(self, tok: Token) -> s.Span:
+        return s.Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+
+    # -- expressions
+    @v_args(meta=True)
+    def number(self, meta, c):
+        return s.Number(_number(str(c[0])), self._sp(meta))
+
+    @v_args(meta=True)
+    def name(self, meta, c):
+        return s.Name(str(c[0]), self._sp(meta))
+
+    @v_args(meta=True)
+    def attr(self, meta, c):
+        return s.Attr(str(c[0]), str(c[1]), self._sp(meta))
+
+    def _bin(op):
+        @v_args(meta=True)
+        def method(self, meta, c):
+            return s.BinOp(op, c[0], c[1], self._sp(meta))
+
+        return method
+
+    add = _bin("+")
+    sub = _bin("-")
+    mul = _bin("*")
+    div = _bin("/")
+    floordiv = _bin("//")
+    mod = _bin("%")
+
+    @v_args(meta=True)
+    def neg(self, meta, c):
+        return s.Neg(c[0], self._sp(meta))
+
+    @v_args(meta=True)
+    def dims(self, meta, c):
+        return s.Dims(_dims(str(c[0])), self._sp(meta))
+
+    @v_args(meta=True)
+    def tuple(self, meta, c):
+        return s.Tuple(tuple(c), self._sp(meta))
+
+    @v_args(meta=True)
+    def shape(self, meta, c):
+        return (_dims(str(c[0])) if c[0].type == "DIMS" else (int(_number(str(c[0]))),), self._sp(meta))
+
+    # -- lines
+    @v_args(meta=True)
+    def option(self, meta, c):
+        return s.Option(str(c[0]), c[1], self._sp(meta), self._tok(c[0]))
+
+    @v_args(meta=True)
+    def call(self, meta, c):
+        head: Token = c[0]
+        name_span = s.Span(self.file, head.line, head.column, head.line, head.end_column - 1)
+        rest = [a for a in c[1:] if a is not None]
+        args = tuple(a for a in rest if not isinstance(a, s.Option))
+        opts = tuple(a for a in rest if isinstance(a, s.Option))
+        return s.Call(str(head)[:-1], args, opts, self._sp(meta), name_span)
+
+    @v_args(meta=True)
+    def elem(self, meta, c):
+        *atoms, rep = c
+        count, rep_span = 1, None
+        if rep is not None:
+            count, rep_span = int(str(rep)[1:]), self._tok(rep)
+        return s.Elem(tuple(atoms), count, self._sp(meta), rep_span)
+
+    @v_args(meta=True)
+    def expect_shape(self, meta, c):
+        dims, span = c[0]
+        return s.ExpectItem("shape", dims, "x".join(map(str, dims)), 0.0, span)
+
+    @v_args(meta=True)
+    def expect_value(self, meta, c):
+        value, precision = _measure(str(c[1]))
+        return s.ExpectItem(str(c[0]), value, str(c[1]), precision, self._sp(meta))
+
+    @v_args(meta=True)
+    def expect_clause(self, meta, c):
+        return s.Expect(tuple(c), self._sp(meta))
+
+    def expect_stmt(self, c):
+        return c[0]
+
+    @v_args(meta=True)
+    def line(self, meta, c):
+        label, *elems, expect = c
+        return s.Line(
+            str(label) if label is not None else None,
+            tuple(elems),
+            expect,
+            self._sp(meta),
+            self._tok(label) if label is not None else None,
+        )
+
+    @v_args(meta=True)
+    def compound(self, meta, c):
+        label, head, *body = c
+        return s.Compound(str(label) if label is not None else None, str(head), tuple(body), self._sp(meta), self._tok(head))
+
+    # -- top level
+    @v_args(meta=True)
+    def param(self, meta, c):
+        return s.Param(str(c[0]), c[1], self._sp(meta))
+
+    @v_args(meta=True)
+    def block_def(self, meta, c):
+        head: Token = c[0]
+        name = str(head).rstrip("(")
+        name_span = s.Span(self.file, head.line, head.column, head.line, head.column + len(name))
+        params = tuple(p for p in c[1:] if isinstance(p, s.Param))
+        body = tuple(b for b in c[1:] if b is not None and not isinstance(b, s.Param))
+        return s.BlockDef(name, params, body, self._sp(meta), name_span)
+
+    @v_args(meta=True)
+    def import_stmt(self, meta, c):
+        return s.Import(str(c[0])[1:-1], self._sp(meta))
+
+    @v_args(meta=True)
+    def network_decl(self, meta, c):
+        return ("network", str(c[0]), self._sp(meta))
+
+    @v_args(meta=True)
+    def input_decl(self, meta, c):
+        dims, span = c[0]
+        return ("input", dims, span)
+
+    def start(self, c):
+        imports, blocks, body = [], [], []
+        network = network_span = input_shape = input_span = None
+        for item in c:
+            if isinstance(item, s.Import):
+                imports.append(item)
+            elif isinstance(item, s.BlockDef):
+                blocks.append(item)
+            elif isinstance(item, tuple) and item[0] == "network":
+                if network is not None:
+                    raise fail("duplicate-network", "a file describes one network", item[2], "second `network`")
+                network, network_span = item[1], item[2]
+            elif isinstance(item, tuple) and item[0] == "input":
+                if input_shape is not None:
+                    raise fail("duplicate-input", "the network already has an input", item[2], "second `input`")
+                input_shape, input_span = item[1], item[2]
+            else:
+                body.append(item)
+        return s.SpecFile(
+            self.file, tuple(imports), tuple(blocks), network, network_span, input_shape, input_span, tuple(body)
+        )
+
+
+_EXPECTED_WORDS = {
+    "_NL": "end of line",
+    "_INDENT": "an indented body",
+    "_DEDENT": "end of the indented body",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "DIMS": "a size like 3x3",
+    "MEASURE": "a number",
+    "COLON": "`:`",
+    "RPAR": "`)`",
+    "LPAR": "`(`",
+    "EQUAL": "`=`",
+    "COMMA": "`,`",
+    "STRING": 'a quoted path like "blocks.arch"',
+    "CALL_OPEN": "a block call like `name(`",
+    "REPEAT": "a repeat like x3",
+}
+
+
+def _describe_token(tok: Token) -> str:
+    if tok.type == "_NL":
+        return "end of line"
+    if tok.type == "_INDENT":
+        return "an indented line"
+    if tok.type == "_DEDENT":
+        return "end of the indented body"
+    if tok.type == "$END":
+        return "end of file"
+    return f"`{tok}`"
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic:
+    line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+    if isinstance(exc, UnexpectedCharacters):
+        ch = text.splitlines()[line - 1][col - 1] if line - 1 < len(text.splitlines()) else "?"
+        span = s.Span(file, line, col, line, col + 1)
+        hint = ""
+        if ch in "[]{}":
+            hint = "sizes are written like `3x3`, pairs like `(1, 2)`"
+        elif ch == ",":
+            hint = "write numbers without thousands separators (`61706`, or `61_706`)"
+        return Diagnostic("syntax-error", f"unexpected character `{ch}`", span, "not allowed here", hint)
+    if isinstance(exc, UnexpectedEOF):
+        lines = text.splitlines() or [""]
+        span = s.Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        return Diagnostic("syntax-error", "unexpected end of file", span, "the spec stops here")
+    assert isinstance(exc, UnexpectedToken)
+    tok = exc.token
+    if tok.type == "$END" or not tok.line:
+        lines = text.splitlines() or [""]
+        span = s.Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+    elif tok.type in ("_NL", "_DEDENT", "_INDENT"):
+        # newline tokens start at the end of the line: point at the line's end, or at the
+        # indentation of the next line for an unexpected indent
+        if tok.type == "_INDENT":
+            span = s.Span(file, tok.line, 1, tok.line, max(2, tok.column))
+        else:
+            src = text.splitlines()[tok.line - 1] if tok.line - 1 < len(text.splitlines()) else ""
+            end = len(src.rstrip()) + 1
+            span = s.Span(file, tok.line, end, tok.line, end + 1)
+    else:
+        span = s.Span(file, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
+    expected = sorted(_EXPECTED_WORDS.get(t, f"`{t.lower()}`") for t in exc.expected if not t.startswith("__"))
+    hint = ""
+    if tok.type == "_INDENT":
+        message = "unexpected indentation"
+        hint = "only the body of `block`, `add:`, `concat:`, `mul:`, `branch:` and `shortcut:` is indented"
+    elif tok.type == "_NL" and "_INDENT" in exc.expected:
+        message = "expected an indented body after the colon"
+    else:
+        message = f"unexpected {_describe_token(tok)}"
+        if expected and len(expected) <= 4:
+            hint = "expected " + " or ".join(dict.fromkeys(expected))
+    if tok.type == "_NL" and "RPAR" in exc.expected:
+        hint = "a `(` is not closed"
+    return Diagnostic("syntax-error", message, span, "here", hint)
+
+
+def parse(text: str, file: str = "<string>") -> s.SpecFile:
+    """Parse one file. Raises SpecError with a `syntax-error` diagnostic on bad syntax."""
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise SpecError(_syntax_diagnostic(exc, file, text)) from None
+    except DedentError as exc:
+        line = _dedent_line(text, str(exc))
+        span = s.Span(file, line, 1, line, 2)
+        raise fail(
+            "bad-indentation",
+            "this line's indentation matches no enclosing level",
+            span,
+            "dedented to here",
+            "indent it exactly as far as the line that opened the body, or as its siblings",
+        ) from None
+    try:
+        return _ToSyntax(file).transform(tree)
+    except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
+        if isinstance(exc.orig_exc, SpecError):
+            raise exc.orig_exc from None
+        raise
+
+
+def _dedent_line(text: str, message: str) -> int:
+    """lark's DedentError carries no position: find the first line whose indent matches no level."""
+    levels = [0]
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        indent = len(raw.expandtabs(8)) - len(raw.expandtabs(8).lstrip())
+        if indent > levels[-1]:
+            levels.append(indent)
+        else:
+            while indent < levels[-1]:
+                levels.pop()
+            if indent != levels[-1]:
+                return number
+    return 1

@@ -1,0 +1,185 @@
+"""The syntax tree of a `.arch` file: frozen dataclasses, each carrying its source span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of a source file. Lines and columns start at 1; `end_column` is exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# ----------------------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int | float
+    span: Span
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Attr:
+    """`in.c`: an attribute of a name."""
+
+    obj: str
+    attr: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # + - * / // %
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Dims:
+    """`5x5`, `1x32x32`: sizes written with `x`."""
+
+    sizes: tuple[int, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Tuple:
+    items: tuple[Expr, ...]
+    span: Span
+
+
+Expr = Union[Number, Name, Attr, BinOp, Neg, Dims, Tuple]
+
+
+# ----------------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Option:
+    """`stride=2`."""
+
+    key: str
+    value: Expr
+    span: Span
+    key_span: Span
+
+
+@dataclass(frozen=True)
+class Call:
+    """`bottleneck(64, stride=2)` or `concat(up, enc1)`."""
+
+    name: str
+    args: tuple[Expr, ...]
+    options: tuple[Option, ...]
+    span: Span
+    name_span: Span
+
+
+Atom = Union[Expr, Option, Call]
+
+
+@dataclass(frozen=True)
+class Elem:
+    """One comma-separated part of a line: a chain of layers or a block call, maybe repeated."""
+
+    atoms: tuple[Atom, ...]
+    repeat: int
+    span: Span
+    repeat_span: Span | None
+
+
+@dataclass(frozen=True)
+class ExpectItem:
+    """`6x28x28` (shape) or `params=156`; `precision` is the tolerance the number was written with."""
+
+    key: str  # "shape" for a shape
+    value: tuple[int, ...] | float | int
+    text: str
+    precision: float
+    span: Span
+
+
+@dataclass(frozen=True)
+class Expect:
+    items: tuple[ExpectItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str | None
+    elems: tuple[Elem, ...]
+    expect: Expect | None
+    span: Span
+    label_span: Span | None
+
+
+@dataclass(frozen=True)
+class Compound:
+    """`add:`, `concat:`, `mul:`, `branch:`, `shortcut:` with an indented body."""
+
+    label: str | None
+    head: str
+    body: tuple[Stmt, ...]
+    span: Span
+    head_span: Span
+
+
+Stmt = Union[Line, Compound, Expect]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class BlockDef:
+    name: str
+    params: tuple[Param, ...]
+    body: tuple[Stmt, ...]
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True)
+class Import:
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """One parsed file: its imports, blocks, and (if it defines one) its network."""
+
+    file: str
+    imports: tuple[Import, ...]
+    blocks: tuple[BlockDef, ...]
+    network: str | None
+    network_span: Span | None
+    input_shape: tuple[int, ...] | None
+    input_span: Span | None
+    body: tuple[Stmt, ...]
