@@ -20,7 +20,9 @@ MERGES = ("concat", "add", "mul")
 
 
 class _TooBig(Exception):
-    pass
+    """The expansion passed the node limit; `span` ends up at the top-level line that caused it."""
+
+    span: s.Span | None = None
 
 
 @dataclass
@@ -108,6 +110,9 @@ class Expander:
                     cur = self.run_compound(stmt, scope, cur)
                 else:
                     cur = self.run_line(stmt, scope, cur)
+            except _TooBig as big:
+                big.span = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
+                raise
             except SpecError as err:
                 self.diagnostics.append(err.diagnostic)
                 cur = None  # what follows has no known input: skip it quietly
@@ -138,7 +143,10 @@ class Expander:
         word = head.name if isinstance(head, (s.Call, s.Name)) else "seq"
         label = line.label or scope.auto_name(word)
         path = scope.prefix + label
-        group = self._open_group(path, "sequence", label, {}, line.span, scope.depth)
+        heads = {e.atoms[0].name for e in line.elems if isinstance(e.atoms[0], (s.Call, s.Name))}
+        count = sum(e.repeat for e in line.elems)
+        title = f"{count} x {heads.pop()}" if len(heads) == 1 else f"sequence of {count}"
+        group = self._open_group(path, "sequence", title, {}, line.span, scope.depth)
         index = 0
         for elem in line.elems:
             if elem.repeat > self.max_nodes:
@@ -211,7 +219,10 @@ class Expander:
                     choices = list(kind.options)
                     hint = did_you_mean(atom.key, choices) or (
                         f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices) if choices else f"`{kind.name}` takes no options")
-                    raise fail("unknown-option", f"`{kind.name}` has no option `{atom.key}`", atom.key_span, "unknown option", hint)
+                    # report it and go on without it, so that later lines are still checked
+                    self.diagnostics.append(fail("unknown-option", f"`{kind.name}` has no option `{atom.key}`",
+                                                 atom.key_span, "unknown option", hint).diagnostic)
+                    continue
                 if atom.key in opts:
                     raise fail("bad-option", f"`{atom.key}` is given twice", atom.key_span, "again")
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
@@ -238,10 +249,13 @@ class Expander:
         return resolved, blame
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
+        """Without an input shape, still report what can be known: unknown kinds and options."""
         for kind, _, atoms in self.split_chain(elem, scope):
-            for atom in atoms:
-                if isinstance(atom, s.Option) and atom.key not in kind.options:
+            if any(isinstance(a, s.Option) and a.key not in kind.options for a in atoms):
+                try:
                     self.bind_options(kind, atoms, scope, None)
+                except SpecError:
+                    pass
 
     def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
         for index, (kind, word, atoms) in enumerate(self.split_chain(elem, scope)):
@@ -252,7 +266,7 @@ class Expander:
             elif index == 0:
                 name = label
             else:
-                name = f"{label}_{kind.name}"
+                name = f"{label}_{word.name}"
                 if name in scope.names:
                     name = scope.auto_name(name)
                 scope.names.setdefault(name, None)

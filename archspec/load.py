@@ -85,10 +85,10 @@ def analyse(text: str, file: str = "<string>", max_nodes: int | None = None) -> 
             cur = expander.add_input(spec.input_shape, spec.input_span)
             scope = Scope("", {}, None, 0)
             expander.run_body(spec.body, scope, cur, 1)
-        except _TooBig:
+        except _TooBig as big:
             diagnostics.append(Diagnostic(
                 "too-many-layers", f"the network expands to more than {expander.max_nodes:,} layers",
-                spec.network_span or spec.input_span, "stopped here", "check the repeat counts (`xN`) and nested blocks"))
+                big.span, "expands too far", "check the repeat counts (`xN`) and nested blocks"))
     diagnostics.extend(expander.diagnostics)
     network = Network(
         name=spec.network,

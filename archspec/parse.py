@@ -248,6 +248,12 @@ _EXPECTED_WORDS = {
     "STRING": 'a quoted path like "blocks.arch"',
     "CALL_OPEN": "a block call like `name(`",
     "REPEAT": "a repeat like x3",
+    "MINUS": "`-`",
+    "PLUS": "`+`",
+    "STAR": "`*`",
+    "SLASH": "`/`",
+    "DOT": "`.`",
+    "PERCENT": "`%`",
 }
 
 
@@ -287,7 +293,10 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
         # newline tokens start at the end of the line: point at the line's end, or at the
         # indentation of the next line for an unexpected indent
         if tok.type == "_INDENT":
-            span = s.Span(file, tok.line, 1, tok.line, max(2, tok.column))
+            line = tok.end_line or tok.line  # the _NL token it borrows its position from ends there
+            src = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else " "
+            indent = len(src) - len(src.lstrip())
+            span = s.Span(file, line, 1, line, indent + 1)
         else:
             src = text.splitlines()[tok.line - 1] if tok.line - 1 < len(text.splitlines()) else ""
             end = len(src.rstrip()) + 1

@@ -375,6 +375,15 @@ def main() -> int:
                 ms = [checked(path.name, measure(cmd, env=env)) for _ in range(args.scaling_rounds)]
                 s = summarize(ms)
                 s.update(layers=layers, source_lines=text.count("\n"), bytes=len(text.encode()))
+                # archspec's own count of the layers it analysed (one untimed --json run)
+                j = checked(path.name, measure(archspec_cmd(path, "--json"), env=env))
+                try:
+                    rows = json.loads(j.stdout)["layers"]
+                    s["layers_reported"] = sum(1 for row in rows if row.get("kind") not in ("block", "input"))
+                except (ValueError, KeyError, TypeError):
+                    s["layers_reported"] = None
+                if s["layers_reported"] not in (None, layers):
+                    print(f"  note: archspec reports {s['layers_reported']} layers for {path.name}")
                 scaling.append(s)
                 print(f"  {layers:>6} layers: {s['wall_s_median']:7.3f} s {s['peak_rss_mb_median']:7.1f} MB", flush=True)
         finally:
