@@ -53,11 +53,12 @@ def _check(args) -> int:
     from .load import analyse_file
     from .report import render_table, to_json
 
-    results, failed = [], False
+    results, failed, unreadable = [], False, False
     out = _console(sys.stdout) if not args.json else None
     for path in args.files:
         result = analyse_file(path)
         failed |= not result.ok
+        unreadable |= result.network is None and any(d.code == "file-not-found" for d in result.diagnostics)
         if args.json:
             results.append(to_json(result, path))
             continue
@@ -80,6 +81,8 @@ def _check(args) -> int:
         payload = results[0] if len(results) == 1 else results
         json.dump(payload, sys.stdout, indent=2)
         sys.stdout.write("\n")
+    if unreadable:
+        return EXIT_USAGE
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -96,7 +96,7 @@ class Expander:
         except ShapeError as err:
             where = blame.get(err.option or "", span)
             found = " + ".join(fmt_shape(x) for x in ins)
-            raise fail(err.code, err.message, where, f"input {found}" if not kind.merge else "", err.hint) from None
+            raise fail(err.code, err.message, where, f"input {found}" if not kind.merge else "merged here", err.hint) from None
         return self._append(Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth))
 
     # ------------------------------------------------------------------ bodies

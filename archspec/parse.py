@@ -35,7 +35,7 @@ def _parser() -> Lark:
         postlex=_ArchIndenter(),
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=False,
+        cache=True,  # the LALR tables are built once and kept in the temp directory
     )
 
 

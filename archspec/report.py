@@ -53,44 +53,71 @@ def _layer_json(row: dict) -> dict:
     return out
 
 
-def render_table(net: Network, console, max_depth: int | None = None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    title = f"{net.name or 'network'}  ({net.file})"
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Layer", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Output", justify="right", no_wrap=True)
-    table.add_column("Params", justify="right", no_wrap=True)
-    table.add_column("MACs", justify="right", no_wrap=True)
+def table_rows(net: Network, max_depth: int | None = None) -> list[tuple[str, str, str, str, str, str]]:
+    """(layer, kind, output, params, macs, style) for every row down to `max_depth` levels."""
+    rows = []
     for row in net.layers:
         if max_depth is not None and row["depth"] > max_depth:
             continue
         group = row["kind"] in ("block", "sequence")
-        name = Text("  " * row["depth"] + row["path"].rsplit(".", 1)[-1] if row["depth"] else row["path"],
-                    style="bold" if group else "")
+        name = "  " * row["depth"] + row["path"].rsplit(".", 1)[-1] if row["depth"] else row["path"]
         shape = "x".join(map(str, row["output"])) if row["output"] else "-"
-        table.add_row(
-            name,
-            Text(row["describe"], style="cyan" if group else ""),
-            shape,
-            f"{row['params']:,}" if row["params"] else ("0" if not group else ""),
-            f"{row['macs']:,}" if row["macs"] else ("" if group else "-"),
-            style="dim" if row["kind"] == "input" else None,
-        )
-    console.print(table)
+        params = f"{row['params']:,}" if row["params"] or not group else ""
+        macs = f"{row['macs']:,}" if row["macs"] else ("" if group else "-")
+        style = "bold" if group else ("dim" if row["kind"] == "input" else "")
+        rows.append((name, row["describe"], shape, params, macs, style))
+    return rows
+
+
+def render_table(net: Network, console, max_depth: int | None = None) -> None:
+    """Print the layer table and the totals. The columns are aligned here rather than by
+    rich.Table, which takes a tenth of a second for a thousand rows."""
+    header = ("Layer", "Kind", "Output", "Params", "MACs")
+    rows = table_rows(net, max_depth)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    right = (False, False, True, True, True)
+
+    def cells(values) -> list[str]:
+        return [v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)]
+
+    if not console.is_terminal:  # no styles to show: plain lines are ten times faster
+        lines = [f"{net.name or 'network'}  ({net.file})", " │ ".join(cells(header)), "─┼─".join("─" * w for w in widths)]
+        lines += [" │ ".join(cells(values)) for *values, _ in rows]
+        console.file.write("\n".join(lines) + "\n")
+    else:
+        console.print(_styled(net, header, rows, widths, cells), end="")
+    _print_totals(net, console, widths)
+
+
+def _styled(net: Network, header, rows, widths, cells):
+    from rich.text import Text
+
+    text = Text()
+    text.append(f"{net.name or 'network'}  ({net.file})\n", style="bold")
+    text.append(" │ ".join(cells(header)) + "\n", style="bold")
+    text.append("─┼─".join("─" * w for w in widths) + "\n")
+    for *values, style in rows:
+        for i, cell in enumerate(cells(values)):
+            if i:
+                text.append(" │ ", style="dim")
+            text.append(cell, style="cyan" if (i == 1 and style == "bold") else (style or None))
+        text.append("\n")
+    return text
+
+
+def _print_totals(net: Network, console, widths) -> None:
     mem = net.memory
-    lines = [
+    totals = [
         f"Total params: {net.params:,}",
         f"Trainable params: {net.trainable_params:,}",
         f"Non-trainable params: {net.params - net.trainable_params:,}",
         f"Buffers (batchnorm statistics): {net.buffers:,}",
-        f"MACs: {net.macs:,} ({human(net.macs)}; FLOPs counted as 2 per MAC: {human(2 * net.macs)})",
+        f"MACs: {net.macs:,} ({human(net.macs)}; as FLOPs counted 2 per MAC: {human(2 * net.macs)})",
         f"Output shape: {'x'.join(map(str, net.output_shape))}",
         f"Input size (MB): {mem.input_mb:.2f}",
         f"Forward/backward pass size (MB): {mem.forward_backward_mb:.2f}",
         f"Params size (MB): {mem.params_mb:.2f}",
         f"Estimated Total Size (MB): {mem.total_mb:.2f}",
     ]
-    console.print("\n".join(lines), highlight=False)
+    console.print("─" * (sum(widths) + 3 * (len(widths) - 1)), style="dim")
+    console.print("\n".join(totals), highlight=False)

@@ -390,10 +390,19 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
         base_s = pystart["wall_s_median"]
         base_mb = pystart["peak_rss_mb_median"]
+        prev = None
         for s in scaling:
             s["us_per_layer"] = s["wall_s_median"] / s["layers"] * 1e6
             s["us_per_layer_above_startup"] = (s["wall_s_median"] - base_s) / s["layers"] * 1e6
             s["kb_per_layer_above_startup"] = (s["peak_rss_mb_median"] - base_mb) * 1024 / s["layers"]
+            # the cost of the layers added since the previous size: constant when growth is linear
+            if prev is not None and s["layers"] > prev["layers"]:
+                dl = s["layers"] - prev["layers"]
+                s["marginal_us_per_layer"] = (s["wall_s_median"] - prev["wall_s_median"]) / dl * 1e6
+                s["marginal_kb_per_layer"] = (s["peak_rss_mb_median"] - prev["peak_rss_mb_median"]) * 1024 / dl
+            else:
+                s["marginal_us_per_layer"] = s["marginal_kb_per_layer"] = None
+            prev = s
         # least-squares line wall = a + b * layers
         if len(scaling) >= 2:
             xs = [s["layers"] for s in scaling]
@@ -412,11 +421,16 @@ def main() -> int:
                               "spec_shape": "input 16x32x32; per unit: `cI: conv 16 3x3 pad=1 bias=false bn relu` "
                                             "+ `rI: res(16)` (residual block, 7 layers)"}
         print()
-        print(f"{'layers':>8}{'lines':>8}{'wall s':>10}{'peak MB':>10}{'us/layer':>10}{'us/layer*':>11}")
+        def opt(x, fmt):
+            return format(x, fmt) if x is not None else "-"
+
+        print(f"{'layers':>8}{'lines':>8}{'wall s':>10}{'peak MB':>10}{'us/layer':>10}{'marginal us/layer':>19}"
+              f"{'marginal KB/layer':>19}")
         for s in scaling:
             print(f"{s['layers']:>8}{s['source_lines']:>8}{s['wall_s_median']:>10.3f}{s['peak_rss_mb_median']:>10.1f}"
-                  f"{s['us_per_layer']:>10.1f}{s['us_per_layer_above_startup']:>11.1f}")
-        print(f"  * above bare interpreter start-up ({base_s * 1000:.0f} ms)")
+                  f"{s['us_per_layer']:>10.1f}{opt(s['marginal_us_per_layer'], '.1f'):>19}"
+                  f"{opt(s['marginal_kb_per_layer'], '.2f'):>19}")
+        print("  marginal: the cost of the layers added since the previous size")
         if fit:
             print(f"  linear fit: wall = {fit['intercept_s']:.3f} s + {fit['slope_us_per_layer']:.1f} us x layers "
                   f"(R^2 = {fit['r2']:.4f})")
@@ -443,11 +457,12 @@ def main() -> int:
         print()
     if "scaling" in results:
         sc = results["scaling"]
-        print("| layers | source lines | `archspec check --quiet` | peak RSS | µs / layer | µs / layer above start-up |")
+        print("| layers | source lines | `archspec check --quiet` | peak RSS | µs / layer | marginal µs / layer |")
         print("| ---: | ---: | ---: | ---: | ---: | ---: |")
         for s in sc["runs"]:
+            marginal = f"{s['marginal_us_per_layer']:.0f}" if s["marginal_us_per_layer"] is not None else "-"
             print(f"| {s['layers']:,} | {s['source_lines']:,} | {s['wall_s_median']:.3f} s | "
-                  f"{s['peak_rss_mb_median']:.1f} MB | {s['us_per_layer']:.0f} | {s['us_per_layer_above_startup']:.0f} |")
+                  f"{s['peak_rss_mb_median']:.1f} MB | {s['us_per_layer']:.0f} | {marginal} |")
         if sc["fit"]:
             f = sc["fit"]
             print(f"\nLinear fit: {f['intercept_s']:.3f} s + {f['slope_us_per_layer']:.0f} µs per layer "
