@@ -93,6 +93,8 @@ class Expander:
                 )
             params, buffers = kind.params(options, ins, out)
             macs = kind.macs(options, ins, out)
+        except (OverflowError, ValueError):  # sizes like 1e308 x 8
+            raise fail("bad-option", f"{kind.name}: the numbers are too large to compute a shape", span, "here") from None
         except ShapeError as err:
             where = blame.get(err.option or "", span)
             found = " + ".join(fmt_shape(x) for x in ins)
@@ -121,6 +123,10 @@ class Expander:
         return cur
 
     def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
+        for elem in line.elems:
+            if elem.repeat < 1:
+                raise fail("bad-repeat", "a line repeats at least once", elem.repeat_span, "x0",
+                           "remove the line, or write `x1` or more")
         if line.label in ("branch", "shortcut"):
             raise fail("misplaced-branch", f"`{line.label}:` belongs inside `add:`, `concat:` or `mul:`",
                        line.label_span, "outside a merge", "indent it under a merge")

@@ -64,6 +64,15 @@ def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list
 
 def analyse(text: str, file: str = "<string>", max_nodes: int | None = None) -> Result:
     """Check one spec text. Never raises for bad input: problems come back as diagnostics."""
+    try:
+        return _analyse(text, file, max_nodes)
+    except RecursionError:  # e.g. an expression of thousands of terms
+        span = s.Span(file, 1, 1, 1, 2)
+        return Result(None, [Diagnostic("too-deep", "the spec nests too deeply to analyse", span, "in this file",
+                                        "split long expressions and deeply nested blocks")], {file: text})
+
+
+def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
     sources = {file: text}
     diagnostics: list[Diagnostic] = []
     try:
