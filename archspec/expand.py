@@ -159,8 +159,6 @@ class Expander:
                 raise fail("too-many-layers", f"x{elem.repeat} repeats past the limit of {self.max_nodes} layers",
                            elem.repeat_span, "too many", "is the count a typo?")
             for _ in range(elem.repeat):
-                if cur is None and self.nodes and index > 0:
-                    break
                 member = Scope(path + f".{index}.", scope.env, scope.in_node, scope.depth + 2, scope.stack)
                 if _is_call(elem) and not _is_merge_call(elem):
                     cur = self.run_elem(elem, scope, cur, str(index), path + ".", scope.depth + 1)
@@ -306,7 +304,7 @@ class Expander:
             return None
         group = self._open_group(path, "block", block.name, env, call.span, depth)
         inner = Scope(path + ".", env, cur, depth + 1, scope.stack + ((call.name, call.span),))
-        out = self.run_body(block.body, inner, cur, group.first)
+        out = self.run_body(block.body, inner, cur, self.groups[group].first)
         self._close_group(group, out)
         return out
 
@@ -379,10 +377,31 @@ class Expander:
         name = comp.label or scope.auto_name(kind.name)
         if comp.label is None:
             scope.names.setdefault(name, None)
-        out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
+        try:
+            out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
+        except SpecError as err:
+            raise self._blame_branch(err, outs, cur) from None
         if comp.label:
             scope.names[comp.label] = out
         return out
+
+    def _blame_branch(self, err: SpecError, outs: list[int], cur: int) -> SpecError:
+        """Point a merge's shape error at the last layer of a branch that gives an odd shape
+        (rather than at the `add:` line), as rustc points at the expression, not the statement."""
+        d = err.diagnostic
+        if d.code != "shape-mismatch":
+            return err
+        shapes = [self.nodes[o].shape for o in outs]
+        odd = [i for i, sh in enumerate(shapes) if sh != shapes[0]] or [0]
+        own = [i for i in [*odd, 0] if outs[i] > cur]  # branches that end in a layer of their own
+        if not own:
+            return err
+        culprit = self.nodes[outs[own[0]]]
+        start = culprit  # widen the caret to the whole chain on that line: `conv width 1x1 bias=false bn`
+        while start.id > cur + 1 and (prev := self.nodes[start.id - 1]).span and prev.span.line == culprit.span.line:
+            start = prev
+        span = _join(start.span, culprit.span)
+        return fail(d.code, d.message, span, f"gives {fmt_shape(culprit.shape)}", d.hint)
 
     def project(self, cur: int, target: tuple[int, ...], scope: Scope, span: s.Span) -> int:
         """The shortcut of a residual block: the input itself, or a 1x1 conv (+ bn) to `target`."""
@@ -438,15 +457,14 @@ class Expander:
 
     # ------------------------------------------------------------------ groups and expectations
 
-    def _open_group(self, path, kind, name, args, span, depth) -> Group:
-        group = Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth)
-        self.groups.append(group)
+    def _open_group(self, path, kind, name, args, span, depth) -> int:
+        """Start a group at the next node; returns its index for `_close_group`."""
+        self.groups.append(Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth))
         self.rows.append(("group", len(self.groups) - 1))
-        return group
+        return len(self.groups) - 1
 
-    def _close_group(self, group: Group, out: int | None) -> None:
-        index = self.groups.index(group) if self.groups[-1] is not group else len(self.groups) - 1
-        self.groups[index] = replace(group, last=len(self.nodes) - 1, output=out)
+    def _close_group(self, index: int, out: int | None) -> None:
+        self.groups[index] = replace(self.groups[index], last=len(self.nodes) - 1, output=out)
 
     def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str) -> None:
         if cur is None:
