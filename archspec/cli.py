@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -41,13 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _console(stream):
-    from rich.console import Console
-
-    width = None if stream.isatty() else 120
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
-
-
 def _check(args) -> int:
     import gc
 
@@ -59,7 +53,6 @@ def _check(args) -> int:
     from .report import render_table, to_json
 
     results, failed, unreadable = [], False, False
-    out = _console(sys.stdout) if not args.json else None
     for path in args.files:
         result = analyse_file(path)
         failed |= not result.ok
@@ -70,12 +63,12 @@ def _check(args) -> int:
         net = result.network
         if result.ok and not args.quiet:
             if net is not None and net.nodes:
-                render_table(net, out, args.depth)
+                render_table(net, sys.stdout, args.depth)
             else:
                 blocks = ", ".join(net.blocks) if net and net.blocks else "nothing"
-                out.print(f"{path}: no network; defines {blocks}")
+                print(f"{path}: no network; defines {blocks}")
             if len(args.files) > 1:
-                out.print()
+                print()
         for diag in result.diagnostics:
             print(render(diag, result.sources), file=sys.stderr)
             print(file=sys.stderr)
@@ -95,8 +88,12 @@ def run() -> None:
     """Console-script entry point."""
     try:
         code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
     except KeyboardInterrupt:
         code = 130
-    except BrokenPipeError:
-        code = EXIT_OK
-    sys.exit(code)
+    except BrokenPipeError:  # `archspec check ... | head`
+        sys.stderr.close()
+        os._exit(EXIT_OK)
+    # Everything is written: skip tearing down every module and object (15 ms of a 110 ms run).
+    os._exit(code)

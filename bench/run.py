@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import json
 import os
 import platform
@@ -147,6 +148,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = REPO_
     global _spawner
     if _spawner is None:
         _spawner = Spawner()
+        atexit.register(_spawner.close)
     return _spawner.measure(cmd, env, cwd)
 
 
@@ -178,10 +180,30 @@ def summarize(ms: list[Measurement]) -> dict:
 # --------------------------------------------------------------------------- commands
 
 
-def archspec_env() -> dict[str, str]:
-    """The child's environment: archspec from the working tree even if not installed."""
+PYCACHE = BENCH_DIR / ".venv" / "pycache"
+
+
+def child_env(bytecode_cache: bool = True) -> dict[str, str]:
+    """The environment both measured programs run in.
+
+    A user's Python writes and reuses bytecode (`__pycache__`); some sandboxes and CI set
+    PYTHONDONTWRITEBYTECODE, which makes every run compile archspec's modules from source
+    again (site-packages were compiled by pip at install time, the editable archspec was
+    not). So that the benchmark measures what a user gets, the children run with bytecode
+    caching on, their cache kept under bench/.venv/pycache (PYTHONPYCACHEPREFIX) so nothing
+    is written outside bench/. The warm-up runs fill it.
+    """
     env = dict(os.environ)
     env.pop("PYTHONSTARTUP", None)
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
+def archspec_env(bytecode_cache: bool = True) -> dict[str, str]:
+    """archspec's environment: child_env(), plus the working tree when it is not installed."""
+    env = child_env(bytecode_cache)
     try:
         import importlib.util
 
@@ -289,13 +311,17 @@ def main() -> int:
     ap.add_argument("--no-peer", action="store_true", help="skip the torchinfo comparison")
     ap.add_argument("--no-scaling", action="store_true", help="skip the scaling part")
     ap.add_argument("--keep-specs", action="store_true", help="write the scaling specs to bench/results/specs/")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="run the children in this shell's environment as is (e.g. with PYTHONDONTWRITEBYTECODE)")
     ap.add_argument("--out", default=str(RESULTS_DIR / "results.json"), help="JSON results path")
     args = ap.parse_args()
 
-    env = archspec_env()
+    env = archspec_env(not args.no_bytecode_cache)
+    peer_env = child_env(not args.no_bytecode_cache)
     results: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "environment": versions(),
                      "method": "whole processes; wall = perf_counter around spawn..wait4; "
-                               "peak RSS = the child's own ru_maxrss from os.wait4"}
+                               "peak RSS = the child's own ru_maxrss from os.wait4",
+                     "bytecode_cache": not args.no_bytecode_cache}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
 
     ev = results["environment"]
@@ -304,6 +330,7 @@ def main() -> int:
           f"torchinfo {ev['torchinfo']}")
 
     floor = summarize([checked("/bin/true", measure(["/bin/true"])) for _ in range(3)])
+    measure([sys.executable, "-c", "pass"], env=env)  # warm-up: fills the bytecode cache
     pystart = summarize([checked("python -c pass", measure([sys.executable, "-c", "pass"], env=env))
                          for _ in range(5)])
     results["baselines"] = {"spawn_floor_true": floor, "python_startup": pystart}
@@ -318,7 +345,7 @@ def main() -> int:
             return 1
         commands = {
             "archspec": (archspec_cmd(SPEC), env),
-            "torchinfo": (peer_cmd(), None),
+            "torchinfo": (peer_cmd(), peer_env),
         }
         print(f"\n== archspec check vs torchinfo (resnet152): {args.warmup} warm-up + {args.rounds} rounds, alternating")
         for name, (cmd, cenv) in commands.items():
