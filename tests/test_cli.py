@@ -1,0 +1,167 @@
+"""`python -m archspec check` as a subprocess: exit codes, output streams, --quiet, --json, and no torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SPECS
+
+GOOD = "network T\ninput 1x28x28\nconv 8 3x3 relu\nflatten\ndense 10\n"
+BAD = "network T\ninput 1x28x28\nconv 8 3x3 relu\nmaxpol 2\n"
+
+TOP_KEYS = {"file", "ok", "network", "input", "output", "params", "trainable_params", "buffers", "macs", "memory",
+            "layers", "diagnostics"}
+MEMORY_KEYS = {"input_mb", "forward_backward_mb", "params_mb", "total_mb"}
+LAYER_KEYS = {"path", "kind", "output", "params", "macs", "line", "column"}
+DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hint"}
+
+
+def archspec(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "archspec", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=environ, timeout=60)
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "good.arch"
+    path.write_text(GOOD)
+    return str(path)
+
+
+@pytest.fixture
+def bad(tmp_path):
+    path = tmp_path / "bad.arch"
+    path.write_text(BAD)
+    return str(path)
+
+
+def test_good_spec_exits_0_and_prints_the_table(good):
+    run = archspec("check", good)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    # conv 8 3x3 on 1x28x28: (9+1)*8 = 80; dense 8*26*26 -> 10: 5408*10 + 10 = 54090
+    assert f"Total params: {80 + 8 * 26 * 26 * 10 + 10:,}" in run.stdout
+
+
+def test_failing_spec_exits_1_with_the_error_on_stderr(bad):
+    run = archspec("check", bad)
+    assert run.returncode == 1
+    assert "error[unknown-layer]" in run.stderr
+    assert f"{bad}:4:1" in run.stderr
+    assert "did you mean `maxpool`?" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    # a file that cannot be read is the caller's mistake, as for compilers: exit 2, still no traceback
+    run = archspec("check", str(tmp_path / "nope.arch"))
+    assert run.returncode == 2
+    assert "file-not-found" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_one_bad_file_among_good_ones_exits_1(good, bad):
+    run = archspec("check", good, bad)
+    assert run.returncode == 1
+    assert "error[unknown-layer]" in run.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["check"], ["check", "--bogus", "specs/lenet5.arch"], ["frobnicate"]],
+                         ids=["no-args", "check-no-files", "unknown-flag", "unknown-command"])
+def test_usage_errors_exit_2(args):
+    run = archspec(*args)
+    assert run.returncode == 2
+    assert "usage" in run.stderr.lower()
+    assert "Traceback" not in run.stderr
+
+
+def test_quiet_prints_nothing_for_good_files(good):
+    run = archspec("check", "--quiet", good, str(SPECS / "lenet5.arch"))
+    assert run.returncode == 0
+    assert run.stdout == "" and run.stderr == ""
+
+
+def test_quiet_still_prints_errors(bad):
+    run = archspec("check", "-q", bad)
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert "error[unknown-layer]" in run.stderr
+
+
+def test_json_for_one_file_is_an_object(good):
+    run = archspec("check", "--json", good)
+    assert run.returncode == 0
+    out = json.loads(run.stdout)
+    assert isinstance(out, dict)
+    assert set(out) == TOP_KEYS
+    assert set(out["memory"]) == MEMORY_KEYS
+    assert out["file"] == good and out["ok"] is True and out["network"] == "T"
+    assert out["input"] == [1, 28, 28] and out["output"] == [10]
+    assert out["params"] == out["trainable_params"] == 80 + 5408 * 10 + 10
+    assert out["buffers"] == 0
+    assert out["macs"] == 8 * 26 * 26 * 9 + 5408 * 10
+    assert out["memory"]["input_mb"] == pytest.approx(28 * 28 * 4 / 2**20, abs=1e-4)
+    assert out["diagnostics"] == []
+    for layer in out["layers"]:
+        assert LAYER_KEYS <= set(layer)
+    assert [row["kind"] for row in out["layers"]] == ["input", "conv", "relu", "flatten", "dense"]
+    assert out["layers"][1]["line"] == 3 and out["layers"][1]["column"] == 1
+
+
+def test_json_for_two_files_is_a_list(good, bad):
+    run = archspec("check", "--json", good, bad)
+    assert run.returncode == 1
+    out = json.loads(run.stdout)
+    assert isinstance(out, list) and len(out) == 2
+    assert all(set(o) == TOP_KEYS for o in out)
+    assert [o["ok"] for o in out] == [True, False]
+    assert out[1]["network"] == "T" and out[1]["input"] == [1, 28, 28]
+    assert out[1]["layers"] == [] and out[1]["params"] is None and out[1]["memory"] is None
+    (diag,) = out[1]["diagnostics"]
+    assert set(diag) == DIAGNOSTIC_KEYS
+    assert diag == {"severity": "error", "code": "unknown-layer", "message": "unknown layer kind `maxpol`",
+                    "file": bad, "line": 4, "column": 1, "hint": "did you mean `maxpool`?"}
+
+
+def test_json_of_resnet50_has_layer_and_block_rows():
+    run = archspec("check", "--json", "specs/resnet50.arch")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    rows = {row["path"]: row for row in out["layers"]}
+    assert rows["layer1.0.conv1"]["kind"] == "conv"
+    assert rows["layer1.0.conv1"]["output"] == [64, 56, 56]
+    assert rows["layer1.0.conv1"]["params"] == 64 * 64 * 1 * 1  # 1x1, no bias
+    assert rows["layer1.0"]["kind"] == "block"
+    assert rows["layer1.0"]["output"] == [256, 56, 56]
+    assert out["params"] == 25_557_032  # torchvision's resnet50
+
+
+def test_check_never_imports_torch_importtime():
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "archspec", "check", "specs/resnet50.arch"],
+                         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         timeout=60)
+    assert run.returncode == 0
+    modules = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")]
+    assert "archspec.cli" in modules  # the import log is really there
+    assert not any(m == "torch" or m.startswith("torch.") for m in modules)
+
+
+def test_check_never_imports_torch_even_if_installed(tmp_path):
+    # a stand-in `torch` package that leaves a mark when imported: the test can fail without torch installed
+    fake = tmp_path / "fake" / "torch"
+    fake.mkdir(parents=True)
+    mark = tmp_path / "imported"
+    (fake / "__init__.py").write_text(f"open({str(mark)!r}, 'w').close()\n")
+    run = archspec("check", "--json", "specs/resnet50.arch", "specs/lenet5.arch",
+                   env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])})
+    assert run.returncode == 0, run.stderr
+    assert not mark.exists()
+    probe = subprocess.run([sys.executable, "-c", "import torch"],
+                           env={**os.environ, "PYTHONPATH": str(tmp_path / "fake")}, timeout=60)
+    assert probe.returncode == 0 and mark.exists()  # the stand-in does work
