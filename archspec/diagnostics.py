@@ -73,10 +73,10 @@ def render(diag: Diagnostic, sources: dict[str, str]) -> str:
     if span is not None:
         out.append(f"  --> {span.file}:{span.line}:{span.column}")
         text = sources.get(span.file)
-        lines = text.splitlines() if text is not None else []
+        lines = text.split("\n") if text is not None else []  # numbered as the parser numbers them
         if 1 <= span.line <= len(lines):
-            src = lines[span.line - 1].rstrip("\n").expandtabs(8)
-            raw = lines[span.line - 1]
+            raw = lines[span.line - 1].rstrip("\r")
+            src = raw.expandtabs(8)
             # Measure in terminal cells, with tabs expanded, so the caret sits under the culprit
             # even after Korean (double-width) text.
             before = raw[: span.column - 1].expandtabs(8)

@@ -34,20 +34,33 @@ class Scope:
     in_node: int | None
     depth: int
     stack: tuple[tuple[str, s.Span], ...] = ()
-    names: dict[str, int | None] = field(default_factory=dict)
+    names: dict[str, int | None] = field(default_factory=dict)  # every name taken -> its output node
+    generated: set[str] = field(default_factory=set)
     counters: dict[str, int] = field(default_factory=dict)
 
     def auto_name(self, word: str) -> str:
+        """`conv_1`, `conv_2`, ...: a name for an unnamed layer, reserved in this body."""
         n = self.counters.get(word, 0) + 1
         while f"{word}_{n}" in self.names:
             n += 1
         self.counters[word] = n
-        return f"{word}_{n}"
+        return self.fresh(f"{word}_{n}")
+
+    def fresh(self, name: str) -> str:
+        """`name` if it is free, else the first free `name_N`; reserved as a generated name."""
+        base, n = name, 0
+        while name in self.names:
+            n += 1
+            name = f"{base}_{n}"
+        self.names[name] = None
+        self.generated.add(name)
+        return name
 
     def claim(self, name: str, span: s.Span | None) -> None:
+        """Reserve a name the spec writes (`c1:`)."""
         if name in self.names:
-            raise fail("duplicate-name", f"`{name}` is already defined in this body", span, "second definition",
-                       "give each named line its own name")
+            what = "archspec's name for an earlier unnamed layer" if name in self.generated else "already defined in this body"
+            raise fail("duplicate-name", f"`{name}` is {what}", span, "second definition", "give each named line its own name")
         self.names[name] = None
 
 
@@ -194,11 +207,14 @@ class Expander:
                        "not a layer", "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`")
         segments: list[tuple[LayerKind, s.Name, list[s.Atom]]] = []
         for atom in elem.atoms:
-            if isinstance(atom, s.Name) and atom.name not in scope.env and (lookup(atom.name) or atom is head):
+            if isinstance(atom, s.Name) and atom.name not in scope.env:
                 kind = lookup(atom.name)
-                if kind is None:
-                    raise self._unknown_layer(atom)
-                segments.append((kind, atom, []))
+                if kind is not None:
+                    segments.append((kind, atom, []))
+                    continue
+                if atom is head or atom.name not in segments[-1][0].words:
+                    raise self._unknown_layer(atom, scope)  # `conv 8 3x3 bn rleu`
+                segments[-1][2].append(atom)
             elif isinstance(atom, s.Call):
                 raise fail("syntax-error", "a block call stands alone on its line", atom.span, "unexpected",
                            "put it on a line of its own")
@@ -206,50 +222,50 @@ class Expander:
                 segments[-1][2].append(atom)
         return segments
 
-    def _unknown_layer(self, atom: s.Name) -> SpecError:
+    def _unknown_layer(self, atom: s.Name, scope: Scope) -> SpecError:
         if atom.name in self.blocks:
             return fail("unknown-layer", f"`{atom.name}` is a block: call it with parentheses", atom.span,
                         "a block", f"write `{atom.name}(...)`")
-        hint = did_you_mean(atom.name, [*CATALOGUE, *self.blocks])
-        return fail("unknown-layer", f"unknown layer kind `{atom.name}`", atom.span, "not a layer kind",
-                    hint or "see the layer kinds in the README")
+        hint = did_you_mean(atom.name, [*CATALOGUE, *self.blocks, *scope.env])
+        what = "layer kind or parameter" if scope.env else "layer kind"
+        return fail("unknown-layer", f"unknown {what} `{atom.name}`", atom.span, f"not a {what}",
+                    hint or "the layer kinds are listed in docs/language.md")
 
-    def bind_options(self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape) -> tuple[dict, dict[str, s.Span]]:
-        args, opts, blame = [], {}, {}
-        positional_spans = []
+    def bind_options(self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape,
+                     span: s.Span) -> tuple[dict, dict[str, s.Span]]:
+        """Evaluate a layer's arguments and options; returns them resolved, with the span that
+        each option's errors point at (`span`, the whole layer, where none is more precise)."""
+        args, opts, blame, arg_spans = [], {}, {}, []
         for atom in atoms:
-            if isinstance(atom, s.Option):
-                if atom.key not in kind.options:
-                    choices = list(kind.options)
-                    hint = did_you_mean(atom.key, choices) or (
-                        f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices) if choices else f"`{kind.name}` takes no options")
-                    # report it and go on without it, so that later lines are still checked
-                    self.diagnostics.append(fail("unknown-option", f"`{kind.name}` has no option `{atom.key}`",
-                                                 atom.key_span, "unknown option", hint).diagnostic)
-                    continue
-                if atom.key in opts:
-                    raise fail("bad-option", f"`{atom.key}` is given twice", atom.key_span, "again")
+            if not isinstance(atom, s.Option):
+                args.append(evaluate(atom, scope.env, in_shape))
+                arg_spans.append(_span_of(atom))
+            elif atom.key not in kind.options:
+                choices = list(kind.options)
+                hint = did_you_mean(atom.key, choices) or (
+                    f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices) if choices else f"`{kind.name}` takes no options")
+                # report it and go on without it, so that later lines are still checked
+                self.diagnostics.append(fail("unknown-option", f"`{kind.name}` has no option `{atom.key}`",
+                                             atom.key_span, "unknown option", hint).diagnostic)
+            elif atom.key in opts:
+                raise fail("bad-option", f"`{atom.key}` is given twice", atom.key_span, "again")
+            else:
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
                 blame[atom.key] = atom.span
-            else:
-                args.append(evaluate(atom, scope.env, in_shape))
-                positional_spans.append(_span_of(atom))
+        for key, arg_span in zip(kind.positional, arg_spans):
+            blame.setdefault(key, arg_span)
+        if args and args[0] == "to" and len(arg_spans) > 1:  # `avgpool to 6x6`
+            blame["to"] = arg_spans[1]
+        for i, arg_span in enumerate(arg_spans):
+            blame[f"#{i}"] = arg_span
         try:
-            bound = kind.bind(args, opts)
-            for key, span in zip(kind.positional, positional_spans):
-                blame.setdefault(key, span)
-            if args and args[0] == "to" and len(positional_spans) > 1:
-                blame["to"] = positional_spans[1]
-            resolved = kind.resolve(bound)
+            resolved = kind.resolve(kind.bind(args, opts))
         except OptionError as err:
-            where = blame.get(err.option or "")
-            if err.option and err.option.startswith("#"):
-                where = positional_spans[int(err.option[1:])]
             hint = err.hint
             bad = bound_value(err.option, args, opts, kind)
             if isinstance(bad, str) and not hint:
-                hint = did_you_mean(bad, scope.env) or hint
-            raise fail(err.code, err.message, where, "", hint) from None
+                hint = did_you_mean(bad, scope.env)
+            raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint) from None
         return resolved, blame
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
@@ -257,26 +273,21 @@ class Expander:
         for kind, _, atoms in self.split_chain(elem, scope):
             if any(isinstance(a, s.Option) and a.key not in kind.options for a in atoms):
                 try:
-                    self.bind_options(kind, atoms, scope, None)
+                    self.bind_options(kind, atoms, scope, None, elem.span)
                 except SpecError:
                     pass
 
     def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
         for index, (kind, word, atoms) in enumerate(self.split_chain(elem, scope)):
             in_shape = self.in_shape(scope, cur)
-            options, blame = self.bind_options(kind, atoms, scope, in_shape)
+            span = _join(word.span, _span_of(atoms[-1])) if atoms else word.span
+            options, blame = self.bind_options(kind, atoms, scope, in_shape, span)
             if label is None:
                 name = scope.auto_name(kind.name)
             elif index == 0:
                 name = label
             else:
-                name = f"{label}_{word.name}"
-                if name in scope.names:
-                    name = scope.auto_name(name)
-                scope.names.setdefault(name, None)
-            if label is None:
-                scope.names.setdefault(name, None)
-            span = _join(word.span, _span_of(atoms[-1])) if atoms else word.span
+                name = scope.fresh(f"{label}_{word.name}")
             cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame)
         return cur
 
@@ -297,8 +308,6 @@ class Expander:
                            "a block cannot contain itself; repeat it with `xN` instead")
         env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
         name = label or scope.auto_name(block.name)
-        if label is None:
-            scope.names.setdefault(name, None)
         path = prefix + name
         if cur is None:
             return None
@@ -375,8 +384,6 @@ class Expander:
             others = [o for i, o in enumerate(outs) if i != project]
             outs[project] = self.project(cur, self.nodes[others[0]].shape, scope, comp.body[project].span)
         name = comp.label or scope.auto_name(kind.name)
-        if comp.label is None:
-            scope.names.setdefault(name, None)
         try:
             out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
         except SpecError as err:
@@ -421,11 +428,9 @@ class Expander:
         stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
         conv, bn = lookup("conv"), lookup("batchnorm")
         opts = conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})
-        name = "shortcut" if "shortcut" not in scope.names else scope.auto_name("shortcut")
-        scope.names[name] = None
+        name = scope.fresh("shortcut")
         node = self.add_layer(conv, opts, [cur], scope.prefix + name, span, scope.depth, {})
-        scope.names[name + "_bn"] = None
-        return self.add_layer(bn, bn.resolve({}), [node], scope.prefix + name + "_bn", span, scope.depth, {})
+        return self.add_layer(bn, bn.resolve({}), [node], scope.prefix + scope.fresh(name + "_bn"), span, scope.depth, {})
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
         kind = lookup(call.name)
@@ -451,8 +456,6 @@ class Expander:
             inputs.append(node)
             names.append(f"`{arg.name}`")
         name = label or scope.auto_name(kind.name)
-        if label is None:
-            scope.names.setdefault(name, None)
         return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {})
 
     # ------------------------------------------------------------------ groups and expectations

@@ -156,7 +156,10 @@ class _ToSyntax(Transformer):
 
     @v_args(meta=True)
     def expect_value(self, meta, c):
-        value, precision = _measure(str(c[1]))
+        try:
+            value, precision = _measure(str(c[1]))
+        except OverflowError:
+            raise fail("bad-expression", f"`{c[1]}` is too large a number", self._sp(meta), "too large") from None
         return s.ExpectItem(str(c[0]), value, str(c[1]), precision, self._sp(meta))
 
     @v_args(meta=True)
@@ -269,54 +272,72 @@ def _describe_token(tok: Token) -> str:
     return f"`{tok}`"
 
 
+def _parser_accepts(exc: UnexpectedToken) -> set[str]:
+    """The terminals the parser could take. When the contextual lexer raises, `exc.expected`
+    holds only what the lexer could match there (not `_INDENT`, which the indenter makes)."""
+    state = getattr(exc, "state", None)
+    try:
+        return set(state.parse_conf.states[state.position])
+    except (AttributeError, KeyError, IndexError):
+        return set(exc.expected)
+
+
 def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic:
     line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+    lines = text.split("\n")  # as lark counts lines: by \n alone, not str.splitlines' other breaks
     if isinstance(exc, UnexpectedCharacters):
-        ch = text.splitlines()[line - 1][col - 1] if line - 1 < len(text.splitlines()) else "?"
+        src = lines[line - 1] if line - 1 < len(lines) else ""
+        ch = src[col - 1] if 0 < col <= len(src) else "?"
         span = s.Span(file, line, col, line, col + 1)
         hint = ""
         if ch in "[]{}":
             hint = "sizes are written like `3x3`, pairs like `(1, 2)`"
-        elif ch == ",":
-            hint = "write numbers without thousands separators (`61706`, or `61_706`)"
-        return Diagnostic("syntax-error", f"unexpected character `{ch}`", span, "not allowed here", hint)
+        shown = ch if ch.isprintable() else repr(ch)[1:-1]
+        return Diagnostic("syntax-error", f"unexpected character `{shown}`", span, "not allowed here", hint)
     if isinstance(exc, UnexpectedEOF):
-        lines = text.splitlines() or [""]
-        span = s.Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        span = _end_span(file, lines)
         return Diagnostic("syntax-error", "unexpected end of file", span, "the spec stops here")
     assert isinstance(exc, UnexpectedToken)
     tok = exc.token
     if tok.type == "$END" or not tok.line:
-        lines = text.splitlines() or [""]
-        span = s.Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        span = _end_span(file, lines)
     elif tok.type in ("_NL", "_DEDENT", "_INDENT"):
         # newline tokens start at the end of the line: point at the line's end, or at the
         # indentation of the next line for an unexpected indent
         if tok.type == "_INDENT":
             line = tok.end_line or tok.line  # the _NL token it borrows its position from ends there
-            src = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else " "
+            src = lines[line - 1] if line - 1 < len(lines) else " "
             indent = len(src) - len(src.lstrip())
             span = s.Span(file, line, 1, line, indent + 1)
         else:
-            src = text.splitlines()[tok.line - 1] if tok.line - 1 < len(text.splitlines()) else ""
+            src = lines[tok.line - 1] if tok.line - 1 < len(lines) else ""
             end = len(src.rstrip()) + 1
             span = s.Span(file, tok.line, end, tok.line, end + 1)
     else:
         span = s.Span(file, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
-    expected = sorted(_EXPECTED_WORDS.get(t, f"`{t.lower()}`") for t in exc.expected if not t.startswith("__"))
+    accepts = _parser_accepts(exc)
+    expected = sorted(_EXPECTED_WORDS.get(t, f"`{t.lower()}`") for t in accepts if not t.startswith("__"))
     hint = ""
     if tok.type == "_INDENT":
         message = "unexpected indentation"
         hint = "only the body of `block`, `add:`, `concat:`, `mul:`, `branch:` and `shortcut:` is indented"
-    elif tok.type == "_NL" and "_INDENT" in exc.expected:
+    elif "_INDENT" in accepts:
         message = "expected an indented body after the colon"
+        hint = "indent the lines that belong to it"
     else:
         message = f"unexpected {_describe_token(tok)}"
         if expected and len(expected) <= 4:
             hint = "expected " + " or ".join(dict.fromkeys(expected))
-    if tok.type == "_NL" and "RPAR" in exc.expected:
+    if (tok.type == "_NL" and "RPAR" in accepts) or (tok.type == "$END" and text.count("(") > text.count(")")):
         hint = "a `(` is not closed"
+    if tok.type == "COMMA" and re.search(r"[0-9],[0-9]{3}", lines[tok.line - 1] if tok.line - 1 < len(lines) else ""):
+        hint = "write numbers without thousands separators (`61706`, or `61_706`)"
     return Diagnostic("syntax-error", message, span, "here", hint)
+
+
+def _end_span(file: str, lines: list[str]) -> s.Span:
+    last = len(lines) - 1 if len(lines) > 1 and lines[-1] == "" else len(lines)
+    return s.Span(file, last, len(lines[last - 1]) + 1, last, len(lines[last - 1]) + 2)
 
 
 def parse(text: str, file: str = "<string>") -> s.SpecFile:
@@ -348,7 +369,7 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
 def _dedent_line(text: str, message: str) -> int:
     """lark's DedentError carries no position: find the first line whose indent matches no level."""
     levels = [0]
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.split("\n"), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         indent = len(raw.expandtabs(8)) - len(raw.expandtabs(8).lstrip())

@@ -30,24 +30,8 @@ WORDS = st.sampled_from([
 ])
 
 
-# Two known bugs, pinned by the strict xfail tests at the end of this file, are kept out of the random
-# inputs so that the properties can go on finding new ones. Remove a filter when its bug is fixed
-# (the xfail test then passes, and strict=True turns that into a failure to notice).
-# 1. parse._syntax_diagnostic indexes str.splitlines() (which also breaks at \r, \v, \f, \x1c-\x1e,
-#    \x85, \u2028, \u2029) with lark's line numbers (which count \n only): IndexError.
-SPLITLINES_ONLY = set("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-# 2. parse._measure overflows on an expect value with a 3-digit exponent (`params=1e400`): VisitError.
-HUGE_EXPONENT = re.compile(r"\d[eE][-+]?\d{3}")
-
-
-def known_bug(text: str) -> bool:
-    return bool(SPLITLINES_ONLY & set(text.replace("\r\n", "\n"))) or bool(HUGE_EXPONENT.search(text))
-
-
 def check(text: str, file: str = "<string>") -> None:
     """The property: analyse never raises and returns diagnostics; loads raises only ArchspecError."""
-    if known_bug(text):
-        return
     result = analyse(text, file, max_nodes=MAX_NODES)
     assert isinstance(result.diagnostics, list)
     for d in result.diagnostics:
@@ -58,8 +42,6 @@ def check(text: str, file: str = "<string>") -> None:
 
 
 def check_loads(text: str) -> None:
-    if known_bug(text):
-        return
     try:
         archspec.loads(text)
     except archspec.ArchspecError as err:
@@ -144,36 +126,23 @@ def test_mutated_zoo_specs_loads(case):
 
 # ------------------------------------------------------------------------------ found by hand / by the fuzzer
 def must_not_raise(text: str) -> None:
-    """`check` without the known-bug filter."""
+    """Bad input gives diagnostics: analyse returns them, loads raises ArchspecError with them."""
     result = analyse(text)
     assert result.diagnostics
     with pytest.raises(archspec.ArchspecError):
         archspec.loads(text)
 
 
-@pytest.mark.xfail(reason="BUG: an expect value with a large exponent (`params=1e400`, `macs=1e309`) makes "
-                          "parse._measure overflow (10.0 ** exponent, OverflowError): analyse raises lark's "
-                          "VisitError instead of returning a diagnostic", strict=True)
 @pytest.mark.parametrize("value", ["1e400", "1e309", "5e999M"])
 def test_expect_with_a_huge_exponent(value):
     must_not_raise(f"network T\ninput 3x8x8\nconv 8 3x3 expect params={value}\n")
 
 
-@pytest.mark.xfail(reason="BUG: parse._syntax_diagnostic looks the bad character up in text.splitlines(), which "
-                          "also breaks lines at \\r, \\v, \\f, \\x1c-\\x1e, \\x85, \\u2028, \\u2029, with lark's "
-                          "line/column (lark counts \\n only): IndexError escapes analyse and loads", strict=True)
 @pytest.mark.parametrize("text", ["\x1e", "a\rb\n", "network T\ninput 3x8x8\nconv 8 3x3 \x0c pad=1 ]\n",
                                   "network T\ninput 3x8x8\nrelu\u2028 ]\n"],
                          ids=["record-separator", "bare-cr", "form-feed", "line-separator"])
 def test_syntax_error_after_a_splitlines_only_line_break(text):
     must_not_raise(text)
-
-
-def test_known_bug_filter_is_narrow():
-    # the filter keeps ordinary specs, Windows line endings and small exponents in the fuzzing
-    assert not known_bug(ZOO["resnet50.arch"])
-    assert not known_bug("network T\r\ninput 3x8x8\r\ndropout 1e-1\r\n")
-    assert known_bug("expect params=1e400") and known_bug("a\x0cb")
 
 
 @pytest.mark.parametrize("text", ["", "\n", "#", "network", "network T\n", "input 3\n", "\t\n  \n", "\ufeff",

@@ -66,10 +66,6 @@ def test_comment_line_specs_check_without_their_comments(spec, params):
     assert (net.output_shape, net.params) == ((4, 32, 32), params)
 
 
-@pytest.mark.xfail(reason="BUG: a line holding only a comment is a syntax error when it is indented "
-                          "(or sits inside an indented body): COMMENT is %ignored apart from _NL, so the "
-                          "comment line's indentation reaches the Indenter ('unexpected end of line' / "
-                          "'unexpected indentation')", strict=True)
 @pytest.mark.parametrize("spec, params", list(COMMENT_LINES.values()), ids=list(COMMENT_LINES))
 def test_comment_lines_inside_bodies_are_ignored(spec, params):
     # as in Python, a comment-only line is ignored whatever its indentation
@@ -348,9 +344,6 @@ def test_a_label_taken_by_a_generated_name_is_a_duplicate():
     assert [(d.code, d.span.line) for d in result.diagnostics] == [("duplicate-name", 4)]
 
 
-@pytest.mark.xfail(reason="BUG: `shortcut: project` names its batchnorm `shortcut_bn` without checking the names "
-                          "taken: after a line labelled `shortcut_bn` two operations share the path, and "
-                          "Network.graph (keyed by path) silently merges them", strict=True)
 def test_projection_shortcut_names_do_not_collide_with_labels():
     spec = H + "shortcut_bn: relu\nadd:\n    branch: conv 8 3x3 pad=1\n    shortcut: project\n"
     result = analyse(spec)

@@ -127,13 +127,12 @@ def spatial(shape: Shape, kind: str, ranks=(1, 2, 3)) -> int:
 
 
 def window_out(size: int, k: int, stride: int, pad: int, dilation: int = 1, ceil_mode: bool = False) -> int:
-    """PyTorch's output size for a sliding window (conv or pool) along one dimension."""
-    span = size + 2 * pad - dilation * (k - 1) - 1
-    if span < 0:
-        return 0
-    out = (math.ceil if ceil_mode else math.floor)(span / stride) + 1
+    """PyTorch's output size for a sliding window (conv or pool) along one dimension
+    (`pooling_output_shape` in ATen; floor division rounds towards minus infinity there too)."""
+    span = size + 2 * pad - dilation * (k - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = span // stride + 1
     if ceil_mode and (out - 1) * stride >= size + pad:
-        out -= 1  # PyTorch: the last window must start inside the input or the left padding
+        out -= 1  # the last window must start inside the input or the left padding
     return out
 
 
@@ -148,6 +147,7 @@ class LayerKind:
     aliases: ClassVar[tuple[str, ...]] = ()
     family: ClassVar[str] = "other"  # conv, pool, dense, norm, activation, merge, reshape, regularization
     positional: ClassVar[tuple[str, ...]] = ()  # option names filled by positional arguments
+    words: ClassVar[tuple[str, ...]] = ()  # bare words accepted among the arguments (`to`)
     required: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[dict[str, Opt]] = {}
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)

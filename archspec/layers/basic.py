@@ -155,6 +155,7 @@ class Upsample(LayerKind):
     aliases = ("upsampling",)
     family = "reshape"
     positional = ("scale",)
+    words = ("to",)
     options = {
         "scale": Opt("float", None, minimum=0),
         "to": Opt("size", None, minimum=1),

@@ -8,6 +8,7 @@ from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, per_dim, s
 class _Pool(LayerKind):
     family = "pool"
     positional = ("kernel",)
+    words = ("to",)
     mode: str
 
     @property
@@ -59,15 +60,14 @@ class _Pool(LayerKind):
                     f"padding {p} is more than half the kernel {kk}", hint="PyTorch allows at most kernel // 2", option="pad"
                 )
         sizes = shape[1:]
-        for size, kk, p, d in zip(sizes, k, pad, dil):
-            if d * (kk - 1) + 1 > size + 2 * p:
-                raise ShapeError(
-                    f"{self.name} {fmt_shape(k)} does not fit the {fmt_shape(sizes)} input",
-                    hint="remove a pooling layer, pad the input, or pool with a smaller window",
-                    option="kernel",
-                    code="kernel-too-large",
-                )
         out = tuple(window_out(s, kk, t, p, d, o["ceil_mode"]) for s, kk, t, p, d in zip(sizes, k, st, pad, dil))
+        if any(x < 1 for x in out):  # with ceil_mode, PyTorch lets a window hang over the edge
+            raise ShapeError(
+                f"{self.name} {fmt_shape(k)} does not fit the {fmt_shape(sizes)} input",
+                hint="remove a pooling layer, pad the input, or pool with a smaller window",
+                option="kernel",
+                code="kernel-too-large",
+            )
         return (shape[0], *out)
 
     def describe(self, o):
