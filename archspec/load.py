@@ -53,6 +53,9 @@ def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list
         except SpecError as err:
             diagnostics.append(err.diagnostic)
             continue
+        except ArchspecError as err:
+            diagnostics.extend(err.diagnostics)
+            continue
         blocks.update(_collect_blocks(imported, sources, diagnostics, chain + (target,)))
     for block in spec.blocks:
         if block.name in {b.name for b in spec.blocks if b is not block and b.span.line < block.span.line}:
@@ -77,8 +80,8 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
     diagnostics: list[Diagnostic] = []
     try:
         spec = parse(text, file)
-    except SpecError as err:
-        return Result(None, [err.diagnostic], sources)
+    except ArchspecError as err:
+        return Result(None, err.diagnostics, sources)
     blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
     expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
     if spec.input_shape is None:

@@ -12,7 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
 from . import syntax as s
-from .diagnostics import Diagnostic, SpecError, fail
+from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
 
 _SUFFIX = {"K": 1e3, "M": 1e6, "G": 1e9}
 
@@ -340,33 +340,69 @@ def _end_span(file: str, lines: list[str]) -> s.Span:
     return s.Span(file, last, len(lines[last - 1]) + 1, last, len(lines[last - 1]) + 2)
 
 
+MAX_SYNTAX_ERRORS = 20
+
+
 def parse(text: str, file: str = "<string>") -> s.SpecFile:
-    """Parse one file. Raises SpecError with a `syntax-error` diagnostic on bad syntax."""
+    """Parse one file. Raises ArchspecError with every syntax error found: after an error in a
+    plain line, that line is replaced by a neutral one and parsing starts over."""
     if not text.endswith("\n"):
         text += "\n"
-    try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as exc:
-        raise SpecError(_syntax_diagnostic(exc, file, text)) from None
-    except DedentError as exc:
-        line = _dedent_line(text, str(exc))
-        span = s.Span(file, line, 1, line, 2)
-        raise fail(
-            "bad-indentation",
-            "this line's indentation matches no enclosing level",
-            span,
-            "dedented to here",
-            "indent it exactly as far as the line that opened the body, or as its siblings",
-        ) from None
+    diagnostics: list[Diagnostic] = []
+    attempt = text
+    while True:
+        try:
+            tree = _parser().parse(attempt)
+            break
+        except (UnexpectedInput, DedentError) as exc:
+            diagnostics.append(_parse_error(exc, file, attempt))
+            attempt = _neutralise(attempt, diagnostics)
+            if attempt is None or len(diagnostics) >= MAX_SYNTAX_ERRORS:
+                raise ArchspecError(diagnostics) from None
+    if diagnostics:
+        raise ArchspecError(diagnostics)
     try:
         return _ToSyntax(file).transform(tree)
     except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
         if isinstance(exc.orig_exc, SpecError):
-            raise exc.orig_exc from None
+            raise ArchspecError([exc.orig_exc.diagnostic]) from None
         raise
 
 
-def _dedent_line(text: str, message: str) -> int:
+def _parse_error(exc: UnexpectedInput | DedentError, file: str, text: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedInput):
+        return _syntax_diagnostic(exc, file, text)
+    line = _dedent_line(text)
+    return Diagnostic(
+        "bad-indentation",
+        "this line's indentation matches no enclosing level",
+        s.Span(file, line, 1, line, 2),
+        "dedented to here",
+        "indent it exactly as far as the line that opened the body, or as its siblings",
+    )
+
+
+def _neutralise(text: str, diagnostics: list[Diagnostic]) -> str | None:
+    """`text` with the line of the last error replaced by `identity` at the same indentation, so
+    that parsing can go on and find the next error; None where that would only make up errors
+    (a body's header, an indentation error, an open parenthesis, no progress)."""
+    last = diagnostics[-1]
+    if last.code != "syntax-error" or last.span is None or not last.message.startswith("unexpected "):
+        return None
+    if last.message in ("unexpected indentation", "unexpected end of file"):
+        return None
+    if len(diagnostics) > 1 and diagnostics[-2].span and diagnostics[-2].span.line >= last.span.line:
+        return None
+    lines = text.split("\n")
+    src = lines[last.span.line - 1]
+    code = src.split("#", 1)[0].rstrip()
+    if code.endswith(":") or code.count("(") != code.count(")"):
+        return None
+    lines[last.span.line - 1] = src[: len(src) - len(src.lstrip())] + "identity"
+    return "\n".join(lines)
+
+
+def _dedent_line(text: str) -> int:
     """lark's DedentError carries no position: find the first line whose indent matches no level."""
     levels = [0]
     for number, raw in enumerate(text.split("\n"), 1):

@@ -331,6 +331,31 @@ def test_several_errors_are_all_reported():
     assert "(and 3 more)" in str(info.value)
 
 
+def test_several_syntax_errors_are_all_reported():
+    spec = H + (
+        "c1: conv 16 [3,3] relu\n"  # 3: a list where a size goes
+        "c2: conv 32 3x3 pad=1 relu\n"
+        "block b(w):\n"
+        "    conv w 3x3 = 1\n"  # 6: a stray `=`
+        "    relu\n"
+        "c3: conv 64 3x3 stride=2,,\n"  # 8: a doubled comma
+        "dense 10\n"
+    )
+    result = analyse(spec, "spec.arch")
+    assert [(d.code, d.span.line, d.span.column) for d in result.diagnostics] == [
+        ("syntax-error", 3, column(spec, 3, "[")),
+        ("syntax-error", 6, column(spec, 6, "=")),
+        ("syntax-error", 8, column(spec, 8, ",,") + 1),
+    ]
+
+
+def test_an_error_in_a_body_header_stops_the_syntax_errors_there():
+    # `block b(w:` opens a body that would be read wrongly: no made-up errors after it
+    spec = H + "conv 8 [3]\nblock b(w:\n    relu\nconv 8 ]\n"
+    result = analyse(spec, "spec.arch")
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("syntax-error", 3), ("syntax-error", 4)]
+
+
 def test_unknown_options_on_several_lines_are_all_reported():
     spec = H + "conv 8 3x3 strid=2\nrelu slope=2\nconv 8 3x3 padd=1\n"
     result = analyse(spec)
