@@ -13,8 +13,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archspec",
-        description="Check, count and build convolutional networks described in .arch specs.",
+        description="Check convolutional networks described in .arch specs: every tensor shape, "
+        "parameter count, MAC count and memory estimate, from the spec alone.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"archspec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser(
         "check",
