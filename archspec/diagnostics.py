@@ -56,7 +56,9 @@ def fail(code: str, message: str, span: Span | None, label: str = "", hint: str 
 def did_you_mean(word: str, choices) -> str:
     import difflib
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    same_but_case = [c for c in choices if c.lower() == word.lower()]  # `ReLU`, `Conv`
+    close = same_but_case or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else ""
 
 

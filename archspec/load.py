@@ -27,8 +27,19 @@ class Result:
 
 
 def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as f:
+    """A spec's text; a byte-order mark (as some Windows editors write) is dropped."""
+    with open(path, encoding="utf-8-sig") as f:
         return f.read()
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "not found"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, UnicodeDecodeError):
+        return "is not UTF-8 text"
+    return f"cannot be read ({exc.__class__.__name__})"
 
 
 def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list[Diagnostic],
@@ -44,8 +55,8 @@ def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list
                 raise fail("import-cycle", f"imports go round in a circle: {cycle}", imp.span, "imported again")
             try:
                 text = _read(target)
-            except (OSError, UnicodeDecodeError) as exc:
-                reason = "not found" if isinstance(exc, FileNotFoundError) else "cannot be read"
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path; UnicodeDecodeError
+                reason = _unreadable(exc)
                 raise fail("import-not-found", f"`{imp.path}` {reason} (looked for {target})", imp.span, reason,
                            "import paths are relative to the importing file") from None
             sources[target] = text
@@ -128,9 +139,8 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def analyse_file(path: str) -> Result:
     try:
         text = _read(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.__class__.__name__})"
-        return Result(None, [Diagnostic("file-not-found", f"{path}: {reason}", None)], {})
+    except (OSError, ValueError) as exc:
+        return Result(None, [Diagnostic("file-not-found", f"{path}: {_unreadable(exc)}", None)], {})
     return analyse(text, path)
 
 

@@ -18,12 +18,31 @@ _SUFFIX = {"K": 1e3, "M": 1e6, "G": 1e9}
 
 
 class _ArchIndenter(Indenter):
+    """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and
+    editors do) rather than counting a tab as 8 spaces wherever it stands."""
+
     NL_type = "_NL"
     OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
     CLOSE_PAREN_types = ["RPAR"]
     INDENT_type = "_INDENT"
     DEDENT_type = "_DEDENT"
     tab_len = 8
+
+    def handle_NL(self, token: Token):
+        if self.paren_level > 0:
+            return
+        yield token
+        indent_str = token.rsplit("\n", 1)[1]
+        indent = len(indent_str.expandtabs(self.tab_len))
+        if indent > self.indent_level[-1]:
+            self.indent_level.append(indent)
+            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
+        else:
+            while indent < self.indent_level[-1]:
+                self.indent_level.pop()
+                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
+            if indent != self.indent_level[-1]:
+                raise DedentError(f"unexpected dedent to column {indent}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,7 +144,12 @@ class _ToSyntax(Transformer):
 
     @v_args(meta=True)
     def shape(self, meta, c):
-        return (_dims(str(c[0])) if c[0].type == "DIMS" else (int(_number(str(c[0]))),), self._sp(meta))
+        if c[0].type == "DIMS":
+            return _dims(str(c[0])), self._sp(meta)
+        value = _number(str(c[0]))
+        if not isinstance(value, int):
+            raise fail("bad-input", f"a size is a whole number, not `{c[0]}`", self._sp(meta), "not whole")
+        return (value,), self._sp(meta)
 
     # -- lines
     @v_args(meta=True)
@@ -197,6 +221,9 @@ class _ToSyntax(Transformer):
         name_span = s.Span(self.file, head.line, head.column, head.line, head.column + len(name))
         params = tuple(p for p in c[1:] if isinstance(p, s.Param))
         body = tuple(b for b in c[1:] if b is not None and not isinstance(b, s.Param))
+        for i, p in enumerate(params):
+            if p.name in (q.name for q in params[:i]):
+                raise fail("duplicate-name", f"`{name}` has two parameters named `{p.name}`", p.span, "second one")
         return s.BlockDef(name, params, body, self._sp(meta), name_span)
 
     @v_args(meta=True)
@@ -321,6 +348,10 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
     if tok.type == "_INDENT":
         message = "unexpected indentation"
         hint = "only the body of `block`, `add:`, `concat:`, `mul:`, `branch:` and `shortcut:` is indented"
+        above = [x.split("#", 1)[0].rstrip() for x in lines[: span.line - 1]]
+        above = [x for x in above if x]
+        if above and not above[-1].endswith(":") and above[-1].split()[-1] in ("add", "concat", "mul", "branch", "shortcut"):
+            hint = f"did you forget the `:` after `{above[-1].split()[-1]}`?"
     elif "_INDENT" in accepts:
         message = "expected an indented body after the colon"
         hint = "indent the lines that belong to it"
@@ -366,17 +397,19 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
     except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
         if isinstance(exc.orig_exc, SpecError):
             raise ArchspecError([exc.orig_exc.diagnostic]) from None
-        raise
+        raise exc.orig_exc from None  # RecursionError: analyse reports it
 
 
 def _parse_error(exc: UnexpectedInput | DedentError, file: str, text: str) -> Diagnostic:
     if isinstance(exc, UnexpectedInput):
         return _syntax_diagnostic(exc, file, text)
     line = _dedent_line(text)
+    src = text.split("\n")[line - 1]
+    indent = len(src) - len(src.lstrip())
     return Diagnostic(
         "bad-indentation",
         "this line's indentation matches no enclosing level",
-        s.Span(file, line, 1, line, 2),
+        s.Span(file, line, 1, line, max(2, indent + 1)),
         "dedented to here",
         "indent it exactly as far as the line that opened the body, or as its siblings",
     )
