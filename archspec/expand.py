@@ -4,7 +4,6 @@ node's shape, parameters and MACs inferred as it is added (block arguments such 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -12,14 +11,21 @@ from . import syntax as s
 from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from .expr import evaluate
 from .graph import Group, Node, memory_of
-from .layers import CATALOGUE, LayerKind, OptionError, ShapeError, fmt_shape, lookup
-from .layers.base import window_out
+from .layers import CATALOGUE, LayerKind, OptionError, ShapeError, fmt_shape, lookup, projection
+from .layers.base import MAX_SIZE
 
 MAX_NODES = 200_000
-MERGES = ("concat", "add", "mul")
 
 
-class _TooBig(Exception):
+def merge_kind(word: str) -> LayerKind | None:
+    kind = lookup(word)
+    return kind if kind is not None and kind.merge else None
+
+
+MERGE_WORDS = ", ".join(f"`{k.name}`" for k in CATALOGUE.values() if k.merge)
+
+
+class TooManyLayers(Exception):
     """The expansion passed the node limit; `span` ends up at the top-level line that caused it."""
 
     span: s.Span | None = None
@@ -34,6 +40,7 @@ class Scope:
     in_node: int | None
     depth: int
     stack: tuple[tuple[str, s.Span], ...] = ()
+    outer: Scope | None = None  # the body a sequence member sits in: its names stay visible
     names: dict[str, int | None] = field(default_factory=dict)  # every name taken -> its output node
     generated: set[str] = field(default_factory=set)
     counters: dict[str, int] = field(default_factory=dict)
@@ -56,11 +63,26 @@ class Scope:
         self.generated.add(name)
         return name
 
+    def find(self, name: str) -> tuple[bool, int | None]:
+        """(known, output node) of a name of this body or of the bodies around a sequence member."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return True, scope.names[name]
+            scope = scope.outer
+        return False, None
+
     def claim(self, name: str, span: s.Span | None) -> None:
         """Reserve a name the spec writes (`c1:`)."""
         if name in self.names:
-            what = "archspec's name for an earlier unnamed layer" if name in self.generated else "already defined in this body"
-            raise fail("duplicate-name", f"`{name}` is {what}", span, "second definition", "give each named line its own name")
+            what = (
+                "archspec's name for an earlier unnamed layer"
+                if name in self.generated
+                else "already defined in this body"
+            )
+            raise fail(
+                "duplicate-name", f"`{name}` is {what}", span, "second definition", "give each named line its own name"
+            )
         self.names[name] = None
 
 
@@ -72,6 +94,7 @@ class Expander:
         self.groups: list[Group] = []
         self.rows: list[tuple[str, int]] = []
         self.diagnostics: list[Diagnostic] = []
+        self.used_blocks: set[str] = set()
 
     # ------------------------------------------------------------------ nodes
 
@@ -87,14 +110,22 @@ class Expander:
 
     def _append(self, node: Node) -> int:
         if len(self.nodes) >= self.max_nodes:
-            raise _TooBig()
+            raise TooManyLayers()
         node = replace(node, id=len(self.nodes))
         self.nodes.append(node)
         self.rows.append(("node", node.id))
         return node.id
 
-    def add_layer(self, kind: LayerKind, options: dict, inputs: list[int], path: str, span: s.Span, depth: int,
-                  blame: dict[str, s.Span]) -> int:
+    def add_layer(
+        self,
+        kind: LayerKind,
+        options: dict,
+        inputs: list[int],
+        path: str,
+        span: s.Span,
+        depth: int,
+        blame: dict[str, s.Span],
+    ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
             out = kind.output_shape(options, ins)
@@ -104,14 +135,23 @@ class Expander:
                     hint="the input is too small here: remove a pooling layer or a stride",
                     code="empty-output",
                 )
+            if any(d > MAX_SIZE for d in out):
+                raise OverflowError()
             params, buffers = kind.params(options, ins, out)
             macs = kind.macs(options, ins, out)
-        except (OverflowError, ValueError):  # sizes like 1e308 x 8
-            raise fail("bad-option", f"{kind.name}: the numbers are too large to compute a shape", span, "here") from None
+        except (OverflowError, ValueError):  # sizes like 1e300 x 8
+            raise fail(
+                "bad-option", f"{kind.name}: the sizes are too large (at most {MAX_SIZE:,})", span, "here"
+            ) from None
         except ShapeError as err:
             where = blame.get(err.option or "", span)
-            found = " + ".join(fmt_shape(x) for x in ins)
-            raise fail(err.code, err.message, where, f"input {found}" if not kind.merge else "merged here", err.hint) from None
+            if kind.merge:
+                label = "merged here"
+            elif err.code == "bad-option":
+                label = ""
+            else:
+                label = "input " + fmt_shape(ins[0])
+            raise fail(err.code, err.message, where, label, err.hint or kind.usage()) from None
         return self._append(Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth))
 
     # ------------------------------------------------------------------ bodies
@@ -125,7 +165,7 @@ class Expander:
                     cur = self.run_compound(stmt, scope, cur)
                 else:
                     cur = self.run_line(stmt, scope, cur)
-            except _TooBig as big:
+            except TooManyLayers as big:
                 big.span = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
                 raise
             except SpecError as err:
@@ -138,11 +178,21 @@ class Expander:
     def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
         for elem in line.elems:
             if elem.repeat < 1:
-                raise fail("bad-repeat", "a line repeats at least once", elem.repeat_span, "x0",
-                           "remove the line, or write `x1` or more")
+                raise fail(
+                    "bad-repeat",
+                    "a line repeats at least once",
+                    elem.repeat_span,
+                    "x0",
+                    "remove the line, or write `x1` or more",
+                )
         if line.label in ("branch", "shortcut"):
-            raise fail("misplaced-branch", f"`{line.label}:` belongs inside `add:`, `concat:` or `mul:`",
-                       line.label_span, "outside a merge", "indent it under a merge")
+            raise fail(
+                "misplaced-branch",
+                f"`{line.label}:` belongs inside `add:`, `concat:` or `mul:`",
+                line.label_span,
+                "outside a merge",
+                "indent it under a merge",
+            )
         first = len(self.nodes)
         if line.label:
             scope.claim(line.label, line.label_span)
@@ -169,11 +219,16 @@ class Expander:
         index = 0
         for elem in line.elems:
             if elem.repeat > self.max_nodes:
-                raise fail("too-many-layers", f"x{elem.repeat} repeats past the limit of {self.max_nodes} layers",
-                           elem.repeat_span, "too many", "is the count a typo?")
+                raise fail(
+                    "too-many-layers",
+                    f"x{elem.repeat} repeats past the limit of {self.max_nodes} layers",
+                    elem.repeat_span,
+                    "too many",
+                    "is the count a typo?",
+                )
             for _ in range(elem.repeat):
-                member = Scope(path + f".{index}.", scope.env, scope.in_node, scope.depth + 2, scope.stack)
-                if _is_call(elem) and not _is_merge_call(elem):
+                member = Scope(path + f".{index}.", scope.env, scope.in_node, scope.depth + 2, scope.stack, outer=scope)
+                if _is_call(elem) and not merge_kind(elem.atoms[0].name):
                     cur = self.run_elem(elem, scope, cur, str(index), path + ".", scope.depth + 1)
                 else:
                     inner = self._open_group(path + f".{index}", "sequence", str(index), {}, elem.span, scope.depth + 1)
@@ -183,14 +238,21 @@ class Expander:
         self._close_group(group, cur)
         return cur
 
-    def run_elem(self, elem: s.Elem, scope: Scope, cur: int | None, label: str | None, prefix: str, depth: int) -> int | None:
+    def run_elem(
+        self, elem: s.Elem, scope: Scope, cur: int | None, label: str | None, prefix: str, depth: int
+    ) -> int | None:
         head = elem.atoms[0]
         if isinstance(head, s.Call):
             if len(elem.atoms) > 1:
                 extra = elem.atoms[1]
-                raise fail("syntax-error", "a block call stands alone: nothing may follow it on the line",
-                           _span_of(extra), "unexpected", "put the next layer on a line of its own")
-            if head.name in MERGES:
+                raise fail(
+                    "syntax-error",
+                    "a block call stands alone: nothing may follow it on the line",
+                    extra.span,
+                    "unexpected",
+                    "put the next layer on a line of its own",
+                )
+            if merge_kind(head.name):
                 return self.merge_by_name(head, scope, label, prefix, depth)
             return self.call_block(head, scope, cur, label, prefix, depth)
         if cur is None:
@@ -203,12 +265,25 @@ class Expander:
     def split_chain(self, elem: s.Elem, scope: Scope) -> list[tuple[LayerKind, s.Name, list[s.Atom]]]:
         head = elem.atoms[0]
         if not isinstance(head, s.Name) or head.name in scope.env:
-            raise fail("expected-layer", "a line starts with a layer kind or a block call", _span_of(head),
-                       "not a layer", "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`")
+            raise fail(
+                "expected-layer",
+                "a line starts with a layer kind or a block call",
+                head.span,
+                "not a layer",
+                "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`",
+            )
         segments: list[tuple[LayerKind, s.Name, list[s.Atom]]] = []
         for atom in elem.atoms:
             if isinstance(atom, s.Name) and atom.name not in scope.env:
                 kind = lookup(atom.name)
+                if kind is not None and kind.merge:
+                    raise fail(
+                        "expected-layer",
+                        f"`{kind.name}` merges tensors: it is no layer of a chain",
+                        atom.span,
+                        "a merge",
+                        f"write `{kind.name}:` with branches, or `{kind.name}(a, b)` with names",
+                    )
                 if kind is not None:
                     segments.append((kind, atom, []))
                     continue
@@ -216,71 +291,100 @@ class Expander:
                     raise self._unknown_layer(atom, scope)  # `conv 8 3x3 bn rleu`
                 segments[-1][2].append(atom)
             elif isinstance(atom, s.Call):
-                raise fail("syntax-error", "a block call stands alone on its line", atom.span, "unexpected",
-                           "put it on a line of its own")
+                raise fail(
+                    "syntax-error",
+                    "a block call stands alone on its line",
+                    atom.span,
+                    "unexpected",
+                    "put it on a line of its own",
+                )
             else:
                 segments[-1][2].append(atom)
         return segments
 
     def _unknown_layer(self, atom: s.Name, scope: Scope) -> SpecError:
         if atom.name in self.blocks:
-            return fail("unknown-layer", f"`{atom.name}` is a block: call it with parentheses", atom.span,
-                        "a block", f"write `{atom.name}(...)`")
+            return fail(
+                "unknown-layer",
+                f"`{atom.name}` is a block: call it with parentheses",
+                atom.span,
+                "a block",
+                f"write `{atom.name}(...)`",
+            )
         hint = did_you_mean(atom.name, [*CATALOGUE, *self.blocks, *scope.env])
         what = "layer kind or parameter" if scope.env else "layer kind"
-        return fail("unknown-layer", f"unknown {what} `{atom.name}`", atom.span, f"not a {what}",
-                    hint or "the layer kinds are listed in docs/language.md")
+        return fail(
+            "unknown-layer",
+            f"unknown {what} `{atom.name}`",
+            atom.span,
+            f"not a {what}",
+            hint or "the layer kinds are listed in docs/language.md",
+        )
 
-    def bind_options(self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape,
-                     span: s.Span) -> tuple[dict, dict[str, s.Span]]:
+    def known_options(self, kind: LayerKind, atoms: list[s.Atom]) -> list[s.Atom]:
+        """`atoms` without the options `kind` does not have, each reported (with a did-you-mean)
+        and dropped, so that the line and the lines after it are still checked."""
+        kept = []
+        for atom in atoms:
+            if isinstance(atom, s.Option) and atom.key not in kind.options:
+                choices = list(kind.options)
+                hint = did_you_mean(atom.key, choices) or (
+                    f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices)
+                    if choices
+                    else f"`{kind.name}` takes no options"
+                )
+                self.diagnostics.append(
+                    Diagnostic(
+                        "unknown-option",
+                        f"`{kind.name}` has no option `{atom.key}`",
+                        atom.key_span,
+                        "unknown option",
+                        hint,
+                    )
+                )
+            else:
+                kept.append(atom)
+        return kept
+
+    def bind_options(
+        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span
+    ) -> tuple[dict, dict[str, s.Span]]:
         """Evaluate a layer's arguments and options; returns them resolved, with the span that
         each option's errors point at (`span`, the whole layer, where none is more precise)."""
         args, opts, blame, arg_spans = [], {}, {}, []
-        for atom in atoms:
+        for atom in self.known_options(kind, atoms):
             if not isinstance(atom, s.Option):
                 args.append(evaluate(atom, scope.env, in_shape))
-                arg_spans.append(_span_of(atom))
-            elif atom.key not in kind.options:
-                choices = list(kind.options)
-                hint = did_you_mean(atom.key, choices) or (
-                    f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices) if choices else f"`{kind.name}` takes no options")
-                # report it and go on without it, so that later lines are still checked
-                self.diagnostics.append(fail("unknown-option", f"`{kind.name}` has no option `{atom.key}`",
-                                             atom.key_span, "unknown option", hint).diagnostic)
+                arg_spans.append(atom.span)
             elif atom.key in opts:
                 raise fail("bad-option", f"`{atom.key}` is given twice", atom.key_span, "again")
             else:
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
                 blame[atom.key] = atom.span
-        for key, arg_span in zip(kind.positional, arg_spans):
-            blame.setdefault(key, arg_span)
-        if args and args[0] == "to" and len(arg_spans) > 1:  # `avgpool to 6x6`
-            blame["to"] = arg_spans[1]
+        names = kind.arg_names(args)
         for i, arg_span in enumerate(arg_spans):
             blame[f"#{i}"] = arg_span
+            if i < len(names) and names[i]:
+                blame.setdefault(names[i], arg_span)
         try:
             resolved = kind.resolve(kind.bind(args, opts))
         except OptionError as err:
             hint = err.hint
-            bad = bound_value(err.option, args, opts, kind)
-            if isinstance(bad, str) and not hint:
-                hint = did_you_mean(bad, scope.env)
+            bad = opts.get(err.option) if err.option in opts else dict(zip(kind.arg_names(args), args)).get(err.option)
+            if isinstance(bad, str) and scope.env:
+                hint = did_you_mean(bad, scope.env) or hint
             raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint) from None
         return resolved, blame
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
         """Without an input shape, still report what can be known: unknown kinds and options."""
         for kind, _, atoms in self.split_chain(elem, scope):
-            if any(isinstance(a, s.Option) and a.key not in kind.options for a in atoms):
-                try:
-                    self.bind_options(kind, atoms, scope, None, elem.span)
-                except SpecError:
-                    pass
+            self.known_options(kind, atoms)
 
     def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
         for index, (kind, word, atoms) in enumerate(self.split_chain(elem, scope)):
             in_shape = self.in_shape(scope, cur)
-            span = _join(word.span, _span_of(atoms[-1])) if atoms else word.span
+            span = _join(word.span, atoms[-1].span) if atoms else word.span
             options, blame = self.bind_options(kind, atoms, scope, in_shape, span)
             if label is None:
                 name = scope.auto_name(kind.name)
@@ -293,24 +397,42 @@ class Expander:
 
     # ------------------------------------------------------------------ blocks
 
-    def call_block(self, call: s.Call, scope: Scope, cur: int | None, label: str | None, prefix: str, depth: int) -> int | None:
+    def call_block(
+        self, call: s.Call, scope: Scope, cur: int | None, label: str | None, prefix: str, depth: int
+    ) -> int | None:
         block = self.blocks.get(call.name)
         if block is None:
             if lookup(call.name):
-                raise fail("unknown-block", f"`{call.name}` is a layer kind, not a block", call.name_span,
-                           "a layer", f"write `{call.name} ...` without parentheses")
-            raise fail("unknown-block", f"no block named `{call.name}`", call.name_span, "undefined",
-                       did_you_mean(call.name, self.blocks) or "define it with `block NAME(...):` or import it")
-        for name, span in scope.stack:
-            if name == call.name:
-                cycle = " -> ".join([n for n, _ in scope.stack][[n for n, _ in scope.stack].index(name):] + [name])
-                raise fail("recursive-block", f"block `{name}` calls itself: {cycle}", call.name_span, "recursive call",
-                           "a block cannot contain itself; repeat it with `xN` instead")
-        env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
+                raise fail(
+                    "unknown-block",
+                    f"`{call.name}` is a layer kind, not a block",
+                    call.name_span,
+                    "a layer",
+                    f"write `{call.name} ...` without parentheses",
+                )
+            raise fail(
+                "unknown-block",
+                f"no block named `{call.name}`",
+                call.name_span,
+                "undefined",
+                did_you_mean(call.name, self.blocks) or "define it with `block NAME(...):` or import it",
+            )
+        callers = [name for name, _ in scope.stack]
+        if call.name in callers:
+            cycle = " -> ".join([*callers[callers.index(call.name) :], call.name])
+            raise fail(
+                "recursive-block",
+                f"block `{call.name}` calls itself: {cycle}",
+                call.name_span,
+                "recursive call",
+                "a block cannot contain itself; repeat it with `xN` instead",
+            )
+        self.used_blocks.add(block.name)
         name = label or scope.auto_name(block.name)
-        path = prefix + name
         if cur is None:
             return None
+        env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
+        path = prefix + name
         group = self._open_group(path, "block", block.name, env, call.span, depth)
         inner = Scope(path + ".", env, cur, depth + 1, scope.stack + ((call.name, call.span),))
         out = self.run_body(block.body, inner, cur, self.groups[group].first)
@@ -320,22 +442,36 @@ class Expander:
     def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape) -> dict[str, Any]:
         names = [p.name for p in block.params]
         if len(call.args) > len(names):
-            raise fail("bad-argument", f"`{block.name}` takes {len(names)} argument{'s' if len(names) != 1 else ''}, "
-                       f"not {len(call.args)}", _span_of(call.args[len(names)]), "one too many",
-                       f"{block.name}({', '.join(names)})")
+            raise fail(
+                "bad-argument",
+                f"`{block.name}` takes {len(names)} argument{'s' if len(names) != 1 else ''}, not {len(call.args)}",
+                call.args[len(names)].span,
+                "one too many",
+                f"{block.name}({', '.join(names)})",
+            )
         env = {n: evaluate(a, scope.env, in_shape) for n, a in zip(names, call.args)}
         for opt in call.options:
             if opt.key not in names:
-                raise fail("bad-argument", f"`{block.name}` has no parameter `{opt.key}`", opt.key_span, "unknown",
-                           did_you_mean(opt.key, names) or f"{block.name}({', '.join(names)})")
+                raise fail(
+                    "bad-argument",
+                    f"`{block.name}` has no parameter `{opt.key}`",
+                    opt.key_span,
+                    "unknown",
+                    did_you_mean(opt.key, names) or f"{block.name}({', '.join(names)})",
+                )
             if opt.key in env:
                 raise fail("bad-argument", f"`{opt.key}` is given twice", opt.key_span, "again")
             env[opt.key] = evaluate(opt.value, scope.env, in_shape)
         for p in block.params:
             if p.name not in env:
                 if p.default is None:
-                    raise fail("bad-argument", f"`{block.name}` needs `{p.name}`", call.span, "missing argument",
-                               f"{block.name}({', '.join(names)})")
+                    raise fail(
+                        "bad-argument",
+                        f"`{block.name}` needs `{p.name}`",
+                        call.span,
+                        "missing argument",
+                        f"{block.name}({', '.join(names)})",
+                    )
                 env[p.name] = evaluate(p.default, env, in_shape)
         return env
 
@@ -343,12 +479,24 @@ class Expander:
 
     def run_compound(self, comp: s.Compound, scope: Scope, cur: int | None) -> int | None:
         if comp.head in ("branch", "shortcut"):
-            raise fail("misplaced-branch", f"`{comp.head}:` belongs inside `add:`, `concat:` or `mul:`", comp.head_span,
-                       "outside a merge", "indent it under a merge")
-        kind = lookup(comp.head)
-        if kind is None or not kind.merge:
-            raise fail("unknown-merge", f"`{comp.head}:` is not a merge", comp.head_span, "expected concat, add or mul",
-                       did_you_mean(comp.head, MERGES) or "an indented body follows `concat:`, `add:`, `mul:`, `branch:` or `shortcut:`")
+            raise fail(
+                "misplaced-branch",
+                f"`{comp.head}:` belongs inside `add:`, `concat:` or `mul:`",
+                comp.head_span,
+                "outside a merge",
+                "indent it under a merge",
+            )
+        kind = merge_kind(comp.head)
+        if kind is None:
+            merges = [w for w, k in CATALOGUE.items() if k.merge]
+            raise fail(
+                "unknown-merge",
+                f"`{comp.head}:` is not a merge",
+                comp.head_span,
+                f"expected {MERGE_WORDS}",
+                did_you_mean(comp.head, merges)
+                or f"an indented body follows a merge ({MERGE_WORDS}), `branch:` or `shortcut:`",
+            )
         if comp.label:
             scope.claim(comp.label, comp.span)
         outs, names, project = [], [], None
@@ -356,13 +504,31 @@ class Expander:
             head = stmt.head if isinstance(stmt, s.Compound) else stmt.label if isinstance(stmt, s.Line) else None
             if head not in ("branch", "shortcut"):
                 where = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
-                raise fail("expected-branch", f"the body of `{comp.head}:` is made of `branch:` and `shortcut:` entries",
-                           where, "not a branch", "write `branch:` before each parallel path")
+                raise fail(
+                    "expected-branch",
+                    f"the body of `{comp.head}:` is made of `branch:` and `shortcut:` entries",
+                    where,
+                    "not a branch",
+                    "write `branch:` before each parallel path",
+                )
             what = "the shortcut" if head == "shortcut" else f"branch {number}"
             if isinstance(stmt, s.Line) and _is_word(stmt, "project"):
                 if head != "shortcut" or kind.name != "add":
-                    raise fail("bad-shortcut", "`project` is a shortcut of `add:`", stmt.span, "here",
-                               "write `shortcut: project` inside `add:`")
+                    raise fail(
+                        "bad-shortcut",
+                        "`project` is a shortcut of `add:`",
+                        stmt.span,
+                        "here",
+                        "write `shortcut: project` inside `add:`",
+                    )
+                if project is not None:
+                    raise fail(
+                        "bad-shortcut",
+                        "an `add:` has one projected shortcut",
+                        stmt.span,
+                        "second one",
+                        "remove one of them",
+                    )
                 project = len(outs)
                 outs.append(None)
                 names.append(what)
@@ -378,11 +544,21 @@ class Expander:
         if cur is None or any(o is None for i, o in enumerate(outs) if i != project):
             return None
         if len(outs) < 2:
-            raise fail("expected-branch", f"`{comp.head}:` needs at least two branches", comp.head_span, "one branch",
-                       "add `shortcut: project` or `branch: identity`")
+            raise fail(
+                "expected-branch",
+                f"`{comp.head}:` needs at least two branches",
+                comp.head_span,
+                "one branch",
+                "add `shortcut: project` or `branch: identity`",
+            )
         if project is not None:
-            others = [o for i, o in enumerate(outs) if i != project]
-            outs[project] = self.project(cur, self.nodes[others[0]].shape, scope, comp.body[project].span)
+            other = next(o for i, o in enumerate(outs) if i != project)
+            try:
+                outs[project] = self.project(cur, other, scope, comp.body[project].span)
+            except SpecError as err:  # the branch is to blame, not the shortcut: point at it
+                d = err.diagnostic
+                span, shape = self._branch_line(other, cur)
+                raise fail(d.code, d.message, span or d.span, f"gives {shape}", d.hint) from None
         name = comp.label or scope.auto_name(kind.name)
         try:
             out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
@@ -403,56 +579,75 @@ class Expander:
         own = [i for i in [*odd, 0] if outs[i] > cur]  # branches that end in a layer of their own
         if not own:
             return err
-        culprit = self.nodes[outs[own[0]]]
-        start = culprit  # widen the caret to the whole chain on that line: `conv width 1x1 bias=false bn`
-        while start.id > cur + 1 and (prev := self.nodes[start.id - 1]).span and prev.span.line == culprit.span.line:
-            start = prev
-        span = _join(start.span, culprit.span)
-        return fail(d.code, d.message, span, f"gives {fmt_shape(culprit.shape)}", d.hint)
+        span, shape = self._branch_line(outs[own[0]], cur)
+        return fail(d.code, d.message, span, f"gives {shape}", d.hint)
 
-    def project(self, cur: int, target: tuple[int, ...], scope: Scope, span: s.Span) -> int:
-        """The shortcut of a residual block: the input itself, or a 1x1 conv (+ bn) to `target`."""
-        source = self.nodes[cur].shape
+    def _branch_line(self, out: int, cur: int) -> tuple[s.Span | None, str]:
+        """The span of the last line of a branch ending in node `out` (the whole chain on that
+        line: `conv width 1x1 bias=false bn`), and the shape it gives."""
+        end = self.nodes[out]
+        if out <= cur or end.span is None:
+            return None, fmt_shape(end.shape)
+        start = end
+        while start.id > cur + 1 and (prev := self.nodes[start.id - 1]).span and prev.span.line == end.span.line:
+            start = prev
+        return _join(start.span, end.span), fmt_shape(end.shape)
+
+    def project(self, cur: int, other: int, scope: Scope, span: s.Span) -> int:
+        """The shortcut of a residual block: the input itself where its shape is the other
+        branch's, else the projection the catalogue gives (a 1x1 conv and a batchnorm)."""
+        source, target = self.nodes[cur].shape, self.nodes[other].shape
         if source == target:
             return cur
-        if len(source) != len(target) or len(source) < 2:
-            raise fail("shape-mismatch", f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}",
-                       span, "no 1x1 conv does this", "the branch must keep the input's rank")
-        strides = []
-        for size, want in zip(source[1:], target[1:]):
-            stride = max(1, math.ceil(size / want))
-            if window_out(size, 1, stride, 0) != want:
-                raise fail("shape-mismatch", f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}",
-                           span, "no stride of a 1x1 conv gives this size", "make the branch's output size a stride of its input's")
-            strides.append(stride)
-        stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
-        conv, bn = lookup("conv"), lookup("batchnorm")
-        opts = conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})
+        try:
+            layers = projection(source, target)
+        except ShapeError as err:
+            raise fail(err.code, err.message, span, "", err.hint) from None
         name = scope.fresh("shortcut")
-        node = self.add_layer(conv, opts, [cur], scope.prefix + name, span, scope.depth, {})
-        return self.add_layer(bn, bn.resolve({}), [node], scope.prefix + scope.fresh(name + "_bn"), span, scope.depth, {})
+        for index, (kind, options) in enumerate(layers):
+            path = name if index == 0 else scope.fresh(f"{name}_{kind.aliases[0] if kind.aliases else kind.name}")
+            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {})
+        return cur
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
-        kind = lookup(call.name)
+        kind = merge_kind(call.name)
         if call.options:
             raise fail("unknown-option", f"`{call.name}(...)` takes names only", call.options[0].key_span, "unexpected")
         if len(call.args) < 2:
-            raise fail("expected-branch", f"`{call.name}(...)` merges at least two named tensors", call.span,
-                       "too few", f"e.g. `{call.name}(up1, enc1)`")
+            raise fail(
+                "expected-branch",
+                f"`{call.name}(...)` merges at least two named tensors",
+                call.span,
+                "too few",
+                f"e.g. `{call.name}(up1, enc1)`",
+            )
         inputs, names = [], []
         for arg in call.args:
             if not isinstance(arg, s.Name):
-                raise fail("undefined-name", f"`{call.name}(...)` takes names of earlier lines", _span_of(arg), "not a name")
+                raise fail("undefined-name", f"`{call.name}(...)` takes names of earlier lines", arg.span, "not a name")
+            known, node = scope.find(arg.name)
+            if arg.name == label:
+                raise fail(
+                    "undefined-name",
+                    f"`{arg.name}` is this line's own name: it has no output yet",
+                    arg.span,
+                    "this line",
+                    "merge the outputs of earlier lines",
+                )
             if arg.name == "in" and scope.in_node is not None:
                 node = scope.in_node
-            elif arg.name in scope.names:
-                node = scope.names[arg.name]
+            elif known:
                 if node is None:
                     return None  # that line failed: already reported
             else:
                 known = [n for n, v in scope.names.items() if v is not None]
-                raise fail("undefined-name", f"no tensor named `{arg.name}` before this line", arg.span, "undefined",
-                           did_you_mean(arg.name, known) or "name a line with `NAME: ...` to refer to its output")
+                raise fail(
+                    "undefined-name",
+                    f"no tensor named `{arg.name}` before this line",
+                    arg.span,
+                    "undefined",
+                    did_you_mean(arg.name, known) or "name a line with `NAME: ...` to refer to its output",
+                )
             inputs.append(node)
             names.append(f"`{arg.name}`")
         name = label or scope.auto_name(kind.name)
@@ -483,13 +678,24 @@ class Expander:
         }
         if self.nodes[0].kind is None:
             mem = memory_of(part, self.nodes[0].shape, params)
-            actual.update(input_mb=mem.input_mb, forward_backward_mb=mem.forward_backward_mb,
-                          params_mb=mem.params_mb, total_mb=mem.total_mb)
+            actual.update(
+                input_mb=mem.input_mb,
+                forward_backward_mb=mem.forward_backward_mb,
+                params_mb=mem.params_mb,
+                total_mb=mem.total_mb,
+            )
         for item in expect.items:
             if item.key not in actual:
-                raise fail("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown",
-                           did_you_mean(item.key, actual) or "expect a shape, params, trainable, buffers, macs, input_mb, "
-                           "forward_backward_mb, params_mb or total_mb")
+                hint = did_you_mean(item.key, actual) or (
+                    "expect a shape, params, trainable, buffers, macs, input_mb, "
+                    "forward_backward_mb, params_mb or total_mb"
+                )
+                if item.key.lower() == "flops":
+                    hint = "archspec counts `macs`: FLOPs are 2 x MACs"
+                self.diagnostics.append(
+                    Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
+                )
+                continue
             got = actual[item.key]
             if item.key == "shape":
                 ok = tuple(got) == tuple(item.value)
@@ -500,47 +706,39 @@ class Expander:
             if not ok:
                 prefix = f"{where}: " if where else ""
                 key = "output shape" if item.key == "shape" else item.key
-                self.diagnostics.append(Diagnostic(
-                    "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}",
-                ))
+                self.diagnostics.append(
+                    Diagnostic(
+                        "expect-failed",
+                        f"{prefix}expected {key} {item.text}, found {shown}",
+                        item.span,
+                        f"found {shown}",
+                    )
+                )
 
 
 def _show_number(value: float, written: str) -> str:
     """`value` in the form the expectation was written: `128M` -> `127.6M`, `0.57` -> `0.5712`."""
     suffix = written[-1] if written[-1] in "KMG" else ""
-    scale = {"K": 1e3, "M": 1e6, "G": 1e9}.get(suffix, 1)
+    scale = s.SI_SUFFIXES.get(suffix, 1)
     if isinstance(value, int) and not suffix:
         return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
     decimals = len(written.rstrip("KMG").split(".")[1]) + 2 if "." in written else 1
     return f"{value / scale:.{decimals}f}{suffix}"
 
 
-def bound_value(option: str | None, args: list, opts: dict, kind: LayerKind):
-    if option is None:
-        return None
-    if option in opts:
-        return opts[option]
-    if option in kind.positional:
-        i = kind.positional.index(option)
-        return args[i] if i < len(args) else None
-    return None
-
-
 def _is_call(elem: s.Elem) -> bool:
     return isinstance(elem.atoms[0], s.Call)
 
 
-def _is_merge_call(elem: s.Elem) -> bool:
-    return isinstance(elem.atoms[0], s.Call) and elem.atoms[0].name in MERGES
-
-
 def _is_word(line: s.Line, word: str) -> bool:
     elem = line.elems[0]
-    return len(line.elems) == 1 and len(elem.atoms) == 1 and isinstance(elem.atoms[0], s.Name) and elem.atoms[0].name == word and elem.repeat == 1
-
-
-def _span_of(atom) -> s.Span:
-    return atom.span
+    return (
+        len(line.elems) == 1
+        and len(elem.atoms) == 1
+        and isinstance(elem.atoms[0], s.Name)
+        and elem.atoms[0].name == word
+        and elem.repeat == 1
+    )
 
 
 def _join(a: s.Span, b: s.Span) -> s.Span:

@@ -79,7 +79,13 @@ def _show(v: Value) -> str:
 
 def _attr(expr: s.Attr, in_shape: tuple[int, ...] | None) -> int:
     if expr.obj != "in":
-        raise fail("undefined-name", f"`{expr.obj}.{expr.attr}`: only `in` has attributes", expr.span, "unknown", "write e.g. `in.c` for the incoming channels")
+        raise fail(
+            "undefined-name",
+            f"`{expr.obj}.{expr.attr}`: only `in` has attributes",
+            expr.span,
+            "unknown",
+            "write e.g. `in.c` for the incoming channels",
+        )
     if expr.attr not in _ATTRS:
         raise fail(
             "undefined-name",
@@ -93,5 +99,7 @@ def _attr(expr: s.Attr, in_shape: tuple[int, ...] | None) -> int:
     index = _ATTRS[expr.attr].get(len(in_shape))
     if index is None:
         shape = "x".join(map(str, in_shape))
-        raise fail("undefined-name", f"`in.{expr.attr}` does not exist for the {shape} input", expr.span, "no such dimension")
+        raise fail(
+            "undefined-name", f"`in.{expr.attr}` does not exist for the {shape} input", expr.span, "no such dimension"
+        )
     return in_shape[index]

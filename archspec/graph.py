@@ -4,11 +4,10 @@ parameters and MACs; block instances and sequences as groups over a range of nod
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .diagnostics import Diagnostic
 from .layers import LayerKind
 from .syntax import Span
 
@@ -99,7 +98,6 @@ class Network:
     groups: tuple[Group, ...]
     rows: tuple[tuple[str, int], ...]  # ("group" | "node", index) in execution order
     blocks: tuple[str, ...]  # names of the blocks the file defines or imports
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:
@@ -165,7 +163,9 @@ class Network:
             "line": g.span.line if g.span else None,
             "column": g.span.column if g.span else None,
             "depth": g.depth,
-            "describe": f"{g.name}({', '.join(_arg(k, v) for k, v in g.args.items())})" if g.kind == "block" else g.name,
+            "describe": f"{g.name}({', '.join(_arg(k, v) for k, v in g.args.items())})"
+            if g.kind == "block"
+            else g.name,
         }
 
     @cached_property
@@ -177,8 +177,14 @@ class Network:
         g = nx.DiGraph(name=self.name)
         for n in self.nodes:
             g.add_node(
-                n.path, kind=n.kind_name, shape=n.shape, params=n.params, buffers=n.buffers, macs=n.macs,
-                options=n.options, span=n.span,
+                n.path,
+                kind=n.kind_name,
+                shape=n.shape,
+                params=n.params,
+                buffers=n.buffers,
+                macs=n.macs,
+                options=n.options,
+                span=n.span,
             )
             for i in n.inputs:
                 g.add_edge(self.nodes[i].path, n.path, shape=self.nodes[i].shape)

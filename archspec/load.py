@@ -8,8 +8,9 @@ from pathlib import Path
 
 from . import syntax as s
 from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
-from .expand import Expander, Scope, _TooBig
+from .expand import Expander, Scope, TooManyLayers
 from .graph import Network
+from .layers.base import MAX_SIZE
 from .parse import parse
 
 
@@ -42,8 +43,9 @@ def _unreadable(exc: Exception) -> str:
     return f"cannot be read ({exc.__class__.__name__})"
 
 
-def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list[Diagnostic],
-                    chain: tuple[str, ...]) -> dict[str, s.BlockDef]:
+def _collect_blocks(
+    spec: s.SpecFile, sources: dict[str, str], diagnostics: list[Diagnostic], chain: tuple[str, ...]
+) -> dict[str, s.BlockDef]:
     """The blocks visible in `spec`: its imports' (recursively), then its own."""
     blocks: dict[str, s.BlockDef] = {}
     base = Path(spec.file).parent if not spec.file.startswith("<") else Path.cwd()
@@ -51,14 +53,21 @@ def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list
         target = os.path.normpath(base / imp.path)
         try:
             if target in chain:
-                cycle = " -> ".join([*(os.path.basename(c) for c in chain[chain.index(target):]), os.path.basename(target)])
+                cycle = " -> ".join(
+                    [*(os.path.basename(c) for c in chain[chain.index(target) :]), os.path.basename(target)]
+                )
                 raise fail("import-cycle", f"imports go round in a circle: {cycle}", imp.span, "imported again")
             try:
                 text = _read(target)
             except (OSError, ValueError) as exc:  # ValueError: a NUL in the path; UnicodeDecodeError
                 reason = _unreadable(exc)
-                raise fail("import-not-found", f"`{imp.path}` {reason} (looked for {target})", imp.span, reason,
-                           "import paths are relative to the importing file") from None
+                raise fail(
+                    "import-not-found",
+                    f"`{imp.path}` {reason} (looked for {target})",
+                    imp.span,
+                    reason,
+                    "import paths are relative to the importing file",
+                ) from None
             sources[target] = text
             imported = parse(text, target)
         except SpecError as err:
@@ -70,8 +79,15 @@ def _collect_blocks(spec: s.SpecFile, sources: dict[str, str], diagnostics: list
         blocks.update(_collect_blocks(imported, sources, diagnostics, chain + (target,)))
     for block in spec.blocks:
         if block.name in {b.name for b in spec.blocks if b is not block and b.span.line < block.span.line}:
-            diagnostics.append(Diagnostic("duplicate-name", f"block `{block.name}` is defined twice", block.name_span,
-                                          "second definition", "rename one of them"))
+            diagnostics.append(
+                Diagnostic(
+                    "duplicate-name",
+                    f"block `{block.name}` is defined twice",
+                    block.name_span,
+                    "second definition",
+                    "rename one of them",
+                )
+            )
         blocks[block.name] = block
     return blocks
 
@@ -82,8 +98,19 @@ def analyse(text: str, file: str = "<string>", max_nodes: int | None = None) -> 
         return _analyse(text, file, max_nodes)
     except RecursionError:  # e.g. an expression of thousands of terms
         span = s.Span(file, 1, 1, 1, 2)
-        return Result(None, [Diagnostic("too-deep", "the spec nests too deeply to analyse", span, "in this file",
-                                        "split long expressions and deeply nested blocks")], {file: text})
+        return Result(
+            None,
+            [
+                Diagnostic(
+                    "too-deep",
+                    "the spec nests too deeply to analyse",
+                    span,
+                    "in this file",
+                    "split long expressions and deeply nested blocks",
+                )
+            ],
+            {file: text},
+        )
 
 
 def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
@@ -95,23 +122,32 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
         return Result(None, err.diagnostics, sources)
     blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
     expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
-    if spec.input_shape is None:
-        if spec.body:
-            first = spec.body[0]
-            where = spec.network_span or first.span
-            diagnostics.append(Diagnostic("no-input", "the network has no `input` shape", where, "before any layer",
-                                          "add a line like `input 3x224x224` (channels x height x width)"))
-    elif any(d <= 0 for d in spec.input_shape):
-        diagnostics.append(Diagnostic("bad-input", "every input size must be positive", spec.input_span, "here"))
-    else:
-        try:
-            cur = expander.add_input(spec.input_shape, spec.input_span)
-            scope = Scope("", {}, None, 0)
-            expander.run_body(spec.body, scope, cur, 1)
-        except _TooBig as big:
-            diagnostics.append(Diagnostic(
-                "too-many-layers", f"the network expands to more than {expander.max_nodes:,} layers",
-                big.span, "expands too far", "check the repeat counts (`xN`) and nested blocks"))
+    try:
+        _expand_network(spec, expander, diagnostics)
+        for block in blocks.values():  # blocks no line calls are still checked, without shapes
+            if block.name not in expander.used_blocks:
+                expander.run_body(
+                    block.body,
+                    Scope(
+                        block.name + ".",
+                        dict.fromkeys(p.name for p in block.params),
+                        None,
+                        0,
+                        ((block.name, block.name_span),),
+                    ),
+                    None,
+                    0,
+                )
+    except TooManyLayers as big:
+        diagnostics.append(
+            Diagnostic(
+                "too-many-layers",
+                f"the network expands to more than {expander.max_nodes:,} layers",
+                big.span,
+                "expands too far",
+                "check the repeat counts (`xN`) and nested blocks",
+            )
+        )
     diagnostics.extend(expander.diagnostics)
     network = Network(
         name=spec.network,
@@ -121,9 +157,47 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
         groups=tuple(expander.groups),
         rows=tuple(expander.rows),
         blocks=tuple(blocks),
-        diagnostics=tuple(_unique(diagnostics)),
     )
-    return Result(network, list(network.diagnostics), sources)
+    return Result(network, _unique(diagnostics), sources)
+
+
+def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic]) -> None:
+    scope = Scope("", {}, None, 0)
+    if spec.input_shape is None:
+        if spec.body:
+            where = spec.network_span or spec.body[0].span
+            diagnostics.append(
+                Diagnostic(
+                    "no-input",
+                    "the network has no `input` shape",
+                    where,
+                    "before any layer",
+                    "add a line like `input 3x224x224` (channels x height x width)",
+                )
+            )
+            expander.run_body(spec.body, scope, None, 0)  # still report what needs no shapes
+        return
+    if any(d <= 0 for d in spec.input_shape):
+        diagnostics.append(Diagnostic("bad-input", "every input size must be positive", spec.input_span, "here"))
+        return
+    if any(d > MAX_SIZE for d in spec.input_shape):
+        diagnostics.append(
+            Diagnostic("bad-input", f"an input size is too large (at most {MAX_SIZE:,})", spec.input_span, "here")
+        )
+        return
+    cur = expander.add_input(spec.input_shape, spec.input_span)
+    out = expander.run_body(spec.body, scope, cur, 1)
+    if out is None and not expander.diagnostics:
+        # every path that loses the tensor must have reported why; say so rather than pass quietly
+        diagnostics.append(
+            Diagnostic(
+                "internal-error",
+                "archspec lost track of the network's output without an error",
+                spec.network_span or spec.input_span,
+                "here",
+                "this is a bug in archspec: please report it with this spec",
+            )
+        )
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

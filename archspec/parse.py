@@ -14,8 +14,6 @@ from lark.indenter import DedentError, Indenter
 from . import syntax as s
 from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
 
-_SUFFIX = {"K": 1e3, "M": 1e6, "G": 1e9}
-
 
 class _ArchIndenter(Indenter):
     """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and
@@ -77,8 +75,8 @@ def _measure(text: str) -> tuple[float | int, float]:
     """`128M` -> (128e6, 0.5e6): the value and half a unit of its last written digit."""
     raw = text.replace("_", "")
     scale = 1.0
-    if raw[-1] in _SUFFIX:
-        scale = _SUFFIX[raw[-1]]
+    if raw[-1] in s.SI_SUFFIXES:
+        scale = s.SI_SUFFIXES[raw[-1]]
         raw = raw[:-1]
     value = _number(raw)
     if scale == 1.0 and isinstance(value, int):
@@ -207,7 +205,9 @@ class _ToSyntax(Transformer):
     @v_args(meta=True)
     def compound(self, meta, c):
         label, head, *body = c
-        return s.Compound(str(label) if label is not None else None, str(head), tuple(body), self._sp(meta), self._tok(head))
+        return s.Compound(
+            str(label) if label is not None else None, str(head), tuple(body), self._sp(meta), self._tok(head)
+        )
 
     # -- top level
     @v_args(meta=True)
@@ -350,7 +350,11 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
         hint = "only the body of `block`, `add:`, `concat:`, `mul:`, `branch:` and `shortcut:` is indented"
         above = [x.split("#", 1)[0].rstrip() for x in lines[: span.line - 1]]
         above = [x for x in above if x]
-        if above and not above[-1].endswith(":") and above[-1].split()[-1] in ("add", "concat", "mul", "branch", "shortcut"):
+        if (
+            above
+            and not above[-1].endswith(":")
+            and above[-1].split()[-1] in ("add", "concat", "mul", "branch", "shortcut")
+        ):
             hint = f"did you forget the `:` after `{above[-1].split()[-1]}`?"
     elif "_INDENT" in accepts:
         message = "expected an indented body after the colon"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+
+# the suffixes numbers in `expect` may carry: `128M`
+SI_SUFFIXES = {"K": 1e3, "M": 1e6, "G": 1e9}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Tuple:
     span: Span
 
 
-Expr = Union[Number, Name, Attr, BinOp, Neg, Dims, Tuple]
+Expr = Number | Name | Attr | BinOp | Neg | Dims | Tuple
 
 
 # ----------------------------------------------------------------------------- statements
@@ -96,7 +98,7 @@ class Call:
     name_span: Span
 
 
-Atom = Union[Expr, Option, Call]
+Atom = Expr | Option | Call
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ class Compound:
     head_span: Span
 
 
-Stmt = Union[Line, Compound, Expect]
+Stmt = Line | Compound | Expect
 
 
 @dataclass(frozen=True)

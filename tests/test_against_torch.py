@@ -57,10 +57,17 @@ def pad_text(pad):
 
 @SETTINGS
 @given(
-    h=st.integers(1, 24), w=st.integers(1, 24), cin_g=st.integers(1, 3), cout_g=st.integers(1, 3),
-    groups=st.integers(1, 3), kh=st.integers(1, 6), kw=st.integers(1, 6), stride=st.integers(1, 3),
+    h=st.integers(1, 24),
+    w=st.integers(1, 24),
+    cin_g=st.integers(1, 3),
+    cout_g=st.integers(1, 3),
+    groups=st.integers(1, 3),
+    kh=st.integers(1, 6),
+    kw=st.integers(1, 6),
+    stride=st.integers(1, 3),
     pad=st.one_of(st.tuples(st.integers(0, 3), st.integers(0, 3)), st.sampled_from(["same", "valid"])),
-    dilation=st.integers(1, 3), bias=st.booleans(),
+    dilation=st.integers(1, 3),
+    bias=st.booleans(),
 )
 def test_conv2d(h, w, cin_g, cout_g, groups, kh, kw, stride, pad, dilation, bias):
     cin, cout = cin_g * groups, cout_g * groups
@@ -68,8 +75,10 @@ def test_conv2d(h, w, cin_g, cout_g, groups, kh, kw, stride, pad, dilation, bias
         module = None  # torch refuses at construction
     else:
         module = nn.Conv2d(cin, cout, (kh, kw), stride, pad, dilation, groups, bias)
-    line = (f"conv {cout} {kh}x{kw} stride={stride} pad={pad_text(pad)} dilation={dilation} groups={groups} "
-            f"bias={'true' if bias else 'false'}")
+    line = (
+        f"conv {cout} {kh}x{kw} stride={stride} pad={pad_text(pad)} dilation={dilation} groups={groups} "
+        f"bias={'true' if bias else 'false'}"
+    )
     if module is None:
         assert not analyse(f"network T\ninput {cin}x{h}x{w}\n{line}\n").ok
         return
@@ -77,75 +86,116 @@ def test_conv2d(h, w, cin_g, cout_g, groups, kh, kw, stride, pad, dilation, bias
 
 
 @SETTINGS
-@given(length=st.integers(1, 30), k=st.integers(1, 7), stride=st.integers(1, 4), pad=st.integers(0, 3),
-       dilation=st.integers(1, 3))
+@given(
+    length=st.integers(1, 30),
+    k=st.integers(1, 7),
+    stride=st.integers(1, 4),
+    pad=st.integers(0, 3),
+    dilation=st.integers(1, 3),
+)
 def test_conv1d(length, k, stride, pad, dilation):
-    check(f"conv 4 {k} stride={stride} pad={pad} dilation={dilation}", (3, length),
-          nn.Conv1d(3, 4, k, stride, pad, dilation))
+    check(
+        f"conv 4 {k} stride={stride} pad={pad} dilation={dilation}",
+        (3, length),
+        nn.Conv1d(3, 4, k, stride, pad, dilation),
+    )
 
 
 @settings(max_examples=40, deadline=None)
-@given(d=st.integers(1, 8), h=st.integers(1, 8), w=st.integers(1, 8), k=st.integers(1, 4), stride=st.integers(1, 2),
-       pad=st.integers(0, 2))
+@given(
+    d=st.integers(1, 8),
+    h=st.integers(1, 8),
+    w=st.integers(1, 8),
+    k=st.integers(1, 4),
+    stride=st.integers(1, 2),
+    pad=st.integers(0, 2),
+)
 def test_conv3d(d, h, w, k, stride, pad):
     check(f"conv 2 {k} stride={stride} pad={pad}", (2, d, h, w), nn.Conv3d(2, 2, k, stride, pad))
 
 
 @SETTINGS
-@given(h=st.integers(1, 16), w=st.integers(1, 16), k=st.integers(1, 5), stride=st.integers(1, 3),
-       pad=st.integers(0, 2), output_padding=st.integers(0, 2), dilation=st.integers(1, 2), groups=st.integers(1, 2))
+@given(
+    h=st.integers(1, 16),
+    w=st.integers(1, 16),
+    k=st.integers(1, 5),
+    stride=st.integers(1, 3),
+    pad=st.integers(0, 2),
+    output_padding=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+    groups=st.integers(1, 2),
+)
 def test_deconv(h, w, k, stride, pad, output_padding, dilation, groups):
     cin, cout = 2 * groups, 3 * groups
-    line = (f"deconv {cout} {k}x{k} stride={stride} pad={pad} output_padding={output_padding} "
-            f"dilation={dilation} groups={groups}")
+    line = (
+        f"deconv {cout} {k}x{k} stride={stride} pad={pad} output_padding={output_padding} "
+        f"dilation={dilation} groups={groups}"
+    )
     check(line, (cin, h, w), nn.ConvTranspose2d(cin, cout, k, stride, pad, output_padding, groups, True, dilation))
 
 
 @SETTINGS
-@given(h=st.integers(1, 20), w=st.integers(1, 20), k=st.integers(1, 5), stride=st.integers(1, 4),
-       pad=st.integers(0, 3), dilation=st.integers(1, 3), ceil_mode=st.booleans())
+@given(
+    h=st.integers(1, 20),
+    w=st.integers(1, 20),
+    k=st.integers(1, 5),
+    stride=st.integers(1, 4),
+    pad=st.integers(0, 3),
+    dilation=st.integers(1, 3),
+    ceil_mode=st.booleans(),
+)
 def test_maxpool(h, w, k, stride, pad, dilation, ceil_mode):
     line = f"maxpool {k} stride={stride} pad={pad} dilation={dilation} ceil_mode={'true' if ceil_mode else 'false'}"
     check(line, (2, h, w), nn.MaxPool2d(k, stride, pad, dilation, ceil_mode=ceil_mode))
 
 
 @SETTINGS
-@given(h=st.integers(1, 20), w=st.integers(1, 20), k=st.integers(1, 5), stride=st.integers(1, 4),
-       pad=st.integers(0, 3), ceil_mode=st.booleans())
+@given(
+    h=st.integers(1, 20),
+    w=st.integers(1, 20),
+    k=st.integers(1, 5),
+    stride=st.integers(1, 4),
+    pad=st.integers(0, 3),
+    ceil_mode=st.booleans(),
+)
 def test_avgpool(h, w, k, stride, pad, ceil_mode):
     line = f"avgpool {k} stride={stride} pad={pad} ceil_mode={'true' if ceil_mode else 'false'}"
     check(line, (2, h, w), nn.AvgPool2d(k, stride, pad, ceil_mode=ceil_mode))
 
 
 @settings(max_examples=60, deadline=None)
-@given(h=st.integers(1, 12), w=st.integers(1, 12), k=st.integers(1, 4), stride=st.integers(1, 2),
-       mult=st.integers(1, 2))
+@given(
+    h=st.integers(1, 12), w=st.integers(1, 12), k=st.integers(1, 4), stride=st.integers(1, 2), mult=st.integers(1, 2)
+)
 def test_dwconv(h, w, k, stride, mult):
     check(f"dwconv {k}x{k} stride={stride} multiplier={mult}", (3, h, w), nn.Conv2d(3, 3 * mult, k, stride, groups=3))
 
 
-@pytest.mark.parametrize("line, shape, module", [
-    ("dense 7", (5,), nn.Linear(5, 7)),
-    ("dense 7 bias=false", (5,), nn.Linear(5, 7, bias=False)),
-    ("batchnorm", (4, 3, 3), nn.BatchNorm2d(4)),
-    ("batchnorm", (4, 9), nn.BatchNorm1d(4)),
-    ("batchnorm", (4,), nn.BatchNorm1d(4)),
-    ("batchnorm", (4, 2, 3, 3), nn.BatchNorm3d(4)),
-    ("layernorm", (4, 3, 3), nn.LayerNorm((4, 3, 3))),
-    ("lrn 5", (8, 4, 4), nn.LocalResponseNorm(5)),
-    ("avgpool to 3x2", (2, 7, 9), nn.AdaptiveAvgPool2d((3, 2))),
-    ("adaptive_maxpool 4", (2, 9, 9), nn.AdaptiveMaxPool2d(4)),
-    ("upsample 2", (2, 3, 5), nn.Upsample(scale_factor=2)),
-    ("upsample to 7x4 mode=bilinear", (2, 3, 5), nn.Upsample(size=(7, 4), mode="bilinear")),
-    ("shuffle 2", (4, 3, 3), nn.ChannelShuffle(2)),
-    ("flatten", (4, 3, 3), nn.Flatten()),
-    ("dropout 0.3", (4, 3, 3), nn.Dropout(0.3)),
-    ("relu6", (4, 3, 3), nn.ReLU6()),
-    ("leaky_relu slope=0.2", (4, 3, 3), nn.LeakyReLU(0.2)),
-    ("gelu", (4, 3, 3), nn.GELU()),
-    ("hardswish", (4, 3, 3), nn.Hardswish()),
-    ("softmax", (10,), nn.Softmax(dim=1)),
-])
+@pytest.mark.parametrize(
+    "line, shape, module",
+    [
+        ("dense 7", (5,), nn.Linear(5, 7)),
+        ("dense 7 bias=false", (5,), nn.Linear(5, 7, bias=False)),
+        ("batchnorm", (4, 3, 3), nn.BatchNorm2d(4)),
+        ("batchnorm", (4, 9), nn.BatchNorm1d(4)),
+        ("batchnorm", (4,), nn.BatchNorm1d(4)),
+        ("batchnorm", (4, 2, 3, 3), nn.BatchNorm3d(4)),
+        ("layernorm", (4, 3, 3), nn.LayerNorm((4, 3, 3))),
+        ("lrn 5", (8, 4, 4), nn.LocalResponseNorm(5)),
+        ("avgpool to 3x2", (2, 7, 9), nn.AdaptiveAvgPool2d((3, 2))),
+        ("adaptive_maxpool 4", (2, 9, 9), nn.AdaptiveMaxPool2d(4)),
+        ("upsample 2", (2, 3, 5), nn.Upsample(scale_factor=2)),
+        ("upsample to 7x4 mode=bilinear", (2, 3, 5), nn.Upsample(size=(7, 4), mode="bilinear")),
+        ("shuffle 2", (4, 3, 3), nn.ChannelShuffle(2)),
+        ("flatten", (4, 3, 3), nn.Flatten()),
+        ("dropout 0.3", (4, 3, 3), nn.Dropout(0.3)),
+        ("relu6", (4, 3, 3), nn.ReLU6()),
+        ("leaky_relu slope=0.2", (4, 3, 3), nn.LeakyReLU(0.2)),
+        ("gelu", (4, 3, 3), nn.GELU()),
+        ("hardswish", (4, 3, 3), nn.Hardswish()),
+        ("softmax", (10,), nn.Softmax(dim=1)),
+    ],
+)
 def test_fixed_layers(line, shape, module):
     check(line, shape, module)
 

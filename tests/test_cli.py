@@ -8,14 +8,25 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SPECS
 
 GOOD = "network T\ninput 1x28x28\nconv 8 3x3 relu\nflatten\ndense 10\n"
 BAD = "network T\ninput 1x28x28\nconv 8 3x3 relu\nmaxpol 2\n"
 
-TOP_KEYS = {"file", "ok", "network", "input", "output", "params", "trainable_params", "buffers", "macs", "memory",
-            "layers", "diagnostics"}
+TOP_KEYS = {
+    "file",
+    "ok",
+    "network",
+    "input",
+    "output",
+    "params",
+    "trainable_params",
+    "buffers",
+    "macs",
+    "memory",
+    "layers",
+    "diagnostics",
+}
 MEMORY_KEYS = {"input_mb", "forward_backward_mb", "params_mb", "total_mb"}
 LAYER_KEYS = {"path", "kind", "output", "params", "macs", "line", "column"}
 DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hint"}
@@ -23,8 +34,14 @@ DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hin
 
 def archspec(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "archspec", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=environ, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "archspec", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=environ,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -72,8 +89,11 @@ def test_one_bad_file_among_good_ones_exits_1(good, bad):
     assert "error[unknown-layer]" in run.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["check"], ["check", "--bogus", "specs/lenet5.arch"], ["frobnicate"]],
-                         ids=["no-args", "check-no-files", "unknown-flag", "unknown-command"])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["check"], ["check", "--bogus", "specs/lenet5.arch"], ["frobnicate"]],
+    ids=["no-args", "check-no-files", "unknown-flag", "unknown-command"],
+)
 def test_usage_errors_exit_2(args):
     run = archspec(*args)
     assert run.returncode == 2
@@ -109,7 +129,7 @@ def test_json_for_one_file_is_an_object(good):
     assert out["memory"]["input_mb"] == pytest.approx(28 * 28 * 4 / 2**20, abs=1e-4)
     assert out["diagnostics"] == []
     for layer in out["layers"]:
-        assert LAYER_KEYS <= set(layer)
+        assert set(layer) >= LAYER_KEYS
     assert [row["kind"] for row in out["layers"]] == ["input", "conv", "relu", "flatten", "dense"]
     assert out["layers"][1]["line"] == 3 and out["layers"][1]["column"] == 1
 
@@ -125,8 +145,15 @@ def test_json_for_two_files_is_a_list(good, bad):
     assert out[1]["layers"] == [] and out[1]["params"] is None and out[1]["memory"] is None
     (diag,) = out[1]["diagnostics"]
     assert set(diag) == DIAGNOSTIC_KEYS
-    assert diag == {"severity": "error", "code": "unknown-layer", "message": "unknown layer kind `maxpol`",
-                    "file": bad, "line": 4, "column": 1, "hint": "did you mean `maxpool`?"}
+    assert diag == {
+        "severity": "error",
+        "code": "unknown-layer",
+        "message": "unknown layer kind `maxpol`",
+        "file": bad,
+        "line": 4,
+        "column": 1,
+        "hint": "did you mean `maxpool`?",
+    }
 
 
 def test_json_of_resnet50_has_layer_and_block_rows():
@@ -143,9 +170,14 @@ def test_json_of_resnet50_has_layer_and_block_rows():
 
 
 def test_check_never_imports_torch_importtime():
-    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "archspec", "check", "specs/resnet50.arch"],
-                         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "archspec", "check", "specs/resnet50.arch"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert run.returncode == 0
     modules = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")]
     assert "archspec.cli" in modules  # the import log is really there
@@ -158,10 +190,16 @@ def test_check_never_imports_torch_even_if_installed(tmp_path):
     fake.mkdir(parents=True)
     mark = tmp_path / "imported"
     (fake / "__init__.py").write_text(f"open({str(mark)!r}, 'w').close()\n")
-    run = archspec("check", "--json", "specs/resnet50.arch", "specs/lenet5.arch",
-                   env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])})
+    run = archspec(
+        "check",
+        "--json",
+        "specs/resnet50.arch",
+        "specs/lenet5.arch",
+        env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])},
+    )
     assert run.returncode == 0, run.stderr
     assert not mark.exists()
-    probe = subprocess.run([sys.executable, "-c", "import torch"],
-                           env={**os.environ, "PYTHONPATH": str(tmp_path / "fake")}, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import torch"], env={**os.environ, "PYTHONPATH": str(tmp_path / "fake")}, timeout=60
+    )
     assert probe.returncode == 0 and mark.exists()  # the stand-in does work

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import SPECS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import archspec
 from archspec.load import analyse
-from conftest import SPECS
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MAX_NODES = 5_000  # keep expansions small: the node limit itself is tested in test_errors.py
@@ -20,14 +20,52 @@ ZOO = {p.name: p.read_text(encoding="utf-8") for p in sorted(SPECS.glob("*.arch"
 NAMES = sorted(ZOO)
 
 # characters that matter to the lexer and parser, plus some that do not belong
-ALPHABET = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz_ABCXYZ0123456789 x×:()=,.#\"\n\n\n\t    -+*/%[]{}\\'"
-                                 "한국어\r\x0c"))
-WORDS = st.sampled_from([
-    "network T\n", "input 3x32x32\n", "input ", "conv", "dense", "maxpool", "avgpool to", "flatten", "relu", "bn",
-    "block b(w):\n", "    ", "add:\n", "concat:\n", "mul:\n", "branch:", "shortcut: project", "identity", "expect",
-    "params=", "macs=", "x3", "in.c", "//", "b(", ")", "8", "3x3", "0", "1e400", "-1", "stride=", "pad=same", "\n",
-    'import "blocks.arch"\n', "concat(a, b)", "a:", "b:", "# 주석\n",
-])
+ALPHABET = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyz_ABCXYZ0123456789 x×:()=,.#\"\n\n\n\t    -+*/%[]{}\\'한국어\r\x0c")
+)
+WORDS = st.sampled_from(
+    [
+        "network T\n",
+        "input 3x32x32\n",
+        "input ",
+        "conv",
+        "dense",
+        "maxpool",
+        "avgpool to",
+        "flatten",
+        "relu",
+        "bn",
+        "block b(w):\n",
+        "    ",
+        "add:\n",
+        "concat:\n",
+        "mul:\n",
+        "branch:",
+        "shortcut: project",
+        "identity",
+        "expect",
+        "params=",
+        "macs=",
+        "x3",
+        "in.c",
+        "//",
+        "b(",
+        ")",
+        "8",
+        "3x3",
+        "0",
+        "1e400",
+        "-1",
+        "stride=",
+        "pad=same",
+        "\n",
+        'import "blocks.arch"\n',
+        "concat(a, b)",
+        "a:",
+        "b:",
+        "# 주석\n",
+    ]
+)
 
 
 def check(text: str, file: str = "<string>") -> None:
@@ -74,8 +112,11 @@ def mutated_spec(draw):
     name = draw(st.sampled_from(NAMES))
     text = ZOO[name]
     for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["delete", "insert", "duplicate", "swap_lines", "number", "delete_line",
-                                   "dedent", "indent"]))
+        op = draw(
+            st.sampled_from(
+                ["delete", "insert", "duplicate", "swap_lines", "number", "delete_line", "dedent", "indent"]
+            )
+        )
         if op in ("delete", "insert", "duplicate") and text:
             i = draw(st.integers(0, len(text) - 1))
             j = min(len(text), i + draw(st.integers(1, 8)))
@@ -104,7 +145,7 @@ def mutated_spec(draw):
             if numbers:
                 m = draw(st.sampled_from(numbers))
                 new = draw(st.sampled_from(["0", "1", "2", "3", "7", "13", "64", "999", "00", "1.5", "-1", "1e400"]))
-                text = text[: m.start()] + new + text[m.end():]
+                text = text[: m.start()] + new + text[m.end() :]
     return name, text
 
 
@@ -138,17 +179,34 @@ def test_expect_with_a_huge_exponent(value):
     must_not_raise(f"network T\ninput 3x8x8\nconv 8 3x3 expect params={value}\n")
 
 
-@pytest.mark.parametrize("text", ["\x1e", "a\rb\n", "network T\ninput 3x8x8\nconv 8 3x3 \x0c pad=1 ]\n",
-                                  "network T\ninput 3x8x8\nrelu\u2028 ]\n"],
-                         ids=["record-separator", "bare-cr", "form-feed", "line-separator"])
+@pytest.mark.parametrize(
+    "text",
+    ["\x1e", "a\rb\n", "network T\ninput 3x8x8\nconv 8 3x3 \x0c pad=1 ]\n", "network T\ninput 3x8x8\nrelu\u2028 ]\n"],
+    ids=["record-separator", "bare-cr", "form-feed", "line-separator"],
+)
 def test_syntax_error_after_a_splitlines_only_line_break(text):
     must_not_raise(text)
 
 
-@pytest.mark.parametrize("text", ["", "\n", "#", "network", "network T\n", "input 3\n", "\t\n  \n", "\ufeff",
-                                  "network T\ninput 3x8x8\nupsample 1e308\n", "a:b:c:\n", "x3\n", "((((((\n",
-                                  "network T\ninput 3x8x8\nconv 8 " + "(" * 3000 + "1" + ")" * 3000 + " 3x3\n"],
-                         ids=lambda t: repr(t)[:24])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "#",
+        "network",
+        "network T\n",
+        "input 3\n",
+        "\t\n  \n",
+        "\ufeff",
+        "network T\ninput 3x8x8\nupsample 1e308\n",
+        "a:b:c:\n",
+        "x3\n",
+        "((((((\n",
+        "network T\ninput 3x8x8\nconv 8 " + "(" * 3000 + "1" + ")" * 3000 + " 3x3\n",
+    ],
+    ids=lambda t: repr(t)[:24],
+)
 def test_edge_texts(text):
     check(text)
     check_loads(text)

@@ -50,8 +50,10 @@ COMMENT_LINES = {  # id: (spec, params)
     "first-line-of-a-block": ("block b(w):\n    # 블록 설명\n    conv w 1x1\n" + H + "b(4)\n", (3 + 1) * 4),
     "between-body-lines": ("block b(w):\n    relu\n    # 점별 합성곱\n    conv w 1x1\n" + H + "b(4)\n", (3 + 1) * 4),
     "at-column-1-inside-a-body": ("block b(w):\n    relu\n# 주석\n    conv w 1x1\n" + H + "b(4)\n", (3 + 1) * 4),
-    "first-line-of-a-merge": (H + "add:\n    # 잔차 연결\n    branch: conv 3 1x1\n    branch: identity\nconv 4 1x1\n",
-                              (3 + 1) * 3 + (3 + 1) * 4),
+    "first-line-of-a-merge": (
+        H + "add:\n    # 잔차 연결\n    branch: conv 3 1x1\n    branch: identity\nconv 4 1x1\n",
+        (3 + 1) * 3 + (3 + 1) * 4,
+    ),
     "indented-at-top-level": (H + "relu\n    # 들여쓴 주석\nconv 4 1x1\n", (3 + 1) * 4),
 }
 
@@ -153,11 +155,21 @@ block basic(width, stride=1):
 
 
 def test_repeat_block_and_comma_sequence_paths():
-    net = archspec.loads(RES + "network T\ninput 64x56x56\n"
-                         "layer1: basic(64) x3\nlayer2: basic(128, stride=2), basic(128) x3\n")
+    net = archspec.loads(
+        RES + "network T\ninput 64x56x56\nlayer1: basic(64) x3\nlayer2: basic(128, stride=2), basic(128) x3\n"
+    )
     groups = [g.path for g in net.groups]
-    assert groups == ["layer1", "layer1.0", "layer1.1", "layer1.2", "layer2", "layer2.0", "layer2.1", "layer2.2",
-                      "layer2.3"]
+    assert groups == [
+        "layer1",
+        "layer1.0",
+        "layer1.1",
+        "layer1.2",
+        "layer2",
+        "layer2.0",
+        "layer2.1",
+        "layer2.2",
+        "layer2.3",
+    ]
     assert "layer2.3.conv2_bn" in paths(net)
     assert net.output_shape == (128, 28, 28)
 
@@ -209,8 +221,7 @@ def test_unet_named_tensors():
     assert [net.nodes[i].path for i in cat.inputs] == ["up1", "enc1_relu"]  # `enc1` names the line's output
     assert cat.shape == (16 + 16, 64, 64)
     assert net.output_shape == (2, 64, 64)
-    assert net.params == ((9 + 1) * 16 + (9 * 16 + 1) * 32 + (32 * 16 * 4 + 16) + (9 * 32 + 1) * 16
-                          + (16 + 1) * 2)
+    assert net.params == ((9 + 1) * 16 + (9 * 16 + 1) * 32 + (32 * 16 * 4 + 16) + (9 * 32 + 1) * 16 + (16 + 1) * 2)
 
 
 def test_graph_is_a_networkx_digraph():
@@ -271,8 +282,10 @@ def test_a_file_of_blocks_only():
 
 # ------------------------------------------------------------------------------ expect
 def test_expect_at_the_end_of_a_line_checks_that_line():
-    net = archspec.loads(H + "c1: conv 8 3x3 relu expect 8x30x30 params=224 macs=194400 buffers=0\n"
-                         "c2: conv 4 1x1 bn expect params=44 buffers=9\n")
+    net = archspec.loads(
+        H + "c1: conv 8 3x3 relu expect 8x30x30 params=224 macs=194400 buffers=0\n"
+        "c2: conv 4 1x1 bn expect params=44 buffers=9\n"
+    )
     # c1: (3*9+1)*8 = 224 params, 8*30*30*27 = 194400 MACs; c2 (conv and its bn): (8+1)*4 + 2*4 = 44, 2*4+1 = 9
     assert net.output_shape == (4, 30, 30)
 

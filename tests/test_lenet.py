@@ -1,5 +1,6 @@
-import archspec
 from conftest import SPECS
+
+import archspec
 
 
 def test_lenet5_matches_the_paper():

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SPECS
 
 import archspec
-from conftest import SPECS
+from archspec.load import analyse_file
 
 # (spec, params, MACs or None), each with its source
 PUBLISHED = [
@@ -139,8 +140,9 @@ def test_googlenet_output():
 def googlenet_params_by_hand() -> int:
     total = (7 * 7 * 3 + 1) * 64 + (64 + 1) * 64 + (9 * 64 + 1) * 192 + (1024 + 1) * 1000
     for _, cin, _, (n1, r3, n3, r5, n5, pp), _, _ in GOOGLENET:
-        total += ((cin + 1) * n1 + (cin + 1) * r3 + (9 * r3 + 1) * n3 + (cin + 1) * r5 + (25 * r5 + 1) * n5
-                  + (cin + 1) * pp)
+        total += (
+            (cin + 1) * n1 + (cin + 1) * r3 + (9 * r3 + 1) * n3 + (cin + 1) * r5 + (25 * r5 + 1) * n5 + (cin + 1) * pp
+        )
     return total
 
 
@@ -156,8 +158,8 @@ def test_the_zoo_is_there():
 
 @pytest.mark.parametrize("path", ALL_SPECS, ids=[p.stem for p in ALL_SPECS])
 def test_every_spec_checks_clean(path):
+    assert analyse_file(str(path)).diagnostics == []
     net = archspec.load(path)  # raises ArchspecError on any diagnostic, failed expects included
-    assert net.diagnostics == ()
     if path.stem != "blocks":  # blocks.arch only defines blocks
         assert net.nodes and net.output_shape is not None
 
@@ -174,7 +176,11 @@ def test_resnet50_json_rows():
     assert rows["layer1.0.shortcut"]["kind"] == "conv"  # 64 -> 256 channels: projected
     assert "layer1.1.shortcut" not in rows  # 256 -> 256: identity
     assert [p for p in rows if p.count(".") == 1 and p.startswith("layer2.")] == [
-        "layer2.0", "layer2.1", "layer2.2", "layer2.3"]
+        "layer2.0",
+        "layer2.1",
+        "layer2.2",
+        "layer2.3",
+    ]
 
 
 # ------------------------------------------------------------------------------ the figures are the seeds'
@@ -187,14 +193,23 @@ def _seed(prefix: str) -> str:
     return found[0].read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("seed, text", [
-    ("000", "Total params: 46,038,242"), ("000", "Total params: 42,321,218"),
-    ("000", "Input size (MB): 0.57"), ("000", "Forward/backward pass size (MB): 19.47"),
-    ("000", "Params size (MB): 175.62"), ("000", "Estimated Total Size (MB): 195.67"),
-    ("000", "Input size (MB): 0.75"), ("000", "Forward/backward pass size (MB): 10.90"),
-    ("000", "Params size (MB): 161.44"), ("000", "Estimated Total Size (MB): 173.10"),
-    ("001", "Total params: 104,202"), ("001", "Total params: 712,202"),
-])
+@pytest.mark.parametrize(
+    "seed, text",
+    [
+        ("000", "Total params: 46,038,242"),
+        ("000", "Total params: 42,321,218"),
+        ("000", "Input size (MB): 0.57"),
+        ("000", "Forward/backward pass size (MB): 19.47"),
+        ("000", "Params size (MB): 175.62"),
+        ("000", "Estimated Total Size (MB): 195.67"),
+        ("000", "Input size (MB): 0.75"),
+        ("000", "Forward/backward pass size (MB): 10.90"),
+        ("000", "Params size (MB): 161.44"),
+        ("000", "Estimated Total Size (MB): 173.10"),
+        ("001", "Total params: 104,202"),
+        ("001", "Total params: 712,202"),
+    ],
+)
 def test_golden_figures_are_printed_in_the_seeds(seed, text):
     assert text in _seed(seed)
 
@@ -207,6 +222,9 @@ def test_googlenet_table_is_the_seeds():
         # params, ops
         if "inception (" in line and len(cells) >= 11:
             name = "inc" + cells[-11].split("(")[1].rstrip(")")
-            rows[name] = (int(cells[-10].replace("$", "").split()[-1]), tuple(int(c) for c in cells[-8:-2]),
-                          int(cells[-1].rstrip("M")))
+            rows[name] = (
+                int(cells[-10].replace("$", "").split()[-1]),
+                tuple(int(c) for c in cells[-8:-2]),
+                int(cells[-1].rstrip("M")),
+            )
     assert rows == {name: (depth, channels, ops) for name, _, _, channels, depth, ops in GOOGLENET}

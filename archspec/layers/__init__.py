@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from . import basic, conv, merge, pool
-from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape
+from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, window_out
 
 ALL: list[LayerKind] = [*conv.KINDS, *pool.KINDS, *basic.KINDS, *merge.KINDS]
 
@@ -18,4 +20,45 @@ def lookup(word: str) -> LayerKind | None:
     return CATALOGUE.get(word)
 
 
-__all__ = ["ALL", "CATALOGUE", "LayerKind", "Opt", "OptionError", "Shape", "ShapeError", "fmt_shape", "lookup"]
+def projection(source: Shape, target: Shape) -> list[tuple[LayerKind, dict]]:
+    """The layers of a residual block's projection shortcut from `source` to `target`: a 1x1
+    conv without bias (with the stride that makes the sizes meet) and a batchnorm, as torchvision's
+    `downsample`. Raises ShapeError where no such conv exists."""
+    if len(source) != len(target) or len(source) < 2:
+        raise ShapeError(
+            f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}",
+            hint="the branch must keep the input's rank",
+            code="shape-mismatch",
+        )
+    strides = []
+    for size, want in zip(source[1:], target[1:]):
+        stride = max(1, math.ceil(size / want))
+        if window_out(size, 1, stride, 0) != want:
+            raise ShapeError(
+                f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}: "
+                f"no stride of a 1x1 conv takes {size} to {want}",
+                hint="the branch's output size must be its input's divided by a stride; "
+                "is a `pad=` missing in the branch?",
+                code="shape-mismatch",
+            )
+        strides.append(stride)
+    conv, bn = CATALOGUE["conv"], CATALOGUE["batchnorm"]
+    stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
+    return [
+        (conv, conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})),
+        (bn, bn.resolve({})),
+    ]
+
+
+__all__ = [
+    "ALL",
+    "CATALOGUE",
+    "LayerKind",
+    "Opt",
+    "OptionError",
+    "Shape",
+    "ShapeError",
+    "fmt_shape",
+    "lookup",
+    "projection",
+]

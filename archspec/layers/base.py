@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 Shape = tuple[int, ...]
+MAX_SIZE = 2**31 - 1  # the largest size or count archspec takes: beyond it, arithmetic is no longer sensible
 Value = Any  # int, float, bool, str (a word), or a tuple of ints
 
 
@@ -41,8 +41,24 @@ def check_value(key: str, opt: Opt, value: Value) -> Value:
     """Validate one option value against its declared type; return it normalised."""
 
     def bad(expected: str) -> OptionError:
-        return OptionError(f"`{key}` must be {expected}, not `{_show(value)}`", option=key)
+        return OptionError(f"`{key}` must be {expected}, not `{show_value(value)}`", option=key)
 
+    try:
+        value = _check_type(opt, value, bad)
+    except OverflowError:  # int(1e400)
+        raise bad("a number of sensible size") from None
+    if opt.minimum is not None and not isinstance(value, str):
+        values = value if isinstance(value, tuple) else (value,)
+        if any(v < opt.minimum for v in values):
+            raise OptionError(f"`{key}` must be at least {opt.minimum:g}, not {show_value(value)}", option=key)
+    if opt.type in ("int", "size", "pad") and not isinstance(value, str):
+        values = value if isinstance(value, tuple) else (value,)
+        if any(v > MAX_SIZE for v in values):
+            raise OptionError(f"`{key}` is too large: {show_value(value)} (at most {MAX_SIZE:,})", option=key)
+    return value
+
+
+def _check_type(opt: Opt, value: Value, bad) -> Value:
     t = opt.type
     if t == "int":
         if isinstance(value, bool) or not _is_whole(value):
@@ -80,10 +96,6 @@ def check_value(key: str, opt: Opt, value: Value) -> Value:
     elif t == "word":
         if value not in opt.choices:
             raise bad("one of " + ", ".join(f"`{c}`" for c in opt.choices))
-    if opt.minimum is not None and not isinstance(value, str):
-        values = value if isinstance(value, tuple) else (value,)
-        if any(v < opt.minimum for v in values):
-            raise OptionError(f"`{key}` must be at least {opt.minimum:g}, not {_show(value)}", option=key)
     return value
 
 
@@ -91,7 +103,8 @@ def _is_whole(v: Value) -> bool:
     return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
 
 
-def _show(v: Value) -> str:
+def show_value(v: Value) -> str:
+    """A value as the spec writes it: `3x3`, `true`, `4`."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, tuple):
@@ -106,7 +119,7 @@ def per_dim(key: str, value: Value, rank: int) -> tuple[int, ...]:
     if isinstance(value, tuple):
         if len(value) != rank:
             raise OptionError(
-                f"`{key}` has {len(value)} sizes ({_show(value)}) but the input has {rank} spatial "
+                f"`{key}` has {len(value)} sizes ({show_value(value)}) but the input has {rank} spatial "
                 f"dimension{'s' if rank != 1 else ''}",
                 hint=f"write one size per dimension, or a single number for all {rank}",
                 option=key,
@@ -136,10 +149,6 @@ def window_out(size: int, k: int, stride: int, pad: int, dilation: int = 1, ceil
     return out
 
 
-def dims_word(rank: int) -> str:
-    return {1: "L", 2: "HxW", 3: "DxHxW"}[rank]
-
-
 class LayerKind:
     """One operation. Subclasses declare the class attributes and override the rules."""
 
@@ -153,17 +162,27 @@ class LayerKind:
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)
     merge: ClassVar[bool] = False  # takes several inputs
 
+    def arg_names(self, args: list[Value]) -> list[str]:
+        """The option each positional argument sets, in order; after a word the kind accepts
+        (`avgpool to 6x6`), the option named by the word. An empty name: no option (the word)."""
+        if args and isinstance(args[0], str) and args[0] in self.words:
+            return ["", args[0]]
+        return list(self.positional)
+
     def bind(self, args: list[Value], options: dict[str, Value]) -> dict[str, Value]:
         """Positional arguments -> named options. Raises OptionError for too many arguments."""
-        if len(args) > len(self.positional):
-            extra = args[len(self.positional)]
-            takes = ", ".join(self.positional) if self.positional else "no positional arguments"
-            raise OptionError(
-                f"`{self.name}` takes {takes}; `{_show(extra)}` is one argument too many",
-                option=f"#{len(self.positional)}",
-                hint=self.usage(),
-            )
-        bound = dict(zip(self.positional, args))
+        names = self.arg_names(args)
+        if len(args) > len(names):
+            extra = args[len(names)]
+            if names and names[0] == "":
+                message = f"write `{self.name} {args[0]} SIZE`: one value after `{args[0]}`"
+            else:
+                takes = ", ".join(self.positional) if self.positional else "no positional arguments"
+                message = f"`{self.name}` takes {takes}; `{show_value(extra)}` is one argument too many"
+            raise OptionError(message, option=f"#{len(names)}", hint=self.usage())
+        if names and names[0] == "" and len(args) < 2:
+            raise OptionError(f"write `{self.name} {args[0]} SIZE`: a value after `{args[0]}`", hint=self.usage())
+        bound = {name: value for name, value in zip(names, args) if name}
         for key in bound:
             if key in options:
                 raise OptionError(f"`{key}` is given twice", option=key)

@@ -72,7 +72,11 @@ class BatchNorm(LayerKind):
     name = "batchnorm"
     aliases = ("bn", "batch_norm")
     family = "norm"
-    options = {"eps": Opt("float", 1e-5, minimum=0), "momentum": Opt("float", 0.1, minimum=0), "affine": Opt("bool", True)}
+    options = {
+        "eps": Opt("float", 1e-5, minimum=0),
+        "momentum": Opt("float", 0.1, minimum=0),
+        "affine": Opt("bool", True),
+    }
 
     def output_shape(self, o, ins):
         if len(ins[0]) > 4:
@@ -103,7 +107,12 @@ class LocalResponseNorm(LayerKind):
     aliases = ("local_response_norm",)
     family = "norm"
     positional = ("size",)
-    options = {"size": Opt("int", 5, minimum=1), "alpha": Opt("float", 1e-4), "beta": Opt("float", 0.75), "k": Opt("float", 1.0)}
+    options = {
+        "size": Opt("int", 5, minimum=1),
+        "alpha": Opt("float", 1e-4),
+        "beta": Opt("float", 0.75),
+        "k": Opt("float", 1.0),
+    }
 
     def output_shape(self, o, ins):
         if len(ins[0]) < 2:
@@ -129,7 +138,9 @@ class Softmax(Activation):
 
     def output_shape(self, o, ins):
         if o["dim"] >= len(ins[0]):
-            raise OptionError(f"softmax over dim {o['dim']}, but the input {fmt_shape(ins[0])} has {len(ins[0])}", option="dim")
+            raise OptionError(
+                f"softmax over dim {o['dim']}, but the input {fmt_shape(ins[0])} has {len(ins[0])}", option="dim"
+            )
         return ins[0]
 
 
@@ -142,6 +153,10 @@ class ChannelShuffle(LayerKind):
     options = {"groups": Opt("int", minimum=1)}
 
     def output_shape(self, o, ins):
+        if len(ins[0]) < 2:
+            raise ShapeError(
+                f"shuffle needs channels and a spatial size, but gets {fmt_shape(ins[0])}", code="bad-input-rank"
+            )
         if ins[0][0] % o["groups"]:
             raise OptionError(f"{ins[0][0]} channels cannot be shuffled in {o['groups']} groups", option="groups")
         return ins[0]
@@ -164,13 +179,6 @@ class Upsample(LayerKind):
 
     def usage(self) -> str:
         return "write it as `upsample 2` (scale factor) or `upsample to 32x32`"
-
-    def bind(self, args, options):
-        if args and args[0] == "to":
-            if len(args) != 2:
-                raise OptionError("write `upsample to 32x32`: one output size after `to`", option="to")
-            return super().bind([], {**options, "to": args[1]})
-        return super().bind(args, options)
 
     def resolve(self, bound):
         o = super().resolve(bound)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .base import LayerKind, Opt, OptionError, ShapeError, Shape, dims_word, fmt_shape, per_dim, spatial, window_out
+from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, per_dim, spatial, window_out
 
 _WINDOW = {
     "stride": Opt("size", 1, minimum=1),
@@ -14,8 +14,8 @@ _WINDOW = {
 }
 
 
-def conv_geometry(kind: str, o: dict, shape: Shape) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-    """Kernel, stride, padding, dilation and output sizes of a convolution over `shape`."""
+def conv_output_sizes(kind: str, o: dict, shape: Shape) -> tuple[int, ...]:
+    """The spatial output sizes of a convolution over `shape`, or a ShapeError."""
     rank = spatial(shape, kind)
     k = per_dim("kernel", o["kernel"], rank)
     st = per_dim("stride", o["stride"], rank)
@@ -29,20 +29,23 @@ def conv_geometry(kind: str, o: dict, shape: Shape) -> tuple[tuple[int, ...], tu
                 hint="write the padding as a number, e.g. `pad=1` for a 3x3 kernel",
                 option="pad",
             )
-        return k, st, (0,) * rank, dil, tuple(sizes)
+        return tuple(sizes)
     pads = (0,) * rank if pad == "valid" else per_dim("pad", pad, rank)
     for size, kk, p, d in zip(sizes, k, pads, dil):
         if d * (kk - 1) + 1 > size + 2 * p:
             what = f"kernel {fmt_shape(k)}" + (f" with dilation {d}" if d > 1 else "")
-            padded = f"{fmt_shape(tuple(s + 2 * q for s, q in zip(sizes, pads)))} (padded)" if any(pads) else fmt_shape(sizes)
+            padded = (
+                f"{fmt_shape(tuple(s + 2 * q for s, q in zip(sizes, pads)))} (padded)"
+                if any(pads)
+                else fmt_shape(sizes)
+            )
             raise ShapeError(
                 f"{what} does not fit the {padded} input",
                 hint="pad the input, use a smaller kernel, or remove a pooling layer before this one",
                 option="kernel",
                 code="kernel-too-large",
             )
-    out = tuple(window_out(s, kk, t, p, d) for s, kk, t, p, d in zip(sizes, k, st, pads, dil))
-    return k, st, pads, dil, out
+    return tuple(window_out(s, kk, t, p, d) for s, kk, t, p, d in zip(sizes, k, st, pads, dil))
 
 
 def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
@@ -58,14 +61,19 @@ class Conv(LayerKind):
     family = "conv"
     positional = ("out", "kernel")
     required = ("out", "kernel")
-    options = {"out": Opt("int", minimum=1), "kernel": Opt("size", minimum=1), "groups": Opt("int", 1, minimum=1), **_WINDOW}
+    options = {
+        "out": Opt("int", minimum=1),
+        "kernel": Opt("size", minimum=1),
+        "groups": Opt("int", 1, minimum=1),
+        **_WINDOW,
+    }
 
     def usage(self) -> str:
         return "write it as `conv OUT_CHANNELS KERNEL`, e.g. `conv 64 3x3 stride=1 pad=1`"
 
     def output_shape(self, o, ins):
         _groups_check("conv", ins[0][0], o["out"], o["groups"])
-        *_, out = conv_geometry("conv", o, ins[0])
+        out = conv_output_sizes("conv", o, ins[0])
         return (o["out"], *out)
 
     def params(self, o, ins, out):
@@ -94,7 +102,7 @@ class DepthwiseConv(LayerKind):
         return "write it as `dwconv KERNEL`, e.g. `dwconv 3x3 pad=1`"
 
     def output_shape(self, o, ins):
-        *_, out = conv_geometry("dwconv", o, ins[0])
+        out = conv_output_sizes("dwconv", o, ins[0])
         return (ins[0][0] * o["multiplier"], *out)
 
     def params(self, o, ins, out):
@@ -116,13 +124,18 @@ class SeparableConv(LayerKind):
     family = "conv"
     positional = ("out", "kernel")
     required = ("out", "kernel")
-    options = {"out": Opt("int", minimum=1), "kernel": Opt("size", minimum=1), "multiplier": Opt("int", 1, minimum=1), **_WINDOW}
+    options = {
+        "out": Opt("int", minimum=1),
+        "kernel": Opt("size", minimum=1),
+        "multiplier": Opt("int", 1, minimum=1),
+        **_WINDOW,
+    }
 
     def usage(self) -> str:
         return "write it as `sepconv OUT_CHANNELS KERNEL`, e.g. `sepconv 128 3x3 pad=1`"
 
     def output_shape(self, o, ins):
-        *_, out = conv_geometry("sepconv", o, ins[0])
+        out = conv_output_sizes("sepconv", o, ins[0])
         return (o["out"], *out)
 
     def params(self, o, ins, out):
@@ -161,13 +174,17 @@ class TransposedConv(LayerKind):
     def output_shape(self, o, ins):
         rank = spatial(ins[0], "deconv")
         _groups_check("deconv", ins[0][0], o["out"], o["groups"])
-        k, st, pad, dil, op = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad", "dilation", "output_padding"))
+        k, st, pad, dil, op = (
+            per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad", "dilation", "output_padding")
+        )
         for p, t, d in zip(op, st, dil):
             if p >= max(t, d):
                 raise OptionError(
                     f"`output_padding` ({p}) must be smaller than the stride or the dilation", option="output_padding"
                 )
-        sizes = tuple((i - 1) * t - 2 * p + d * (kk - 1) + q + 1 for i, t, p, d, kk, q in zip(ins[0][1:], st, pad, dil, k, op))
+        sizes = tuple(
+            (i - 1) * t - 2 * p + d * (kk - 1) + q + 1 for i, t, p, d, kk, q in zip(ins[0][1:], st, pad, dil, k, op)
+        )
         if any(x <= 0 for x in sizes):
             raise ShapeError(
                 f"deconv gives an empty output ({fmt_shape(sizes)}) for the {fmt_shape(ins[0])} input",
@@ -203,4 +220,3 @@ def _s(o) -> str:
 
 
 KINDS = [Conv(), DepthwiseConv(), SeparableConv(), TransposedConv()]
-__all__ = ["KINDS", "conv_geometry", "dims_word"]

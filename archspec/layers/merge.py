@@ -37,14 +37,14 @@ class Add(LayerKind):
         if any(s != ins[0] for s in ins[1:]):
             raise ShapeError(
                 "add needs equal shapes: " + _listing(ins, o["_names"]),
-                hint=o.get("_hint") or "make the branches end with the same shape, or use `shortcut: project`",
+                hint="make the branches end with the same shape, or use `shortcut: project`",
                 code="shape-mismatch",
             )
         return ins[0]
 
 
 class Mul(LayerKind):
-    """Elementwise product with broadcasting (NumPy's and PyTorch's rule, batch dim aside)."""
+    """Elementwise product of tensors of one rank, broadcasting sizes of 1 (`C x H x W` times `C x 1 x 1`)."""
 
     name = "mul"
     aliases = ("multiply",)
@@ -52,10 +52,15 @@ class Mul(LayerKind):
     merge = True
 
     def output_shape(self, o, ins):
-        rank = max(len(s) for s in ins)
-        padded = [(1,) * (rank - len(s)) + tuple(s) for s in ins]
+        if len({len(s) for s in ins}) > 1:
+            # with the batch dimension in front, PyTorch cannot line up tensors of different ranks
+            raise ShapeError(
+                "mul needs tensors of one rank: " + _listing(ins, o["_names"]),
+                hint="pool to `C x 1 x 1` with `avgpool to 1x1` (not `global_avgpool`, which gives `C`)",
+                code="shape-mismatch",
+            )
         out = []
-        for sizes in zip(*padded):
+        for sizes in zip(*ins):
             big = set(sizes) - {1}
             if len(big) > 1:
                 raise ShapeError(

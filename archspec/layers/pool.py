@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, per_dim, spatial, window_out
 
+_WINDOW = {
+    "kernel": Opt("size", None, minimum=1),
+    "stride": Opt("size", None, minimum=1),
+    "pad": Opt("size", 0, minimum=0),
+    "ceil_mode": Opt("bool", False),
+    "to": Opt("size", None, minimum=1),
+}
+
 
 class _Pool(LayerKind):
     family = "pool"
@@ -11,38 +19,21 @@ class _Pool(LayerKind):
     words = ("to",)
     mode: str
 
-    @property
-    def options(self):
-        opts = {
-            "kernel": Opt("size", None, minimum=1),
-            "stride": Opt("size", None, minimum=1),
-            "pad": Opt("size", 0, minimum=0),
-            "ceil_mode": Opt("bool", False),
-            "to": Opt("size", None, minimum=1),
-        }
-        if self.mode == "max":
-            opts["dilation"] = Opt("size", 1, minimum=1)
-        else:
-            opts["count_include_pad"] = Opt("bool", True)
-        return opts
-
     def usage(self) -> str:
         return f"write it as `{self.name} 2x2 stride=2`, or `{self.name} to 6x6` for adaptive pooling"
-
-    def bind(self, args, options):
-        # `avgpool to 6x6`: adaptive pooling to a fixed output size
-        if args and args[0] == "to":
-            if len(args) != 2:
-                raise OptionError(f"write `{self.name} to 6x6`: one output size after `to`", option="to")
-            return super().bind([], {**options, "to": args[1]})
-        return super().bind(args, options)
 
     def resolve(self, bound):
         o = super().resolve(bound)
         if o["to"] is None and o["kernel"] is None:
             raise OptionError(f"`{self.name}` needs a kernel size or `to SIZE`", hint=self.usage())
-        if o["to"] is not None and o["kernel"] is not None:
-            raise OptionError(f"`{self.name} to ...` is adaptive: it takes no kernel", option="kernel")
+        if o["to"] is not None:
+            window = [k for k in ("kernel", "stride", "pad", "dilation") if k in bound]
+            if window:
+                raise OptionError(
+                    f"`{self.name} to ...` is adaptive: it takes no `{window[0]}`",
+                    option=window[0],
+                    hint="adaptive pooling chooses its windows from the output size",
+                )
         if o["stride"] is None:
             o["stride"] = o["kernel"]  # PyTorch's default
         return o
@@ -57,7 +48,9 @@ class _Pool(LayerKind):
         for kk, p in zip(k, pad):
             if p * 2 > kk:
                 raise OptionError(
-                    f"padding {p} is more than half the kernel {kk}", hint="PyTorch allows at most kernel // 2", option="pad"
+                    f"padding {p} is more than half the kernel {kk}",
+                    hint="PyTorch allows at most kernel // 2",
+                    option="pad",
                 )
         sizes = shape[1:]
         out = tuple(window_out(s, kk, t, p, d, o["ceil_mode"]) for s, kk, t, p, d in zip(sizes, k, st, pad, dil))
@@ -84,12 +77,14 @@ class MaxPool(_Pool):
     name = "maxpool"
     aliases = ("max_pool", "maxpool2d")
     mode = "max"
+    options = {**_WINDOW, "dilation": Opt("size", 1, minimum=1)}
 
 
 class AvgPool(_Pool):
     name = "avgpool"
     aliases = ("avg_pool", "avgpool2d", "averagepool")
     mode = "avg"
+    options = {**_WINDOW, "count_include_pad": Opt("bool", True)}
 
 
 class _Adaptive(LayerKind):
