@@ -3,7 +3,7 @@
 >>> import archspec
 >>> net = archspec.loads("network Tiny\\ninput 1x28x28\\nconv 8 3x3 relu\\nflatten\\ndense 10\\n")
 >>> net.output_shape, net.params
-((10,), 54160)
+((10,), 54170)
 """
 
 from .diagnostics import ArchspecError, Diagnostic

@@ -31,9 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     check.add_argument("--json", action="store_true", help="print JSON: an object for one file, a list for several")
     check.add_argument(
-        "--depth", type=int, default=None, metavar="N", help="show table rows down to N levels of blocks (default: all)"
+        "--depth", type=_depth, default=None, metavar="N", help="show table rows down to N levels of blocks (default: all)"
     )
     return parser
+
+
+def _depth(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of levels (0 or more), not {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,16 +49,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     if args.command == "check":
-        return _check(args)
+        import gc
+
+        # A check allocates many small objects and frees them all at exit: the cyclic garbage
+        # collector's passes would take more than half the time of a 10,000-layer spec.
+        gc.disable()
+        try:
+            return _check(args)
+        finally:
+            gc.enable()
     return EXIT_USAGE
 
 
 def _check(args) -> int:
-    import gc
-
-    # A check allocates many small objects and frees them all at exit: the cyclic garbage
-    # collector's passes would take more than half the time of a 10,000-layer spec.
-    gc.disable()
     from .diagnostics import render
     from .load import analyse_file
     from .report import render_table, to_json

@@ -15,6 +15,7 @@ class Diagnostic:
     label: str = ""  # printed beside the caret
     hint: str = ""
     severity: str = "error"
+    notes: tuple[str, ...] = ()  # where it happened, for errors inside block instances
 
     def to_json(self) -> dict:
         return {
@@ -25,6 +26,7 @@ class Diagnostic:
             "line": self.span.line if self.span else None,
             "column": self.span.column if self.span else None,
             "hint": self.hint or None,
+            "notes": list(self.notes),
         }
 
 
@@ -93,6 +95,7 @@ def render(diag: Diagnostic, sources: dict[str, str]) -> str:
             caret = " " * pad + "^" * width + (f" {diag.label}" if diag.label else "")
             out.append(f"{gutter} | {caret}")
             out.append(f"{gutter} |")
+    out.extend(f"note: {note}" for note in diag.notes)
     if diag.hint:
         out.append(f"help: {diag.hint}")
     return "\n".join(out)

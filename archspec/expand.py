@@ -169,11 +169,19 @@ class Expander:
                 big.span = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
                 raise
             except SpecError as err:
-                self.diagnostics.append(err.diagnostic)
+                self.diagnostics.append(self._located(err.diagnostic, scope))
                 cur = None  # what follows has no known input: skip it quietly
                 if isinstance(stmt, (s.Line, s.Compound)) and stmt.label and stmt.label not in ("branch", "shortcut"):
                     scope.names.setdefault(stmt.label, None)
         return cur
+
+    def _located(self, diag: Diagnostic, scope: Scope) -> Diagnostic:
+        """Add which block instance an error inside a block happened in, and where it was called."""
+        if not scope.stack or diag.notes or scope.in_node is None:
+            return diag
+        name, call = scope.stack[-1]
+        where = f"{call.file}:{call.line}:{call.column}"
+        return replace(diag, notes=(f"in `{scope.prefix.rstrip('.')}`, the `{name}` called at {where}",))
 
     def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
         for elem in line.elems:

@@ -45,7 +45,7 @@ def to_json(result: Result, file: str) -> dict:
 
 
 def _layer_json(row: dict) -> dict:
-    keys = ("path", "kind", "output", "params", "buffers", "macs", "line", "column", "depth")
+    keys = ("path", "kind", "output", "params", "buffers", "macs", "file", "line", "column", "depth")
     out = {k: row[k] for k in keys}
     if row["kind"] == "block":
         out["block"] = row["name"]

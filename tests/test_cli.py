@@ -29,7 +29,7 @@ TOP_KEYS = {
 }
 MEMORY_KEYS = {"input_mb", "forward_backward_mb", "params_mb", "total_mb"}
 LAYER_KEYS = {"path", "kind", "output", "params", "macs", "line", "column"}
-DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hint"}
+DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hint", "notes"}
 
 
 def archspec(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
@@ -153,6 +153,7 @@ def test_json_for_two_files_is_a_list(good, bad):
         "line": 4,
         "column": 1,
         "hint": "did you mean `maxpool`?",
+        "notes": [],
     }
 
 

@@ -796,3 +796,12 @@ def test_render_without_a_location():
 
     text = render(Diagnostic("file-not-found", "x.arch: no such file", None), {})
     assert text == "error[file-not-found]: x.arch: no such file"
+
+
+def test_an_error_inside_a_block_says_which_instance_and_call():
+    spec = "block blk(c):\n    conv c 3x3 relu\n" + "network N\ninput 3x12x12\nb1: blk(8) x3\nb2: blk(8) x3\n"
+    result = analyse(spec, "spec.arch")
+    (d,) = result.diagnostics  # the same error in later instances is not repeated
+    assert (d.code, d.span.line, d.span.column) == ("kernel-too-large", 2, 12)
+    assert d.notes == ("in `b2.2`, the `blk` called at spec.arch:6:5",)
+    assert "note: in `b2.2`" in render(d, {"spec.arch": spec})

@@ -6,6 +6,7 @@ import os
 
 import networkx as nx
 import pytest
+from conftest import ROOT
 
 import archspec
 from archspec.load import analyse
@@ -366,3 +367,17 @@ def test_projection_shortcut_names_do_not_collide_with_labels():
         assert net.graph.number_of_nodes() == len(net.nodes)
     else:
         assert [d.code for d in result.diagnostics] == ["duplicate-name"]
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+
+    assert doctest.testmod(archspec).failed == 0
+
+
+def test_every_layer_kind_and_alias_is_documented():
+    from archspec.layers import CATALOGUE
+
+    doc = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    missing = [word for word in CATALOGUE if f"`{word}`" not in doc]
+    assert not missing, missing
