@@ -31,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     check.add_argument("--json", action="store_true", help="print JSON: an object for one file, a list for several")
     check.add_argument(
-        "--depth", type=_depth, default=None, metavar="N", help="show table rows down to N levels of blocks (default: all)"
+        "--depth",
+        type=_depth,
+        default=None,
+        metavar="N",
+        help="show table rows down to N levels of blocks (default: all)",
     )
     return parser
 
