@@ -15,6 +15,8 @@ nn = torch.nn
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 SETTINGS = settings(max_examples=120, deadline=None)
+# torch's own advice about `padding='same'` with even kernels is no finding of archspec's
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
 
 
 def run_torch(module, shape):
@@ -161,6 +163,23 @@ def test_maxpool(h, w, k, stride, pad, dilation, ceil_mode):
 def test_avgpool(h, w, k, stride, pad, ceil_mode):
     line = f"avgpool {k} stride={stride} pad={pad} ceil_mode={'true' if ceil_mode else 'false'}"
     check(line, (2, h, w), nn.AvgPool2d(k, stride, pad, ceil_mode=ceil_mode))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    d=st.integers(1, 6),
+    h=st.integers(1, 6),
+    w=st.integers(1, 6),
+    k=st.integers(1, 3),
+    stride=st.integers(1, 2),
+    pad=st.integers(0, 1),
+    ceil_mode=st.booleans(),
+    mode=st.sampled_from(["max", "avg"]),
+)
+def test_pool3d(d, h, w, k, stride, pad, ceil_mode, mode):
+    module = (nn.MaxPool3d if mode == "max" else nn.AvgPool3d)(k, stride, pad, ceil_mode=ceil_mode)
+    line = f"{mode}pool {k} stride={stride} pad={pad} ceil_mode={'true' if ceil_mode else 'false'}"
+    check(line, (2, d, h, w), module)
 
 
 @settings(max_examples=60, deadline=None)

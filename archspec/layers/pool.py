@@ -86,6 +86,20 @@ class AvgPool(_Pool):
     mode = "avg"
     options = {**_WINDOW, "count_include_pad": Opt("bool", True)}
 
+    def output_shape(self, o, ins):
+        shape = super().output_shape(o, ins)
+        if o["to"] is None and len(ins[0]) == 4:  # PyTorch's AvgPool3d wants the kernel inside the unpadded input
+            kernel = per_dim("kernel", o["kernel"], 3)
+            if any(size < k for size, k in zip(ins[0][1:], kernel)):
+                raise ShapeError(
+                    f"avgpool {fmt_shape(kernel)} does not fit the {fmt_shape(ins[0][1:])} input "
+                    "(3-D average pooling does not count the padding here)",
+                    hint="use a smaller window",
+                    option="kernel",
+                    code="kernel-too-large",
+                )
+        return shape
+
 
 class _Adaptive(LayerKind):
     family = "pool"
