@@ -726,11 +726,11 @@ class Expander:
 
 def _show_number(value: float, written: str) -> str:
     """`value` in the form the expectation was written: `128M` -> `127.6M`, `0.57` -> `0.5712`."""
-    suffix = written[-1] if written[-1] in "KMG" else ""
+    suffix = written[-1].upper() if written[-1].upper() in s.SI_SUFFIXES else ""
     scale = s.SI_SUFFIXES.get(suffix, 1)
     if isinstance(value, int) and not suffix:
         return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
-    decimals = len(written.rstrip("KMG").split(".")[1]) + 2 if "." in written else 1
+    decimals = len(written.rstrip("KMGkmg").split(".")[1]) + 1 if "." in written else 1
     return f"{value / scale:.{decimals}f}{suffix}"
 
 

@@ -75,8 +75,8 @@ def _measure(text: str) -> tuple[float | int, float]:
     """`128M` -> (128e6, 0.5e6): the value and half a unit of its last written digit."""
     raw = text.replace("_", "")
     scale = 1.0
-    if raw[-1] in s.SI_SUFFIXES:
-        scale = s.SI_SUFFIXES[raw[-1]]
+    if raw[-1].upper() in s.SI_SUFFIXES:
+        scale = s.SI_SUFFIXES[raw[-1].upper()]
         raw = raw[:-1]
     value = _number(raw)
     if scale == 1.0 and isinstance(value, int):
@@ -175,6 +175,13 @@ class _ToSyntax(Transformer):
     def expect_shape(self, meta, c):
         dims, span = c[0]
         return s.ExpectItem("shape", dims, "x".join(map(str, dims)), 0.0, span)
+
+    @v_args(meta=True)
+    def expect_keyed_shape(self, meta, c):
+        if str(c[0]) not in ("shape", "output"):
+            raise fail("bad-expression", f"`{c[0]}` is a number, not a shape like `{c[1]}`", self._sp(meta), "here")
+        dims = _dims(str(c[1]))
+        return s.ExpectItem("shape", dims, "x".join(map(str, dims)), 0.0, self._sp(meta))
 
     @v_args(meta=True)
     def expect_value(self, meta, c):

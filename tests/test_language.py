@@ -381,3 +381,11 @@ def test_every_layer_kind_and_alias_is_documented():
     doc = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
     missing = [word for word in CATALOGUE if f"`{word}`" not in doc]
     assert not missing, missing
+
+
+def test_expect_takes_shape_equals_and_lowercase_suffixes():
+    # conv 6 5x5 on 1x32x32: 6x28x28, (5*5*1 + 1) * 6 = 156 params, 6*28*28*25 = 117,600 MACs
+    net = archspec.loads("network T\ninput 1x32x32\nconv 6 5x5 expect shape=6x28x28 params=0.156k macs=0.12m\n")
+    assert net.params == 156
+    result = analyse("network T\ninput 1x32x32\nconv 6 5x5 expect params=6x28x28\n")
+    assert [d.code for d in result.diagnostics] == ["bad-expression"]
