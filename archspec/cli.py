@@ -79,7 +79,7 @@ def _check(args) -> int:
             results.append(to_json(result, path))
             continue
         net = result.network
-        if result.ok and not args.quiet:
+        if (result.ok or result.complete) and not args.quiet:
             if net is not None and net.nodes:
                 render_table(net, sys.stdout, args.depth)
             else:

@@ -33,8 +33,9 @@ class Diagnostic:
 class ArchspecError(Exception):
     """A spec that does not check: carries every diagnostic found."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], network=None):
         self.diagnostics = list(diagnostics)
+        self.network = network  # the analysed Network where only expectations failed, else None
         first = self.diagnostics[0] if self.diagnostics else None
         where = ""
         if first and first.span:

@@ -11,7 +11,7 @@ from . import syntax as s
 from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from .expr import evaluate
 from .graph import Group, Node, memory_of
-from .layers import CATALOGUE, LayerKind, OptionError, ShapeError, fmt_shape, lookup, projection
+from .layers import CATALOGUE, LayerKind, OptionError, ShapeError, fmt_shape, lookup, projection, suggest
 from .layers.base import MAX_SIZE
 
 MAX_NODES = 200_000
@@ -151,7 +151,7 @@ class Expander:
                 label = ""
             else:
                 label = "input " + fmt_shape(ins[0])
-            raise fail(err.code, err.message, where, label, err.hint or kind.usage()) from None
+            raise fail(err.code, err.message, where, label, err.hint) from None
         return self._append(Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth))
 
     # ------------------------------------------------------------------ bodies
@@ -160,7 +160,7 @@ class Expander:
         for stmt in body:
             try:
                 if isinstance(stmt, s.Expect):
-                    self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."))
+                    self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."), scope)
                 elif isinstance(stmt, s.Compound):
                     cur = self.run_compound(stmt, scope, cur)
                 else:
@@ -193,6 +193,22 @@ class Expander:
                     "x0",
                     "remove the line, or write `x1` or more",
                 )
+        for before, after in zip(line.elems, line.elems[1:]):
+            first, last = after.atoms[0], before.atoms[-1]
+            if (
+                isinstance(first, s.Number)
+                and isinstance(last, s.Number)
+                and (first.span.line, first.span.column) == (last.span.end_line, last.span.end_column + 1)
+            ):  # `dense 1,000`
+                span = _join(last.span, first.span)
+                digits = f"{first.value:0{first.span.end_column - first.span.column}}"
+                raise fail(
+                    "syntax-error",
+                    "numbers are written without thousands separators",
+                    span,
+                    "one number?",
+                    f"write `{last.value}{digits}` or `{last.value}_{digits}`",
+                )
         if line.label in ("branch", "shortcut"):
             raise fail(
                 "misplaced-branch",
@@ -212,7 +228,7 @@ class Expander:
         if line.label:
             scope.names[line.label] = cur
         if line.expect is not None:
-            self.check_expect(line.expect, cur, first, (scope.prefix + line.label) if line.label else "")
+            self.check_expect(line.expect, cur, first, (scope.prefix + line.label) if line.label else "", scope)
         return cur
 
     def run_sequence(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
@@ -239,7 +255,8 @@ class Expander:
                 if _is_call(elem) and not merge_kind(elem.atoms[0].name):
                     cur = self.run_elem(elem, scope, cur, str(index), path + ".", scope.depth + 1)
                 else:
-                    inner = self._open_group(path + f".{index}", "sequence", str(index), {}, elem.span, scope.depth + 1)
+                    kinds = ", ".join(a.name for a in elem.atoms if isinstance(a, s.Name) and lookup(a.name))
+                    inner = self._open_group(path + f".{index}", "sequence", kinds, {}, elem.span, scope.depth + 1)
                     cur = self.run_elem(elem, member, cur, None, member.prefix, scope.depth + 2)
                     self._close_group(inner, cur)
                 index += 1
@@ -319,7 +336,7 @@ class Expander:
                 "a block",
                 f"write `{atom.name}(...)`",
             )
-        hint = did_you_mean(atom.name, [*CATALOGUE, *self.blocks, *scope.env])
+        hint = suggest(atom.name) or did_you_mean(atom.name, [*CATALOGUE, *self.blocks, *scope.env])
         what = "layer kind or parameter" if scope.env else "layer kind"
         return fail(
             "unknown-layer",
@@ -329,18 +346,28 @@ class Expander:
             hint or "the layer kinds are listed in docs/language.md",
         )
 
-    def known_options(self, kind: LayerKind, atoms: list[s.Atom]) -> list[s.Atom]:
+    def known_options(self, kind: LayerKind, atoms: list[s.Atom], earlier: tuple[LayerKind, ...] = ()) -> list[s.Atom]:
         """`atoms` without the options `kind` does not have, each reported (with a did-you-mean)
-        and dropped, so that the line and the lines after it are still checked."""
+        and dropped, so that the line and the lines after it are still checked. `earlier`: the
+        layers before `kind` on its line, whose option it may be."""
         kept = []
         for atom in atoms:
             if isinstance(atom, s.Option) and atom.key not in kind.options:
+                owner = next((k for k in reversed(earlier) if atom.key in k.options), None)
                 choices = list(kind.options)
-                hint = did_you_mean(atom.key, choices) or (
-                    f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices)
-                    if choices
-                    else f"`{kind.name}` takes no options"
-                )
+                if atom.key in CATALOGUE:
+                    hint = f"`{atom.key}` is a layer: write `{atom.key} {show_value_of(atom.value)}`"
+                elif owner is not None:
+                    hint = (
+                        f"options belong to the layer they follow: "
+                        f"put `{atom.key}=` before `{kind.name}`, after `{owner.name}`"
+                    )
+                else:
+                    hint = did_you_mean(atom.key, choices) or (
+                        f"`{kind.name}` takes " + ", ".join(f"`{c}`" for c in choices)
+                        if choices
+                        else f"`{kind.name}` takes no options"
+                    )
                 self.diagnostics.append(
                     Diagnostic(
                         "unknown-option",
@@ -355,12 +382,12 @@ class Expander:
         return kept
 
     def bind_options(
-        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span
+        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span, earlier=()
     ) -> tuple[dict, dict[str, s.Span]]:
         """Evaluate a layer's arguments and options; returns them resolved, with the span that
         each option's errors point at (`span`, the whole layer, where none is more precise)."""
         args, opts, blame, arg_spans = [], {}, {}, []
-        for atom in self.known_options(kind, atoms):
+        for atom in self.known_options(kind, atoms, earlier):
             if not isinstance(atom, s.Option):
                 args.append(evaluate(atom, scope.env, in_shape))
                 arg_spans.append(atom.span)
@@ -381,19 +408,22 @@ class Expander:
             bad = opts.get(err.option) if err.option in opts else dict(zip(kind.arg_names(args), args)).get(err.option)
             if isinstance(bad, str) and scope.env:
                 hint = did_you_mean(bad, scope.env) or hint
-            raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint) from None
+            raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint or kind.usage()) from None
         return resolved, blame
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
         """Without an input shape, still report what can be known: unknown kinds and options."""
-        for kind, _, atoms in self.split_chain(elem, scope):
-            self.known_options(kind, atoms)
+        segments = self.split_chain(elem, scope)
+        for index, (kind, _, atoms) in enumerate(segments):
+            self.known_options(kind, atoms, tuple(k for k, _, _ in segments[:index]))
 
     def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
-        for index, (kind, word, atoms) in enumerate(self.split_chain(elem, scope)):
+        segments = self.split_chain(elem, scope)
+        for index, (kind, word, atoms) in enumerate(segments):
             in_shape = self.in_shape(scope, cur)
             span = _join(word.span, atoms[-1].span) if atoms else word.span
-            options, blame = self.bind_options(kind, atoms, scope, in_shape, span)
+            earlier = tuple(k for k, _, _ in segments[:index])
+            options, blame = self.bind_options(kind, atoms, scope, in_shape, span, earlier)
             if label is None:
                 name = scope.auto_name(kind.name)
             elif index == 0:
@@ -423,7 +453,9 @@ class Expander:
                 f"no block named `{call.name}`",
                 call.name_span,
                 "undefined",
-                did_you_mean(call.name, self.blocks) or "define it with `block NAME(...):` or import it",
+                (f"{suggest(call.name)}, without parentheses" if suggest(call.name) else "")
+                or did_you_mean(call.name, self.blocks)
+                or "define it with `block NAME(...):` or import it",
             )
         callers = [name for name, _ in scope.stack]
         if call.name in callers:
@@ -672,7 +704,7 @@ class Expander:
     def _close_group(self, index: int, out: int | None) -> None:
         self.groups[index] = replace(self.groups[index], last=len(self.nodes) - 1, output=out)
 
-    def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str) -> None:
+    def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
         if cur is None:
             return
         part = self.nodes[first:]
@@ -700,9 +732,8 @@ class Expander:
                 )
                 if item.key.lower() == "flops":
                     hint = "archspec counts `macs`: FLOPs are 2 x MACs"
-                self.diagnostics.append(
-                    Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
-                )
+                unknown = Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
+                self.diagnostics.append(self._located(unknown, scope))
                 continue
             got = actual[item.key]
             if item.key == "shape":
@@ -714,14 +745,21 @@ class Expander:
             if not ok:
                 prefix = f"{where}: " if where else ""
                 key = "output shape" if item.key == "shape" else item.key
-                self.diagnostics.append(
-                    Diagnostic(
-                        "expect-failed",
-                        f"{prefix}expected {key} {item.text}, found {shown}",
-                        item.span,
-                        f"found {shown}",
-                    )
+                found = Diagnostic(
+                    "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}"
                 )
+                self.diagnostics.append(self._located(found, scope))
+
+
+def show_value_of(expr: s.Expr) -> str:
+    """An option's value as written, for hints: `0.5`, `same`, `3x3`."""
+    if isinstance(expr, s.Number):
+        return str(expr.value)
+    if isinstance(expr, s.Name):
+        return expr.name
+    if isinstance(expr, s.Dims):
+        return fmt_shape(expr.sizes)
+    return "..."
 
 
 def _show_number(value: float, written: str) -> str:

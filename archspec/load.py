@@ -26,6 +26,20 @@ class Result:
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
 
+    @property
+    def complete(self) -> bool:
+        """The whole network was analysed: the only errors, if any, are failed expectations,
+        so its table and totals are right and worth showing beside them."""
+        net = self.network
+        return (
+            net is not None
+            and bool(net.nodes)
+            and all(d.severity != "error" or d.code in EXPECT_CODES for d in self.diagnostics)
+        )
+
+
+EXPECT_CODES = ("expect-failed", "unknown-expect")
+
 
 def _read(path: str) -> str:
     """A spec's text; a byte-order mark (as some Windows editors write) is dropped."""
@@ -185,6 +199,7 @@ def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diag
             Diagnostic("bad-input", f"an input size is too large (at most {MAX_SIZE:,})", spec.input_span, "here")
         )
         return
+    diagnostics.extend(_layout_warnings(spec.input_shape, spec.input_span))
     cur = expander.add_input(spec.input_shape, spec.input_span)
     out = expander.run_body(spec.body, scope, cur, 1)
     if out is None and not expander.diagnostics:
@@ -198,6 +213,36 @@ def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diag
                 "this is a bug in archspec: please report it with this spec",
             )
         )
+
+
+def _layout_warnings(shape: tuple[int, ...], span: s.Span | None) -> list[Diagnostic]:
+    """Shapes written as Keras or torchinfo print them: channels last, or with the batch in front."""
+    written = "x".join(map(str, shape))
+    if len(shape) == 3 and shape[2] in (1, 3, 4) and shape[0] > 4 and shape[1] > 4:
+        fixed = "x".join(map(str, (shape[2], shape[0], shape[1])))
+        return [
+            Diagnostic(
+                "input-layout",
+                f"`{written}` looks channels-last; archspec reads channels x height x width",
+                span,
+                "channels last?",
+                f"write `input {fixed}`",
+                severity="warning",
+            )
+        ]
+    if len(shape) == 4 and shape[0] == 1 and shape[1] in (1, 3) and shape[2] == shape[3] and shape[2] >= 8:
+        fixed = "x".join(map(str, shape[1:]))
+        return [
+            Diagnostic(
+                "input-layout",
+                f"does `{written}` include the batch dimension? archspec's shapes leave it out",
+                span,
+                "batch first?",
+                f"write `input {fixed}` (or ignore this for a 3-D input)",
+                severity="warning",
+            )
+        ]
+    return []
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -220,7 +265,7 @@ def analyse_file(path: str) -> Result:
 
 def _raise_or_return(result: Result) -> Network:
     if not result.ok:
-        raise ArchspecError(result.diagnostics)
+        raise ArchspecError(result.diagnostics, result.network if result.complete else None)
     assert result.network is not None
     return result.network
 

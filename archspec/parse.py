@@ -311,9 +311,10 @@ def _parser_accepts(exc: UnexpectedToken) -> set[str]:
     holds only what the lexer could match there (not `_INDENT`, which the indenter makes)."""
     state = getattr(exc, "state", None)
     try:
-        return set(state.parse_conf.states[state.position])
+        actions = state.parse_conf.states[state.position]
     except (AttributeError, KeyError, IndexError):
         return set(exc.expected)
+    return {name for name in actions if name.isupper() or name.startswith("_")}  # terminals, not rules
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic:
@@ -326,6 +327,10 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
         hint = ""
         if ch in "[]{}":
             hint = "sizes are written like `3x3`, pairs like `(1, 2)`"
+        elif ch == "'":
+            hint = "words are written without quotes: `pad=same`"
+        elif not ch.isascii() and ch.isalpha():
+            hint = "names are ASCII letters, digits and `_`; other text belongs in `#` comments"
         shown = ch if ch.isprintable() else repr(ch)[1:-1]
         return Diagnostic("syntax-error", f"unexpected character `{shown}`", span, "not allowed here", hint)
     if isinstance(exc, UnexpectedEOF):
@@ -372,6 +377,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
             hint = "expected " + " or ".join(dict.fromkeys(expected))
     if (tok.type == "_NL" and "RPAR" in accepts) or (tok.type == "$END" and text.count("(") > text.count(")")):
         hint = "a `(` is not closed"
+    if tok.type == "STRING":
+        hint = "only `import` takes a quoted path; other words are written without quotes: `pad=same`"
     if tok.type == "COMMA" and re.search(r"[0-9],[0-9]{3}", lines[tok.line - 1] if tok.line - 1 < len(lines) else ""):
         hint = "write numbers without thousands separators (`61706`, or `61_706`)"
     return Diagnostic("syntax-error", message, span, "here", hint)

@@ -31,7 +31,7 @@ def to_json(result: Result, file: str) -> dict:
         "layers": [],
         "diagnostics": [d.to_json() for d in result.diagnostics],
     }
-    if net is not None and net.nodes and ok:
+    if result.complete:  # failed expectations leave the numbers right: give them
         base.update(
             output=list(net.output_shape),
             params=net.params,
@@ -62,8 +62,8 @@ def table_rows(net: Network, max_depth: int | None = None) -> list[tuple[str, st
         group = row["kind"] in ("block", "sequence")
         name = "  " * row["depth"] + row["path"].rsplit(".", 1)[-1] if row["depth"] else row["path"]
         shape = "x".join(map(str, row["output"])) if row["output"] else "-"
-        params = f"{row['params']:,}" if row["params"] or not group else ""
-        macs = f"{row['macs']:,}" if row["macs"] else ("" if group else "-")
+        params = f"{row['params']:,}"
+        macs = f"{row['macs']:,}" if row["macs"] else "-"
         style = "bold" if group else ("dim" if row["kind"] == "input" else "")
         rows.append((name, row["describe"], shape, params, macs, style))
     return rows

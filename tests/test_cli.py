@@ -204,3 +204,14 @@ def test_check_never_imports_torch_even_if_installed(tmp_path):
         [sys.executable, "-c", "import torch"], env={**os.environ, "PYTHONPATH": str(tmp_path / "fake")}, timeout=60
     )
     assert probe.returncode == 0 and mark.exists()  # the stand-in does work
+
+
+def test_a_failed_expect_still_prints_the_table_and_json_numbers(tmp_path):
+    spec = tmp_path / "quiz.arch"
+    spec.write_text("network Q\ninput 1x32x32\nc1: conv 6 5x5 tanh expect params=150\n")
+    run = archspec("check", str(spec))
+    assert run.returncode == 1
+    assert "Total params: 156" in run.stdout  # (5*5*1 + 1) * 6
+    assert "expected params 150, found 156" in run.stderr
+    out = json.loads(archspec("check", "--json", str(spec)).stdout)
+    assert out["ok"] is False and out["params"] == 156 and out["layers"]

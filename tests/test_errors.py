@@ -160,7 +160,7 @@ CASES = [
         "more than half the kernel",
         "kernel // 2",
     ),
-    ("bad-option-dropout", H + "dropout 1.5\n", "bad-option", 3, "1.5", "below 1", ""),
+    ("bad-option-dropout", H + "dropout 1.5\n", "bad-option", 3, "1.5", "a dropout probability is at most 1", ""),
     ("bad-option-adaptive-kernel", H + "maxpool to 4x4 kernel=2\n", "bad-option", 3, "kernel=2", "adaptive", ""),
     ("bad-option-shuffle", H + "shuffle 5\n", "bad-option", 3, "5", "3 channels cannot be shuffled in 5 groups", ""),
     ("bad-option-upsample-mode", H + "upsample 2 mode=trilinear\n", "bad-option", 3, "mode=trilinear", "3-D data", ""),
@@ -525,6 +525,7 @@ def test_every_code_archspec_emits_has_a_case():
     emitted.add("shape-error")  # ShapeError's default code
     elsewhere = {"file-not-found", "import-cycle"}  # need files: tested below with tmp_path
     elsewhere.add("internal-error")  # a guard against archspec's own bugs: no spec should reach it
+    elsewhere.add("input-layout")  # a warning: tested in test_channels_last_and_batch_first_inputs_are_warned_about
     covered = {c[2] for c in CASES} | elsewhere
     assert emitted <= covered, sorted(emitted - covered)
 
@@ -805,3 +806,47 @@ def test_an_error_inside_a_block_says_which_instance_and_call():
     assert (d.code, d.span.line, d.span.column) == ("kernel-too-large", 2, 12)
     assert d.notes == ("in `b2.2`, the `blk` called at spec.arch:6:5",)
     assert "note: in `b2.2`" in render(d, {"spec.arch": spec})
+
+
+# ---------------------------------------------------------------------- hints for what students write
+@pytest.mark.parametrize(
+    "body, code, hint",
+    [
+        ("conv 16 3x3 groups=2\n", "bad-option", "must divide both the input and the output channels"),
+        ("deconv 3 3x3 stride=2 output_padding=2\n", "bad-option", "smaller than the stride (2)"),
+        ("flatten\ndense 1,000 relu\n", "syntax-error", "write `1000` or `1_000`"),
+        ("conv 16 3x3 relu pad=1\n", "unknown-option", "put `pad=` before `relu`, after `conv`"),
+        ("flatten\ndense 20 relu dropout=0.5\n", "unknown-option", "`dropout` is a layer: write `dropout 0.5`"),
+        ("MaxPooling2D 2x2\n", "unknown-layer", "archspec writes `MaxPooling2D` as `maxpool`"),
+        ("BatchNorm2d\n", "unknown-layer", "archspec writes `BatchNorm2d` as `batchnorm`"),
+        ("Conv2D(32, 3)\n", "unknown-block", "as `conv`, without parentheses"),
+        ("conv 8 3x3 pad='same'\n", "syntax-error", "without quotes"),
+        ('conv 8 3x3 pad="same"\n', "syntax-error", "without quotes"),
+        ("add:\n    branch: conv 3 3x3\n    branch: identity\n", "shape-mismatch", "is a `pad=` missing?"),
+        ("add:\n    branch: conv 3 3x3 stride=2 pad=1\n    branch: identity\n", "shape-mismatch", "shortcut: project"),
+    ],
+)
+def test_hints_for_common_mistakes(body, code, hint):
+    result = analyse(H + body, "spec.arch")
+    assert [d.code for d in result.diagnostics] == [code], [(d.code, d.message) for d in result.diagnostics]
+    assert hint in result.diagnostics[0].hint
+
+
+def test_input_hint_names_no_grammar_rule():
+    (d,) = analyse("network N\ninput shape 1x28x28\n", "spec.arch").diagnostics
+    assert "`shape`" not in d.hint
+
+
+def test_a_failed_expect_inside_a_block_says_which_call():
+    spec = "block blk(c):\n    conv c 3x3 pad=1 relu   expect params=999\n" + H + "b1: blk(64)\nb2: blk(32)\n"
+    notes = [d.notes for d in analyse(spec, "spec.arch").diagnostics]
+    assert notes == [("in `b1`, the `blk` called at spec.arch:5:5",), ("in `b2`, the `blk` called at spec.arch:6:5",)]
+
+
+def test_channels_last_and_batch_first_inputs_are_warned_about():
+    for shape, hint in (("224x224x3", "input 3x224x224"), ("1x3x32x32", "input 3x32x32")):
+        result = analyse(f"network N\ninput {shape}\nrelu\n", "spec.arch")
+        (d,) = result.diagnostics
+        assert (d.severity, d.code, d.span.line) == ("warning", "input-layout", 2)
+        assert hint in d.hint
+        assert result.ok  # a warning does not fail the check

@@ -389,3 +389,21 @@ def test_expect_takes_shape_equals_and_lowercase_suffixes():
     assert net.params == 156
     result = analyse("network T\ninput 1x32x32\nconv 6 5x5 expect params=6x28x28\n")
     assert [d.code for d in result.diagnostics] == ["bad-expression"]
+
+
+def test_a_failed_expect_keeps_the_numbers():
+    # conv 6 5x5 on 1x32x32: (5*5*1 + 1) * 6 = 156 params, whatever the expect says
+    spec = "network T\ninput 1x32x32\nconv 6 5x5 expect params=150\n"
+    with pytest.raises(archspec.ArchspecError) as info:
+        archspec.loads(spec)
+    assert info.value.network is not None and info.value.network.params == 156
+    result = analyse(spec)
+    assert not result.ok and result.complete
+    # a shape error leaves no complete network
+    broken = analyse("network T\ninput 1x4x4\nconv 6 5x5\n")
+    assert not broken.complete
+
+
+def test_adaptive_pooling_reads_to_as_well():
+    net = archspec.loads("network T\ninput 3x9x9\nadaptive_avgpool to 4x4\n")
+    assert net.output_shape == (3, 4, 4)

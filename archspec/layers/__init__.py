@@ -16,8 +16,22 @@ for _kind in ALL:
         CATALOGUE[_word] = _kind
 
 
+# `MaxPooling2D` -> maxpool: what users bring from PyTorch and Keras, matched without case
+FOREIGN: dict[str, LayerKind] = {
+    name.lower(): kind for kind in ALL for name in (kind.name, *kind.aliases, *kind.foreign)
+}
+
+
 def lookup(word: str) -> LayerKind | None:
     return CATALOGUE.get(word)
+
+
+def suggest(word: str) -> str:
+    """A hint for an unknown layer word that PyTorch or Keras would know: "write `maxpool`"."""
+    kind = FOREIGN.get(word.lower())
+    if kind is None or word in CATALOGUE:
+        return ""
+    return f"archspec writes `{word}` as `{kind.name}`"
 
 
 def projection(source: Shape, target: Shape) -> list[tuple[LayerKind, dict]]:

@@ -157,6 +157,7 @@ class LayerKind:
     family: ClassVar[str] = "other"  # conv, pool, dense, norm, activation, merge, reshape, regularization
     positional: ClassVar[tuple[str, ...]] = ()  # option names filled by positional arguments
     words: ClassVar[tuple[str, ...]] = ()  # bare words accepted among the arguments (`to`)
+    foreign: ClassVar[tuple[str, ...]] = ()  # what PyTorch and Keras call it, for suggestions only
     required: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[dict[str, Opt]] = {}
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)

@@ -54,14 +54,15 @@ class Identity(LayerKind):
 
 class Dropout(LayerKind):
     name = "dropout"
+    foreign = ("Dropout1d", "Dropout2d", "Dropout3d", "SpatialDropout2D")
     family = "regularization"
     positional = ("p",)
     options = {"p": Opt("float", 0.5, minimum=0)}
 
     def resolve(self, bound):
         o = super().resolve(bound)
-        if o["p"] >= 1:
-            raise OptionError(f"dropout probability must be below 1, not {o['p']:g}", option="p")
+        if o["p"] > 1:
+            raise OptionError(f"a dropout probability is at most 1, not {o['p']:g}", option="p")
         return o
 
     def describe(self, o):
@@ -71,6 +72,7 @@ class Dropout(LayerKind):
 class BatchNorm(LayerKind):
     name = "batchnorm"
     aliases = ("bn", "batch_norm")
+    foreign = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "BatchNormalization")
     family = "norm"
     options = {
         "eps": Opt("float", 1e-5, minimum=0),
@@ -95,6 +97,7 @@ class BatchNorm(LayerKind):
 class LayerNorm(LayerKind):
     name = "layernorm"
     aliases = ("layer_norm", "ln")
+    foreign = ("LayerNormalization",)
     family = "norm"
     options = {"eps": Opt("float", 1e-5, minimum=0), "affine": Opt("bool", True)}
 
@@ -105,6 +108,7 @@ class LayerNorm(LayerKind):
 class LocalResponseNorm(LayerKind):
     name = "lrn"
     aliases = ("local_response_norm",)
+    foreign = ("LocalResponseNorm", "LocalResponseNormalization")
     family = "norm"
     positional = ("size",)
     options = {
@@ -147,6 +151,7 @@ class Softmax(Activation):
 class ChannelShuffle(LayerKind):
     name = "shuffle"
     aliases = ("channel_shuffle",)
+    foreign = ("ChannelShuffle",)
     family = "reshape"
     positional = ("groups",)
     required = ("groups",)
@@ -168,6 +173,7 @@ class ChannelShuffle(LayerKind):
 class Upsample(LayerKind):
     name = "upsample"
     aliases = ("upsampling",)
+    foreign = ("UpSampling1D", "UpSampling2D", "UpSampling3D", "Upsample")
     family = "reshape"
     positional = ("scale",)
     words = ("to",)

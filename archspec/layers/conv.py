@@ -49,15 +49,17 @@ def conv_output_sizes(kind: str, o: dict, shape: Shape) -> tuple[int, ...]:
 
 
 def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
+    hint = "the number of groups must divide both the input and the output channels"
     if cin % groups:
-        raise OptionError(f"{name}: {cin} input channels cannot be split into {groups} groups", option="groups")
+        raise OptionError(f"{name}: {cin} input channels cannot be split into {groups} groups", hint, "groups")
     if cout % groups:
-        raise OptionError(f"{name}: {cout} output channels cannot be split into {groups} groups", option="groups")
+        raise OptionError(f"{name}: {cout} output channels cannot be split into {groups} groups", hint, "groups")
 
 
 class Conv(LayerKind):
     name = "conv"
     aliases = ("conv2d", "convolution")
+    foreign = ("Conv1d", "Conv3d", "Conv1D", "Conv2D", "Conv3D")
     family = "conv"
     positional = ("out", "kernel")
     required = ("out", "kernel")
@@ -93,6 +95,7 @@ class Conv(LayerKind):
 class DepthwiseConv(LayerKind):
     name = "dwconv"
     aliases = ("depthwise", "depthwise_conv")
+    foreign = ("DepthwiseConv2D", "DepthwiseConv1D")
     family = "conv"
     positional = ("kernel",)
     required = ("kernel",)
@@ -121,6 +124,7 @@ class SeparableConv(LayerKind):
 
     name = "sepconv"
     aliases = ("separable_conv", "separable")
+    foreign = ("SeparableConv2D", "SeparableConv1D")
     family = "conv"
     positional = ("out", "kernel")
     required = ("out", "kernel")
@@ -155,6 +159,14 @@ class SeparableConv(LayerKind):
 
 class TransposedConv(LayerKind):
     name = "deconv"
+    foreign = (
+        "ConvTranspose1d",
+        "ConvTranspose2d",
+        "ConvTranspose3d",
+        "Conv2DTranspose",
+        "Conv1DTranspose",
+        "Conv3DTranspose",
+    )
     aliases = ("convtranspose", "conv_transpose", "transposed_conv", "upconv")
     family = "conv"
     positional = ("out", "kernel")
@@ -180,7 +192,9 @@ class TransposedConv(LayerKind):
         for p, t, d in zip(op, st, dil):
             if p >= max(t, d):
                 raise OptionError(
-                    f"`output_padding` ({p}) must be smaller than the stride or the dilation", option="output_padding"
+                    f"`output_padding` ({p}) must be smaller than the stride or the dilation",
+                    hint=f"make it smaller than the stride ({t})",
+                    option="output_padding",
                 )
         sizes = tuple(
             (i - 1) * t - 2 * p + d * (kk - 1) + q + 1 for i, t, p, d, kk, q in zip(ins[0][1:], st, pad, dil, k, op)

@@ -12,6 +12,7 @@ def _listing(shapes, names) -> str:
 class Concat(LayerKind):
     name = "concat"
     aliases = ("cat",)
+    foreign = ("Concatenate",)
     family = "merge"
     merge = True
 
@@ -35,11 +36,19 @@ class Add(LayerKind):
 
     def output_shape(self, o, ins):
         if any(s != ins[0] for s in ins[1:]):
-            raise ShapeError(
-                "add needs equal shapes: " + _listing(ins, o["_names"]),
-                hint="make the branches end with the same shape, or use `shortcut: project`",
-                code="shape-mismatch",
-            )
+            odd = next(s for s in ins[1:] if s != ins[0])
+            a, b = ins[0][1:], odd[1:]
+            if len(a) == len(b) and a != b:
+                strided = all(max(x, y) % min(x, y) == 0 for x, y in zip(a, b))
+                hint = (
+                    f"one branch strides ({fmt_shape(a)} and {fmt_shape(b)}): "
+                    "`shortcut: project` strides the shortcut too"
+                    if strided
+                    else f"the sizes differ ({fmt_shape(a)} and {fmt_shape(b)}): is a `pad=` missing?"
+                )
+            else:
+                hint = "make the branches end with the same channels, or use `shortcut: project`"
+            raise ShapeError("add needs equal shapes: " + _listing(ins, o["_names"]), hint=hint, code="shape-mismatch")
         return ins[0]
 
 
@@ -64,7 +73,7 @@ class Mul(LayerKind):
             big = set(sizes) - {1}
             if len(big) > 1:
                 raise ShapeError(
-                    "mul cannot broadcast " + _listing(ins, o["_names"]),
+                    "mul cannot broadcast: " + _listing(ins, o["_names"]),
                     hint="sizes must be equal or 1 in each dimension (e.g. 64x56x56 times 64x1x1)",
                     code="shape-mismatch",
                 )

@@ -76,6 +76,7 @@ class _Pool(LayerKind):
 class MaxPool(_Pool):
     name = "maxpool"
     aliases = ("max_pool", "maxpool2d")
+    foreign = ("MaxPool1d", "MaxPool3d", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D")
     mode = "max"
     options = {**_WINDOW, "dilation": Opt("size", 1, minimum=1)}
 
@@ -83,6 +84,7 @@ class MaxPool(_Pool):
 class AvgPool(_Pool):
     name = "avgpool"
     aliases = ("avg_pool", "avgpool2d", "averagepool")
+    foreign = ("AvgPool1d", "AvgPool3d", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D")
     mode = "avg"
     options = {**_WINDOW, "count_include_pad": Opt("bool", True)}
 
@@ -104,6 +106,7 @@ class AvgPool(_Pool):
 class _Adaptive(LayerKind):
     family = "pool"
     positional = ("to",)
+    words = ("to",)  # `adaptive_avgpool to 6x6` reads as well as `adaptive_avgpool 6x6`
     required = ("to",)
     options = {"to": Opt("size", minimum=1)}
 
@@ -122,11 +125,13 @@ class _Adaptive(LayerKind):
 class AdaptiveAvgPool(_Adaptive):
     name = "adaptive_avgpool"
     aliases = ("adaptive_avg_pool",)
+    foreign = ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")
 
 
 class AdaptiveMaxPool(_Adaptive):
     name = "adaptive_maxpool"
     aliases = ("adaptive_max_pool",)
+    foreign = ("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")
 
 
 class _Global(LayerKind):
@@ -142,10 +147,12 @@ class _Global(LayerKind):
 class GlobalAvgPool(_Global):
     name = "global_avgpool"
     aliases = ("gap", "global_avg_pool", "globalavgpool")
+    foreign = ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")
 
 
 class GlobalMaxPool(_Global):
     name = "global_maxpool"
+    foreign = ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
     aliases = ("global_max_pool", "globalmaxpool")
 
 
