@@ -152,6 +152,7 @@ class Expander:
             else:
                 label = "input " + fmt_shape(ins[0])
             raise fail(err.code, err.message, where, label, err.hint) from None
+        options = {k: v for k, v in options.items() if not k.startswith("_")}  # `_names`: for messages only
         return self._append(Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth))
 
     # ------------------------------------------------------------------ bodies
