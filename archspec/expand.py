@@ -43,6 +43,7 @@ class Scope:
     outer: Scope | None = None  # the body a sequence member sits in: its names stay visible
     names: dict[str, int | None] = field(default_factory=dict)  # every name taken -> its output node
     generated: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)  # names of lines whose error is already reported
     counters: dict[str, int] = field(default_factory=dict)
 
     def auto_name(self, word: str) -> str:
@@ -63,14 +64,19 @@ class Scope:
         self.generated.add(name)
         return name
 
-    def find(self, name: str) -> tuple[bool, int | None]:
-        """(known, output node) of a name of this body or of the bodies around a sequence member."""
+    def find(self, name: str) -> tuple[str, int | None]:
+        """What a name of this body (or of the bodies around a sequence member) stands for:
+        ("tensor", node), ("failed", None) for a line already reported, ("pending", None) for a
+        name without an output here (the line being expanded, a generated name), ("unknown", None)."""
         scope: Scope | None = self
         while scope is not None:
+            if name in scope.failed:
+                return "failed", None
             if name in scope.names:
-                return True, scope.names[name]
+                node = scope.names[name]
+                return ("tensor", node) if node is not None else ("pending", None)
             scope = scope.outer
-        return False, None
+        return "unknown", None
 
     def claim(self, name: str, span: s.Span | None) -> None:
         """Reserve a name the spec writes (`c1:`)."""
@@ -174,6 +180,7 @@ class Expander:
                 cur = None  # what follows has no known input: skip it quietly
                 if isinstance(stmt, (s.Line, s.Compound)) and stmt.label and stmt.label not in ("branch", "shortcut"):
                     scope.names.setdefault(stmt.label, None)
+                    scope.failed.add(stmt.label)
         return cur
 
     def _located(self, diag: Diagnostic, scope: Scope) -> Diagnostic:
@@ -432,6 +439,8 @@ class Expander:
             else:
                 name = scope.fresh(f"{label}_{word.name}")
             cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame)
+            if index or label is None:
+                scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
 
     # ------------------------------------------------------------------ blocks
@@ -666,7 +675,7 @@ class Expander:
         for arg in call.args:
             if not isinstance(arg, s.Name):
                 raise fail("undefined-name", f"`{call.name}(...)` takes names of earlier lines", arg.span, "not a name")
-            known, node = scope.find(arg.name)
+            status, node = scope.find(arg.name)
             if arg.name == label:
                 raise fail(
                     "undefined-name",
@@ -677,17 +686,17 @@ class Expander:
                 )
             if arg.name == "in" and scope.in_node is not None:
                 node = scope.in_node
-            elif known:
-                if node is None:
-                    return None  # that line failed: already reported
-            else:
-                known = [n for n, v in scope.names.items() if v is not None]
+            elif status == "failed":
+                return None  # that line's error is already reported
+            elif status != "tensor":
+                tensors = [n for n, v in scope.names.items() if v is not None]
+                what = "has no output here" if status == "pending" else "is not defined before this line"
                 raise fail(
                     "undefined-name",
-                    f"no tensor named `{arg.name}` before this line",
+                    f"`{arg.name}` {what}",
                     arg.span,
-                    "undefined",
-                    did_you_mean(arg.name, known) or "name a line with `NAME: ...` to refer to its output",
+                    "no tensor",
+                    did_you_mean(arg.name, tensors) or "name a line with `NAME: ...` to refer to its output",
                 )
             inputs.append(node)
             names.append(f"`{arg.name}`")
@@ -726,19 +735,14 @@ class Expander:
                 total_mb=mem.total_mb,
             )
         for item in expect.items:
-            if item.key not in actual:
-                hint = did_you_mean(item.key, actual) or (
-                    "expect a shape, params, trainable, buffers, macs, input_mb, "
-                    "forward_backward_mb, params_mb or total_mb"
-                )
-                if item.key.lower() == "flops":
-                    hint = "archspec counts `macs`: FLOPs are 2 x MACs"
-                unknown = Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
-                self.diagnostics.append(self._located(unknown, scope))
+            problem = _expect_problem(item, actual)
+            if problem is not None:
+                self.diagnostics.append(self._located(problem, scope))
                 continue
             got = actual[item.key]
             if item.key == "shape":
-                ok = tuple(got) == tuple(item.value)
+                want = item.value if isinstance(item.value, tuple) else (item.value,)  # `shape=10`
+                ok = tuple(got) == want
                 shown = fmt_shape(got)
             else:
                 ok = abs(got - item.value) <= item.precision + 1e-9 * max(1.0, abs(item.value))
@@ -750,6 +754,30 @@ class Expander:
                     "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}"
                 )
                 self.diagnostics.append(self._located(found, scope))
+
+
+def _expect_problem(item: s.ExpectItem, actual: dict[str, Any]) -> Diagnostic | None:
+    """What is wrong with an expectation itself (an unknown key, a shape for a number), if anything."""
+    if item.key not in actual:
+        hint = did_you_mean(item.key, actual) or "expect a shape or " + ", ".join(k for k in actual if k != "shape")
+        if item.key.lower() == "flops":
+            hint = (
+                "archspec counts `macs`, which torchvision's GFLOPS and the papers' FLOPs are; "
+                "torch.utils.flop_counter counts 2 FLOPs per MAC"
+            )
+        return Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
+    is_shape = isinstance(item.value, tuple)
+    if item.key != "shape" and is_shape:
+        return Diagnostic(
+            "bad-expect",
+            f"`{item.key}` is a number, not a shape like `{item.text}`",
+            item.span,
+            "a shape",
+            "write the shape alone: `expect 6x28x28`",
+        )
+    if item.key == "shape" and not is_shape and (item.precision or not isinstance(item.value, int)):
+        return Diagnostic("bad-expect", f"a shape is whole sizes, not `{item.text}`", item.span, "not a shape")
+    return None
 
 
 def show_value_of(expr: s.Expr) -> str:
@@ -764,12 +792,13 @@ def show_value_of(expr: s.Expr) -> str:
 
 
 def _show_number(value: float, written: str) -> str:
-    """`value` in the form the expectation was written: `128M` -> `127.6M`, `0.57` -> `0.5712`."""
+    """`value` in the form the expectation was written, with enough digits to see that it misses:
+    `128M` -> `127.40M`, `0.57` -> `0.57503`."""
     suffix = written[-1].upper() if written[-1].upper() in s.SI_SUFFIXES else ""
     scale = s.SI_SUFFIXES.get(suffix, 1)
     if isinstance(value, int) and not suffix:
         return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
-    decimals = len(written.rstrip("KMGkmg").split(".")[1]) + 1 if "." in written else 1
+    decimals = len(written.rstrip("KMGkmg").split(".")[1]) + 3 if "." in written else 2
     return f"{value / scale:.{decimals}f}{suffix}"
 
 

@@ -21,6 +21,7 @@ class Result:
     network: Network | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str] = field(default_factory=dict)
+    finished: bool = False  # the expansion reached the network's output
 
     @property
     def ok(self) -> bool:
@@ -31,14 +32,15 @@ class Result:
         """The whole network was analysed: the only errors, if any, are failed expectations,
         so its table and totals are right and worth showing beside them."""
         net = self.network
-        return (
-            net is not None
-            and bool(net.nodes)
-            and all(d.severity != "error" or d.code in EXPECT_CODES for d in self.diagnostics)
-        )
+        return self.finished and net is not None and bool(net.nodes) and not _real_errors(self.diagnostics)
 
 
-EXPECT_CODES = ("expect-failed", "unknown-expect")
+EXPECT_CODES = ("expect-failed", "unknown-expect", "bad-expect")
+
+
+def _real_errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Errors other than failed or malformed expectations."""
+    return [d for d in diagnostics if d.severity == "error" and d.code not in EXPECT_CODES]
 
 
 def _read(path: str) -> str:
@@ -136,8 +138,9 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
         return Result(None, err.diagnostics, sources)
     blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
     expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
+    finished = False
     try:
-        _expand_network(spec, expander, diagnostics)
+        finished = _expand_network(spec, expander, diagnostics)
         for block in blocks.values():  # blocks no line calls are still checked, without shapes
             if block.name not in expander.used_blocks:
                 expander.run_body(
@@ -172,10 +175,11 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
         rows=tuple(expander.rows),
         blocks=tuple(blocks),
     )
-    return Result(network, _unique(diagnostics), sources)
+    return Result(network, _unique(diagnostics), sources, finished)
 
 
-def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic]) -> None:
+def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic]) -> bool:
+    """Expand the network's body; True when it reached the output."""
     scope = Scope("", {}, None, 0)
     if spec.input_shape is None:
         if spec.body:
@@ -190,19 +194,19 @@ def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diag
                 )
             )
             expander.run_body(spec.body, scope, None, 0)  # still report what needs no shapes
-        return
+        return False
     if any(d <= 0 for d in spec.input_shape):
         diagnostics.append(Diagnostic("bad-input", "every input size must be positive", spec.input_span, "here"))
-        return
+        return False
     if any(d > MAX_SIZE for d in spec.input_shape):
         diagnostics.append(
             Diagnostic("bad-input", f"an input size is too large (at most {MAX_SIZE:,})", spec.input_span, "here")
         )
-        return
+        return False
     diagnostics.extend(_layout_warnings(spec.input_shape, spec.input_span))
     cur = expander.add_input(spec.input_shape, spec.input_span)
     out = expander.run_body(spec.body, scope, cur, 1)
-    if out is None and not expander.diagnostics:
+    if out is None and not _real_errors(expander.diagnostics):
         # every path that loses the tensor must have reported why; say so rather than pass quietly
         diagnostics.append(
             Diagnostic(
@@ -213,6 +217,7 @@ def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diag
                 "this is a bug in archspec: please report it with this spec",
             )
         )
+    return out is not None
 
 
 def _layout_warnings(shape: tuple[int, ...], span: s.Span | None) -> list[Diagnostic]:

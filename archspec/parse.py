@@ -64,6 +64,10 @@ def _dims(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.split("[x×]", text))
 
 
+def _expect_key(key: str) -> str:
+    return "shape" if key == "output" else key
+
+
 def _number(text: str) -> int | float:
     text = text.replace("_", "")
     if re.fullmatch(r"[0-9]+", text):
@@ -178,10 +182,8 @@ class _ToSyntax(Transformer):
 
     @v_args(meta=True)
     def expect_keyed_shape(self, meta, c):
-        if str(c[0]) not in ("shape", "output"):
-            raise fail("bad-expression", f"`{c[0]}` is a number, not a shape like `{c[1]}`", self._sp(meta), "here")
-        dims = _dims(str(c[1]))
-        return s.ExpectItem("shape", dims, "x".join(map(str, dims)), 0.0, self._sp(meta))
+        dims = _dims(str(c[1]))  # `shape=6x28x28`; any other key is reported by the expectation check
+        return s.ExpectItem(_expect_key(str(c[0])), dims, "x".join(map(str, dims)), 0.0, self._sp(meta))
 
     @v_args(meta=True)
     def expect_value(self, meta, c):
@@ -189,7 +191,7 @@ class _ToSyntax(Transformer):
             value, precision = _measure(str(c[1]))
         except OverflowError:
             raise fail("bad-expression", f"`{c[1]}` is too large a number", self._sp(meta), "too large") from None
-        return s.ExpectItem(str(c[0]), value, str(c[1]), precision, self._sp(meta))
+        return s.ExpectItem(_expect_key(str(c[0])), value, str(c[1]), precision, self._sp(meta))
 
     @v_args(meta=True)
     def expect_clause(self, meta, c):

@@ -317,7 +317,7 @@ def test_expect_suffix_precision():
     assert not analyse(ok.format(n=1286, m="128M")).ok  # 128.6M
     bad = analyse(ok.format(n=1276, m="126M"))
     assert [d.code for d in bad.diagnostics] == ["expect-failed"]
-    assert "expected macs 126M, found 127.6M" in bad.diagnostics[0].message
+    assert "expected macs 126M, found 127.60M" in bad.diagnostics[0].message
 
 
 def test_expect_decimal_precision():
@@ -407,3 +407,23 @@ def test_a_failed_expect_keeps_the_numbers():
 def test_adaptive_pooling_reads_to_as_well():
     net = archspec.loads("network T\ninput 3x9x9\nadaptive_avgpool to 4x4\n")
     assert net.output_shape == (3, 4, 4)
+
+
+def test_expect_shape_equals_a_vector_size():
+    net = archspec.loads("network T\ninput 3x8x8\nflatten\ndense 10\nexpect shape=10 output=10\n")
+    assert net.output_shape == (10,)
+
+
+def test_merging_generated_names_and_failing_an_expect_keeps_the_whole_network():
+    # relu has no params, so `expect params=1` fails; the rest must still be analysed to the end:
+    # conv 8 3x3 on 8 channels: 8*8*9 + 8 = 584; dense 10 on 8*8*8: 512*10 + 10 = 5130
+    result = analyse(
+        "network N\ninput 8x8x8\na: relu expect params=1\nconv 8 3x3 pad=1\nadd(a, conv_1)\nflatten\ndense 10\n"
+    )
+    assert [d.code for d in result.diagnostics] == ["expect-failed"]
+    assert result.complete and result.network.params == 584 + 5130
+
+
+def test_a_line_cannot_merge_its_own_sequence():
+    result = analyse("network N\ninput 8x8x8\na: relu\nb: relu, add(a, b)\n")
+    assert [(d.code, d.message) for d in result.diagnostics] == [("undefined-name", "`b` has no output here")]
