@@ -388,7 +388,7 @@ def test_expect_takes_shape_equals_and_lowercase_suffixes():
     net = archspec.loads("network T\ninput 1x32x32\nconv 6 5x5 expect shape=6x28x28 params=0.156k macs=0.12m\n")
     assert net.params == 156
     result = analyse("network T\ninput 1x32x32\nconv 6 5x5 expect params=6x28x28\n")
-    assert [d.code for d in result.diagnostics] == ["bad-expression"]
+    assert [d.code for d in result.diagnostics] == ["bad-expect"]
 
 
 def test_a_failed_expect_keeps_the_numbers():
