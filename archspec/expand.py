@@ -11,7 +11,18 @@ from . import syntax as s
 from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from .expr import evaluate
 from .graph import Group, Node, memory_of
-from .layers import CATALOGUE, LayerKind, OptionError, ShapeError, fmt_shape, lookup, projection, suggest
+from .layers import (
+    CATALOGUE,
+    MERGE_NAMES,
+    LayerKind,
+    OptionError,
+    ShapeError,
+    fmt_shape,
+    lookup,
+    projection,
+    suggest,
+    suggest_kind,
+)
 from .layers.base import MAX_SIZE
 
 MAX_NODES = 200_000
@@ -22,7 +33,7 @@ def merge_kind(word: str) -> LayerKind | None:
     return kind if kind is not None and kind.merge else None
 
 
-MERGE_WORDS = ", ".join(f"`{k.name}`" for k in CATALOGUE.values() if k.merge)
+MERGE_WORDS = ", ".join(f"`{name}`" for name in MERGE_NAMES)
 
 
 class TooManyLayers(Exception):
@@ -201,26 +212,11 @@ class Expander:
                     "x0",
                     "remove the line, or write `x1` or more",
                 )
-        for before, after in zip(line.elems, line.elems[1:]):
-            first, last = after.atoms[0], before.atoms[-1]
-            if (
-                isinstance(first, s.Number)
-                and isinstance(last, s.Number)
-                and (first.span.line, first.span.column) == (last.span.end_line, last.span.end_column + 1)
-            ):  # `dense 1,000`
-                span = _join(last.span, first.span)
-                digits = f"{first.value:0{first.span.end_column - first.span.column}}"
-                raise fail(
-                    "syntax-error",
-                    "numbers are written without thousands separators",
-                    span,
-                    "one number?",
-                    f"write `{last.value}{digits}` or `{last.value}_{digits}`",
-                )
+        _check_thousands_separators(line)
         if line.label in ("branch", "shortcut"):
             raise fail(
                 "misplaced-branch",
-                f"`{line.label}:` belongs inside `add:`, `concat:` or `mul:`",
+                f"`{line.label}:` belongs inside a merge ({MERGE_WORDS})",
                 line.label_span,
                 "outside a merge",
                 "indent it under a merge",
@@ -354,7 +350,9 @@ class Expander:
             hint or "the layer kinds are listed in docs/language.md",
         )
 
-    def known_options(self, kind: LayerKind, atoms: list[s.Atom], earlier: tuple[LayerKind, ...] = ()) -> list[s.Atom]:
+    def known_options(
+        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, earlier: tuple[LayerKind, ...] = ()
+    ) -> list[s.Atom]:
         """`atoms` without the options `kind` does not have, each reported (with a did-you-mean)
         and dropped, so that the line and the lines after it are still checked. `earlier`: the
         layers before `kind` on its line, whose option it may be."""
@@ -364,7 +362,8 @@ class Expander:
                 owner = next((k for k in reversed(earlier) if atom.key in k.options), None)
                 choices = list(kind.options)
                 if atom.key in CATALOGUE:
-                    hint = f"`{atom.key}` is a layer: write `{atom.key} {show_value_of(atom.value)}`"
+                    written = atom.key + (f" {show_value_of(atom.value)}" if CATALOGUE[atom.key].positional else "")
+                    hint = f"`{atom.key}` is a layer: write `{written}`"
                 elif owner is not None:
                     hint = (
                         f"options belong to the layer they follow: "
@@ -376,15 +375,10 @@ class Expander:
                         if choices
                         else f"`{kind.name}` takes no options"
                     )
-                self.diagnostics.append(
-                    Diagnostic(
-                        "unknown-option",
-                        f"`{kind.name}` has no option `{atom.key}`",
-                        atom.key_span,
-                        "unknown option",
-                        hint,
-                    )
+                unknown = Diagnostic(
+                    "unknown-option", f"`{kind.name}` has no option `{atom.key}`", atom.key_span, "unknown option", hint
                 )
+                self.diagnostics.append(self._located(unknown, scope))
             else:
                 kept.append(atom)
         return kept
@@ -395,7 +389,7 @@ class Expander:
         """Evaluate a layer's arguments and options; returns them resolved, with the span that
         each option's errors point at (`span`, the whole layer, where none is more precise)."""
         args, opts, blame, arg_spans = [], {}, {}, []
-        for atom in self.known_options(kind, atoms, earlier):
+        for atom in self.known_options(kind, atoms, scope, earlier):
             if not isinstance(atom, s.Option):
                 args.append(evaluate(atom, scope.env, in_shape))
                 arg_spans.append(atom.span)
@@ -423,7 +417,7 @@ class Expander:
         """Without an input shape, still report what can be known: unknown kinds and options."""
         segments = self.split_chain(elem, scope)
         for index, (kind, _, atoms) in enumerate(segments):
-            self.known_options(kind, atoms, tuple(k for k, _, _ in segments[:index]))
+            self.known_options(kind, atoms, scope, tuple(k for k, _, _ in segments[:index]))
 
     def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
         segments = self.split_chain(elem, scope)
@@ -463,7 +457,7 @@ class Expander:
                 f"no block named `{call.name}`",
                 call.name_span,
                 "undefined",
-                (f"{suggest(call.name)}, without parentheses" if suggest(call.name) else "")
+                _foreign_call_hint(call.name)
                 or did_you_mean(call.name, self.blocks)
                 or "define it with `block NAME(...):` or import it",
             )
@@ -531,20 +525,19 @@ class Expander:
         if comp.head in ("branch", "shortcut"):
             raise fail(
                 "misplaced-branch",
-                f"`{comp.head}:` belongs inside `add:`, `concat:` or `mul:`",
+                f"`{comp.head}:` belongs inside a merge ({MERGE_WORDS})",
                 comp.head_span,
                 "outside a merge",
                 "indent it under a merge",
             )
         kind = merge_kind(comp.head)
         if kind is None:
-            merges = [w for w, k in CATALOGUE.items() if k.merge]
             raise fail(
                 "unknown-merge",
                 f"`{comp.head}:` is not a merge",
                 comp.head_span,
                 f"expected {MERGE_WORDS}",
-                did_you_mean(comp.head, merges)
+                did_you_mean(comp.head, [w for w, k in CATALOGUE.items() if k.merge])
                 or f"an indented body follows a merge ({MERGE_WORDS}), `branch:` or `shortcut:`",
             )
         if comp.label:
@@ -563,7 +556,7 @@ class Expander:
                 )
             what = "the shortcut" if head == "shortcut" else f"branch {number}"
             if isinstance(stmt, s.Line) and _is_word(stmt, "project"):
-                if head != "shortcut" or kind.name != "add":
+                if head != "shortcut" or not kind.residual:
                     raise fail(
                         "bad-shortcut",
                         "`project` is a shortcut of `add:`",
@@ -654,8 +647,8 @@ class Expander:
         except ShapeError as err:
             raise fail(err.code, err.message, span, "", err.hint) from None
         name = scope.fresh("shortcut")
-        for index, (kind, options) in enumerate(layers):
-            path = name if index == 0 else scope.fresh(f"{name}_{kind.aliases[0] if kind.aliases else kind.name}")
+        for suffix, kind, options in layers:
+            path = scope.fresh(f"{name}_{suffix}") if suffix else name
             cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {})
         return cur
 
@@ -754,6 +747,45 @@ class Expander:
                     "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}"
                 )
                 self.diagnostics.append(self._located(found, scope))
+
+
+def _foreign_call_hint(name: str) -> str:
+    """`Conv2D(32, 3)`: what archspec calls it, and how it is written here."""
+    kind = suggest_kind(name)
+    if kind is None:
+        return ""
+    if kind.merge:
+        return f"{suggest(name)}: `{kind.name}(a, b)` merges named tensors"
+    return f"{suggest(name)}, without parentheses"
+
+
+def _check_thousands_separators(line: s.Line) -> None:
+    """`dense 1,000` parses as two elements, `dense 1` and `000`: say what was meant."""
+    for i, before in enumerate(line.elems[:-1]):
+        last = before.atoms[-1]
+        number = last.value if isinstance(last, s.Option) else last
+        if not isinstance(number, s.Number) or not isinstance(number.value, int):
+            continue
+        groups, end = [], number.span
+        for after in line.elems[i + 1 :]:
+            head = after.atoms[0]
+            width = head.span.end_column - head.span.column
+            adjacent = (head.span.line, head.span.column) == (end.end_line, end.end_column + 1)
+            if not (isinstance(head, s.Number) and isinstance(head.value, int) and width == 3 and adjacent):
+                break
+            groups.append(f"{head.value:03}")
+            end = head.span
+            if len(after.atoms) > 1:
+                break
+        if groups:
+            whole = str(number.value) + "".join(groups)
+            raise fail(
+                "syntax-error",
+                "numbers are written without thousands separators",
+                _join(number.span, end),
+                "one number?",
+                f"write `{whole}` or `{number.value}_{'_'.join(groups)}`",
+            )
 
 
 def _expect_problem(item: s.ExpectItem, actual: dict[str, Any]) -> Diagnostic | None:

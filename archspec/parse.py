@@ -13,6 +13,7 @@ from lark.indenter import DedentError, Indenter
 
 from . import syntax as s
 from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
+from .layers import MERGE_NAMES
 
 
 class _ArchIndenter(Indenter):
@@ -361,14 +362,11 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
     hint = ""
     if tok.type == "_INDENT":
         message = "unexpected indentation"
-        hint = "only the body of `block`, `add:`, `concat:`, `mul:`, `branch:` and `shortcut:` is indented"
+        merges = ", ".join(f"`{name}:`" for name in MERGE_NAMES)
+        hint = f"only the body of `block`, {merges}, `branch:` and `shortcut:` is indented"
         above = [x.split("#", 1)[0].rstrip() for x in lines[: span.line - 1]]
         above = [x for x in above if x]
-        if (
-            above
-            and not above[-1].endswith(":")
-            and above[-1].split()[-1] in ("add", "concat", "mul", "branch", "shortcut")
-        ):
+        if above and not above[-1].endswith(":") and above[-1].split()[-1] in (*MERGE_NAMES, "branch", "shortcut"):
             hint = f"did you forget the `:` after `{above[-1].split()[-1]}`?"
     elif "_INDENT" in accepts:
         message = "expected an indented body after the colon"
@@ -417,6 +415,11 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
     except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
         if isinstance(exc.orig_exc, SpecError):
             raise ArchspecError([exc.orig_exc.diagnostic]) from None
+        if isinstance(exc.orig_exc, ValueError):  # int() of a number of thousands of digits
+            meta = getattr(exc.obj, "meta", None)
+            line = getattr(meta, "line", 1) or 1
+            span = s.Span(file, line, getattr(meta, "column", 1) or 1, line, getattr(meta, "end_column", 2) or 2)
+            raise ArchspecError([Diagnostic("bad-expression", "a number too long to read", span, "here")]) from None
         raise exc.orig_exc from None  # RecursionError: analyse reports it
 
 
@@ -449,10 +452,17 @@ def _neutralise(text: str, diagnostics: list[Diagnostic]) -> str | None:
     lines = text.split("\n")
     src = lines[last.span.line - 1]
     code = src.split("#", 1)[0].rstrip()
-    if code.endswith(":") or code.count("(") != code.count(")"):
+    if code.endswith((":", "\\")) or code.count("(") != code.count(")"):
+        return None
+    following = next((x for x in lines[last.span.line :] if x.split("#", 1)[0].strip()), "")
+    if _indent(following) > _indent(src):  # a header that lost its colon: its body would be misread
         return None
     lines[last.span.line - 1] = src[: len(src) - len(src.lstrip())] + "identity"
     return "\n".join(lines)
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
 
 
 def _dedent_line(text: str) -> int:
@@ -461,7 +471,7 @@ def _dedent_line(text: str) -> int:
     for number, raw in enumerate(text.split("\n"), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        indent = len(raw.expandtabs(8)) - len(raw.expandtabs(8).lstrip())
+        indent = _indent(raw)
         if indent > levels[-1]:
             levels.append(indent)
         else:

@@ -833,6 +833,11 @@ def test_an_error_inside_a_block_says_which_instance_and_call():
         ('conv 8 3x3 pad="same"\n', "syntax-error", "without quotes"),
         ("add:\n    branch: conv 3 3x3\n    branch: identity\n", "shape-mismatch", "is a `pad=` missing?"),
         ("add:\n    branch: conv 3 3x3 stride=2 pad=1\n    branch: identity\n", "shape-mismatch", "shortcut: project"),
+        ("conv 8 3x3 bn=true\n", "unknown-option", "`bn` is a layer: write `bn`"),
+        ("a: relu\nb: relu\nAdd(a, b)\n", "unknown-block", "`add(a, b)` merges named tensors"),
+        ("flatten\ndense 1,000,000\n", "syntax-error", "write `1000000` or `1_000_000`"),
+        ("conv 8 3x3 pad=1,000\n", "syntax-error", "write `1000` or `1_000`"),
+        ("avgpool to 3 ceil_mode=true\n", "bad-option", "adaptive pooling chooses its windows"),
     ],
 )
 def test_hints_for_common_mistakes(body, code, hint):
@@ -859,3 +864,19 @@ def test_channels_last_and_batch_first_inputs_are_warned_about():
         assert (d.severity, d.code, d.span.line) == ("warning", "input-layout", 2)
         assert hint in d.hint
         assert result.ok  # a warning does not fail the check
+
+
+def test_a_header_without_its_colon_makes_up_no_second_error():
+    result = analyse("block foo(a)\n    conv a 3x3\n" + H + "relu\n", "spec.arch")
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("syntax-error", 1)]
+
+
+def test_a_number_of_thousands_of_digits_is_a_diagnostic():
+    (d,) = analyse("network N\ninput 3x" + "9" * 5000 + "x8\n", "spec.arch").diagnostics
+    assert (d.code, d.span.line) == ("bad-expression", 2)
+
+
+def test_an_unknown_option_inside_a_block_says_which_instance():
+    spec = "block b(c):\n    conv c 1x1 strid=1\n" + H + "b(4)\n"
+    (d,) = analyse(spec, "spec.arch").diagnostics
+    assert d.code == "unknown-option" and d.notes == ("in `b_1`, the `b` called at spec.arch:5:1",)

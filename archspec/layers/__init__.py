@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from . import basic, conv, merge, pool
-from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, window_out
+from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, stride_between
 
 ALL: list[LayerKind] = [*conv.KINDS, *pool.KINDS, *basic.KINDS, *merge.KINDS]
 
@@ -15,6 +13,9 @@ for _kind in ALL:
         assert _word not in CATALOGUE, _word
         CATALOGUE[_word] = _kind
 
+
+# the merges, as the spec writes them: `concat`, `add`, `mul`
+MERGE_NAMES: tuple[str, ...] = tuple(kind.name for kind in ALL if kind.merge)
 
 # `MaxPooling2D` -> maxpool: what users bring from PyTorch and Keras, matched without case
 FOREIGN: dict[str, LayerKind] = {
@@ -34,10 +35,16 @@ def suggest(word: str) -> str:
     return f"archspec writes `{word}` as `{kind.name}`"
 
 
-def projection(source: Shape, target: Shape) -> list[tuple[LayerKind, dict]]:
-    """The layers of a residual block's projection shortcut from `source` to `target`: a 1x1
-    conv without bias (with the stride that makes the sizes meet) and a batchnorm, as torchvision's
-    `downsample`. Raises ShapeError where no such conv exists."""
+def suggest_kind(word: str) -> LayerKind | None:
+    """The kind a PyTorch or Keras name stands for, if any."""
+    return FOREIGN.get(word.lower()) if word not in CATALOGUE else None
+
+
+def projection(source: Shape, target: Shape) -> list[tuple[str, LayerKind, dict]]:
+    """The layers of a residual block's projection shortcut from `source` to `target`, each with
+    the suffix of its name: a 1x1 conv without bias (with the stride that makes the sizes meet)
+    and a batchnorm (`_bn`), as torchvision's `downsample`. Raises ShapeError where no such conv
+    exists."""
     if len(source) != len(target) or len(source) < 2:
         raise ShapeError(
             f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}",
@@ -46,8 +53,8 @@ def projection(source: Shape, target: Shape) -> list[tuple[LayerKind, dict]]:
         )
     strides = []
     for size, want in zip(source[1:], target[1:]):
-        stride = max(1, math.ceil(size / want))
-        if window_out(size, 1, stride, 0) != want:
+        stride = stride_between(size, want)
+        if stride is None:
             raise ShapeError(
                 f"the shortcut cannot project {fmt_shape(source)} to {fmt_shape(target)}: "
                 f"no stride of a 1x1 conv takes {size} to {want}",
@@ -58,15 +65,14 @@ def projection(source: Shape, target: Shape) -> list[tuple[LayerKind, dict]]:
         strides.append(stride)
     conv, bn = CATALOGUE["conv"], CATALOGUE["batchnorm"]
     stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
-    return [
-        (conv, conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})),
-        (bn, bn.resolve({})),
-    ]
+    conv_options = conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})
+    return [("", conv, conv_options), ("bn", bn, bn.resolve({}))]
 
 
 __all__ = [
     "ALL",
     "CATALOGUE",
+    "MERGE_NAMES",
     "LayerKind",
     "Opt",
     "OptionError",
@@ -75,4 +81,6 @@ __all__ = [
     "fmt_shape",
     "lookup",
     "projection",
+    "suggest",
+    "suggest_kind",
 ]

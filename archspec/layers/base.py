@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -139,6 +140,12 @@ def spatial(shape: Shape, kind: str, ranks=(1, 2, 3)) -> int:
     return rank
 
 
+def stride_between(size: int, want: int) -> int | None:
+    """The stride with which a 1x1 window takes `size` to `want`, if there is one."""
+    stride = max(1, math.ceil(size / want))
+    return stride if window_out(size, 1, stride, 0) == want else None
+
+
 def window_out(size: int, k: int, stride: int, pad: int, dilation: int = 1, ceil_mode: bool = False) -> int:
     """PyTorch's output size for a sliding window (conv or pool) along one dimension
     (`pooling_output_shape` in ATen; floor division rounds towards minus infinity there too)."""
@@ -162,6 +169,7 @@ class LayerKind:
     options: ClassVar[dict[str, Opt]] = {}
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)
     merge: ClassVar[bool] = False  # takes several inputs
+    residual: ClassVar[bool] = False  # a merge whose shortcut may be projected (`shortcut: project`)
 
     def arg_names(self, args: list[Value]) -> list[str]:
         """The option each positional argument sets, in order; after a word the kind accepts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LayerKind, ShapeError, fmt_shape
+from .base import LayerKind, ShapeError, fmt_shape, stride_between
 
 
 def _listing(shapes, names) -> str:
@@ -30,6 +30,7 @@ class Concat(LayerKind):
 
 class Add(LayerKind):
     name = "add"
+    residual = True
     aliases = ("sum",)
     family = "merge"
     merge = True
@@ -39,7 +40,7 @@ class Add(LayerKind):
             odd = next(s for s in ins[1:] if s != ins[0])
             a, b = ins[0][1:], odd[1:]
             if len(a) == len(b) and a != b:
-                strided = all(max(x, y) % min(x, y) == 0 for x, y in zip(a, b))
+                strided = all(stride_between(max(x, y), min(x, y)) for x, y in zip(a, b))
                 hint = (
                     f"one branch strides ({fmt_shape(a)} and {fmt_shape(b)}): "
                     "`shortcut: project` strides the shortcut too"

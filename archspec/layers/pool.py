@@ -27,7 +27,9 @@ class _Pool(LayerKind):
         if o["to"] is None and o["kernel"] is None:
             raise OptionError(f"`{self.name}` needs a kernel size or `to SIZE`", hint=self.usage())
         if o["to"] is not None:
-            window = [k for k in ("kernel", "stride", "pad", "dilation") if k in bound]
+            window = [
+                k for k in ("kernel", "stride", "pad", "dilation", "ceil_mode", "count_include_pad") if k in bound
+            ]
             if window:
                 raise OptionError(
                     f"`{self.name} to ...` is adaptive: it takes no `{window[0]}`",
