@@ -145,24 +145,16 @@ def test_deconv(h, w, k, stride, pad, output_padding, dilation, groups):
     pad=st.integers(0, 3),
     dilation=st.integers(1, 3),
     ceil_mode=st.booleans(),
+    mode=st.sampled_from(["max", "avg"]),
 )
-def test_maxpool(h, w, k, stride, pad, dilation, ceil_mode):
-    line = f"maxpool {k} stride={stride} pad={pad} dilation={dilation} ceil_mode={'true' if ceil_mode else 'false'}"
-    check(line, (2, h, w), nn.MaxPool2d(k, stride, pad, dilation, ceil_mode=ceil_mode))
-
-
-@SETTINGS
-@given(
-    h=st.integers(1, 20),
-    w=st.integers(1, 20),
-    k=st.integers(1, 5),
-    stride=st.integers(1, 4),
-    pad=st.integers(0, 3),
-    ceil_mode=st.booleans(),
-)
-def test_avgpool(h, w, k, stride, pad, ceil_mode):
-    line = f"avgpool {k} stride={stride} pad={pad} ceil_mode={'true' if ceil_mode else 'false'}"
-    check(line, (2, h, w), nn.AvgPool2d(k, stride, pad, ceil_mode=ceil_mode))
+def test_pool2d(h, w, k, stride, pad, dilation, ceil_mode, mode):
+    line = f"{mode}pool {k} stride={stride} pad={pad} ceil_mode={'true' if ceil_mode else 'false'}"
+    if mode == "max":
+        module = nn.MaxPool2d(k, stride, pad, dilation, ceil_mode=ceil_mode)
+        line += f" dilation={dilation}"
+    else:
+        module = nn.AvgPool2d(k, stride, pad, ceil_mode=ceil_mode)
+    check(line, (2, h, w), module)
 
 
 @settings(max_examples=60, deadline=None)
