@@ -9,6 +9,7 @@ from typing import Any
 
 from . import syntax as s
 from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
+from .expect import check_expectations
 from .expr import evaluate
 from .graph import Group, Node, memory_of
 from .layers import (
@@ -708,6 +709,7 @@ class Expander:
         self.groups[index] = replace(self.groups[index], last=len(self.nodes) - 1, output=out)
 
     def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
+        """Check `expect` against the tensor `cur` and the nodes made since `first`."""
         if cur is None:
             return
         part = self.nodes[first:]
@@ -719,34 +721,15 @@ class Expander:
             "buffers": sum(n.buffers for n in part),
             "macs": sum(n.macs for n in part),
         }
-        if self.nodes[0].kind is None:
-            mem = memory_of(part, self.nodes[0].shape, params)
-            actual.update(
-                input_mb=mem.input_mb,
-                forward_backward_mb=mem.forward_backward_mb,
-                params_mb=mem.params_mb,
-                total_mb=mem.total_mb,
-            )
-        for item in expect.items:
-            problem = _expect_problem(item, actual)
-            if problem is not None:
-                self.diagnostics.append(self._located(problem, scope))
-                continue
-            got = actual[item.key]
-            if item.key == "shape":
-                want = item.value if isinstance(item.value, tuple) else (item.value,)  # `shape=10`
-                ok = tuple(got) == want
-                shown = fmt_shape(got)
-            else:
-                ok = abs(got - item.value) <= item.precision + 1e-9 * max(1.0, abs(item.value))
-                shown = _show_number(got, item.text)
-            if not ok:
-                prefix = f"{where}: " if where else ""
-                key = "output shape" if item.key == "shape" else item.key
-                found = Diagnostic(
-                    "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}"
-                )
-                self.diagnostics.append(self._located(found, scope))
+        mem = memory_of(part, self.nodes[0].shape, params)  # nodes[0]: the network's input
+        actual.update(
+            input_mb=mem.input_mb,
+            forward_backward_mb=mem.forward_backward_mb,
+            params_mb=mem.params_mb,
+            total_mb=mem.total_mb,
+        )
+        for diagnostic in check_expectations(expect, actual, where):
+            self.diagnostics.append(self._located(diagnostic, scope))
 
 
 def _foreign_call_hint(name: str) -> str:
@@ -788,30 +771,6 @@ def _check_thousands_separators(line: s.Line) -> None:
             )
 
 
-def _expect_problem(item: s.ExpectItem, actual: dict[str, Any]) -> Diagnostic | None:
-    """What is wrong with an expectation itself (an unknown key, a shape for a number), if anything."""
-    if item.key not in actual:
-        hint = did_you_mean(item.key, actual) or "expect a shape or " + ", ".join(k for k in actual if k != "shape")
-        if item.key.lower() == "flops":
-            hint = (
-                "archspec counts `macs`, which torchvision's GFLOPS and the papers' FLOPs are; "
-                "torch.utils.flop_counter counts 2 FLOPs per MAC"
-            )
-        return Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
-    is_shape = isinstance(item.value, tuple)
-    if item.key != "shape" and is_shape:
-        return Diagnostic(
-            "bad-expect",
-            f"`{item.key}` is a number, not a shape like `{item.text}`",
-            item.span,
-            "a shape",
-            "write the shape alone: `expect 6x28x28`",
-        )
-    if item.key == "shape" and not is_shape and (item.precision or not isinstance(item.value, int)):
-        return Diagnostic("bad-expect", f"a shape is whole sizes, not `{item.text}`", item.span, "not a shape")
-    return None
-
-
 def show_value_of(expr: s.Expr) -> str:
     """An option's value as written, for hints: `0.5`, `same`, `3x3`."""
     if isinstance(expr, s.Number):
@@ -821,17 +780,6 @@ def show_value_of(expr: s.Expr) -> str:
     if isinstance(expr, s.Dims):
         return fmt_shape(expr.sizes)
     return "..."
-
-
-def _show_number(value: float, written: str) -> str:
-    """`value` in the form the expectation was written, with enough digits to see that it misses:
-    `128M` -> `127.40M`, `0.57` -> `0.57503`."""
-    suffix = written[-1].upper() if written[-1].upper() in s.SI_SUFFIXES else ""
-    scale = s.SI_SUFFIXES.get(suffix, 1)
-    if isinstance(value, int) and not suffix:
-        return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
-    decimals = len(written.rstrip("KMGkmg").split(".")[1]) + 3 if "." in written else 2
-    return f"{value / scale:.{decimals}f}{suffix}"
 
 
 def _is_call(elem: s.Elem) -> bool:
