@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from .diagnostics import Diagnostic
 from .layers import LayerKind
 from .syntax import Span
 
@@ -98,6 +99,7 @@ class Network:
     groups: tuple[Group, ...]
     rows: tuple[tuple[str, int], ...]  # ("group" | "node", index) in execution order
     blocks: tuple[str, ...]  # names of the blocks the file defines or imports
+    warnings: tuple[Diagnostic, ...] = ()  # what did not fail the check but may be a mistake
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:

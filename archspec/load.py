@@ -166,6 +166,7 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
             )
         )
     diagnostics.extend(expander.diagnostics)
+    diagnostics = _unique(diagnostics)
     network = Network(
         name=spec.network,
         file=file,
@@ -174,8 +175,9 @@ def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
         groups=tuple(expander.groups),
         rows=tuple(expander.rows),
         blocks=tuple(blocks),
+        warnings=tuple(d for d in diagnostics if d.severity == "warning"),
     )
-    return Result(network, _unique(diagnostics), sources, finished)
+    return Result(network, diagnostics, sources, finished)
 
 
 def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic]) -> bool:

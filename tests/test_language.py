@@ -427,3 +427,8 @@ def test_merging_generated_names_and_failing_an_expect_keeps_the_whole_network()
 def test_a_line_cannot_merge_its_own_sequence():
     result = analyse("network N\ninput 8x8x8\na: relu\nb: relu, add(a, b)\n")
     assert [(d.code, d.message) for d in result.diagnostics] == [("undefined-name", "`b` has no output here")]
+
+
+def test_warnings_reach_python_callers():
+    net = archspec.loads("network T\ninput 224x224x3\nrelu\n")
+    assert [w.code for w in net.warnings] == ["input-layout"]
