@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import syntax as s
 from .diagnostics import did_you_mean, fail
+from .layers.base import fmt_shape, show_value
 
 Value = object
 
@@ -65,16 +66,8 @@ def evaluate(expr: s.Expr, env: dict[str, Value], in_shape: tuple[int, ...] | No
 
 def _number(v: Value, expr: s.Expr) -> int | float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise fail("bad-expression", f"arithmetic needs numbers, not `{_show(v)}`", expr.span, "not a number")
+        raise fail("bad-expression", f"arithmetic needs numbers, not `{show_value(v)}`", expr.span, "not a number")
     return v
-
-
-def _show(v: Value) -> str:
-    if isinstance(v, tuple):
-        return "x".join(map(str, v))
-    if isinstance(v, bool):
-        return str(v).lower()
-    return str(v)
 
 
 def _attr(expr: s.Attr, in_shape: tuple[int, ...] | None) -> int:
@@ -98,7 +91,7 @@ def _attr(expr: s.Attr, in_shape: tuple[int, ...] | None) -> int:
         raise fail("undefined-name", "`in` has no shape here", expr.span, "no input yet")
     index = _ATTRS[expr.attr].get(len(in_shape))
     if index is None:
-        shape = "x".join(map(str, in_shape))
+        shape = fmt_shape(in_shape)
         raise fail(
             "undefined-name", f"`in.{expr.attr}` does not exist for the {shape} input", expr.span, "no such dimension"
         )

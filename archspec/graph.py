@@ -167,7 +167,7 @@ class Network:
             "line": g.span.line if g.span else None,
             "column": g.span.column if g.span else None,
             "depth": g.depth,
-            "describe": f"{g.name}({', '.join(_arg(k, v) for k, v in g.args.items())})"
+            "describe": f"{g.name}({', '.join(f'{k}={v}' for k, v in g.args.items())})"
             if g.kind == "block"
             else g.name,
         }
@@ -193,7 +193,3 @@ class Network:
             for i in n.inputs:
                 g.add_edge(self.nodes[i].path, n.path, shape=self.nodes[i].shape)
         return g
-
-
-def _arg(key: str, value: Any) -> str:
-    return f"{key}={value}"

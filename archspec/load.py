@@ -10,7 +10,7 @@ from . import syntax as s
 from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
 from .expand import Expander, Scope, TooManyLayers
 from .graph import Network
-from .layers.base import MAX_SIZE
+from .layers.base import MAX_SIZE, fmt_shape
 from .parse import parse
 
 
@@ -224,9 +224,9 @@ def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diag
 
 def _layout_warnings(shape: tuple[int, ...], span: s.Span | None) -> list[Diagnostic]:
     """Shapes written as Keras or torchinfo print them: channels last, or with the batch in front."""
-    written = "x".join(map(str, shape))
+    written = fmt_shape(shape)
     if len(shape) == 3 and shape[2] in (1, 3, 4) and shape[0] > 4 and shape[1] > 4:
-        fixed = "x".join(map(str, (shape[2], shape[0], shape[1])))
+        fixed = fmt_shape((shape[2], shape[0], shape[1]))
         return [
             Diagnostic(
                 "input-layout",
@@ -238,7 +238,7 @@ def _layout_warnings(shape: tuple[int, ...], span: s.Span | None) -> list[Diagno
             )
         ]
     if len(shape) == 4 and shape[0] == 1 and shape[1] in (1, 3) and shape[2] == shape[3] and shape[2] >= 8:
-        fixed = "x".join(map(str, shape[1:]))
+        fixed = fmt_shape(shape[1:])
         return [
             Diagnostic(
                 "input-layout",

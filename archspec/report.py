@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .graph import Network
+from .layers import fmt_shape
 from .load import Result
 
 
@@ -61,7 +62,7 @@ def table_rows(net: Network, max_depth: int | None = None) -> list[tuple[str, st
             continue
         group = row["kind"] in ("block", "sequence")
         name = "  " * row["depth"] + row["path"].rsplit(".", 1)[-1] if row["depth"] else row["path"]
-        shape = "x".join(map(str, row["output"])) if row["output"] else "-"
+        shape = fmt_shape(row["output"]) if row["output"] else "-"
         params = f"{row['params']:,}"
         macs = f"{row['macs']:,}" if row["macs"] else "-"
         style = "bold" if group else ("dim" if row["kind"] == "input" else "")
@@ -87,7 +88,7 @@ def table_lines(net: Network, max_depth: int | None = None) -> list[tuple[str, s
         f"Non-trainable params: {net.params - net.trainable_params:,}",
         f"Buffers (batchnorm statistics): {net.buffers:,}",
         f"MACs: {net.macs:,} ({human(net.macs)}; as FLOPs counted 2 per MAC: {human(2 * net.macs)})",
-        f"Output shape: {'x'.join(map(str, net.output_shape))}",
+        f"Output shape: {fmt_shape(net.output_shape)}",
         f"Input size (MB): {mem.input_mb:.2f}",
         f"Forward/backward pass size (MB): {mem.forward_backward_mb:.2f}",
         f"Params size (MB): {mem.params_mb:.2f}",

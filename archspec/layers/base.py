@@ -104,12 +104,23 @@ def _is_whole(v: Value) -> bool:
     return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
 
 
+def fmt_size(value: int | tuple[int, ...]) -> str:
+    """A size option as lecture tables write it: `3` -> `3x3`, `(3, 1)` -> `3x1`."""
+    return fmt_shape(value) if isinstance(value, tuple) else f"{value}x{value}"
+
+
+def fmt_stride(value: int | tuple[int, ...]) -> str:
+    """` /2` for a stride other than 1, as in "conv 64, 7x7 /2"; empty for 1."""
+    values = value if isinstance(value, tuple) else (value,)
+    return "" if set(values) == {1} else " /" + fmt_shape(values)
+
+
 def show_value(v: Value) -> str:
     """A value as the spec writes it: `3x3`, `true`, `4`."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, tuple):
-        return "x".join(str(x) for x in v)
+        return fmt_shape(v)
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)

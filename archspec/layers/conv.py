@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import math
 
-from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, per_dim, spatial, window_out
+from .base import (
+    LayerKind,
+    Opt,
+    OptionError,
+    Shape,
+    ShapeError,
+    fmt_shape,
+    fmt_size,
+    fmt_stride,
+    per_dim,
+    spatial,
+    window_out,
+)
 
 _WINDOW = {
     "stride": Opt("size", 1, minimum=1),
@@ -89,7 +101,9 @@ class Conv(LayerKind):
         return math.prod(out) * (ins[0][0] // o["groups"]) * k
 
     def describe(self, o):
-        return f"conv {o['out']}, {_k(o)}{_s(o)}" + (f" g{o['groups']}" if o["groups"] > 1 else "")
+        return f"conv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}" + (
+            f" g{o['groups']}" if o["groups"] > 1 else ""
+        )
 
 
 class DepthwiseConv(LayerKind):
@@ -116,7 +130,7 @@ class DepthwiseConv(LayerKind):
         return math.prod(out) * math.prod(per_dim("kernel", o["kernel"], len(ins[0]) - 1))
 
     def describe(self, o):
-        return f"dwconv {_k(o)}{_s(o)}"
+        return f"dwconv {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
 
 class SeparableConv(LayerKind):
@@ -154,7 +168,7 @@ class SeparableConv(LayerKind):
         return spatial_out * mid * k + spatial_out * mid * o["out"]
 
     def describe(self, o):
-        return f"sepconv {o['out']}, {_k(o)}{_s(o)}"
+        return f"sepconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
 
 class TransposedConv(LayerKind):
@@ -218,19 +232,7 @@ class TransposedConv(LayerKind):
         return math.prod(ins[0][1:]) * ins[0][0] * (o["out"] // o["groups"]) * k
 
     def describe(self, o):
-        return f"deconv {o['out']}, {_k(o)}{_s(o)}"
-
-
-def _k(o) -> str:
-    k = o["kernel"]
-    return "x".join(map(str, k)) if isinstance(k, tuple) else f"{k}x{k}"
-
-
-def _s(o) -> str:
-    st = o.get("stride", 1)
-    if isinstance(st, tuple):
-        return "" if set(st) == {1} else " /" + "x".join(map(str, st))
-    return "" if st == 1 else f" /{st}"
+        return f"deconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
 
 KINDS = [Conv(), DepthwiseConv(), SeparableConv(), TransposedConv()]

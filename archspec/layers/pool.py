@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, per_dim, spatial, window_out
+from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, fmt_size, fmt_stride, per_dim, spatial, window_out
 
 _WINDOW = {
     "kernel": Opt("size", None, minimum=1),
@@ -67,12 +67,8 @@ class _Pool(LayerKind):
 
     def describe(self, o):
         if o["to"] is not None:
-            t = o["to"]
-            return f"{self.name} to " + ("x".join(map(str, t)) if isinstance(t, tuple) else f"{t}x{t}")
-        k, st = o["kernel"], o["stride"]
-        ks = "x".join(map(str, k)) if isinstance(k, tuple) else f"{k}x{k}"
-        ss = "x".join(map(str, st)) if isinstance(st, tuple) else str(st)
-        return f"{self.name} {ks}" + ("" if ss == "1" else f" /{ss}")
+            return f"{self.name} to {fmt_size(o['to'])}"
+        return f"{self.name} {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
 
 class MaxPool(_Pool):
@@ -120,8 +116,7 @@ class _Adaptive(LayerKind):
         return (ins[0][0], *per_dim("to", o["to"], rank))
 
     def describe(self, o):
-        t = o["to"]
-        return f"{self.name} " + ("x".join(map(str, t)) if isinstance(t, tuple) else f"{t}x{t}")
+        return f"{self.name} {fmt_size(o['to'])}"
 
 
 class AdaptiveAvgPool(_Adaptive):
