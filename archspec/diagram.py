@@ -1,0 +1,364 @@
+"""The analysed network as a Graphviz diagram: a box per operation or per collapsed block, edges
+labelled with tensor shapes, shortcuts dashed, colours and outlines by layer family.
+
+Writing the DOT text needs only the `graphviz` Python package (imported when a diagram is made,
+not at start-up); drawing SVG, PNG or PDF runs Graphviz's `dot` program."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from .graph import Group, Network, Node
+from .layers import fmt_shape
+
+FORMATS = ("svg", "png", "pdf", "dot")
+DIRECTIONS = ("TB", "LR")
+INSTALL_HINT = "install Graphviz (`apt-get install graphviz` or `brew install graphviz`), or use `--format dot`"
+FONT = "Helvetica,Arial,sans-serif"
+
+
+class DrawError(Exception):
+    """Graphviz could not draw the diagram: `dot` is missing or failed."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a family is drawn. Each family has an outline of its own beside its colour, so that a
+    print in grey keeps the meaning; the box's text names the layer anyway."""
+
+    fill: str
+    shape: str
+    style: str = ""  # added to "filled"
+    note: str = ""  # the outline in words, for the legend
+
+
+LOOKS = {
+    "conv": Look("#c6dbef", "box", note="box"),
+    "pool": Look("#c7e9c0", "box", "diagonals", note="cut corners"),
+    "dense": Look("#fdd0a2", "box", "rounded", note="rounded"),
+    "norm": Look("#dadaeb", "box", "dashed", note="dashed"),
+    "activation": Look("#fff5b8", "ellipse", note="oval"),
+    "merge": Look("#f2f2f2", "box", "bold", note="+ circle, concat bar"),
+    "reshape": Look("#e8e8e8", "parallelogram", note="slanted"),
+    "regularization": Look("#fcc5c0", "box", "dotted", note="dotted"),
+    "other": Look("#ffffff", "box"),
+}
+BLOCK = Look("#f7f7f7", "box3d", "bold", note="3-D box")
+END = Look("#ffffff", "oval", "bold")  # the input and output markers
+
+
+# ---------------------------------------------------------------------------- what is shown
+
+
+@dataclass
+class _Cluster:
+    """An expanded group: the boxes and clusters drawn inside its frame."""
+
+    group: Group | None  # None: the whole network
+    items: list[tuple[str, int]] = field(default_factory=list)  # ("node" | "box" | "cluster", index)
+    children: dict[int, _Cluster] = field(default_factory=dict)
+
+
+def _layout(net: Network, depth: int | None) -> tuple[list[str], _Cluster]:
+    """Which box draws each node, and the nesting of the frames of expanded groups. A group at
+    depth `depth` is collapsed into one box; those above it are expanded; None expands all."""
+    owner = [f"n{i}" for i in range(len(net.nodes))]
+    root = _Cluster(None)
+    stack: list[tuple[Group, _Cluster]] = []
+
+    def frame(start: int) -> _Cluster:
+        while stack and stack[-1][0].last < start:
+            stack.pop()
+        return stack[-1][1] if stack else root
+
+    hidden_until = -1
+    for kind, i in net.rows:
+        if kind == "group":
+            g = net.groups[i]
+            if g.last < g.first or g.first <= hidden_until:
+                continue  # makes no node of its own, or lies inside a collapsed group
+            parent = frame(g.first)
+            if depth is None or g.depth < depth:
+                cluster = _Cluster(g)
+                parent.children[i] = cluster
+                parent.items.append(("cluster", i))
+                stack.append((g, cluster))
+            else:
+                parent.items.append(("box", i))
+                for n in range(g.first, g.last + 1):
+                    owner[n] = f"g{i}"
+                hidden_until = g.last
+        elif i > hidden_until:
+            frame(i).items.append(("node", i))
+    return owner, root
+
+
+def shortcut_edges(nodes: tuple[Node, ...]) -> set[tuple[int, int]]:
+    """The edges (from, to) of paths that skip a branch: an input a merge takes unchanged from
+    where its branches fork (the identity shortcut, a U-Net skip), and the shortest path into a
+    residual merge when it is shorter than every other (a projection shortcut)."""
+    edges: set[tuple[int, int]] = set()
+    for m in nodes:
+        if m.kind is None or not m.kind.merge or len(m.inputs) < 2:
+            continue
+        chains = _branches(nodes, m.inputs)
+        lengths = [len(c) for c in chains]
+        for k, chain in enumerate(chains):
+            shortest = lengths.count(min(lengths)) == 1 and lengths[k] == min(lengths)
+            if len(chain) == 1 or (m.kind.residual and shortest):
+                path = [*reversed(chain), m.id]
+                edges.update(zip(path, path[1:]))
+    return edges
+
+
+def _branches(nodes: tuple[Node, ...], inputs: tuple[int, ...]) -> list[list[int]]:
+    """For each input of a merge, the nodes from it back to where it meets another input's path
+    (the fork), both included, walking back along first inputs. The walks advance together,
+    highest node first (ids are in execution order), so each stops at the fork, not at the input."""
+    chains: list[list[int]] = [[] for _ in inputs]
+    owner: dict[int, int] = {}  # node -> the walk that reached it first
+    active = set(range(len(inputs)))
+    heap = [(-u, k) for k, u in enumerate(inputs)]
+    heapq.heapify(heap)
+    while heap:
+        n, k = heapq.heappop(heap)
+        n = -n
+        if k not in active:
+            continue
+        others = [chains[j][-1] for j in range(len(inputs)) if j != k and chains[j]]
+        if len(active) == 1 and (not others or n < min(others)):
+            break  # below every other path: nothing left to meet
+        chains[k].append(n)
+        j = owner.setdefault(n, k)
+        if j != k:  # k meets j's path here: both branches end at this fork
+            active.discard(k)
+            if j in active:
+                chains[j] = chains[j][: chains[j].index(n) + 1]
+                active.discard(j)
+        elif nodes[n].inputs:
+            heapq.heappush(heap, (-nodes[n].inputs[0], k))
+        else:
+            active.discard(k)
+    return chains
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+def _written_name(node: Node) -> str | None:
+    """The node's own name where the spec wrote one (`c1`, `shortcut`), None where archspec made
+    it from the layer's word (`c1_tanh`, `relu_2`, `conv1_bn`): the box says the kind anyway."""
+    last = node.path.rsplit(".", 1)[-1]
+    if node.kind is None:
+        return last
+    base = re.sub(r"_\d+$", "", last)
+    if any(base == w or base.endswith("_" + w) for w in (node.kind.name, *node.kind.aliases)):
+        return None
+    return last
+
+
+def _html(*lines: tuple[str, str]) -> str:
+    """An HTML-like Graphviz label from (text, style) lines: style "b" bold, "s" small grey."""
+    out = []
+    for text, style in lines:
+        text = escape(text)
+        if style == "b":
+            text = f"<B>{text}</B>"
+        elif style == "s":
+            text = f'<FONT POINT-SIZE="8" COLOR="#444444">{text}</FONT>'
+        out.append(text)
+    return "<" + "<BR/>".join(out) + ">"
+
+
+def _wrap(parts: list[str], width: int = 36) -> list[str]:
+    """Join `parts` with ", " into lines of about `width` characters."""
+    lines, cur = [], ""
+    for part in parts:
+        if cur and len(cur) + len(part) + 2 > width:
+            lines.append(cur + ",")
+            cur = part
+        else:
+            cur = f"{cur}, {part}" if cur else part
+    return [*lines, cur] if cur else lines
+
+
+def _args(args: dict) -> list[str]:
+    return [f"{k}={fmt_shape(v) if isinstance(v, tuple) else v}" for k, v in args.items()]
+
+
+def block_calls(net: Network, gi: int) -> list[str]:
+    """What a group runs, as calls: `inception(n1=64, ...)` for a block; for a sequence its
+    members, equal neighbours counted (`bottleneck(width=128, stride=1) x3`)."""
+    g = net.groups[gi]
+    if g.kind == "block":
+        return [f"{g.name}({', '.join(_args(g.args))})"]
+    members = [m for m in net.groups if m.depth == g.depth + 1 and g.first <= m.first and m.last <= g.last]
+    runs: list[list] = []
+    for m in members:
+        call = f"{m.name}({', '.join(_args(m.args))})"
+        if runs and runs[-1][0] == call:
+            runs[-1][1] += 1
+        else:
+            runs.append([call, 1])
+    return [call if count == 1 else f"{call} x{count}" for call, count in runs] or [g.name]
+
+
+def _node_label(net: Network, node: Node, top_level: bool) -> str:
+    if node.kind is None:
+        return _html(("input", "b"), (fmt_shape(node.shape), "s"))
+    if node.kind.symbol:
+        return _html((node.kind.symbol, "b"))
+    name = _written_name(node)
+    if name and top_level:
+        name = node.path
+    lines = [(name, "b")] if name else []
+    return _html(*lines, (node.kind.describe(node.options), "" if name else "b"), (fmt_shape(node.shape), "s"))
+
+
+def _group_label(net: Network, gi: int) -> str:
+    g = net.groups[gi]
+    params = sum(n.params for n in net.nodes[g.first : g.last + 1])
+    calls = block_calls(net, gi)
+    if g.kind == "block":  # one call: wrap its arguments
+        g_args = _args(g.args)
+        calls = _wrap([f"{g.name}({g_args[0]}", *g_args[1:]]) if g_args else [f"{g.name}()"]
+        if g_args:
+            calls[-1] += ")"
+    shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
+    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}, {params:,} params", "s"))
+
+
+def _cluster_label(net: Network, gi: int) -> str:
+    """The caption of an expanded group's frame: its path and the call, wrapped narrow."""
+    g = net.groups[gi]
+    if g.kind == "block":
+        args = _args(g.args)
+        lines = _wrap([f"{g.name}({args[0]}", *args[1:]], 26) if args else [f"{g.name}()"]
+        if args:
+            lines[-1] += ")"
+    else:
+        lines = [g.name]
+    text = "".join(f'{escape(line)}<BR ALIGN="LEFT"/>' for line in lines)
+    return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
+
+
+def _legend(net: Network, families: list[str], blocks: bool, shortcuts: bool) -> str:
+    """The title and a one-row key: each family's colour with its name and outline written in it."""
+    title = f"{net.name or 'network'}: {fmt_shape(net.input_shape)} → {fmt_shape(net.output_shape)}"
+    title += f", {net.params:,} params, {net.macs:,} MACs"
+    cells = []
+    for family in families:
+        look = LOOKS.get(family, LOOKS["other"])
+        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}<BR/><FONT POINT-SIZE="7">{look.note}</FONT></TD>')
+    if blocks:
+        cells.append(f'<TD BGCOLOR="{BLOCK.fill}">block<BR/><FONT POINT-SIZE="7">{BLOCK.note}</FONT></TD>')
+    if shortcuts:
+        cells.append('<TD>- - -&gt;<BR/><FONT POINT-SIZE="7">shortcut</FONT></TD>')
+    table = (
+        f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>'
+        f'<TD COLSPAN="{len(cells)}" BORDER="0" ALIGN="LEFT"><B>{escape(title)}</B></TD></TR>'
+        f"<TR>{''.join(cells)}</TR></TABLE>"
+    )
+    return f"<{table}>"
+
+
+# ---------------------------------------------------------------------------- the DOT text
+
+
+def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> str:
+    """The diagram as DOT text. `depth`: how many levels of blocks to expand (0: every top-level
+    block and sequence is one box; None: every operation is a box). `direction`: TB or LR."""
+    import graphviz
+
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    owner, root = _layout(net, depth)
+    skips = shortcut_edges(net.nodes)
+    dot = graphviz.Digraph(net.name or "network")
+    dot.attr(rankdir=direction, nodesep="0.25", ranksep="0.3", fontname=FONT, fontsize="10")
+    dot.attr(labelloc="t", labeljust="l", ordering="out")  # branches left to right as the spec writes them
+    dot.attr("node", fontname=FONT, fontsize="10", margin="0.12,0.04", height="0.3", penwidth="1")
+    dot.attr("edge", fontname=FONT, fontsize="8", color="#333333", arrowsize="0.6", fontcolor="#333333")
+
+    families: set[str] = set()
+    blocks = False
+    captions: list[tuple[str, str]] = []
+
+    def emit(graph, cluster: _Cluster) -> None:
+        nonlocal blocks
+        for what, i in cluster.items:
+            if what == "cluster":
+                child = cluster.children[i]
+                with graph.subgraph(name=f"cluster_g{i}") as sub:
+                    sub.attr(style="rounded", color="#777777")
+                    emit(sub, child)
+                    # the caption is a text node under the group's output, not the frame's label:
+                    # Graphviz routes edges around nodes, but across labels
+                    sub.node(f"c{i}", _cluster_label(net, i), shape="plaintext", margin="0", **{"class": "caption"})
+                    captions.append((owner[net.groups[i].output], f"c{i}"))
+            elif what == "box":
+                blocks = True
+                graph.node(f"g{i}", _group_label(net, i), **_attrs(BLOCK))
+            else:
+                node = net.nodes[i]
+                if node.kind is None:
+                    graph.node(f"n{i}", _node_label(net, node, True), **_attrs(END))
+                    continue
+                families.add(node.kind.family)
+                look = LOOKS.get(node.kind.family, LOOKS["other"])
+                attrs = _attrs(look)
+                if node.kind.symbol:  # an elementwise merge: a small circle with its operator
+                    attrs.update(shape="circle", width="0.3", fixedsize="true", fontsize="14")
+                if node.kind.merge:
+                    attrs.update(ordering="in")
+                graph.node(f"n{i}", _node_label(net, node, cluster.group is None), **attrs)
+
+    emit(dot, root)
+    for out, caption in captions:
+        dot.edge(out, caption, style="invis", minlen="0")
+    # one edge per tensor between two boxes; it is dashed when every edge it stands for skips a
+    # branch (inside a collapsed block, the tensor entering it also feeds the branch: solid)
+    edges: dict[tuple[str, str, int], bool] = {}
+    for node in net.nodes:
+        for u in node.inputs:
+            key = (owner[u], owner[node.id], u)
+            if key[0] != key[1]:
+                edges[key] = edges.get(key, True) and (u, node.id) in skips
+    # shortcuts first: with ordering=out Graphviz draws them left of the branches they skip,
+    # away from the frames' captions in the lower right corners
+    for (src, dst, u), skip in sorted(edges.items(), key=lambda item: not item[1]):
+        attrs = {"label": " " + fmt_shape(net.nodes[u].shape)}
+        if skip:
+            attrs.update(style="dashed", weight="0", penwidth="1.3")
+        dot.edge(src, dst, **attrs)
+    dashed = any(edges.values())
+    last = net.nodes[-1]
+    dot.node("output", _html(("output", "b"), (fmt_shape(last.shape), "s")), **_attrs(END))
+    dot.edge(owner[last.id], "output", label=" " + fmt_shape(last.shape))
+    order = [f for f in LOOKS if f in families]
+    dot.attr(label=_legend(net, order, blocks, dashed))
+    return dot.source
+
+
+def _attrs(look: Look) -> dict[str, str]:
+    style = ",".join(["filled", *look.style.split(",")]) if look.style else "filled"
+    return {"shape": look.shape, "style": style, "fillcolor": look.fill}
+
+
+def draw(source: str, fmt: str) -> bytes:
+    """The DOT text drawn by Graphviz's `dot` in `fmt` (svg, png, pdf); the text itself for "dot".
+    Raises DrawError with a one-line message when `dot` is missing or fails."""
+    if fmt == "dot":
+        return source.encode()
+    import graphviz
+
+    try:
+        return graphviz.pipe("dot", fmt, source.encode(), quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise DrawError(f"Graphviz's `dot` program is not installed: {INSTALL_HINT}") from None
+    except graphviz.CalledProcessError as err:
+        detail = (err.stderr or b"").decode(errors="replace").strip().splitlines()
+        raise DrawError("Graphviz's `dot` failed" + (f": {detail[0]}" if detail else "")) from None
