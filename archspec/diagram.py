@@ -41,7 +41,7 @@ LOOKS = {
     "dense": Look("#fdd0a2", "box", "rounded", note="rounded"),
     "norm": Look("#dadaeb", "box", "dashed", note="dashed"),
     "activation": Look("#fff5b8", "ellipse", note="oval"),
-    "merge": Look("#f2f2f2", "box", "bold", note="+ circle, concat bar"),
+    "merge": Look("#f2f2f2", "box", "bold"),  # an elementwise merge: a circle with its symbol
     "reshape": Look("#e8e8e8", "parallelogram", note="slanted"),
     "regularization": Look("#fcc5c0", "box", "dotted", note="dotted"),
     "other": Look("#ffffff", "box"),
@@ -245,22 +245,26 @@ def _cluster_label(net: Network, gi: int) -> str:
     return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
 
 
-def _legend(net: Network, families: list[str], blocks: bool, shortcuts: bool) -> str:
-    """The title and a one-row key: each family's colour with its name and outline written in it."""
-    title = f"{net.name or 'network'}: {fmt_shape(net.input_shape)} → {fmt_shape(net.output_shape)}"
+def _legend(net: Network, families: list[str], merges: dict[str, str], blocks: bool, shortcuts: bool) -> str:
+    """The title and a one-row key: each family's colour with its name and outline written in it;
+    for merges, what each drawn merge looks like (`+ add`, `concat: box`)."""
+    title = f"{net.name or 'network'}: input {fmt_shape(net.input_shape)}, output {fmt_shape(net.output_shape)}"
     title += f", {net.params:,} params, {net.macs:,} MACs"
     cells = []
     for family in families:
         look = LOOKS.get(family, LOOKS["other"])
-        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}<BR/><FONT POINT-SIZE="7">{look.note}</FONT></TD>')
+        note = look.note
+        if family == "merge":
+            note = ", ".join(f"{symbol} {name}" if symbol else f"{name}: box" for name, symbol in merges.items())
+        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}<BR/><FONT POINT-SIZE="7">{escape(note)}</FONT></TD>')
     if blocks:
         cells.append(f'<TD BGCOLOR="{BLOCK.fill}">block<BR/><FONT POINT-SIZE="7">{BLOCK.note}</FONT></TD>')
     if shortcuts:
         cells.append('<TD>- - -&gt;<BR/><FONT POINT-SIZE="7">shortcut</FONT></TD>')
+    key = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
     table = (
-        f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>'
-        f'<TD COLSPAN="{len(cells)}" BORDER="0" ALIGN="LEFT"><B>{escape(title)}</B></TD></TR>'
-        f"<TR>{''.join(cells)}</TR></TABLE>"
+        f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="2"><TR><TD ALIGN="LEFT"><B>{escape(title)}</B></TD></TR>'
+        f'<TR><TD ALIGN="LEFT">{key}</TD></TR></TABLE>'
     )
     return f"<{table}>"
 
@@ -286,6 +290,7 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> st
     families: set[str] = set()
     blocks = False
     captions: list[tuple[str, str]] = []
+    merges: dict[str, str] = {}  # the merges drawn, by name: their symbols
 
     def emit(graph, cluster: _Cluster) -> None:
         nonlocal blocks
@@ -301,13 +306,15 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> st
                     captions.append((owner[net.groups[i].output], f"c{i}"))
             elif what == "box":
                 blocks = True
-                graph.node(f"g{i}", _group_label(net, i), **_attrs(BLOCK))
+                graph.node(f"g{i}", _group_label(net, i), margin="0.15,0.1", **_attrs(BLOCK))
             else:
                 node = net.nodes[i]
                 if node.kind is None:
                     graph.node(f"n{i}", _node_label(net, node, True), **_attrs(END))
                     continue
                 families.add(node.kind.family)
+                if node.kind.merge:
+                    merges[node.kind.name] = node.kind.symbol
                 look = LOOKS.get(node.kind.family, LOOKS["other"])
                 attrs = _attrs(look)
                 if node.kind.symbol:  # an elementwise merge: a small circle with its operator
@@ -339,7 +346,7 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> st
     dot.node("output", _html(("output", "b"), (fmt_shape(last.shape), "s")), **_attrs(END))
     dot.edge(owner[last.id], "output", label=" " + fmt_shape(last.shape))
     order = [f for f in LOOKS if f in families]
-    dot.attr(label=_legend(net, order, blocks, dashed))
+    dot.attr(label=_legend(net, order, merges, blocks, dashed))
     return dot.source
 
 
