@@ -60,7 +60,7 @@ def lines(net: Network, max_depth: int | None = None) -> tuple[str, str, list[tu
         f"{net.name or 'network'}  {fmt_shape(net.input_shape)} -> {fmt_shape(net.output_shape)}, "
         f"{net.params:,} params, {net.macs:,} MACs  ({net.file})"
     )
-    header = columns(-INDENT, "Layer", "Kind", "Output", "Params")
+    header = " " * INDENT + columns(0, "Layer", "Kind", "Output", "Params")
     return title, header, [(e, columns((e.level - 1) * INDENT, e.name, e.what, e.shape, e.params)) for e in items]
 
 
