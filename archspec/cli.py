@@ -73,15 +73,21 @@ def _add_render(sub) -> None:
         default="TB",
         help="TB: top to bottom (default); LR: left to right",
     )
+    render.add_argument(
+        "--only",
+        metavar="PATH",
+        help="draw one block instance or sequence alone, expanded, by its path as `archspec tree` shows it "
+        "(`inc3a`, `layer2.0`); with --depth N, N levels of the blocks inside it",
+    )
     levels = render.add_mutually_exclusive_group()
     levels.add_argument("--expand", action="store_true", help="draw every layer, all blocks expanded")
     levels.add_argument(
         "--depth",
         type=_depth,
-        default=0,
+        default=None,
         metavar="N",
         help="expand N levels of blocks (default 0: each top-level block or sequence is one box; "
-        "2 opens resnet50's sequences and their bottlenecks)",
+        "2 opens resnet50's sequences and their bottlenecks; with --only, default all)",
     )
 
 
@@ -172,8 +178,18 @@ def _render(args) -> int:
     net = _load_one(args.file)
     if isinstance(net, int):
         return net
+    depth = args.depth
+    if args.expand or (depth is None and args.only):
+        depth = None
+    elif depth is None:
+        depth = 0
     try:
-        data = draw(dot_source(net, None if args.expand else args.depth, args.direction), fmt)
+        source = dot_source(net, depth, args.direction, args.only)
+    except ValueError as err:  # --only names no block
+        print(f"archspec render: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        data = draw(source, fmt)
     except DrawError as err:
         print(f"archspec render: error: {err}", file=sys.stderr)
         return EXIT_FAILED

@@ -62,12 +62,17 @@ class _Cluster:
     children: dict[int, _Cluster] = field(default_factory=dict)
 
 
-def _layout(net: Network, depth: int | None) -> tuple[list[str], _Cluster]:
+def _layout(net: Network, depth: int | None, only: int | None = None) -> tuple[list[str], _Cluster]:
     """Which box draws each node, and the nesting of the frames of expanded groups. A group at
-    depth `depth` is collapsed into one box; those above it are expanded; None expands all."""
+    depth `depth` is collapsed into one box; those above it are expanded; None expands all.
+    With `only` (a group's index), that group alone, expanded, and depth counts from inside it."""
     owner = [f"n{i}" for i in range(len(net.nodes))]
     root = _Cluster(None)
     stack: list[tuple[Group, _Cluster]] = []
+    lo, hi, base = 0, len(net.nodes) - 1, 0
+    if only is not None:
+        focus = net.groups[only]
+        lo, hi, base = focus.first, focus.last, focus.depth + 1
 
     def frame(start: int) -> _Cluster:
         while stack and stack[-1][0].last < start:
@@ -78,10 +83,10 @@ def _layout(net: Network, depth: int | None) -> tuple[list[str], _Cluster]:
     for kind, i in net.rows:
         if kind == "group":
             g = net.groups[i]
-            if g.last < g.first or g.first <= hidden_until:
-                continue  # makes no node of its own, or lies inside a collapsed group
+            if g.last < g.first or g.first <= hidden_until or not lo <= g.first <= g.last <= hi:
+                continue  # makes no node of its own, lies inside a collapsed group, or is not drawn
             parent = frame(g.first)
-            if depth is None or g.depth < depth:
+            if depth is None or g.depth - base < depth or i == only:
                 cluster = _Cluster(g)
                 parent.children[i] = cluster
                 parent.items.append(("cluster", i))
@@ -91,9 +96,20 @@ def _layout(net: Network, depth: int | None) -> tuple[list[str], _Cluster]:
                 for n in range(g.first, g.last + 1):
                     owner[n] = f"g{i}"
                 hidden_until = g.last
-        elif i > hidden_until:
+        elif i > hidden_until and lo <= i <= hi:
             frame(i).items.append(("node", i))
     return owner, root
+
+
+def find_group(net: Network, path: str) -> int:
+    """The index of the block instance or sequence at `path` (`inc3a`, `layer2.0`); ValueError
+    naming the top-level ones if there is none."""
+    for i, g in enumerate(net.groups):
+        if g.path == path and g.last >= g.first:
+            return i
+    names = [g.path for g in net.groups if g.depth == 0]
+    known = f"; the top-level ones are {', '.join(names)}" if names else "; it has none"
+    raise ValueError(f"{net.name or 'the network'} has no block or sequence `{path}`{known}")
 
 
 def shortcut_edges(nodes: tuple[Node, ...]) -> set[tuple[int, int]]:
@@ -245,17 +261,29 @@ def _cluster_label(net: Network, gi: int) -> str:
     return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
 
 
-def _legend(net: Network, families: list[str], merges: dict[str, str], blocks: bool, shortcuts: bool) -> str:
+def _legend(
+    net: Network, focus: int | None, families: list[str], merges: dict[str, str], blocks: bool, shortcuts: bool
+) -> str:
     """The title and a one-row key: each family's colour with its name and outline written in it;
     for merges, what each drawn merge looks like (`+ add`, `concat: box`)."""
-    title = f"{net.name or 'network'}: input {fmt_shape(net.input_shape)}, output {fmt_shape(net.output_shape)}"
-    title += f", {net.params:,} params, {net.macs:,} MACs"
+    name = net.name or "network"
+    if focus is None:
+        shapes = f"input {fmt_shape(net.input_shape)}, output {fmt_shape(net.output_shape)}"
+        params, macs = net.params, net.macs
+    else:
+        g = net.groups[focus]
+        name = f"{name} {g.path}: {block_calls(net, focus)[0] if g.kind == 'block' else g.name}"
+        entry = net.nodes[g.first].inputs[:1]
+        shapes = f"input {fmt_shape(net.nodes[entry[0]].shape)}, " if entry else ""
+        shapes += f"output {fmt_shape(net.nodes[g.output].shape)}" if g.output is not None else ""
+        params, _, macs = net.totals(g.first, g.last)
+    title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {params:,} params, {macs:,} MACs'
     cells = []
     for family in families:
         look = LOOKS.get(family, LOOKS["other"])
         note = look.note
         if family == "merge":
-            note = ", ".join(f"{symbol} {name}" if symbol else f"{name}: box" for name, symbol in merges.items())
+            note = ", ".join(f"{symbol} {kind}" if symbol else f"{kind}: box" for kind, symbol in merges.items())
         cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}<BR/><FONT POINT-SIZE="7">{escape(note)}</FONT></TD>')
     if blocks:
         cells.append(f'<TD BGCOLOR="{BLOCK.fill}">block<BR/><FONT POINT-SIZE="7">{BLOCK.note}</FONT></TD>')
@@ -263,7 +291,7 @@ def _legend(net: Network, families: list[str], merges: dict[str, str], blocks: b
         cells.append('<TD>- - -&gt;<BR/><FONT POINT-SIZE="7">shortcut</FONT></TD>')
     key = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
     table = (
-        f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="2"><TR><TD ALIGN="LEFT"><B>{escape(title)}</B></TD></TR>'
+        f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="2"><TR><TD ALIGN="LEFT">{title}<BR ALIGN="LEFT"/></TD></TR>'
         f'<TR><TD ALIGN="LEFT">{key}</TD></TR></TABLE>'
     )
     return f"<{table}>"
@@ -272,18 +300,23 @@ def _legend(net: Network, families: list[str], merges: dict[str, str], blocks: b
 # ---------------------------------------------------------------------------- the DOT text
 
 
-def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> str:
+def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only: str | None = None) -> str:
     """The diagram as DOT text. `depth`: how many levels of blocks to expand (0: every top-level
-    block and sequence is one box; None: every operation is a box). `direction`: TB or LR."""
+    block and sequence is one box; None: every operation is a box). `direction`: TB or LR.
+    `only`: the path of one block instance or sequence to draw alone, `depth` counting from inside
+    it. ValueError for a direction or a path that does not exist."""
     import graphviz
 
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
-    owner, root = _layout(net, depth)
+    focus = find_group(net, only) if only is not None else None
+    owner, root = _layout(net, depth, focus)
+    group = net.groups[focus] if focus is not None else None
+    lo, hi = (group.first, group.last) if group else (0, len(net.nodes) - 1)
     skips = shortcut_edges(net.nodes)
     dot = graphviz.Digraph(net.name or "network")
     dot.attr(rankdir=direction, nodesep="0.25", ranksep="0.3", fontname=FONT, fontsize="10")
-    dot.attr(labelloc="t", labeljust="l", ordering="out")  # branches left to right as the spec writes them
+    dot.attr(labelloc="t", labeljust="l")
     dot.attr("node", fontname=FONT, fontsize="10", margin="0.12,0.04", height="0.3", penwidth="1")
     dot.attr("edge", fontname=FONT, fontsize="8", color="#333333", arrowsize="0.6", fontcolor="#333333")
 
@@ -319,8 +352,6 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> st
                 attrs = _attrs(look)
                 if node.kind.symbol:  # an elementwise merge: a small circle with its operator
                     attrs.update(shape="circle", width="0.3", fixedsize="true", fontsize="14")
-                if node.kind.merge:
-                    attrs.update(ordering="in")
                 graph.node(f"n{i}", _node_label(net, node, cluster.group is None), **attrs)
 
     emit(dot, root)
@@ -329,24 +360,27 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB") -> st
     # one edge per tensor between two boxes; it is dashed when every edge it stands for skips a
     # branch (inside a collapsed block, the tensor entering it also feeds the branch: solid)
     edges: dict[tuple[str, str, int], bool] = {}
-    for node in net.nodes:
+    for node in net.nodes[lo : hi + 1]:
         for u in node.inputs:
+            if u < lo:  # a block drawn alone: what comes in from outside is an input marker
+                source = net.nodes[u]
+                dot.node(
+                    f"x{u}", _html(("input", "b"), (source.path, ""), (fmt_shape(source.shape), "s")), **_attrs(END)
+                )
+                owner[u] = f"x{u}"
             key = (owner[u], owner[node.id], u)
             if key[0] != key[1]:
                 edges[key] = edges.get(key, True) and (u, node.id) in skips
-    # shortcuts first: with ordering=out Graphviz draws them left of the branches they skip,
-    # away from the frames' captions in the lower right corners
-    for (src, dst, u), skip in sorted(edges.items(), key=lambda item: not item[1]):
+    for (src, dst, u), skip in edges.items():
         attrs = {"label": " " + fmt_shape(net.nodes[u].shape)}
         if skip:
             attrs.update(style="dashed", weight="0", penwidth="1.3")
         dot.edge(src, dst, **attrs)
-    dashed = any(edges.values())
-    last = net.nodes[-1]
+    last = net.nodes[group.output if group and group.output is not None else hi]
     dot.node("output", _html(("output", "b"), (fmt_shape(last.shape), "s")), **_attrs(END))
     dot.edge(owner[last.id], "output", label=" " + fmt_shape(last.shape))
     order = [f for f in LOOKS if f in families]
-    dot.attr(label=_legend(net, order, merges, blocks, dashed))
+    dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values())))
     return dot.source
 
 

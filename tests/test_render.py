@@ -114,6 +114,45 @@ def test_depth_opens_sequences_then_blocks():
 
 
 @needs_dot
+def test_one_inception_module_alone():
+    net = archspec.load(SPECS / "googlenet.arch")
+    svg = ET.fromstring(draw(dot_source(net, None, only="inc3a"), "svg"))
+    # the module's 14 layers (4 branches of 2, 4, 4 and 3 and the concat), an input marker for pool2's output
+    # and the output marker
+    assert len(groups(svg, "node")) == 14 + 2
+    assert texts(box_with(svg, "input")) == ["input", "pool2", "192x28x28"]
+    assert len(groups(svg, "edge")) == 4 + 9 + 4 + 1  # into the branches, along them, into the concat, out
+    words = texts(svg)
+    # by hand: weights 192*64 + 192*96 + 96*128*9 + 192*16 + 16*32*25 + 192*32 = 163,328, and 368 biases;
+    # MACs 163,328 * 28*28 = 128,049,152 (GoogLeNet's table: 128M ops)
+    assert "input 192x28x28, output 256x28x28, 163,696 params, 128,049,152 MACs" in words
+    for conv in ("conv 64, 1x1", "conv 96, 1x1", "conv 128, 3x3", "conv 16, 1x1", "conv 32, 5x5", "conv 32, 1x1"):
+        assert conv in words
+
+
+@needs_dot
+def test_one_bottleneck_alone_and_a_sequence_at_a_depth():
+    net = archspec.load(SPECS / "resnet50.arch")
+    svg = ET.fromstring(draw(dot_source(net, None, only="layer2.0"), "svg"))
+    assert len(groups(svg, "node")) == 12 + 2  # 10 layers, the projection's conv and bn, input and output
+    assert dashed_edges(svg) == 3
+    assert texts(box_with(svg, "shortcut")) == ["shortcut", "conv 512, 1x1 /2", "512x28x28"]
+    # layer2 with its 4 bottlenecks as boxes
+    svg = ET.fromstring(draw(dot_source(net, 0, only="layer2"), "svg"))
+    assert len(groups(svg, "node")) == 4 + 2
+    assert len(groups(svg, "cluster")) == 1
+
+
+def test_only_names_a_block_that_exists():
+    run = archspec_cli("render", str(SPECS / "resnet50.arch"), "--only", "layer9", "--format", "dot", "-o", "-")
+    assert run.returncode == 2
+    assert run.stderr.decode().strip() == (
+        "archspec render: error: ResNet50 has no block or sequence `layer9`; "
+        "the top-level ones are layer1, layer2, layer3, layer4"
+    )
+
+
+@needs_dot
 def test_collapsed_block_box_says_name_call_shape_and_params():
     svg = svg_of("resnet50.arch")
     layer1 = box_with(svg, "layer1")
