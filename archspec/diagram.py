@@ -42,7 +42,7 @@ LOOKS = {
     "norm": Look("#dadaeb", "box", "dashed", note="dashed"),
     "activation": Look("#fff5b8", "ellipse", note="oval"),
     "merge": Look("#f2f2f2", "box", "bold"),  # an elementwise merge: a circle with its symbol
-    "reshape": Look("#e8e8e8", "parallelogram", note="slanted"),
+    "reshape": Look("#e8e8e8", "note", note="folded corner"),
     "regularization": Look("#fcc5c0", "box", "dotted", note="dotted"),
     "other": Look("#ffffff", "box"),
 }
@@ -222,7 +222,17 @@ def block_calls(net: Network, gi: int) -> list[str]:
     return [call if count == 1 else f"{call} x{count}" for call, count in runs] or [g.name]
 
 
-def _node_label(net: Network, node: Node, top_level: bool) -> str:
+def _call_lines(g: Group, width: int) -> list[str]:
+    """A block's call wrapped after its arguments: `inception(n1=64, r3=96,` / `n3=128, ...)`."""
+    args = _args(g.args)
+    if not args:
+        return [f"{g.name}()"]
+    lines = _wrap([f"{g.name}({args[0]}", *args[1:]], width)
+    lines[-1] += ")"
+    return lines
+
+
+def _node_label(node: Node, top_level: bool) -> str:
     if node.kind is None:
         return _html(("input", "b"), (fmt_shape(node.shape), "s"))
     if node.kind.symbol:
@@ -235,14 +245,10 @@ def _node_label(net: Network, node: Node, top_level: bool) -> str:
 
 
 def _group_label(net: Network, gi: int) -> str:
+    """A collapsed block or sequence: its path, its call or its members' calls, shape and params."""
     g = net.groups[gi]
-    params = sum(n.params for n in net.nodes[g.first : g.last + 1])
-    calls = block_calls(net, gi)
-    if g.kind == "block":  # one call: wrap its arguments
-        g_args = _args(g.args)
-        calls = _wrap([f"{g.name}({g_args[0]}", *g_args[1:]]) if g_args else [f"{g.name}()"]
-        if g_args:
-            calls[-1] += ")"
+    params = net.totals(g.first, g.last)[0]
+    calls = _call_lines(g, 36) if g.kind == "block" else block_calls(net, gi)
     shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
     return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}, {params:,} params", "s"))
 
@@ -250,13 +256,7 @@ def _group_label(net: Network, gi: int) -> str:
 def _cluster_label(net: Network, gi: int) -> str:
     """The caption of an expanded group's frame: its path and the call, wrapped narrow."""
     g = net.groups[gi]
-    if g.kind == "block":
-        args = _args(g.args)
-        lines = _wrap([f"{g.name}({args[0]}", *args[1:]], 26) if args else [f"{g.name}()"]
-        if args:
-            lines[-1] += ")"
-    else:
-        lines = [g.name]
+    lines = _call_lines(g, 26) if g.kind == "block" else [g.name]
     text = "".join(f'{escape(line)}<BR ALIGN="LEFT"/>' for line in lines)
     return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
 
@@ -336,14 +336,15 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
                     # the caption is a text node under the group's output, not the frame's label:
                     # Graphviz routes edges around nodes, but across labels
                     sub.node(f"c{i}", _cluster_label(net, i), shape="plaintext", margin="0", **{"class": "caption"})
-                    captions.append((owner[net.groups[i].output], f"c{i}"))
+                    if net.groups[i].output is not None:
+                        captions.append((owner[net.groups[i].output], f"c{i}"))
             elif what == "box":
                 blocks = True
                 graph.node(f"g{i}", _group_label(net, i), margin="0.15,0.1", **_attrs(BLOCK))
             else:
                 node = net.nodes[i]
                 if node.kind is None:
-                    graph.node(f"n{i}", _node_label(net, node, True), **_attrs(END))
+                    graph.node(f"n{i}", _node_label(node, True), **_attrs(END))
                     continue
                 families.add(node.kind.family)
                 if node.kind.merge:
@@ -352,7 +353,7 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
                 attrs = _attrs(look)
                 if node.kind.symbol:  # an elementwise merge: a small circle with its operator
                     attrs.update(shape="circle", width="0.3", fixedsize="true", fontsize="14")
-                graph.node(f"n{i}", _node_label(net, node, cluster.group is None), **attrs)
+                graph.node(f"n{i}", _node_label(node, cluster.group is None), **attrs)
 
     emit(dot, root)
     for out, caption in captions:
@@ -362,11 +363,10 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
     edges: dict[tuple[str, str, int], bool] = {}
     for node in net.nodes[lo : hi + 1]:
         for u in node.inputs:
-            if u < lo:  # a block drawn alone: what comes in from outside is an input marker
+            if u < lo and owner[u] != f"x{u}":  # a block drawn alone: what comes in is an input marker
                 source = net.nodes[u]
-                dot.node(
-                    f"x{u}", _html(("input", "b"), (source.path, ""), (fmt_shape(source.shape), "s")), **_attrs(END)
-                )
+                label = _html(("input", "b"), (source.path, ""), (fmt_shape(source.shape), "s"))
+                dot.node(f"x{u}", label, **_attrs(END))
                 owner[u] = f"x{u}"
             key = (owner[u], owner[node.id], u)
             if key[0] != key[1]:
