@@ -391,3 +391,21 @@ def test_notebook_file_of_blocks_only():
     net = archspec.load(SPECS / "blocks.arch")
     assert net._repr_svg_() is None
     assert "no network; defines basic, bottleneck" in net._repr_html_()
+
+
+def test_render_and_tree_never_import_torch(tmp_path):
+    # a stand-in `torch` package that leaves a mark when imported (as in test_cli)
+    fake = tmp_path / "fake" / "torch"
+    fake.mkdir(parents=True)
+    mark = tmp_path / "imported"
+    (fake / "__init__.py").write_text(f"open({str(mark)!r}, 'w').close()\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])}
+    for args in (
+        ("render", "specs/resnet50.arch", "--expand", "-o", str(tmp_path / "r.dot")),
+        ("tree", "specs/resnet50.arch"),
+    ):
+        run = archspec_cli(*args, env=env)
+        assert run.returncode == 0, run.stderr
+    assert not mark.exists()
+    probe = subprocess.run([sys.executable, "-c", "import torch"], env={**os.environ, **env}, timeout=60)
+    assert probe.returncode == 0 and mark.exists()  # the stand-in does work
