@@ -188,6 +188,9 @@ def _render(args) -> int:
     except ValueError as err:  # --only names no block
         print(f"archspec render: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except ImportError:
+        print("archspec render: error: the `graphviz` Python package is missing: pip install graphviz", file=sys.stderr)
+        return EXIT_FAILED
     try:
         data = draw(source, fmt)
     except DrawError as err:

@@ -409,3 +409,17 @@ def test_render_and_tree_never_import_torch(tmp_path):
     assert not mark.exists()
     probe = subprocess.run([sys.executable, "-c", "import torch"], env={**os.environ, **env}, timeout=60)
     assert probe.returncode == 0 and mark.exists()  # the stand-in does work
+
+
+def test_missing_graphviz_python_package_is_one_line(tmp_path):
+    # a stand-in `graphviz` package that fails to import, as if it were not installed
+    fake = tmp_path / "fake" / "graphviz"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named graphviz')\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])}
+    run = archspec_cli("render", "specs/lenet5.arch", "--format", "dot", "-o", str(tmp_path / "x.dot"), env=env)
+    assert run.returncode == 1
+    assert run.stderr.decode().strip().splitlines() == [
+        "archspec render: error: the `graphviz` Python package is missing: pip install graphviz"
+    ]
+    assert not (tmp_path / "x.dot").exists()
