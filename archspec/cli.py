@@ -37,7 +37,77 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show table rows down to N levels of blocks (default: all)",
     )
+    _add_render(sub)
+    _add_tree(sub)
     return parser
+
+
+def _add_render(sub) -> None:
+    from .diagram import DIRECTIONS, FORMATS
+
+    render = sub.add_parser(
+        "render",
+        help="draw a spec's network as a diagram (SVG, PNG, PDF or Graphviz DOT)",
+        description="Draw the network of a spec through Graphviz: a box per layer or per block, its kind in the "
+        "notation of lecture tables and its output shape, tensor shapes on the arrows, shortcuts dashed. "
+        "Blocks and sequences are one box each unless expanded. SVG, PNG and PDF need Graphviz's `dot` "
+        "program; `--format dot` writes the DOT text without it. The file is written only when drawing "
+        "succeeds. Exit status: 0 when drawn, 1 when the spec has errors or drawing fails, 2 for a usage error.",
+    )
+    render.add_argument("file", metavar="FILE", help=".arch spec file")
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="where to write the diagram, `-` for standard output (default: the spec's name with the format's "
+        "suffix, in the current directory: specs/lenet5.arch -> lenet5.svg)",
+    )
+    render.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="svg, png, pdf, or dot (Graphviz's text, needs no Graphviz) (default: from OUT's suffix, else svg)",
+    )
+    render.add_argument(
+        "--direction",
+        choices=DIRECTIONS,
+        default="TB",
+        help="TB: top to bottom (default); LR: left to right",
+    )
+    render.add_argument(
+        "--only",
+        metavar="PATH",
+        help="draw one block instance or sequence alone, expanded, by its path as `archspec tree` shows it "
+        "(`inc3a`, `layer2.0`); with --depth N, N levels of the blocks inside it",
+    )
+    levels = render.add_mutually_exclusive_group()
+    levels.add_argument("--expand", action="store_true", help="draw every layer, all blocks expanded")
+    levels.add_argument(
+        "--depth",
+        type=_depth,
+        default=None,
+        metavar="N",
+        help="expand N levels of blocks (default 0: each top-level block or sequence is one box; "
+        "2 opens resnet50's sequences and their bottlenecks; with --only, default all)",
+    )
+
+
+def _add_tree(sub) -> None:
+    tree = sub.add_parser(
+        "tree",
+        help="print a spec's block hierarchy as a tree: calls, output shapes, params",
+        description="Print the network of a spec as a tree: every block and sequence with its call, output "
+        "shape and parameters, and the layers outside blocks. Plain text when the output is not a terminal. "
+        "Exit status: 0 when printed, 1 when the spec has errors, 2 for a usage error.",
+    )
+    tree.add_argument("file", metavar="FILE", help=".arch spec file")
+    tree.add_argument(
+        "--depth",
+        type=_depth,
+        default=None,
+        metavar="N",
+        help="show every row, layers inside blocks included, down to N levels of blocks "
+        "(default: blocks at every level, layers only outside blocks)",
+    )
 
 
 def _depth(text: str) -> int:
@@ -62,7 +132,109 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         finally:
             gc.enable()
+    if args.command == "render":
+        return _render(args)
+    if args.command == "tree":
+        return _tree(args)
     return EXIT_USAGE
+
+
+def _load_one(path: str):
+    """The analysed network of one spec for `render` and `tree`, or an exit status after printing
+    the diagnostics (as `check` does) when the spec has errors or defines no network."""
+    from .diagnostics import render
+    from .load import analyse_file
+
+    result = analyse_file(path)
+    for diag in result.diagnostics:
+        print(render(diag, result.sources), file=sys.stderr)
+        print(file=sys.stderr)
+    if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
+        return EXIT_USAGE
+    if not result.ok:
+        count = sum(d.severity == "error" for d in result.diagnostics)
+        print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_FAILED
+    net = result.network
+    if not net.nodes:
+        blocks = ", ".join(net.blocks) if net.blocks else "nothing"
+        print(f"{path}: no network to show; the file defines {blocks}", file=sys.stderr)
+        return EXIT_FAILED
+    return net
+
+
+def _render(args) -> int:
+    from .diagram import FORMATS, DrawError, dot_source, draw
+
+    fmt, out = args.format, args.output
+    suffix = os.path.splitext(out)[1].lstrip(".").lower() if out and out != "-" else ""
+    if fmt is None:
+        fmt = suffix if suffix in FORMATS else "svg"
+    elif suffix in FORMATS and suffix != fmt:
+        print(f"archspec render: error: `-o {out}` says {suffix}, `--format` says {fmt}", file=sys.stderr)
+        return EXIT_USAGE
+    if out is None:
+        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
+    net = _load_one(args.file)
+    if isinstance(net, int):
+        return net
+    depth = args.depth
+    if args.expand or (depth is None and args.only):
+        depth = None
+    elif depth is None:
+        depth = 0
+    try:
+        source = dot_source(net, depth, args.direction, args.only)
+    except ValueError as err:  # --only names no block
+        print(f"archspec render: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except ImportError:
+        print("archspec render: error: the `graphviz` Python package is missing: pip install graphviz", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        data = draw(source, fmt)
+    except DrawError as err:
+        print(f"archspec render: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    if out == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return EXIT_OK
+    try:
+        _write_atomically(out, data)
+    except OSError as err:
+        print(f"archspec render: error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it: readers never see half a file."""
+    import tempfile
+
+    folder = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".archspec-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a written file is not
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _tree(args) -> int:
+    from .tree import render_tree
+
+    net = _load_one(args.file)
+    if isinstance(net, int):
+        return net
+    render_tree(net, sys.stdout, args.depth)
+    return EXIT_OK
 
 
 def _check(args) -> int:

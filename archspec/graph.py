@@ -172,6 +172,18 @@ class Network:
             else g.name,
         }
 
+    def _repr_svg_(self) -> str | None:
+        """Jupyter: the diagram, blocks collapsed; None (no picture) without Graphviz's `dot`."""
+        from .notebook import svg
+
+        return svg(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the totals, the diagram and the layer table."""
+        from .notebook import html
+
+        return html(self)
+
     @cached_property
     def graph(self):
         """The network as a networkx DiGraph: one node per operation (keyed by path), edges

@@ -34,6 +34,7 @@ class Add(LayerKind):
     aliases = ("sum",)
     family = "merge"
     merge = True
+    symbol = "+"
 
     def output_shape(self, o, ins):
         if any(s != ins[0] for s in ins[1:]):
@@ -60,6 +61,7 @@ class Mul(LayerKind):
     aliases = ("multiply",)
     family = "merge"
     merge = True
+    symbol = "×"
 
     def output_shape(self, o, ins):
         if len({len(s) for s in ins}) > 1:

@@ -1,0 +1,405 @@
+"""The analysed network as a Graphviz diagram: a box per operation or per collapsed block, edges
+labelled with tensor shapes, shortcuts dashed, colours and outlines by layer family.
+
+Writing the DOT text needs only the `graphviz` Python package (imported when a diagram is made,
+not at start-up); drawing SVG, PNG or PDF runs Graphviz's `dot` program."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from .graph import Group, Network, Node
+from .layers import fmt_shape
+
+FORMATS = ("svg", "png", "pdf", "dot")
+DIRECTIONS = ("TB", "LR")
+INSTALL_HINT = "install Graphviz (`apt-get install graphviz` or `brew install graphviz`), or use `--format dot`"
+FONT = "Helvetica,Arial,sans-serif"
+
+
+class DrawError(Exception):
+    """Graphviz could not draw the diagram: `dot` is missing or failed."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a family is drawn. Each family has an outline of its own beside its colour, so that a
+    print in grey keeps the meaning; the box's text names the layer anyway."""
+
+    fill: str
+    shape: str
+    style: str = ""  # added to "filled"
+    note: str = ""  # the outline in words, for the legend
+
+
+LOOKS = {
+    "conv": Look("#c6dbef", "box", note="box"),
+    "pool": Look("#c7e9c0", "box", "diagonals", note="cut corners"),
+    "dense": Look("#fdd0a2", "box", "rounded", note="rounded"),
+    "norm": Look("#dadaeb", "box", "dashed", note="dashed"),
+    "activation": Look("#fff5b8", "ellipse", note="oval"),
+    "merge": Look("#f2f2f2", "box", "bold"),  # an elementwise merge: a circle with its symbol
+    "reshape": Look("#e8e8e8", "note", note="folded corner"),
+    "regularization": Look("#fcc5c0", "box", "dotted", note="dotted"),
+    "other": Look("#ffffff", "box"),
+}
+BLOCK = Look("#f7f7f7", "box3d", "bold", note="3-D box")
+END = Look("#ffffff", "oval", "bold")  # the input and output markers
+
+
+# ---------------------------------------------------------------------------- what is shown
+
+
+@dataclass
+class _Cluster:
+    """An expanded group: the boxes and clusters drawn inside its frame."""
+
+    group: Group | None  # None: the whole network
+    items: list[tuple[str, int]] = field(default_factory=list)  # ("node" | "box" | "cluster", index)
+    children: dict[int, _Cluster] = field(default_factory=dict)
+
+
+def _layout(net: Network, depth: int | None, only: int | None = None) -> tuple[list[str], _Cluster]:
+    """Which box draws each node, and the nesting of the frames of expanded groups. A group at
+    depth `depth` is collapsed into one box; those above it are expanded; None expands all.
+    With `only` (a group's index), that group alone, expanded, and depth counts from inside it."""
+    owner = [f"n{i}" for i in range(len(net.nodes))]
+    root = _Cluster(None)
+    stack: list[tuple[Group, _Cluster]] = []
+    lo, hi, base = 0, len(net.nodes) - 1, 0
+    if only is not None:
+        focus = net.groups[only]
+        lo, hi, base = focus.first, focus.last, focus.depth + 1
+
+    def frame(start: int) -> _Cluster:
+        while stack and stack[-1][0].last < start:
+            stack.pop()
+        return stack[-1][1] if stack else root
+
+    hidden_until = -1
+    for kind, i in net.rows:
+        if kind == "group":
+            g = net.groups[i]
+            if g.last < g.first or g.first <= hidden_until or not lo <= g.first <= g.last <= hi:
+                continue  # makes no node of its own, lies inside a collapsed group, or is not drawn
+            parent = frame(g.first)
+            if depth is None or g.depth - base < depth or i == only:
+                cluster = _Cluster(g)
+                parent.children[i] = cluster
+                parent.items.append(("cluster", i))
+                stack.append((g, cluster))
+            else:
+                parent.items.append(("box", i))
+                for n in range(g.first, g.last + 1):
+                    owner[n] = f"g{i}"
+                hidden_until = g.last
+        elif i > hidden_until and lo <= i <= hi:
+            frame(i).items.append(("node", i))
+    return owner, root
+
+
+def find_group(net: Network, path: str) -> int:
+    """The index of the block instance or sequence at `path` (`inc3a`, `layer2.0`); ValueError
+    naming the top-level ones if there is none."""
+    for i, g in enumerate(net.groups):
+        if g.path == path and g.last >= g.first:
+            return i
+    names = [g.path for g in net.groups if g.depth == 0]
+    known = f"; the top-level ones are {', '.join(names)}" if names else "; it has none"
+    raise ValueError(f"{net.name or 'the network'} has no block or sequence `{path}`{known}")
+
+
+def shortcut_edges(nodes: tuple[Node, ...]) -> set[tuple[int, int]]:
+    """The edges (from, to) of paths that skip a branch: an input a merge takes unchanged from
+    where its branches fork (the identity shortcut, a U-Net skip), and the shortest path into a
+    residual merge when it is shorter than every other (a projection shortcut)."""
+    edges: set[tuple[int, int]] = set()
+    for m in nodes:
+        if m.kind is None or not m.kind.merge or len(m.inputs) < 2:
+            continue
+        chains = _branches(nodes, m.inputs)
+        lengths = [len(c) for c in chains]
+        for k, chain in enumerate(chains):
+            shortest = lengths.count(min(lengths)) == 1 and lengths[k] == min(lengths)
+            if len(chain) == 1 or (m.kind.residual and shortest):
+                path = [*reversed(chain), m.id]
+                edges.update(zip(path, path[1:]))
+    return edges
+
+
+def _branches(nodes: tuple[Node, ...], inputs: tuple[int, ...]) -> list[list[int]]:
+    """For each input of a merge, the nodes from it back to where it meets another input's path
+    (the fork), both included, walking back along first inputs. The walks advance together,
+    highest node first (ids are in execution order), so each stops at the fork, not at the input."""
+    chains: list[list[int]] = [[] for _ in inputs]
+    owner: dict[int, int] = {}  # node -> the walk that reached it first
+    active = set(range(len(inputs)))
+    heap = [(-u, k) for k, u in enumerate(inputs)]
+    heapq.heapify(heap)
+    while heap:
+        n, k = heapq.heappop(heap)
+        n = -n
+        if k not in active:
+            continue
+        others = [chains[j][-1] for j in range(len(inputs)) if j != k and chains[j]]
+        if len(active) == 1 and (not others or n < min(others)):
+            break  # below every other path: nothing left to meet
+        chains[k].append(n)
+        j = owner.setdefault(n, k)
+        if j != k:  # k meets j's path here: both branches end at this fork
+            active.discard(k)
+            if j in active:
+                chains[j] = chains[j][: chains[j].index(n) + 1]
+                active.discard(j)
+        elif nodes[n].inputs:
+            heapq.heappush(heap, (-nodes[n].inputs[0], k))
+        else:
+            active.discard(k)
+    return chains
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+def _written_name(node: Node) -> str | None:
+    """The node's own name where the spec wrote one (`c1`, `shortcut`), None where archspec made
+    it from the layer's word (`c1_tanh`, `relu_2`, `conv1_bn`): the box says the kind anyway."""
+    last = node.path.rsplit(".", 1)[-1]
+    if node.kind is None:
+        return last
+    base = re.sub(r"_\d+$", "", last)
+    if any(base == w or base.endswith("_" + w) for w in (node.kind.name, *node.kind.aliases)):
+        return None
+    return last
+
+
+def _html(*lines: tuple[str, str]) -> str:
+    """An HTML-like Graphviz label from (text, style) lines: style "b" bold, "s" small grey."""
+    out = []
+    for text, style in lines:
+        text = escape(text)
+        if style == "b":
+            text = f"<B>{text}</B>"
+        elif style == "s":
+            text = f'<FONT POINT-SIZE="8" COLOR="#444444">{text}</FONT>'
+        out.append(text)
+    return "<" + "<BR/>".join(out) + ">"
+
+
+def _wrap(parts: list[str], width: int = 36) -> list[str]:
+    """Join `parts` with ", " into lines of about `width` characters."""
+    lines, cur = [], ""
+    for part in parts:
+        if cur and len(cur) + len(part) + 2 > width:
+            lines.append(cur + ",")
+            cur = part
+        else:
+            cur = f"{cur}, {part}" if cur else part
+    return [*lines, cur] if cur else lines
+
+
+def _args(args: dict) -> list[str]:
+    return [f"{k}={fmt_shape(v) if isinstance(v, tuple) else v}" for k, v in args.items()]
+
+
+def block_calls(net: Network, gi: int) -> list[str]:
+    """What a group runs, as calls: `inception(n1=64, ...)` for a block; for a sequence its
+    members, equal neighbours counted (`bottleneck(width=128, stride=1) x3`)."""
+    g = net.groups[gi]
+    if g.kind == "block":
+        return [f"{g.name}({', '.join(_args(g.args))})"]
+    members = [m for m in net.groups if m.depth == g.depth + 1 and g.first <= m.first and m.last <= g.last]
+    runs: list[list] = []
+    for m in members:
+        call = f"{m.name}({', '.join(_args(m.args))})"
+        if runs and runs[-1][0] == call:
+            runs[-1][1] += 1
+        else:
+            runs.append([call, 1])
+    return [call if count == 1 else f"{call} x{count}" for call, count in runs] or [g.name]
+
+
+def _call_lines(g: Group, width: int) -> list[str]:
+    """A block's call wrapped after its arguments: `inception(n1=64, r3=96,` / `n3=128, ...)`."""
+    args = _args(g.args)
+    if not args:
+        return [f"{g.name}()"]
+    lines = _wrap([f"{g.name}({args[0]}", *args[1:]], width)
+    lines[-1] += ")"
+    return lines
+
+
+def _node_label(node: Node, top_level: bool) -> str:
+    if node.kind is None:
+        return _html(("input", "b"), (fmt_shape(node.shape), "s"))
+    if node.kind.symbol:
+        return _html((node.kind.symbol, "b"))
+    name = _written_name(node)
+    if name and top_level:
+        name = node.path
+    lines = [(name, "b")] if name else []
+    return _html(*lines, (node.kind.describe(node.options), "" if name else "b"), (fmt_shape(node.shape), "s"))
+
+
+def _group_label(net: Network, gi: int) -> str:
+    """A collapsed block or sequence: its path, its call or its members' calls, shape and params."""
+    g = net.groups[gi]
+    params = net.totals(g.first, g.last)[0]
+    calls = _call_lines(g, 36) if g.kind == "block" else block_calls(net, gi)
+    shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
+    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}, {params:,} params", "s"))
+
+
+def _cluster_label(net: Network, gi: int) -> str:
+    """The caption of an expanded group's frame: its path and the call, wrapped narrow."""
+    g = net.groups[gi]
+    lines = _call_lines(g, 26) if g.kind == "block" else [g.name]
+    text = "".join(f'{escape(line)}<BR ALIGN="LEFT"/>' for line in lines)
+    return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
+
+
+def _legend(
+    net: Network, focus: int | None, families: list[str], merges: dict[str, str], blocks: bool, shortcuts: bool
+) -> str:
+    """The title and a one-row key: each family's colour with its name and outline written in it;
+    for merges, what each drawn merge looks like (`+ add`, `concat: box`)."""
+    name = net.name or "network"
+    if focus is None:
+        shapes = f"input {fmt_shape(net.input_shape)}, output {fmt_shape(net.output_shape)}"
+        params, macs = net.params, net.macs
+    else:
+        g = net.groups[focus]
+        name = f"{name} {g.path}: {block_calls(net, focus)[0] if g.kind == 'block' else g.name}"
+        entry = net.nodes[g.first].inputs[:1]
+        shapes = f"input {fmt_shape(net.nodes[entry[0]].shape)}, " if entry else ""
+        shapes += f"output {fmt_shape(net.nodes[g.output].shape)}" if g.output is not None else ""
+        params, _, macs = net.totals(g.first, g.last)
+    title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {params:,} params, {macs:,} MACs'
+    cells = []
+    for family in families:
+        look = LOOKS.get(family, LOOKS["other"])
+        note = look.note
+        if family == "merge":
+            note = ", ".join(f"{symbol} {kind}" if symbol else f"{kind}: box" for kind, symbol in merges.items())
+        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}<BR/><FONT POINT-SIZE="7">{escape(note)}</FONT></TD>')
+    if blocks:
+        cells.append(f'<TD BGCOLOR="{BLOCK.fill}">block<BR/><FONT POINT-SIZE="7">{BLOCK.note}</FONT></TD>')
+    if shortcuts:
+        cells.append('<TD>- - -&gt;<BR/><FONT POINT-SIZE="7">shortcut</FONT></TD>')
+    key = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
+    table = (
+        f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="2"><TR><TD ALIGN="LEFT">{title}<BR ALIGN="LEFT"/></TD></TR>'
+        f'<TR><TD ALIGN="LEFT">{key}</TD></TR></TABLE>'
+    )
+    return f"<{table}>"
+
+
+# ---------------------------------------------------------------------------- the DOT text
+
+
+def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only: str | None = None) -> str:
+    """The diagram as DOT text. `depth`: how many levels of blocks to expand (0: every top-level
+    block and sequence is one box; None: every operation is a box). `direction`: TB or LR.
+    `only`: the path of one block instance or sequence to draw alone, `depth` counting from inside
+    it. ValueError for a direction or a path that does not exist."""
+    import graphviz
+
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    focus = find_group(net, only) if only is not None else None
+    owner, root = _layout(net, depth, focus)
+    group = net.groups[focus] if focus is not None else None
+    lo, hi = (group.first, group.last) if group else (0, len(net.nodes) - 1)
+    skips = shortcut_edges(net.nodes)
+    dot = graphviz.Digraph(net.name or "network")
+    dot.attr(rankdir=direction, nodesep="0.25", ranksep="0.3", fontname=FONT, fontsize="10")
+    dot.attr(labelloc="t", labeljust="l")
+    dot.attr("node", fontname=FONT, fontsize="10", margin="0.12,0.04", height="0.3", penwidth="1")
+    dot.attr("edge", fontname=FONT, fontsize="8", color="#333333", arrowsize="0.6", fontcolor="#333333")
+
+    families: set[str] = set()
+    blocks = False
+    captions: list[tuple[str, str]] = []
+    merges: dict[str, str] = {}  # the merges drawn, by name: their symbols
+
+    def emit(graph, cluster: _Cluster) -> None:
+        nonlocal blocks
+        for what, i in cluster.items:
+            if what == "cluster":
+                child = cluster.children[i]
+                with graph.subgraph(name=f"cluster_g{i}") as sub:
+                    sub.attr(style="rounded", color="#777777")
+                    emit(sub, child)
+                    # the caption is a text node under the group's output, not the frame's label:
+                    # Graphviz routes edges around nodes, but across labels
+                    sub.node(f"c{i}", _cluster_label(net, i), shape="plaintext", margin="0", **{"class": "caption"})
+                    if net.groups[i].output is not None:
+                        captions.append((owner[net.groups[i].output], f"c{i}"))
+            elif what == "box":
+                blocks = True
+                graph.node(f"g{i}", _group_label(net, i), margin="0.15,0.1", **_attrs(BLOCK))
+            else:
+                node = net.nodes[i]
+                if node.kind is None:
+                    graph.node(f"n{i}", _node_label(node, True), **_attrs(END))
+                    continue
+                families.add(node.kind.family)
+                if node.kind.merge:
+                    merges[node.kind.name] = node.kind.symbol
+                look = LOOKS.get(node.kind.family, LOOKS["other"])
+                attrs = _attrs(look)
+                if node.kind.symbol:  # an elementwise merge: a small circle with its operator
+                    attrs.update(shape="circle", width="0.3", fixedsize="true", fontsize="14")
+                graph.node(f"n{i}", _node_label(node, cluster.group is None), **attrs)
+
+    emit(dot, root)
+    for out, caption in captions:
+        dot.edge(out, caption, style="invis", minlen="0")
+    # one edge per tensor between two boxes; it is dashed when every edge it stands for skips a
+    # branch (inside a collapsed block, the tensor entering it also feeds the branch: solid)
+    edges: dict[tuple[str, str, int], bool] = {}
+    for node in net.nodes[lo : hi + 1]:
+        for u in node.inputs:
+            if u < lo and owner[u] != f"x{u}":  # a block drawn alone: what comes in is an input marker
+                source = net.nodes[u]
+                label = _html(("input", "b"), (source.path, ""), (fmt_shape(source.shape), "s"))
+                dot.node(f"x{u}", label, **_attrs(END))
+                owner[u] = f"x{u}"
+            key = (owner[u], owner[node.id], u)
+            if key[0] != key[1]:
+                edges[key] = edges.get(key, True) and (u, node.id) in skips
+    for (src, dst, u), skip in edges.items():
+        attrs = {"label": " " + fmt_shape(net.nodes[u].shape)}
+        if skip:
+            attrs.update(style="dashed", weight="0", penwidth="1.3")
+        dot.edge(src, dst, **attrs)
+    last = net.nodes[group.output if group and group.output is not None else hi]
+    dot.node("output", _html(("output", "b"), (fmt_shape(last.shape), "s")), **_attrs(END))
+    dot.edge(owner[last.id], "output", label=" " + fmt_shape(last.shape))
+    order = [f for f in LOOKS if f in families]
+    dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values())))
+    return dot.source
+
+
+def _attrs(look: Look) -> dict[str, str]:
+    style = ",".join(["filled", *look.style.split(",")]) if look.style else "filled"
+    return {"shape": look.shape, "style": style, "fillcolor": look.fill}
+
+
+def draw(source: str, fmt: str) -> bytes:
+    """The DOT text drawn by Graphviz's `dot` in `fmt` (svg, png, pdf); the text itself for "dot".
+    Raises DrawError with a one-line message when `dot` is missing or fails."""
+    if fmt == "dot":
+        return source.encode()
+    import graphviz
+
+    try:
+        return graphviz.pipe("dot", fmt, source.encode(), quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise DrawError(f"Graphviz's `dot` program is not installed: {INSTALL_HINT}") from None
+    except graphviz.CalledProcessError as err:
+        detail = (err.stderr or b"").decode(errors="replace").strip().splitlines()
+        raise DrawError("Graphviz's `dot` failed" + (f": {detail[0]}" if detail else "")) from None

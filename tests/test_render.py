@@ -1,0 +1,425 @@
+"""`archspec render` and the diagrams: every spec drawn by the real `dot`, boxes counted in the SVG
+against counts made by hand from the spec texts, shortcuts, merges, the command line, and drawing
+without Graphviz."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import ROOT, SPECS
+
+import archspec
+from archspec.diagram import DrawError, dot_source, draw, shortcut_edges
+from archspec.layers import fmt_shape
+
+SVG = "{http://www.w3.org/2000/svg}"
+ZOO = sorted(p for p in SPECS.glob("*.arch") if p.stem != "blocks")
+HAVE_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's `dot` is not installed (.ci/run installs it)")
+
+
+def archspec_cli(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "archspec", *args], capture_output=True, cwd=cwd or ROOT, env=environ, timeout=120
+    )
+
+
+def svg_of(spec: str, depth: int | None = 0) -> ET.Element:
+    return ET.fromstring(draw(dot_source(archspec.load(SPECS / spec), depth), "svg"))
+
+
+def groups(svg: ET.Element, cls: str) -> list[ET.Element]:
+    """The SVG groups of one class: `node` (a box; not the frames' captions, `node caption`),
+    `edge`, `cluster`."""
+    return [g for g in svg.iter(f"{SVG}g") if g.get("class") == cls]
+
+
+def texts(svg: ET.Element) -> list[str]:
+    return [(t.text or "").strip() for t in svg.iter(f"{SVG}text")]
+
+
+def box_with(svg: ET.Element, text: str) -> ET.Element:
+    return next(g for g in groups(svg, "node") if text in texts(g))
+
+
+def dashed_edges(svg: ET.Element) -> int:
+    return sum(1 for g in groups(svg, "edge") if any(p.get("stroke-dasharray") for p in g.iter(f"{SVG}path")))
+
+
+def collapsed_count(net) -> int:
+    """Boxes of a diagram with every top-level block as one box: the layers outside blocks (the
+    input included), the top-level blocks and sequences, and the output marker."""
+    top_groups = [g for g in net.groups if g.depth == 0 and g.last >= g.first]
+    return sum(1 for n in net.nodes if n.depth == 0) + len(top_groups) + 1
+
+
+# ---------------------------------------------------------------------------- the whole zoo, drawn
+
+
+@needs_dot
+@pytest.mark.parametrize("spec", ZOO, ids=lambda p: p.stem)
+def test_every_spec_draws_expanded_and_collapsed(spec):
+    net = archspec.load(spec)
+    expanded = ET.fromstring(draw(dot_source(net, None), "svg"))
+    # one box per operation (the input among them) and the output marker
+    assert len(groups(expanded, "node")) == len(net.nodes) + 1
+    words = set(texts(expanded))
+    assert {fmt_shape(n.shape) for n in net.nodes} <= words  # every output shape is written
+    assert {"input", "output"} <= words
+    collapsed = ET.fromstring(draw(dot_source(net), "svg"))
+    assert len(groups(collapsed, "node")) == collapsed_count(net)
+    assert groups(collapsed, "cluster") == []
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    ("spec", "expanded", "collapsed"),
+    [
+        # LeNet-5: input, c1 + tanh, s2, c3 + tanh, s4, c5 + tanh, flatten, f6 + tanh, out + softmax: 14 boxes
+        # and the output marker; no blocks, so collapsing changes nothing
+        ("lenet5.arch", 15, 15),
+        # ResNet-50: input, conv1 + bn + relu, maxpool, avgpool, fc (7); 16 bottlenecks of 3 convs with a
+        # batchnorm each, 2 relus inside, the add and the relu after it (10), and a projection (conv + bn)
+        # in the first block of each of the 4 layers: 7 + 160 + 8 = 175 and the output marker.
+        # Collapsed: the 7, the 4 layers, the output marker.
+        ("resnet50.arch", 176, 12),
+        # GoogLeNet: 9 inception modules of 4 branches (conv + relu; conv + relu twice; twice again;
+        # maxpool, conv + relu) and a concat: 14 each; outside them input, conv1 + relu, pool1, norm1,
+        # conv2 (2 convs + 2 relus), norm2, pool2, pool3, pool4, avgpool, dropout, flatten, linear, softmax:
+        # 18. 18 + 126 + output = 145. Collapsed: 18 + 9 modules + output = 28.
+        ("googlenet.arch", 145, 28),
+    ],
+)
+def test_box_counts_counted_by_hand(spec, expanded, collapsed):
+    assert len(groups(svg_of(spec, None), "node")) == expanded
+    assert len(groups(svg_of(spec, 0), "node")) == collapsed
+
+
+@needs_dot
+def test_depth_opens_sequences_then_blocks():
+    # ResNet-50 layers 1-4 hold 3, 4, 6 and 3 bottlenecks
+    one = svg_of("resnet50.arch", 1)
+    assert len(groups(one, "cluster")) == 4
+    assert len(groups(one, "node")) == 7 + 16 + 1
+    two = svg_of("resnet50.arch", 2)
+    assert len(groups(two, "cluster")) == 4 + 16
+    assert len(groups(two, "node")) == 176
+    assert "layer2.0" in texts(two) and "bottleneck(width=128," in texts(two)
+
+
+@needs_dot
+def test_one_inception_module_alone():
+    net = archspec.load(SPECS / "googlenet.arch")
+    svg = ET.fromstring(draw(dot_source(net, None, only="inc3a"), "svg"))
+    # the module's 14 layers (4 branches of 2, 4, 4 and 3 and the concat), an input marker for pool2's output
+    # and the output marker
+    assert len(groups(svg, "node")) == 14 + 2
+    assert texts(box_with(svg, "input")) == ["input", "pool2", "192x28x28"]
+    assert len(groups(svg, "edge")) == 4 + 9 + 4 + 1  # into the branches, along them, into the concat, out
+    words = texts(svg)
+    # by hand: weights 192*64 + 192*96 + 96*128*9 + 192*16 + 16*32*25 + 192*32 = 163,328, and 368 biases;
+    # MACs 163,328 * 28*28 = 128,049,152 (GoogLeNet's table: 128M ops)
+    assert "input 192x28x28, output 256x28x28, 163,696 params, 128,049,152 MACs" in words
+    for conv in ("conv 64, 1x1", "conv 96, 1x1", "conv 128, 3x3", "conv 16, 1x1", "conv 32, 5x5", "conv 32, 1x1"):
+        assert conv in words
+
+
+@needs_dot
+def test_one_bottleneck_alone_and_a_sequence_at_a_depth():
+    net = archspec.load(SPECS / "resnet50.arch")
+    svg = ET.fromstring(draw(dot_source(net, None, only="layer2.0"), "svg"))
+    assert len(groups(svg, "node")) == 12 + 2  # 10 layers, the projection's conv and bn, input and output
+    assert dashed_edges(svg) == 3
+    assert texts(box_with(svg, "shortcut")) == ["shortcut", "conv 512, 1x1 /2", "512x28x28"]
+    # layer2 with its 4 bottlenecks as boxes
+    svg = ET.fromstring(draw(dot_source(net, 0, only="layer2"), "svg"))
+    assert len(groups(svg, "node")) == 4 + 2
+    assert len(groups(svg, "cluster")) == 1
+
+
+def test_only_names_a_block_that_exists():
+    run = archspec_cli("render", str(SPECS / "resnet50.arch"), "--only", "layer9", "--format", "dot", "-o", "-")
+    assert run.returncode == 2
+    assert run.stderr.decode().strip() == (
+        "archspec render: error: ResNet50 has no block or sequence `layer9`; "
+        "the top-level ones are layer1, layer2, layer3, layer4"
+    )
+
+
+@needs_dot
+def test_collapsed_block_box_says_name_call_shape_and_params():
+    svg = svg_of("resnet50.arch")
+    layer1 = box_with(svg, "layer1")
+    assert "bottleneck(width=64, stride=1) x3" in texts(layer1)
+    # torchvision's resnet50.layer1 has 215,808 parameters (torchinfo's summary row)
+    assert "256x56x56, 215,808 params" in texts(layer1)
+    layer2 = box_with(svg, "layer2")
+    assert texts(layer2)[1:3] == ["bottleneck(width=128, stride=2)", "bottleneck(width=128, stride=1) x3"]
+
+
+@needs_dot
+def test_lenet_boxes_in_lecture_notation():
+    svg = svg_of("lenet5.arch")
+    assert texts(box_with(svg, "c1")) == ["c1", "conv 6, 5x5", "6x28x28"]
+    assert texts(box_with(svg, "s2")) == ["s2", "avgpool 2x2 /2", "6x14x14"]
+    assert texts(box_with(svg, "f6")) == ["f6", "dense 84", "84"]
+    # layers archspec named after their word (c1_tanh) show the word once
+    assert ["tanh", "6x28x28"] in [texts(g) for g in groups(svg, "node")]
+    # every edge is labelled with the shape it carries: 14 layer outputs into 14 boxes
+    labels = [texts(g) for g in groups(svg, "edge")]
+    assert len(labels) == 14
+    assert ["6x28x28"] in labels and ["16x5x5"] in labels and ["120"] in labels
+
+
+@needs_dot
+def test_shortcuts_are_dashed_edges():
+    # ResNet-18: 8 basic blocks; the first of layers 2-4 projects (1x1 conv + bn: 3 dashed edges), the other
+    # 5 add their input itself (1 dashed edge): 9 + 5
+    assert dashed_edges(svg_of("resnet18.arch", None)) == 14
+    # ResNet-50: 16 bottlenecks, 4 projected (layer1.0 too: 64 -> 256 channels): 12 + 12
+    assert dashed_edges(svg_of("resnet50.arch", None)) == 24
+    # collapsed, the shortcuts are inside the boxes
+    assert dashed_edges(svg_of("resnet50.arch", 0)) == 0
+    # inception branches are no shortcuts
+    assert dashed_edges(svg_of("googlenet.arch", None)) == 0
+
+
+@needs_dot
+def test_add_is_a_circle_and_concat_a_box():
+    add = box_with(svg_of("resnet18.arch", None), "+")
+    assert add.find(f"{SVG}ellipse") is not None and add.find(f"{SVG}polygon") is None
+    concat = box_with(svg_of("googlenet.arch", 1), "concat")
+    assert concat.find(f"{SVG}polygon") is not None
+    assert "256x28x28" in texts(concat)  # inception (3a): 64 + 128 + 32 + 32 channels
+
+
+@needs_dot
+def test_legend_names_the_families_drawn():
+    words = texts(svg_of("lenet5.arch"))
+    assert {"conv", "pool", "dense", "activation", "reshape"} <= set(words)
+    assert "norm" not in words and "block" not in words and "shortcut" not in words
+    words = texts(svg_of("resnet50.arch", None))
+    assert {"norm", "merge", "+ add", "shortcut"} <= set(words)
+
+
+# ---------------------------------------------------------------------------- shortcuts, found in the graph
+
+
+def _edges(text: str) -> set[tuple[str, str]]:
+    net = archspec.loads(text)
+    return {(net.nodes[a].path, net.nodes[b].path) for a, b in shortcut_edges(net.nodes)}
+
+
+def test_identity_shortcut_is_the_edge_from_the_fork():
+    text = "network R\ninput 8x8x8\nstem: conv 8 3x3 pad=1\nadd:\n    branch:\n        a: conv 8 3x3 pad=1\n"
+    text += "        b: conv 8 3x3 pad=1\n    branch: identity\n"
+    assert _edges(text) == {("stem", "add_1")}
+
+
+def test_projection_shortcut_is_the_shorter_path():
+    text = "network R\ninput 8x8x8\nstem: conv 8 3x3 pad=1\nadd:\n    branch:\n        a: conv 16 3x3 pad=1 bn relu\n"
+    text += "        b: conv 16 3x3 pad=1 bn\n    shortcut: project\n"
+    assert _edges(text) == {("stem", "shortcut"), ("shortcut", "shortcut_bn"), ("shortcut_bn", "add_1")}
+    # a branch as short as the projection (conv, conv against conv, bn): neither is drawn as the shortcut
+    text = text.replace(" bn relu\n", "\n").replace("pad=1 bn\n", "pad=1\n")
+    assert _edges(text) == set()
+
+
+def test_concat_of_equal_branches_has_no_shortcut_but_a_skip_connection_is_one():
+    text = "network C\ninput 8x8x8\nconcat:\n    branch: conv 4 1x1\n    branch: conv 4 3x3 pad=1\n"
+    assert _edges(text) == set()
+    unet = "network U\ninput 8x16x16\nenc: conv 8 3x3 pad=1\nmaxpool 2x2 stride=2\nconv 8 3x3 pad=1\n"
+    unet += "up: upsample 2\ncat: concat(up, enc)\n"
+    assert _edges(unet) == {("enc", "cat")}
+
+
+# ---------------------------------------------------------------------------- the command line
+
+
+@needs_dot
+def test_default_output_is_the_spec_name_in_the_current_directory(tmp_path):
+    run = archspec_cli("render", str(SPECS / "lenet5.arch"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().strip() == "wrote lenet5.svg"
+    svg = ET.parse(tmp_path / "lenet5.svg").getroot()
+    assert len(groups(svg, "node")) == 15
+    assert sorted(os.listdir(tmp_path)) == ["lenet5.svg"]  # no temporary file left behind
+
+
+@needs_dot
+def test_format_from_suffix_or_option(tmp_path):
+    spec = str(SPECS / "resnet50.arch")
+    assert archspec_cli("render", spec, "-o", str(tmp_path / "r.png")).returncode == 0
+    assert (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG\r\n")
+    assert archspec_cli("render", spec, "--format", "pdf", "-o", str(tmp_path / "r.out")).returncode == 0
+    assert (tmp_path / "r.out").read_bytes().startswith(b"%PDF")
+    run = archspec_cli("render", spec, "--format", "pdf", "--depth", "1", cwd=tmp_path)
+    assert run.returncode == 0 and (tmp_path / "resnet50.pdf").exists()
+
+
+@needs_dot
+def test_output_to_stdout_and_left_to_right():
+    run = archspec_cli("render", str(SPECS / "lenet5.arch"), "--direction", "LR", "-o", "-")
+    assert run.returncode == 0
+    svg = ET.fromstring(run.stdout)
+    width, height = (float(svg.get(k).removesuffix("pt")) for k in ("width", "height"))
+    assert width > 3 * height  # LeNet's strip lies on its side
+    assert (
+        b"rankdir=LR"
+        in archspec_cli("render", str(SPECS / "lenet5.arch"), "--format", "dot", "--direction", "LR", "-o", "-").stdout
+    )
+
+
+def test_usage_errors(tmp_path):
+    spec = str(SPECS / "lenet5.arch")
+    run = archspec_cli("render", spec, "-o", str(tmp_path / "x.png"), "--format", "svg")
+    assert run.returncode == 2 and b"-o" in run.stderr and not (tmp_path / "x.png").exists()
+    run = archspec_cli("render", spec, "--expand", "--depth", "2")
+    assert run.returncode == 2 and b"not allowed with" in run.stderr
+    assert archspec_cli("render", spec, "--depth", "-1").returncode == 2
+    assert archspec_cli("render", spec, "--format", "jpeg").returncode == 2
+    run = archspec_cli("render", str(tmp_path / "missing.arch"))
+    assert run.returncode == 2 and b"not found" in run.stderr
+    run = archspec_cli("render", spec, "-o", str(tmp_path / "no" / "such" / "dir.svg"))
+    assert run.returncode == 2 and b"cannot write" in run.stderr and b"Traceback" not in run.stderr
+
+
+def test_bad_spec_prints_diagnostics_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.arch"
+    bad.write_text("network B\ninput 1x28x28\nconv 8 30x30\n")
+    out = tmp_path / "bad.dot"
+    out.write_text("an older diagram")
+    run = archspec_cli("render", str(bad), "-o", str(out), "--format", "dot")
+    assert run.returncode == 1
+    stderr = run.stderr.decode()
+    assert "error[kernel-too-large]" in stderr and "bad.arch:3:8" in stderr and "Traceback" not in stderr
+    assert out.read_text() == "an older diagram"
+    assert sorted(os.listdir(tmp_path)) == ["bad.arch", "bad.dot"]
+
+
+def test_a_file_of_blocks_only_has_nothing_to_draw(tmp_path):
+    run = archspec_cli("render", str(SPECS / "blocks.arch"), "--format", "dot", cwd=tmp_path)
+    assert run.returncode == 1
+    assert b"no network to show; the file defines basic, bottleneck" in run.stderr
+    assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------- without Graphviz
+
+
+def test_dot_format_needs_no_graphviz(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()  # a PATH without `dot`
+    run = archspec_cli("render", str(SPECS / "lenet5.arch"), "--format", "dot", cwd=tmp_path, env={"PATH": str(empty)})
+    assert run.returncode == 0, run.stderr
+    text = (tmp_path / "lenet5.dot").read_text()
+    assert text.startswith("digraph LeNet5 {")
+    for box in ("n0", "n1", "n13", "output"):  # the input, c1, out_softmax and the output marker
+        assert f"\t{box} [" in text
+    assert "avgpool 2x2 /2" in text and "n13 -> output" in text
+
+
+def test_missing_graphviz_is_one_line_with_a_hint_and_no_file(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    for fmt in ("svg", "png", "pdf"):
+        run = archspec_cli(
+            "render", str(SPECS / "lenet5.arch"), "--format", fmt, cwd=tmp_path, env={"PATH": str(empty)}
+        )
+        assert run.returncode == 1
+        lines = run.stderr.decode().strip().splitlines()
+        assert len(lines) == 1
+        assert "`dot` program is not installed" in lines[0]
+        assert "apt-get install graphviz" in lines[0] and "brew install graphviz" in lines[0]
+        assert "--format dot" in lines[0]
+    assert sorted(os.listdir(tmp_path)) == ["bin"]
+
+
+def test_failing_dot_is_reported_and_writes_nothing(tmp_path):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    dot = fake / "dot"
+    dot.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    dot.chmod(0o755)
+    run = archspec_cli("render", str(SPECS / "lenet5.arch"), cwd=tmp_path, env={"PATH": str(fake)})
+    assert run.returncode == 1
+    assert (
+        run.stderr.decode().strip() == "archspec render: error: Graphviz's `dot` failed: Error: syntax error in line 1"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["bin"]
+
+
+def test_draw_raises_draw_error_without_dot(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    source = dot_source(archspec.load(SPECS / "lenet5.arch"))
+    assert draw(source, "dot") == source.encode()
+    with pytest.raises(DrawError, match="apt-get install graphviz"):
+        draw(source, "svg")
+
+
+# ---------------------------------------------------------------------------- notebooks
+
+
+@needs_dot
+def test_notebook_svg_and_html():
+    net = archspec.load(SPECS / "resnet50.arch")
+    svg = ET.fromstring(net._repr_svg_())
+    assert len(groups(svg, "node")) == 12  # collapsed, as counted by hand above
+    html = net._repr_html_()
+    assert "<svg" in html and "<?xml" not in html
+    assert "25,557,032 params" in html and "4,089,184,256 MACs" in html  # torchvision's figures
+    assert html.count("<tr>") == len(net.layers) + 1  # the header and every layer and block
+    assert "<td>layer1</td><td>3 x bottleneck</td>" in html
+
+
+def test_notebook_without_graphviz_keeps_the_table(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    net = archspec.load(SPECS / "lenet5.arch")
+    assert net._repr_svg_() is None
+    html = net._repr_html_()
+    assert "<svg" not in html and "not installed" in html
+    assert "<td>c1</td><td>conv 6, 5x5</td>" in html and "61,706 params" in html
+
+
+def test_notebook_file_of_blocks_only():
+    net = archspec.load(SPECS / "blocks.arch")
+    assert net._repr_svg_() is None
+    assert "no network; defines basic, bottleneck" in net._repr_html_()
+
+
+def test_render_and_tree_never_import_torch(tmp_path):
+    # a stand-in `torch` package that leaves a mark when imported (as in test_cli)
+    fake = tmp_path / "fake" / "torch"
+    fake.mkdir(parents=True)
+    mark = tmp_path / "imported"
+    (fake / "__init__.py").write_text(f"open({str(mark)!r}, 'w').close()\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])}
+    for args in (
+        ("render", "specs/resnet50.arch", "--expand", "-o", str(tmp_path / "r.dot")),
+        ("tree", "specs/resnet50.arch"),
+    ):
+        run = archspec_cli(*args, env=env)
+        assert run.returncode == 0, run.stderr
+    assert not mark.exists()
+    probe = subprocess.run([sys.executable, "-c", "import torch"], env={**os.environ, **env}, timeout=60)
+    assert probe.returncode == 0 and mark.exists()  # the stand-in does work
+
+
+def test_missing_graphviz_python_package_is_one_line(tmp_path):
+    # a stand-in `graphviz` package that fails to import, as if it were not installed
+    fake = tmp_path / "fake" / "graphviz"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named graphviz')\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT)])}
+    run = archspec_cli("render", "specs/lenet5.arch", "--format", "dot", "-o", str(tmp_path / "x.dot"), env=env)
+    assert run.returncode == 1
+    assert run.stderr.decode().strip().splitlines() == [
+        "archspec render: error: the `graphviz` Python package is missing: pip install graphviz"
+    ]
+    assert not (tmp_path / "x.dot").exists()
