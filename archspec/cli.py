@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show table rows down to N levels of blocks (default: all)",
     )
+    check.add_argument(
+        "--rf",
+        action="store_true",
+        help="add each layer's receptive field to the table: size, jump (product of strides) and start "
+        "(centre of the first output's field, in input pixels); the JSON always has them",
+    )
     return parser
 
 
@@ -81,7 +87,7 @@ def _check(args) -> int:
         net = result.network
         if (result.ok or result.complete) and not args.quiet:
             if net is not None and net.nodes:
-                render_table(net, sys.stdout, args.depth)
+                render_table(net, sys.stdout, args.depth, args.rf)
             else:
                 blocks = ", ".join(net.blocks) if net and net.blocks else "nothing"
                 print(f"{path}: no network; defines {blocks}")
