@@ -212,7 +212,8 @@ class Step:
     formula: str
     numbers: str
     result: int | tuple[int, ...]
-    note: str = ""
+    note: str = ""  # English, with `{0}`, `{1}` ... filled from `args` after translation
+    args: tuple = ()
 
 
 DIM_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
@@ -243,11 +244,11 @@ def window_steps(
         else:
             formula = f"{rounding}(({name}_in + 2*P - dil*(K - 1) - 1) / S) + 1"
             numbers = f"{rounding}(({size} + 2*{p} - {d}*({kk} - 1) - 1) / {s}) + 1"
-        note = ""
+        note, args = ("dilated: the kernel spans {0} pixels", (d * (kk - 1) + 1,)) if d > 1 else ("", ())
         if ceil_mode and math.ceil((size + 2 * p - d * (kk - 1) - 1) / s) + 1 != o:
             numbers += " - 1"
-            note = "the last window would start in the padding, so PyTorch drops it"
-        steps.append(Step("size", name, formula, numbers, o, note))
+            note, args = "the last window would start in the padding, so PyTorch drops it", ()
+        steps.append(Step("size", name, formula, numbers, o, note, args))
     return steps
 
 

@@ -60,7 +60,7 @@ class Dense(LayerKind):
             else Step("params", "params", "N_in * N_out", f"{n} * {units}", n * units, "no bias")
         )
         return [
-            Step("features", "N", "N_out (the number of units)", str(units), units),
+            Step("features", "N", "N_out", str(units), units, "the number of units"),
             params,
             Step("macs", "MACs", "N_in * N_out", f"{n} * {units}", n * units),
         ]
@@ -139,9 +139,9 @@ class BatchNorm(LayerKind):
     def formulas(self, o, ins, out):
         c = ins[0][0]
         params = (
-            Step("params", "params", "2 * C (scale and shift)", f"2 * {c}", 2 * c)
+            Step("params", "params", "2 * C", f"2 * {c}", 2 * c, "a scale and a shift per channel")
             if o["affine"]
-            else Step("params", "params", "0 (affine=false)", "0", 0)
+            else Step("params", "params", "0", "0", 0, "affine=false: no scale and shift")
         )
         return [
             Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out),
@@ -173,9 +173,16 @@ class LayerNorm(LayerKind):
         n = math.prod(ins[0])
         return [
             Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out),
-            Step("params", "params", "2 * C*H*W (scale and shift per element)", f"2 * {fmt_product(ins[0])}", 2 * n)
+            Step(
+                "params",
+                "params",
+                "2 * " + "*".join(("C", *dim_names(len(ins[0]) - 1))),
+                f"2 * {fmt_product(ins[0])}",
+                2 * n,
+                "a scale and a shift per element",
+            )
             if o["affine"]
-            else Step("params", "params", "0 (affine=false)", "0", 0),
+            else Step("params", "params", "0", "0", 0, "affine=false: no scale and shift"),
         ]
 
 
@@ -298,7 +305,7 @@ class Upsample(LayerKind):
         channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0])
         names = dim_names(len(ins[0]) - 1)
         if o["to"] is not None:
-            sizes = [Step("size", n, f"{n}_out (given)", str(m), m) for n, m in zip(names, out[1:])]
+            sizes = [Step("size", n, f"{n}_out", str(m), m, "given") for n, m in zip(names, out[1:])]
         else:
             sizes = [
                 Step("size", n, f"floor({n}_in * scale)", f"floor({i} * {o['scale']:g})", m)

@@ -167,9 +167,13 @@ class Conv(LayerKind):
         macs_sym = f"({_out_symbols(rank)}*C_out) * ({per_filter_sym})"
         macs_num = f"({fmt_product(out[1:])}*{o['out']}) * ({per_filter})"
         return [
-            Step("channels", "C", "C_out (the number of filters)", str(o["out"]), o["out"]),
+            Step("channels", "C", "C_out", str(o["out"]), o["out"], "the number of filters"),
             *conv_size_steps(o, ins[0], out),
-            _with_result(params, self.params(o, ins, out)[0]),
+            _with_result(
+                params,
+                self.params(o, ins, out)[0],
+                "grouped convolution: each filter sees C_in/groups channels" if g > 1 else "",
+            ),
             Step("macs", "MACs", macs_sym, macs_num, self.macs(o, ins, out)),
         ]
 
@@ -280,7 +284,7 @@ class SeparableConv(LayerKind):
         bias_num = f" + {cout}" if o["bias"] else ""
         spatial_out = fmt_product(out[1:])
         return [
-            Step("channels", "C", "C_out (the number of pointwise filters)", str(cout), cout),
+            Step("channels", "C", "C_out", str(cout), cout, "the number of pointwise 1x1 filters"),
             *conv_size_steps(o, ins[0], out),
             Step(
                 "params",
@@ -400,7 +404,7 @@ class TransposedConv(LayerKind):
         bias = (" + C_out", f" + {cout}") if o["bias"] else ("", "")
         in_sym = "*".join(f"{n}_in" for n in dim_names(rank))
         return [
-            Step("channels", "C", "C_out (the number of filters)", str(cout), cout),
+            Step("channels", "C", "C_out", str(cout), cout, "the number of filters"),
             *sizes,
             Step(
                 "params",
@@ -420,8 +424,8 @@ class TransposedConv(LayerKind):
         ]
 
 
-def _with_result(step: Step, result: int) -> Step:
-    return Step(step.quantity, step.symbol, step.formula, step.numbers, result, step.note)
+def _with_result(step: Step, result: int, note: str = "") -> Step:
+    return Step(step.quantity, step.symbol, step.formula, step.numbers, result, note or step.note)
 
 
 KINDS = [Conv(), DepthwiseConv(), SeparableConv(), TransposedConv()]

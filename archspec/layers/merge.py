@@ -39,7 +39,6 @@ class Concat(LayerKind):
                 out[0],
                 "the inputs are stacked along the channels; the other sizes must agree",
             ),
-            Step("shape", "shape", "C x (the inputs' common size)", fmt_shape(out), out),
         ]
 
 

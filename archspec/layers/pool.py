@@ -41,10 +41,11 @@ def adaptive_steps(sizes: Shape, targets: Shape) -> list[Step]:
         Step(
             "size",
             name,
-            f"{name}_out (given)",
+            f"{name}_out",
             str(m),
             m,
-            f"windows from floor(i*{n}/{m}) to ceil((i+1)*{n}/{m})",
+            "adaptive: output i pools the input from floor(i*{0}/{1}) to ceil((i+1)*{0}/{1})",
+            (n, m),
         )
         for name, n, m in zip(dim_names(len(sizes)), sizes, targets)
     ]
@@ -129,7 +130,7 @@ class _Pool(LayerKind):
         return sliding(tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil)), st, pad)
 
     def formulas(self, o, ins, out):
-        channels = Step("channels", "C", "C_in (pooling keeps the channels)", str(ins[0][0]), out[0])
+        channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0], "pooling keeps the channels")
         if o["to"] is not None:
             return [channels, *adaptive_steps(ins[0][1:], out[1:])]
         k, st, pad, dil = self._geometry(o, ins[0])
@@ -189,7 +190,7 @@ class _Adaptive(LayerKind):
         return adaptive_window(ins[0][1:], out[1:])
 
     def formulas(self, o, ins, out):
-        channels = Step("channels", "C", "C_in (pooling keeps the channels)", str(ins[0][0]), out[0])
+        channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0], "pooling keeps the channels")
         return [channels, *adaptive_steps(ins[0][1:], out[1:])]
 
 
@@ -224,10 +225,11 @@ class _Global(LayerKind):
             Step(
                 "features",
                 "C",
-                "C_in (one value per channel)",
+                "C_in",
                 str(ins[0][0]),
                 out[0],
-                f"each channel's {fmt_shape(ins[0][1:])} values pooled to one",
+                "each channel's {0} values pooled to one",
+                (fmt_shape(ins[0][1:]),),
             )
         ]
 
