@@ -109,9 +109,6 @@ KO: dict[str, str] = {
     "{0}: receptive field?": "{0}: 수용 영역은?",
     "formula: {0}": "공식: {0}",
     "output shape": "출력 크기",
-    "params": "파라미터 수",
-    "macs": "곱셈 수 (MACs)",
-    "rf": "수용 영역",
     "reads as channels-last ({0}); the rest of the sheet is channels-first": (
         "채널이 마지막인 형태({0})로 읽힘: 답안지의 나머지는 채널이 처음임"
     ),
