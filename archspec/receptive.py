@@ -11,8 +11,17 @@ Neural Networks" (Distill, 2019), in input pixels:
 
 Each layer's `Window` (kernel k, stride s, offset c, from the layer catalogue) updates them:
 r = r_in + (k - 1) * j_in, j = j_in * s, start = start_in + c * j_in. A merge sees the union of its
-inputs' fields. Layers that enlarge their input (transposed convs, upsampling) make the jump a
-fraction of an input pixel, so sizes may be fractional until a later stride brings them back.
+inputs' fields (its first output's; for aligned inputs, the largest of them). Flatten, dense layers
+and global pooling see their whole input.
+
+Convolutions and windowed pooling are exact: every output position sees a field of the same size,
+`jump` apart (tests/test_teach_receptive_torch.py checks this against torch's gradients). Adaptive
+pooling, transposed convolutions and upsampling give outputs that do not all see as many inputs
+(a transposed conv of kernel K and stride S reads ceil(K/S) or floor(K/S) of them): there the
+size is the largest field of that layer and `start` is its first output's, carried on by the same
+recurrence, so a later layer spanning several such outputs may see up to one step of the coarser
+grid more. Their jump is a fraction of an input pixel (1/S), and sizes may be fractional until a
+later stride brings them back to whole pixels.
 """
 
 from __future__ import annotations
