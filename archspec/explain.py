@@ -127,12 +127,14 @@ def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> lis
 
 
 def exact(x) -> str:
-    """A number as a formula writes it: `2`, `0.5`, `(13/6)`."""
+    """A number as a formula writes it: `2`, `0.5`, `(13/6)`, `(-0.5)`."""
     if x.denominator == 1:
-        return str(x.numerator)
-    if 10**6 % x.denominator == 0:  # a short decimal
-        return show(x)
-    return f"({x.numerator}/{x.denominator})"
+        text = str(x.numerator)
+    elif 10**6 % x.denominator == 0:  # a short decimal
+        text = show(x)
+    else:
+        return f"({x.numerator}/{x.denominator})"
+    return f"({text})" if x < 0 else text
 
 
 def show_result(value) -> str:

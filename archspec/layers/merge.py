@@ -74,7 +74,7 @@ class Add(LayerKind):
                 "shape",
                 "shape",
                 "the inputs' common shape",
-                " = ".join(fmt_shape(s) for s in ins),
+                ", ".join(fmt_shape(s) for s in ins),
                 out,
                 "elementwise sum: every input has the same shape",
             )
