@@ -252,3 +252,8 @@ def test_lang_from_the_environment():
     assert "convolutional layer" in english.stdout
     forced = run_cli("calc", "conv 6 5x5", "--input", "1x32x32", "--lang", "en", env={"LC_ALL": "ko_KR.UTF-8"})
     assert "convolutional layer" in forced.stdout
+
+
+def test_calc_help():
+    result = run_cli("calc", "--help")
+    assert result.returncode == 0 and "--input" in result.stdout and "--lang" in result.stdout

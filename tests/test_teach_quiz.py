@@ -280,3 +280,11 @@ def test_korean_quiz_table_is_aligned(tmp_path):
     assert len(bars) == 1  # the column rules line up in terminal cells
     assert "오답" in result.stdout and lines[-1] == "점수: 10 / 12"
     assert "  공식: params = (K_h*K_w*C_in + 1) * C_out = (5*5*6 + 1) * 16 = 2,416" in lines
+
+
+def test_a_korean_question_sheet():
+    net = archspec.load(LENET)
+    sheet, key = make(net, "lenet5.arch", 3, 0, translator("ko"))
+    assert "lenet5.arch 의 신경망에 대해 각 문항에 답하시오." in sheet
+    assert any(line.endswith("는?") for line in sheet.splitlines())
+    assert grade(net, key, "key.toml").all_right

@@ -152,3 +152,13 @@ def test_check_json_and_rf_table():
     assert header.split("│")[-3:] == [" RF ".rjust(len(header.split("│")[-3])), " Jump ", " Start"]
     pool5 = next(line for line in table.stdout.splitlines() if line.startswith("pool5"))
     assert [c.strip() for c in pool5.split("│")[-3:]] == ["212x212", "32", "15.5"]
+
+
+def test_a_block_row_has_its_outputs_field():
+    result = run_cli("check", "--json", str(SPECS / "resnet50.arch"))
+    layers = {row["path"]: row for row in json.loads(result.stdout)["layers"]}
+    assert layers["layer1"]["kind"] == "sequence"
+    assert layers["layer1"]["rf"] == layers["layer1.2.relu_1"]["rf"]
+    # torchvision's layout: conv1 7x7/2, maxpool 3x3/2 (11, jump 4), then three bottlenecks of one
+    # 3x3 conv each at jump 4: 11 + 3*2*4 = 35
+    assert layers["layer1"]["rf"]["size"] == [35, 35] and layers["layer1"]["rf"]["jump"] == [4, 4]
