@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .diagnostics import did_you_mean
 from .graph import Network, Node
 from .layers.base import Step, dim_names, fmt_shape
-from .receptive import Field, apply, number, receptive_fields, show
+from .receptive import Field, apply, number, receptive_fields, show, union
 
 LABELS = {
     "channels": "channels",
@@ -80,8 +80,6 @@ def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> lis
         after = [apply(window, f) for f in ins]
         result = apply(window, ins[0]) if len(set(after)) == 1 else None
         if result is None:
-            from .receptive import union
-
             field = union(after)
             return [
                 Step(
@@ -149,7 +147,7 @@ def step_line(step: Step, t: Callable[..., str]) -> str:
     """`H = floor((H_in + 2*P - K) / S) + 1 = floor((32 + 2*0 - 5) / 1) + 1 = 28`."""
     parts = [step.symbol, t(step.formula)]
     result = show_result(step.result)
-    if step.numbers not in (step.formula, result, str(step.result)):
+    if step.numbers and step.numbers not in (step.formula, result, str(step.result)):
         parts.append(step.numbers)
     if parts[-1] != result:
         parts.append(result)

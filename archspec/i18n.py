@@ -81,6 +81,9 @@ KO: dict[str, str] = {
         "이동 평균, 이동 분산, 배치 카운터는 파라미터가 아닌 버퍼임"
     ),
     "given": "지정된 값",
+    "sum over every layer": "모든 층의 합",
+    "sum over the block's layers": "블록 안 모든 층의 합",
+    "{0} layers": "{0}개 층",
     "the inputs are stacked along the channels; the other sizes must agree": (
         "입력들을 채널 방향으로 연접함: 나머지 크기는 같아야 함"
     ),

@@ -224,11 +224,20 @@ def _truths(net: Network) -> dict[str, Truth]:
             continue
         n = g.last - g.first + 1
         sums = {
-            "params": (Step("params", "params", f"sum over the {n} layers of `{g.path}`", "", params),),
-            "macs": (Step("macs", "MACs", f"sum over the {n} layers of `{g.path}`", "", macs),),
+            "params": (Step("params", "params", "sum over the block's layers", "", params, "{0} layers", (n,)),),
+            "macs": (Step("macs", "MACs", "sum over the block's layers", "", macs, "{0} layers", (n,)),),
         }
         truths[g.path] = Truth(net.nodes[g.output].shape, params, macs, fields[g.output], sums)
     return truths
+
+
+def _network_truth(net: Network) -> Truth:
+    """The whole network's answers for `[total]`."""
+    sums = {
+        "params": (Step("params", "params", "sum over every layer", "", net.params),),
+        "macs": (Step("macs", "MACs", "sum over every layer", "", net.macs),),
+    }
+    return Truth(net.output_shape, net.params, net.macs, None, sums)
 
 
 def grade(net: Network, text: str, file: str) -> Grading:
@@ -319,14 +328,7 @@ def _inferred_layout(answers, truths, net) -> str:
 
 def _mark(table, name, value, span, truths, net, layout, stated) -> Mark | Diagnostic:
     written = value if isinstance(value, str) else (fmt_shape(tuple(value)) if isinstance(value, list) else str(value))
-    if table == "total":
-        total = {"output": net.output_shape, "params": net.params, "macs": net.macs}[name]
-        formula = (
-            Step(name, name, "sum over every layer", "", total),
-        ) if name != "output" else ()  # fmt: skip
-        truth = Truth(net.output_shape, net.params, net.macs, None, {name: formula})
-    else:
-        truth = truths[table]
+    truth = _network_truth(net) if table == "total" else truths[table]
     formula = truth.formulas.get(name, ())
     if isinstance(value, str) and not value.strip():
         correct = _correct_text(name, truth, layout)
@@ -422,8 +424,7 @@ def render(grading: Grading, t, stream) -> None:
         table.add_column(t(heading), justify="right" if heading in ("Answer", "Correct") else "left")
     for m in grading.marks:
         style = {"right": "green", "wrong": "red", "missing": "yellow"}[m.status]
-        table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", m.correct,
-                      f"[{style}]{t(m.status)}[/]")  # fmt: skip
+        table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", m.correct, f"[{style}]{t(m.status)}[/]")
     console.print(table)
     explained = [m for m in grading.marks if not m.right or m.note]
     if explained:

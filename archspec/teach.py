@@ -29,7 +29,7 @@ def _dump(payload) -> None:
     sys.stdout.write("\n")
 
 
-def _analysed(command: str, path: str):
+def _analysed(path: str):
     """(network or None, exit status): the spec's network where it checks far enough to teach from."""
     from .load import analyse_file
 
@@ -47,7 +47,7 @@ def _analysed(command: str, path: str):
 def explain_command(args) -> int:
     from .explain import UnknownLayer, explain, render_text, select, to_json
 
-    net, status = _analysed("explain", args.file)
+    net, status = _analysed(args.file)
     if net is None:
         return status
     try:
@@ -106,7 +106,7 @@ def calc_command(args) -> int:
 def quiz_command(args) -> int:
     from . import quiz
 
-    net, status = _analysed("quiz", args.file)
+    net, status = _analysed(args.file)
     if net is None:
         return status
     t = translator(language(args.lang))

@@ -288,3 +288,18 @@ def test_a_korean_question_sheet():
     assert "lenet5.arch 의 신경망에 대해 각 문항에 답하시오." in sheet
     assert any(line.endswith("는?") for line in sheet.splitlines())
     assert grade(net, key, "key.toml").all_right
+
+
+def test_dotted_names_blocks_and_inline_tables():
+    # GoogLeNet's inception (3a): 128M ops in Szegedy et al. 2014, table 1 (seed 002)
+    net = archspec.load(SPECS / "googlenet.arch")
+    sheet = 'student = "Kim"\n[inc3a]\nmacs = "128M"\n\n[inc3a.conv_1]\noutput = "64x28x28"\n'
+    grading = grade(net, sheet, "s.toml")
+    assert not grading.diagnostics, grading.diagnostics
+    assert [(m.layer, m.field, m.status) for m in grading.marks] == [
+        ("inc3a", "macs", "right"),
+        ("inc3a.conv_1", "output", "right"),
+    ]
+    inline = grade(archspec.load(LENET), 'c1 = { output = "6x28x28", params = 150 }\n', "s.toml")
+    assert [(m.field, m.status) for m in inline.marks] == [("output", "right"), ("params", "wrong")]
+    assert (inline.marks[1].span.line, inline.marks[1].span.column) == (1, 37)  # under `150`
