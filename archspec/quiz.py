@@ -121,9 +121,7 @@ def _answers(data: dict, prefix: str = "") -> list[tuple[str, str, object]]:
     for key, value in data.items():
         if isinstance(value, dict):
             path = f"{prefix}.{key}" if prefix else key
-            fields = {k: v for k, v in value.items() if not isinstance(v, dict)}
-            if fields or not value:
-                out.extend((path, k, v) for k, v in fields.items())
+            out.extend((path, k, v) for k, v in value.items() if not isinstance(v, dict))
             out.extend(_answers({k: v for k, v in value.items() if isinstance(v, dict)}, path))
         elif not prefix:
             out.append(("", key, value))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .graph import Network
 from .layers import fmt_shape
 from .load import Result
-from .receptive import Field, receptive_fields
+
+if TYPE_CHECKING:
+    from .receptive import Field
 
 
 def human(n: int | float) -> str:
@@ -48,6 +52,8 @@ def to_json(result: Result, file: str) -> dict:
 
 def row_fields(net: Network) -> list[Field | None]:
     """The receptive field of each row of `net.layers`: a block's is its output's."""
+    from .receptive import receptive_fields  # only for --rf and JSON: a plain check does without
+
     fields = receptive_fields(net)
     out = []
     for kind, i in net.rows:
