@@ -443,6 +443,7 @@ def render(grading: Grading, t, stream) -> None:
 
 def to_json(grading: Grading, t) -> dict:
     return {
+        "ok": True,
         "file": grading.file,
         "sheet": grading.sheet,
         "layout": grading.layout or None,

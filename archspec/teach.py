@@ -80,12 +80,15 @@ def calc_command(args) -> int:
     _report(run.diagnostics, run.sources)
     net = run.result.network
     if not run.result.complete:
+        if args.json:
+            _dump({"ok": False, "diagnostics": [d.to_json() for d in run.diagnostics]})
         return EXIT_FAILED
     t = translator(language(args.lang))
     explanations = explain(net, select(net, []))
     if args.json:
         _dump(
             {
+                "ok": True,
                 "input": list(shape),
                 "output": list(net.output_shape),
                 "params": net.params,
@@ -129,6 +132,8 @@ def quiz_command(args) -> int:
         _report(grading.diagnostics, {args.answers: text})
         count = len(grading.diagnostics)
         print(f"{args.answers}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        if args.json:
+            _dump({"ok": False, "diagnostics": [d.to_json() for d in grading.diagnostics]})
         return EXIT_FAILED
     if args.json:
         _dump(quiz.to_json(grading, t))

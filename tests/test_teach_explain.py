@@ -257,3 +257,11 @@ def test_lang_from_the_environment():
 def test_calc_help():
     result = run_cli("calc", "--help")
     assert result.returncode == 0 and "--input" in result.stdout and "--lang" in result.stdout
+
+
+def test_calc_json_with_an_error():
+    result = run_cli("calc", "conv 3 9x9", "--input", "3x8x8", "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["ok"] is False and out["diagnostics"][0]["code"] == "kernel-too-large"
+    assert (out["diagnostics"][0]["file"], out["diagnostics"][0]["column"]) == ("<command line>", 8)

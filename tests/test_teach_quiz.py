@@ -303,3 +303,11 @@ def test_dotted_names_blocks_and_inline_tables():
     inline = grade(archspec.load(LENET), 'c1 = { output = "6x28x28", params = 150 }\n', "s.toml")
     assert [(m.field, m.status) for m in inline.marks] == [("output", "right"), ("params", "wrong")]
     assert (inline.marks[1].span.line, inline.marks[1].span.column) == (1, 37)  # under `150`
+
+
+def test_json_for_a_sheet_with_errors(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, "[c1]\nparam = 3\n"), "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["ok"] is False
+    assert [(d["code"], d["line"], d["column"]) for d in out["diagnostics"]] == [("unknown-field", 2, 1)]
