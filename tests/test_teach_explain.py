@@ -265,3 +265,22 @@ def test_calc_json_with_an_error():
     out = json.loads(result.stdout)
     assert out["ok"] is False and out["diagnostics"][0]["code"] == "kernel-too-large"
     assert (out["diagnostics"][0]["file"], out["diagnostics"][0]["column"]) == ("<command line>", 8)
+
+
+def test_every_message_the_teaching_commands_translate_has_korean():
+    import re
+    from pathlib import Path
+
+    root = Path(archspec.__file__).parent
+    source = "\n".join((root / name).read_text() for name in ("explain.py", "teach.py", "quiz.py"))
+    messages = set(re.findall(r'\bt\(\s*"([^"]+)"', source))
+    from archspec.explain import LABELS
+    from archspec.quiz import LABELS as QUIZ_LABELS
+    from archspec.quiz import QUESTIONS
+
+    messages |= {*LABELS.values(), *QUIZ_LABELS.values(), *QUESTIONS.values(), "right", "wrong", "missing"}
+    messages |= {"Layer", "Question", "Answer", "Correct", "Result", "channels-first", "channels-last"}
+    quiz_source = (root / "quiz.py").read_text()
+    messages |= set(re.findall(r'"([^"{\n]*\{0\}[^"\n]*)"', quiz_source))  # the notes on answers
+    assert len(messages) > 20
+    assert sorted(m for m in messages if m not in KO) == []
