@@ -37,8 +37,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show table rows down to N levels of blocks (default: all)",
     )
+    check.add_argument(
+        "--rf",
+        action="store_true",
+        help="add each layer's receptive field to the table: size, jump (product of strides) and start "
+        "(centre of the first output's field, in input pixels); the JSON always has them",
+    )
     _add_render(sub)
     _add_tree(sub)
+    _teaching_commands(sub)
     return parser
 
 
@@ -110,6 +117,75 @@ def _add_tree(sub) -> None:
     )
 
 
+def _lang_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang",
+        choices=("en", "ko"),
+        default=None,
+        help="language of the output: en (English, the default) or ko (Korean, in the lecture notes' terms); "
+        "without it, LC_ALL, LC_MESSAGES or LANG starting with `ko` choose Korean",
+    )
+
+
+def _teaching_commands(sub) -> None:
+    explain = sub.add_parser(
+        "explain",
+        help="write out each layer's output size, parameters, MACs and receptive field with the numbers put in",
+        description="For each layer (all, or the LAYERs named: a block's name stands for every layer in it), "
+        "the formulas of its output size, parameters, MACs and receptive field, with the layer's numbers "
+        "put in, as the lecture notes derive them: `H = floor((32 + 2*0 - 5) / 1) + 1 = 28`. "
+        "Exit status: 0, 1 when the spec does not check, 2 for a usage error (an unknown LAYER).",
+    )
+    explain.add_argument("file", metavar="FILE", help="an .arch spec file")
+    explain.add_argument("layers", nargs="*", metavar="LAYER", help="layer or block names, e.g. c1 layer1.0")
+    explain.add_argument("--json", action="store_true", help="print JSON: one object per layer with its steps")
+    _lang_option(explain)
+
+    calc = sub.add_parser(
+        "calc",
+        help='one operation (or a chain separated by ";") on an input shape, without a spec file',
+        description='Analyse one operation, or a short chain separated by ";", written as in a spec '
+        '(e.g. "conv 128 1x1" or "conv 16 1x1; conv 32 5x5 pad=2"), on the --input shape: every output '
+        "shape, parameter count, MAC count and receptive field, with the formulas. "
+        "Exit status: 0, 1 when an operation does not fit, 2 for a usage error.",
+    )
+    calc.add_argument("ops", metavar="OPS", help='the operations, e.g. "conv 128 1x1 stride=1 pad=0"')
+    calc.add_argument(
+        "--input",
+        required=True,
+        metavar="SHAPE",
+        help="the input shape without the batch dimension, channels first: 64x32x32 (C x H x W), 16x128, 784",
+    )
+    calc.add_argument("--json", action="store_true", help="print JSON: the layers with their steps, and the totals")
+    _lang_option(calc)
+
+    quiz = sub.add_parser(
+        "quiz",
+        help="grade a student's answer sheet for a spec (--answers), or make a question sheet and its key (--make)",
+        description="With --answers, grade a TOML answer sheet against the spec: per layer the output shape, "
+        "parameters, MACs and receptive field, and the totals; print right and wrong with the correct value "
+        "and its formula. Exit status: 0 when every answer is right, 1 when any is wrong or the sheet has "
+        "errors, 2 for a usage error. With --make, write a question sheet (to stdout or -o) and its answer "
+        "key (--answers-out), the same for the same --seed.",
+    )
+    quiz.add_argument("file", metavar="FILE", help="an .arch spec file")
+    mode = quiz.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--answers", metavar="SHEET", help="the student's answer sheet (TOML) to grade")
+    mode.add_argument("--make", action="store_true", help="write a question sheet for the spec")
+    quiz.add_argument("--count", type=_count, default=10, metavar="N", help="with --make: N questions (default 10)")
+    quiz.add_argument("--seed", type=int, default=0, metavar="S", help="with --make: the random seed (default 0)")
+    quiz.add_argument("-o", "--output", metavar="FILE", help="with --make: write the question sheet here")
+    quiz.add_argument("--answers-out", metavar="KEY", help="with --make: write the answer key (TOML) here")
+    quiz.add_argument("--json", action="store_true", help="with --answers: print the grading as JSON")
+    _lang_option(quiz)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of questions (1 or more), not {text!r}")
+    return int(text)
+
+
 def _depth(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number of levels (0 or more), not {text!r}")
@@ -136,6 +212,14 @@ def main(argv: list[str] | None = None) -> int:
         return _render(args)
     if args.command == "tree":
         return _tree(args)
+    from . import teach
+
+    if args.command == "explain":
+        return teach.explain_command(args)
+    if args.command == "calc":
+        return teach.calc_command(args)
+    if args.command == "quiz":
+        return teach.quiz_command(args)
     return EXIT_USAGE
 
 
@@ -253,7 +337,7 @@ def _check(args) -> int:
         net = result.network
         if (result.ok or result.complete) and not args.quiet:
             if net is not None and net.nodes:
-                render_table(net, sys.stdout, args.depth)
+                render_table(net, sys.stdout, args.depth, args.rf)
             else:
                 blocks = ", ".join(net.blocks) if net and net.blocks else "nothing"
                 print(f"{path}: no network; defines {blocks}")

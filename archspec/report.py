@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .graph import Network
 from .layers import fmt_shape
 from .load import Result
+
+if TYPE_CHECKING:
+    from .receptive import Field
 
 
 def human(n: int | float) -> str:
@@ -40,24 +45,39 @@ def to_json(result: Result, file: str) -> dict:
             buffers=net.buffers,
             macs=net.macs,
             memory=net.memory.to_json(),
-            layers=[_layer_json(row) for row in net.layers],
+            layers=[_layer_json(row, field) for row, field in zip(net.layers, row_fields(net))],
         )
     return base
 
 
-def _layer_json(row: dict) -> dict:
+def row_fields(net: Network) -> list[Field | None]:
+    """The receptive field of each row of `net.layers`: a block's is its output's."""
+    from .receptive import receptive_fields  # only for --rf and JSON: a plain check does without
+
+    fields = receptive_fields(net)
+    out = []
+    for kind, i in net.rows:
+        node = i if kind == "node" else net.groups[i].output
+        out.append(fields[node] if node is not None else None)
+    return out
+
+
+def _layer_json(row: dict, field: Field | None = None) -> dict:
     keys = ("path", "kind", "output", "params", "buffers", "macs", "file", "line", "column", "depth")
     out = {k: row[k] for k in keys}
+    out["rf"] = field.to_json() if field is not None else None
     if row["kind"] == "block":
         out["block"] = row["name"]
         out["args"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in row["args"].items()}
     return out
 
 
-def table_rows(net: Network, max_depth: int | None = None) -> list[tuple[str, str, str, str, str, str]]:
-    """(layer, kind, output, params, macs, style) for every row down to `max_depth` levels."""
+def table_rows(net: Network, max_depth: int | None = None, rf: bool = False) -> list[tuple[str, ...]]:
+    """(layer, kind, output, params, macs, [rf size, jump, start,] style) for every row down to
+    `max_depth` levels."""
     rows = []
-    for row in net.layers:
+    fields = row_fields(net) if rf else [None] * len(net.rows)
+    for row, field in zip(net.layers, fields):
         if max_depth is not None and row["depth"] > max_depth:
             continue
         group = row["kind"] in ("block", "sequence")
@@ -66,17 +86,31 @@ def table_rows(net: Network, max_depth: int | None = None) -> list[tuple[str, st
         params = f"{row['params']:,}"
         macs = f"{row['macs']:,}" if row["macs"] else "-"
         style = "bold" if group else ("dim" if row["kind"] == "input" else "")
-        rows.append((name, row["describe"], shape, params, macs, style))
+        extra = _rf_cells(field) if rf else ()
+        rows.append((name, row["describe"], shape, params, macs, *extra, style))
     return rows
 
 
-def table_lines(net: Network, max_depth: int | None = None) -> list[tuple[str, str]]:
+def _rf_cells(field: Field | None) -> tuple[str, str, str]:
+    """`212x212`, `32`, `15.5`: one number where every dimension agrees."""
+    if field is None or not field.size:
+        return "-", "-", "-"
+    from .receptive import show
+
+    def cell(values) -> str:
+        return show(values[0]) if len(set(values)) == 1 else "x".join(show(v) for v in values)
+
+    return field.text(), cell(field.jump), cell(field.start)
+
+
+def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) -> list[tuple[str, str]]:
     """The layer table and the totals as (text, style) lines. The columns are aligned here
-    rather than by rich.Table, which takes a tenth of a second for a thousand rows."""
-    header = ("Layer", "Kind", "Output", "Params", "MACs")
-    rows = table_rows(net, max_depth)
+    rather than by rich.Table, which takes a tenth of a second for a thousand rows. `rf` adds the
+    receptive field's size, jump and start."""
+    header = ("Layer", "Kind", "Output", "Params", "MACs") + (("RF", "Jump", "Start") if rf else ())
+    rows = table_rows(net, max_depth, rf)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    right = (False, False, True, True, True)
+    right = (False, False, True, True, True) + ((True, True, True) if rf else ())
 
     def line(values) -> str:
         return " │ ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right))
@@ -104,10 +138,10 @@ def table_lines(net: Network, max_depth: int | None = None) -> list[tuple[str, s
     ]
 
 
-def render_table(net: Network, stream, max_depth: int | None = None) -> None:
+def render_table(net: Network, stream, max_depth: int | None = None, rf: bool = False) -> None:
     """Print the table to `stream`: with styles through rich on a terminal, else plain text
     (rich is not even imported then)."""
-    lines = table_lines(net, max_depth)
+    lines = table_lines(net, max_depth, rf)
     if not stream.isatty():
         stream.write("\n".join(text for text, _ in lines) + "\n")
         return

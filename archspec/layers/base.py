@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, ClassVar
 
 Shape = tuple[int, ...]
@@ -167,6 +168,95 @@ def window_out(size: int, k: int, stride: int, pad: int, dilation: int = 1, ceil
     return out
 
 
+@dataclass(frozen=True)
+class Window:
+    """How one output position looks at the input, per spatial dimension, for receptive fields:
+    each output sees `kernel` input positions; the next output is `stride` input positions further
+    on (a fraction below 1 where the layer enlarges its input); the centre of the first output's
+    window is `offset` input positions from the first input position (negative: in the padding)."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[Fraction, ...]
+    offset: tuple[Fraction, ...]
+
+
+def sliding(kernel: tuple[int, ...], stride: tuple[int, ...], pad: tuple[int, ...]) -> Window:
+    """The window of a convolution or pooling: `kernel` is the effective (dilated) size, `pad` the
+    padding before the first input position."""
+    return Window(
+        tuple(kernel),
+        tuple(Fraction(s) for s in stride),
+        tuple(Fraction(k - 1, 2) - p for k, p in zip(kernel, pad)),
+    )
+
+
+def pointwise(rank: int) -> Window:
+    """Each output position sees the input position under it (activations, batchnorm, ...)."""
+    return sliding((1,) * rank, (1,) * rank, (0,) * rank)
+
+
+def whole(sizes: tuple[int, ...]) -> Window:
+    """One window over the whole input (global pooling, flatten before a dense layer)."""
+    return sliding(tuple(sizes), tuple(sizes), (0,) * len(sizes))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a layer's explanation: a quantity, its formula, the formula with the layer's
+    numbers put in, and the result. `numbers` is an expression Python can evaluate (with `floor`,
+    `ceil`, `min`, `max`) to `result`, where `result` is a number; `note` is an English remark,
+    translated by `archspec.i18n`."""
+
+    quantity: str  # "size" (one output dimension), "channels", "shape", "features", "params", "buffers", "macs"
+    symbol: str  # "H", "W", "C", "params", ...
+    formula: str
+    numbers: str
+    result: int | tuple[int, ...]
+    note: str = ""  # English, with `{0}`, `{1}` ... filled from `args` after translation
+    args: tuple = ()
+
+
+DIM_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def dim_names(rank: int) -> tuple[str, ...]:
+    """`H`, `W` for images; `L` for 1-D data; `D`, `H`, `W` for volumes."""
+    return DIM_NAMES.get(rank, tuple(f"X{i + 1}" for i in range(rank)))
+
+
+def window_steps(
+    sizes: Shape,
+    k: tuple[int, ...],
+    st: tuple[int, ...],
+    pad: tuple[int, ...],
+    dil: tuple[int, ...],
+    out: Shape,
+    ceil_mode: bool = False,
+) -> list[Step]:
+    """The output size of a sliding window along each dimension, as the lecture notes write it:
+    `H = floor((32 + 2*0 - 5) / 1) + 1 = 28` (with the dilation where it is not 1)."""
+    steps = []
+    rounding = "ceil" if ceil_mode else "floor"
+    for name, size, kk, s, p, d, o in zip(dim_names(len(sizes)), sizes, k, st, pad, dil, out):
+        if d == 1:
+            formula = f"{rounding}(({name}_in + 2*P - K) / S) + 1"
+            numbers = f"{rounding}(({size} + 2*{p} - {kk}) / {s}) + 1"
+        else:
+            formula = f"{rounding}(({name}_in + 2*P - dil*(K - 1) - 1) / S) + 1"
+            numbers = f"{rounding}(({size} + 2*{p} - {d}*({kk} - 1) - 1) / {s}) + 1"
+        note, args = ("dilated: the kernel spans {0} pixels", (d * (kk - 1) + 1,)) if d > 1 else ("", ())
+        if ceil_mode and math.ceil((size + 2 * p - d * (kk - 1) - 1) / s) + 1 != o:
+            numbers += " - 1"
+            note, args = "the last window would start in the padding, so PyTorch drops it", ()
+        steps.append(Step("size", name, formula, numbers, o, note, args))
+    return steps
+
+
+def fmt_product(values) -> str:
+    """`5*5`, as a factor in a written-out formula."""
+    return "*".join(str(v) for v in values)
+
+
 class LayerKind:
     """One operation. Subclasses declare the class attributes and override the rules."""
 
@@ -182,6 +272,7 @@ class LayerKind:
     merge: ClassVar[bool] = False  # takes several inputs
     residual: ClassVar[bool] = False  # a merge whose shortcut may be projected (`shortcut: project`)
     symbol: ClassVar[str] = ""  # an elementwise merge's operator, as diagrams draw it ("+"); empty for the others
+    title: ClassVar[str] = ""  # what the lecture notes call it, in English (translated by archspec.i18n)
 
     def arg_names(self, args: list[Value]) -> list[str]:
         """The option each positional argument sets, in order; after a word the kind accepts
@@ -238,3 +329,14 @@ class LayerKind:
     def describe(self, o: dict) -> str:
         """Short notation as in lecture tables: `conv 64, 7x7 /2`."""
         return self.name
+
+    def window(self, o: dict, ins: list[Shape], out: Shape) -> Window:
+        """How an output position looks at the (first) input, for receptive fields. The default
+        is pointwise: layers that keep every position where it is (activations, normalisation;
+        statistics over the batch or the channels are not counted as seeing further)."""
+        return pointwise(len(ins[0]) - 1)
+
+    def formulas(self, o: dict, ins: list[Shape], out: Shape) -> list[Step]:
+        """The layer's output shape, parameters, buffers and MACs, each written out with its numbers
+        (`archspec explain`). Quantities a kind leaves out are 0. The default: the shape is kept."""
+        return [Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out)]

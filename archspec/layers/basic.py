@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
-from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, per_dim, spatial
+from .base import (
+    LayerKind,
+    Opt,
+    OptionError,
+    ShapeError,
+    Step,
+    Window,
+    dim_names,
+    fmt_product,
+    fmt_shape,
+    per_dim,
+    spatial,
+    whole,
+)
 
 
 class Dense(LayerKind):
@@ -36,18 +50,44 @@ class Dense(LayerKind):
     def describe(self, o):
         return f"dense {o['units']}"
 
+    title = "fully connected layer"
+
+    def formulas(self, o, ins, out):
+        n, units = ins[0][0], o["units"]
+        params = (
+            Step("params", "params", "(N_in + 1) * N_out", f"({n} + 1) * {units}", n * units + units)
+            if o["bias"]
+            else Step("params", "params", "N_in * N_out", f"{n} * {units}", n * units, "no bias")
+        )
+        return [
+            Step("features", "N", "N_out", str(units), units, "the number of units"),
+            params,
+            Step("macs", "MACs", "N_in * N_out", f"{n} * {units}", n * units),
+        ]
+
 
 class Flatten(LayerKind):
     name = "flatten"
     family = "reshape"
     view = True
 
+    title = "flatten"
+
     def output_shape(self, o, ins):
         return (math.prod(ins[0]),)
+
+    def window(self, o, ins, out):
+        # the dense layer after it sees every position: count the whole input as one window
+        return whole(ins[0][1:])
+
+    def formulas(self, o, ins, out):
+        names = ("C", *dim_names(len(ins[0]) - 1))
+        return [Step("features", "N", "*".join(names), fmt_product(ins[0]), out[0], "a view: no memory of its own")]
 
 
 class Identity(LayerKind):
     name = "identity"
+    title = "identity"
     family = "reshape"
     view = True
 
@@ -56,6 +96,7 @@ class Dropout(LayerKind):
     name = "dropout"
     foreign = ("Dropout1d", "Dropout2d", "Dropout3d", "SpatialDropout2D")
     family = "regularization"
+    title = "dropout"
     positional = ("p",)
     options = {"p": Opt("float", 0.5, minimum=0)}
 
@@ -93,6 +134,28 @@ class BatchNorm(LayerKind):
     def describe(self, o):
         return "batchnorm"
 
+    title = "batch normalization"
+
+    def formulas(self, o, ins, out):
+        c = ins[0][0]
+        params = (
+            Step("params", "params", "2 * C", f"2 * {c}", 2 * c, "a scale and a shift per channel")
+            if o["affine"]
+            else Step("params", "params", "0", "0", 0, "affine=false: no scale and shift")
+        )
+        return [
+            Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out),
+            params,
+            Step(
+                "buffers",
+                "buffers",
+                "2 * C + 1",
+                f"2 * {c} + 1",
+                2 * c + 1,
+                "running mean, running variance and the batch counter are buffers, not parameters",
+            ),
+        ]
+
 
 class LayerNorm(LayerKind):
     name = "layernorm"
@@ -104,12 +167,31 @@ class LayerNorm(LayerKind):
     def params(self, o, ins, out):
         return (2 * math.prod(ins[0]) if o["affine"] else 0), 0
 
+    title = "layer normalization"
+
+    def formulas(self, o, ins, out):
+        n = math.prod(ins[0])
+        return [
+            Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out),
+            Step(
+                "params",
+                "params",
+                "2 * " + "*".join(("C", *dim_names(len(ins[0]) - 1))),
+                f"2 * {fmt_product(ins[0])}",
+                2 * n,
+                "a scale and a shift per element",
+            )
+            if o["affine"]
+            else Step("params", "params", "0", "0", 0, "affine=false: no scale and shift"),
+        ]
+
 
 class LocalResponseNorm(LayerKind):
     name = "lrn"
     aliases = ("local_response_norm",)
     foreign = ("LocalResponseNorm", "LocalResponseNormalization")
     family = "norm"
+    title = "local response normalization"
     positional = ("size",)
     options = {
         "size": Opt("int", 5, minimum=1),
@@ -129,6 +211,7 @@ class LocalResponseNorm(LayerKind):
 
 class Activation(LayerKind):
     family = "activation"
+    title = "activation function"
 
     def __init__(self, name: str, options: dict | None = None, aliases: tuple = ()):
         self.name = name
@@ -153,6 +236,7 @@ class ChannelShuffle(LayerKind):
     aliases = ("channel_shuffle",)
     foreign = ("ChannelShuffle",)
     family = "reshape"
+    title = "channel shuffle"
     positional = ("groups",)
     required = ("groups",)
     options = {"groups": Opt("int", minimum=1)}
@@ -204,9 +288,35 @@ class Upsample(LayerKind):
     def describe(self, o):
         return f"upsample x{o['scale']:g}" if o["scale"] is not None else "upsample"
 
+    title = "upsampling"
+
+    def window(self, o, ins, out):
+        # each output position reads 1 input position per dimension (nearest), 2 (linear) or 4
+        # (bicubic), centred on the position it maps to; one output step is in/out input steps
+        reads = {"nearest": 1, "bicubic": 4}.get(o["mode"], 2)
+        sizes, outs = ins[0][1:], out[1:]
+        return Window(
+            (reads,) * len(sizes),
+            tuple(Fraction(n, m) for n, m in zip(sizes, outs)),
+            (Fraction(0),) * len(sizes),
+        )
+
+    def formulas(self, o, ins, out):
+        channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0])
+        names = dim_names(len(ins[0]) - 1)
+        if o["to"] is not None:
+            sizes = [Step("size", n, f"{n}_out", str(m), m, "given") for n, m in zip(names, out[1:])]
+        else:
+            sizes = [
+                Step("size", n, f"floor({n}_in * scale)", f"floor({i} * {o['scale']:g})", m)
+                for n, i, m in zip(names, ins[0][1:], out[1:])
+            ]
+        return [channels, *sizes]
+
 
 class Rescale(LayerKind):
     name = "rescale"
+    title = "rescaling"
     aliases = ("rescaling",)
     family = "reshape"
     positional = ("scale",)

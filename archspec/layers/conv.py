@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 from .base import (
     LayerKind,
@@ -10,12 +11,18 @@ from .base import (
     OptionError,
     Shape,
     ShapeError,
+    Step,
+    Window,
+    dim_names,
+    fmt_product,
     fmt_shape,
     fmt_size,
     fmt_stride,
     per_dim,
+    sliding,
     spatial,
     window_out,
+    window_steps,
 )
 
 _WINDOW = {
@@ -58,6 +65,43 @@ def conv_output_sizes(kind: str, o: dict, shape: Shape) -> tuple[int, ...]:
                 code="kernel-too-large",
             )
     return tuple(window_out(s, kk, t, p, d) for s, kk, t, p, d in zip(sizes, k, st, pads, dil))
+
+
+def conv_geometry(o: dict, shape: Shape) -> tuple[tuple[int, ...], ...]:
+    """(kernel, stride, padding before, dilation) per spatial dimension; `pad=same` pads as
+    PyTorch does (the smaller half before), `pad=valid` not at all."""
+    rank = len(shape) - 1
+    k, st, dil = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "dilation"))
+    if o["pad"] == "same":
+        pads = tuple(d * (kk - 1) // 2 for kk, d in zip(k, dil))
+    elif o["pad"] == "valid":
+        pads = (0,) * rank
+    else:
+        pads = per_dim("pad", o["pad"], rank)
+    return k, st, pads, dil
+
+
+def conv_window(o: dict, shape: Shape) -> Window:
+    k, st, pads, dil = conv_geometry(o, shape)
+    return sliding(tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil)), st, pads)
+
+
+def conv_size_steps(o: dict, shape: Shape, out: Shape) -> list[Step]:
+    if o["pad"] == "same":
+        return [
+            Step("size", name, f"{name}_in", str(size), size, "pad=same keeps the size (stride 1)")
+            for name, size in zip(dim_names(len(shape) - 1), shape[1:])
+        ]
+    k, st, pads, dil = conv_geometry(o, shape)
+    return window_steps(shape[1:], k, st, pads, dil, out[1:])
+
+
+def _kernel_symbols(rank: int) -> str:
+    return "*".join(f"K_{n.lower()}" for n in dim_names(rank))
+
+
+def _out_symbols(rank: int) -> str:
+    return "*".join(f"{n}_out" for n in dim_names(rank))
 
 
 def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
@@ -105,6 +149,34 @@ class Conv(LayerKind):
             f" g{o['groups']}" if o["groups"] > 1 else ""
         )
 
+    title = "convolutional layer"
+
+    def window(self, o, ins, out):
+        return conv_window(o, ins[0])
+
+    def formulas(self, o, ins, out):
+        rank = len(ins[0]) - 1
+        k = per_dim("kernel", o["kernel"], rank)
+        cin, g = ins[0][0], o["groups"]
+        per_filter = f"{fmt_product(k)}*{cin}" if g == 1 else f"{fmt_product(k)}*({cin}/{g})"
+        per_filter_sym = f"{_kernel_symbols(rank)}*C_in" + ("/groups" if g > 1 else "")
+        if o["bias"]:
+            params = Step("params", "params", f"({per_filter_sym} + 1) * C_out", f"({per_filter} + 1) * {o['out']}", 0)
+        else:
+            params = Step("params", "params", f"{per_filter_sym} * C_out", f"{per_filter} * {o['out']}", 0, "no bias")
+        macs_sym = f"({_out_symbols(rank)}*C_out) * ({per_filter_sym})"
+        macs_num = f"({fmt_product(out[1:])}*{o['out']}) * ({per_filter})"
+        return [
+            Step("channels", "C", "C_out", str(o["out"]), o["out"], "the number of filters"),
+            *conv_size_steps(o, ins[0], out),
+            _with_result(
+                params,
+                self.params(o, ins, out)[0],
+                "grouped convolution: each filter sees C_in/groups channels" if g > 1 else "",
+            ),
+            Step("macs", "MACs", macs_sym, macs_num, self.macs(o, ins, out)),
+        ]
+
 
 class DepthwiseConv(LayerKind):
     name = "dwconv"
@@ -131,6 +203,34 @@ class DepthwiseConv(LayerKind):
 
     def describe(self, o):
         return f"dwconv {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
+
+    title = "depthwise convolution"
+
+    def window(self, o, ins, out):
+        return conv_window(o, ins[0])
+
+    def formulas(self, o, ins, out):
+        rank = len(ins[0]) - 1
+        k = fmt_product(per_dim("kernel", o["kernel"], rank))
+        cout = out[0]
+        channels = Step("channels", "C", "C_in * multiplier", f"{ins[0][0]}*{o['multiplier']}", cout)
+        if o["bias"]:
+            params = Step("params", "params", f"({_kernel_symbols(rank)} + 1) * C_out", f"({k} + 1) * {cout}", 0)
+        else:
+            params = Step("params", "params", f"{_kernel_symbols(rank)} * C_out", f"{k} * {cout}", 0, "no bias")
+        return [
+            channels,
+            *conv_size_steps(o, ins[0], out),
+            _with_result(params, self.params(o, ins, out)[0]),
+            Step(
+                "macs",
+                "MACs",
+                f"({_out_symbols(rank)}*C_out) * {_kernel_symbols(rank)}",
+                f"({fmt_product(out[1:])}*{cout}) * {k}",
+                self.macs(o, ins, out),
+                "one filter per channel",
+            ),
+        ]
 
 
 class SeparableConv(LayerKind):
@@ -169,6 +269,39 @@ class SeparableConv(LayerKind):
 
     def describe(self, o):
         return f"sepconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
+
+    title = "depthwise separable convolution"
+
+    def window(self, o, ins, out):
+        return conv_window(o, ins[0])
+
+    def formulas(self, o, ins, out):
+        rank = len(ins[0]) - 1
+        k = fmt_product(per_dim("kernel", o["kernel"], rank))
+        ks = _kernel_symbols(rank)
+        cin, m, cout = ins[0][0], o["multiplier"], o["out"]
+        bias = " + C_out" if o["bias"] else ""
+        bias_num = f" + {cout}" if o["bias"] else ""
+        spatial_out = fmt_product(out[1:])
+        return [
+            Step("channels", "C", "C_out", str(cout), cout, "the number of pointwise 1x1 filters"),
+            *conv_size_steps(o, ins[0], out),
+            Step(
+                "params",
+                "params",
+                f"{ks}*(C_in*multiplier) + (C_in*multiplier)*C_out{bias}",
+                f"{k}*({cin}*{m}) + ({cin}*{m})*{cout}{bias_num}",
+                self.params(o, ins, out)[0],
+                "depthwise (no bias) then pointwise 1x1",
+            ),
+            Step(
+                "macs",
+                "MACs",
+                f"({_out_symbols(rank)}*C_in*multiplier) * {ks} + ({_out_symbols(rank)}*C_in*multiplier) * C_out",
+                f"({spatial_out}*{cin}*{m}) * {k} + ({spatial_out}*{cin}*{m}) * {cout}",
+                self.macs(o, ins, out),
+            ),
+        ]
 
 
 class TransposedConv(LayerKind):
@@ -233,6 +366,66 @@ class TransposedConv(LayerKind):
 
     def describe(self, o):
         return f"deconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
+
+    title = "transposed convolution"
+
+    def window(self, o, ins, out):
+        # Output x gets input i where i*S - P + dil*t = x (t = 0..K-1): at most ceil(K_eff / S)
+        # input positions, one output step is 1/S input steps, and the first output's window is
+        # centred at (P - (K_eff - 1) / 2) / S.
+        rank = len(ins[0]) - 1
+        k, st, pad, dil = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad", "dilation"))
+        eff = tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil))
+        return Window(
+            tuple(-(-e // s) for e, s in zip(eff, st)),
+            tuple(Fraction(1, s) for s in st),
+            tuple(Fraction(2 * p - (e - 1), 2 * s) for p, e, s in zip(pad, eff, st)),
+        )
+
+    def formulas(self, o, ins, out):
+        rank = len(ins[0]) - 1
+        k, st, pad, dil, op = (
+            per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad", "dilation", "output_padding")
+        )
+        sizes = []
+        for name, i, kk, s, p, d, q, res in zip(dim_names(rank), ins[0][1:], k, st, pad, dil, op, out[1:]):
+            sizes.append(
+                Step(
+                    "size",
+                    name,
+                    f"({name}_in - 1)*S - 2*P + dil*(K - 1) + output_padding + 1",
+                    f"({i} - 1)*{s} - 2*{p} + {d}*({kk} - 1) + {q} + 1",
+                    res,
+                )
+            )
+        cin, cout, g = ins[0][0], o["out"], o["groups"]
+        per_in = f"({cout}/{g})*{fmt_product(k)}" if g > 1 else f"{cout}*{fmt_product(k)}"
+        per_in_sym = ("(C_out/groups)" if g > 1 else "C_out") + f"*{_kernel_symbols(rank)}"
+        bias = (" + C_out", f" + {cout}") if o["bias"] else ("", "")
+        in_sym = "*".join(f"{n}_in" for n in dim_names(rank))
+        return [
+            Step("channels", "C", "C_out", str(cout), cout, "the number of filters"),
+            *sizes,
+            Step(
+                "params",
+                "params",
+                f"C_in * {per_in_sym}{bias[0]}",
+                f"{cin} * {per_in}{bias[1]}",
+                self.params(o, ins, out)[0],
+            ),
+            Step(
+                "macs",
+                "MACs",
+                f"({in_sym}*C_in) * {per_in_sym}",
+                f"({fmt_product(ins[0][1:])}*{cin}) * {per_in}",
+                self.macs(o, ins, out),
+                "every input value is multiplied by a whole kernel",
+            ),
+        ]
+
+
+def _with_result(step: Step, result: int, note: str = "") -> Step:
+    return Step(step.quantity, step.symbol, step.formula, step.numbers, result, note or step.note)
 
 
 KINDS = [Conv(), DepthwiseConv(), SeparableConv(), TransposedConv()]

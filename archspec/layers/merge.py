@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LayerKind, ShapeError, fmt_shape, stride_between
+from .base import LayerKind, ShapeError, Step, fmt_shape, stride_between
 
 
 def _listing(shapes, names) -> str:
@@ -26,6 +26,20 @@ class Concat(LayerKind):
                     code="shape-mismatch",
                 )
         return (sum(s[0] for s in ins), *first[1:])
+
+    title = "concatenation"
+
+    def formulas(self, o, ins, out):
+        return [
+            Step(
+                "channels",
+                "C",
+                " + ".join(f"C_{i + 1}" for i in range(len(ins))),
+                " + ".join(str(s[0]) for s in ins),
+                out[0],
+                "the inputs are stacked along the channels; the other sizes must agree",
+            ),
+        ]
 
 
 class Add(LayerKind):
@@ -52,6 +66,20 @@ class Add(LayerKind):
                 hint = "make the branches end with the same channels, or use `shortcut: project`"
             raise ShapeError("add needs equal shapes: " + _listing(ins, o["_names"]), hint=hint, code="shape-mismatch")
         return ins[0]
+
+    title = "elementwise addition"
+
+    def formulas(self, o, ins, out):
+        return [
+            Step(
+                "shape",
+                "shape",
+                "the inputs' common shape",
+                ", ".join(fmt_shape(s) for s in ins),
+                out,
+                "elementwise sum: every input has the same shape",
+            )
+        ]
 
 
 class Mul(LayerKind):
@@ -82,6 +110,19 @@ class Mul(LayerKind):
                 )
             out.append(big.pop() if big else 1)
         return tuple(out)
+
+    title = "elementwise multiplication"
+
+    def formulas(self, o, ins, out):
+        return [
+            Step(
+                "shape",
+                "shape",
+                "max of the inputs' sizes per dimension (sizes of 1 broadcast)",
+                ", ".join(fmt_shape(s) for s in ins),
+                out,
+            )
+        ]
 
 
 KINDS = [Concat(), Add(), Mul()]

@@ -2,7 +2,54 @@
 
 from __future__ import annotations
 
-from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, fmt_size, fmt_stride, per_dim, spatial, window_out
+from fractions import Fraction
+
+from .base import (
+    LayerKind,
+    Opt,
+    OptionError,
+    Shape,
+    ShapeError,
+    Step,
+    Window,
+    dim_names,
+    fmt_shape,
+    fmt_size,
+    fmt_stride,
+    per_dim,
+    sliding,
+    spatial,
+    whole,
+    window_out,
+    window_steps,
+)
+
+
+def adaptive_window(sizes: Shape, targets: Shape) -> Window:
+    """PyTorch's adaptive pooling: output i pools input positions floor(i*n/m) .. ceil((i+1)*n/m) - 1.
+    Where the windows vary, the largest; one output step is n/m input steps."""
+    kernels, offsets = [], []
+    for n, m in zip(sizes, targets):
+        widths = [-(-(i + 1) * n // m) - (i * n // m) for i in range(m)]
+        kernels.append(max(widths))
+        offsets.append(Fraction(widths[0] - 1, 2))
+    return Window(tuple(kernels), tuple(Fraction(n, m) for n, m in zip(sizes, targets)), tuple(offsets))
+
+
+def adaptive_steps(sizes: Shape, targets: Shape) -> list[Step]:
+    return [
+        Step(
+            "size",
+            name,
+            f"{name}_out",
+            str(m),
+            m,
+            "adaptive: output i pools the input from floor(i*{0}/{1}) to ceil((i+1)*{0}/{1})",
+            (n, m),
+        )
+        for name, n, m in zip(dim_names(len(sizes)), sizes, targets)
+    ]
+
 
 _WINDOW = {
     "kernel": Opt("size", None, minimum=1),
@@ -70,12 +117,32 @@ class _Pool(LayerKind):
             return f"{self.name} to {fmt_size(o['to'])}"
         return f"{self.name} {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
+    def _geometry(self, o, shape):
+        rank = len(shape) - 1
+        k, st, pad = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad"))
+        dil = per_dim("dilation", o["dilation"], rank) if self.mode == "max" else (1,) * rank
+        return k, st, pad, dil
+
+    def window(self, o, ins, out):
+        if o["to"] is not None:
+            return adaptive_window(ins[0][1:], out[1:])
+        k, st, pad, dil = self._geometry(o, ins[0])
+        return sliding(tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil)), st, pad)
+
+    def formulas(self, o, ins, out):
+        channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0], "pooling keeps the channels")
+        if o["to"] is not None:
+            return [channels, *adaptive_steps(ins[0][1:], out[1:])]
+        k, st, pad, dil = self._geometry(o, ins[0])
+        return [channels, *window_steps(ins[0][1:], k, st, pad, dil, out[1:], o["ceil_mode"])]
+
 
 class MaxPool(_Pool):
     name = "maxpool"
     aliases = ("max_pool", "maxpool2d")
     foreign = ("MaxPool1d", "MaxPool3d", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D")
     mode = "max"
+    title = "max pooling layer"
     options = {**_WINDOW, "dilation": Opt("size", 1, minimum=1)}
 
 
@@ -84,6 +151,7 @@ class AvgPool(_Pool):
     aliases = ("avg_pool", "avgpool2d", "averagepool")
     foreign = ("AvgPool1d", "AvgPool3d", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D")
     mode = "avg"
+    title = "average pooling layer"
     options = {**_WINDOW, "count_include_pad": Opt("bool", True)}
 
     def output_shape(self, o, ins):
@@ -118,17 +186,26 @@ class _Adaptive(LayerKind):
     def describe(self, o):
         return f"{self.name} {fmt_size(o['to'])}"
 
+    def window(self, o, ins, out):
+        return adaptive_window(ins[0][1:], out[1:])
+
+    def formulas(self, o, ins, out):
+        channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0], "pooling keeps the channels")
+        return [channels, *adaptive_steps(ins[0][1:], out[1:])]
+
 
 class AdaptiveAvgPool(_Adaptive):
     name = "adaptive_avgpool"
     aliases = ("adaptive_avg_pool",)
     foreign = ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")
+    title = "adaptive average pooling layer"
 
 
 class AdaptiveMaxPool(_Adaptive):
     name = "adaptive_maxpool"
     aliases = ("adaptive_max_pool",)
     foreign = ("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")
+    title = "adaptive max pooling layer"
 
 
 class _Global(LayerKind):
@@ -140,16 +217,34 @@ class _Global(LayerKind):
         spatial(ins[0], self.name)
         return (ins[0][0],)
 
+    def window(self, o, ins, out):
+        return whole(ins[0][1:])
+
+    def formulas(self, o, ins, out):
+        return [
+            Step(
+                "features",
+                "C",
+                "C_in",
+                str(ins[0][0]),
+                out[0],
+                "each channel's {0} values pooled to one",
+                (fmt_shape(ins[0][1:]),),
+            )
+        ]
+
 
 class GlobalAvgPool(_Global):
     name = "global_avgpool"
     aliases = ("gap", "global_avg_pool", "globalavgpool")
     foreign = ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")
+    title = "global average pooling layer"
 
 
 class GlobalMaxPool(_Global):
     name = "global_maxpool"
     foreign = ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
+    title = "global max pooling layer"
     aliases = ("global_max_pool", "globalmaxpool")
 
 

@@ -1,0 +1,225 @@
+"""`archspec explain`: each layer's output size, parameters, MACs and receptive field, written out
+as the lecture notes derive them, with the layer's numbers put in.
+
+The formulas come from the layer catalogue (`LayerKind.formulas`, `LayerKind.window`); this module
+only selects layers, adds the receptive-field steps and renders text or JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .diagnostics import did_you_mean
+from .graph import Network, Node
+from .layers.base import Step, dim_names, fmt_shape
+from .receptive import Field, apply, number, receptive_fields, show, union
+
+LABELS = {
+    "channels": "channels",
+    "size": "output size",
+    "shape": "output shape",
+    "features": "output size",
+    "params": "parameters",
+    "buffers": "buffers",
+    "macs": "MACs",
+    "rf": "receptive field",
+    "jump": "jump",
+    "start": "start",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    node: Node
+    inputs: tuple[tuple[int, ...], ...]
+    steps: tuple[Step, ...]
+    field: Field
+    rf_steps: tuple[Step, ...]
+
+
+class UnknownLayer(Exception):
+    def __init__(self, name: str, hint: str):
+        super().__init__(name)
+        self.name, self.hint = name, hint
+
+
+def select(net: Network, names: list[str]) -> list[Node]:
+    """The nodes named (a block's or a sequence's name stands for every node inside it), in
+    execution order; every node but the input where no name is given. Raises UnknownLayer."""
+    if not names:
+        return [n for n in net.nodes if n.kind is not None]
+    by_path = {n.path: n for n in net.nodes}
+    groups = {g.path: g for g in net.groups}
+    chosen: set[int] = set()
+    for name in names:
+        if name in by_path:
+            chosen.add(by_path[name].id)
+        elif name in groups:
+            chosen.update(range(groups[name].first, groups[name].last + 1))
+        else:
+            raise UnknownLayer(name, did_you_mean(name, [*by_path, *groups]))
+    return [n for n in net.nodes if n.id in chosen and n.kind is not None]
+
+
+def explain(net: Network, nodes: list[Node]) -> list[Explanation]:
+    fields = receptive_fields(net)
+    out = []
+    for node in nodes:
+        shapes = [net.nodes[i].shape for i in node.inputs]
+        steps = node.kind.formulas(node.options, shapes, node.shape)
+        ins = [fields[i] for i in node.inputs]
+        out.append(Explanation(node, tuple(shapes), tuple(steps), fields[node.id], tuple(rf_steps(node, shapes, ins))))
+    return out
+
+
+def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> list[Step]:
+    """The receptive-field recurrence with the numbers of this layer (Araujo et al., Distill 2019)."""
+    window = node.kind.window(node.options, shapes, node.shape)
+    if len(ins) > 1:
+        after = [apply(window, f) for f in ins]
+        result = apply(window, ins[0]) if len(set(after)) == 1 else None
+        if result is None:
+            field = union(after)
+            return [
+                Step(
+                    "rf",
+                    "r",
+                    "union of the inputs' receptive fields",
+                    ", ".join(f.text() for f in after),
+                    tuple(int(x) if x.denominator == 1 else float(x) for x in field.size),
+                )
+            ]
+    field = ins[0]
+    if not field.size:
+        return []
+    if len(window.kernel) != len(field.size):  # a flat input: its entries already see their whole field
+        return [Step("rf", "r", "r_in", field.text(), field.size, "{0} of the input", (field.text(),))]
+    names = dim_names(len(field.size))
+    after = apply(window, field)
+    rows = list(zip(field.size, field.jump, field.start, window.kernel, window.stride, window.offset))
+    alike = len(set(rows)) == 1  # every dimension alike: say it once
+    steps = []
+    for d, (r, j, st, k, s, c) in enumerate(rows[:1] if alike else rows):
+        sub = "" if alike else f"_{names[d]}"
+        steps += [
+            Step(
+                "rf",
+                f"r{sub}",
+                "r_in + (K - 1) * j_in",
+                f"{exact(r)} + ({k} - 1)*{exact(j)}",
+                after.size[d],
+                "{0} of the input" if alike else "",
+                (after.text(),) if alike else (),
+            ),
+            Step("jump", f"j{sub}", "j_in * S", f"{exact(j)}*{exact(s)}", after.jump[d]),
+            Step(
+                "start",
+                f"start{sub}",
+                "start_in + offset * j_in",
+                f"{exact(st)} + {exact(c)}*{exact(j)}",
+                after.start[d],
+            ),
+        ]
+    return steps
+
+
+def exact(x) -> str:
+    """A number as a formula writes it: `2`, `0.5`, `(13/6)`, `(-0.5)`."""
+    if x.denominator == 1:
+        text = str(x.numerator)
+    elif 10**6 % x.denominator == 0:  # a short decimal
+        text = show(x)
+    else:
+        return f"({x.numerator}/{x.denominator})"
+    return f"({text})" if x < 0 else text
+
+
+def show_result(value) -> str:
+    if isinstance(value, tuple):
+        return "x".join(show_result(v) for v in value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return show(value)  # a Fraction
+
+
+def step_line(step: Step, t: Callable[..., str]) -> str:
+    """`H = floor((H_in + 2*P - K) / S) + 1 = floor((32 + 2*0 - 5) / 1) + 1 = 28`."""
+    parts = [step.symbol, t(step.formula)]
+    result = show_result(step.result)
+    if step.numbers and step.numbers not in (step.formula, result, str(step.result)):
+        parts.append(step.numbers)
+    if parts[-1] != result:
+        parts.append(result)
+    text = " = ".join(parts)
+    if step.note:
+        text += f"  ({t(step.note, *step.args)})"
+    return text
+
+
+def heading(e: Explanation, t: Callable[..., str]) -> str:
+    kind = e.node.kind
+    title = t(kind.title) if kind.title else kind.name
+    return f"{e.node.path}: {kind.describe(e.node.options)}  [{title}]"
+
+
+def layer_lines(e: Explanation, t: Callable[..., str]) -> list[str]:
+    from rich.cells import cell_len
+
+    ins = ", ".join(fmt_shape(s) for s in e.inputs)
+    lines = [heading(e, t), "  " + t("{0} -> {1}", t("input {0}", ins), fmt_shape(e.node.shape))]
+    steps = list(e.steps)
+    if not any(s.quantity == "params" for s in steps):
+        steps.append(Step("params", "params", "0", "0", e.node.params))
+    steps += e.rf_steps
+    labels = [t(LABELS[s.quantity]) for s in steps]
+    width = max(cell_len(label) for label in labels)
+    previous = None
+    for label, step in zip(labels, steps):
+        shown = label if label != previous else ""
+        previous = label
+        lines.append("  " + shown + " " * (width - cell_len(shown)) + "  " + step_line(step, t))
+    return lines
+
+
+def render_text(explanations: list[Explanation], t: Callable[..., str]) -> str:
+    return "\n\n".join("\n".join(layer_lines(e, t)) for e in explanations) + "\n"
+
+
+def plain(value):
+    """A step's result as JSON writes it: a list for a shape, a float for a fractional field."""
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, int):
+        return value
+    return number(value)
+
+
+def step_json(step: Step, t: Callable[..., str]) -> dict:
+    result = plain(step.result)
+    return {
+        "quantity": step.quantity,
+        "symbol": step.symbol,
+        "formula": t(step.formula),
+        "numbers": step.numbers,
+        "result": result,
+        "note": t(step.note, *step.args) if step.note else None,
+    }
+
+
+def to_json(e: Explanation, t: Callable[..., str]) -> dict:
+    kind = e.node.kind
+    return {
+        "path": e.node.path,
+        "kind": kind.name,
+        "title": t(kind.title) if kind.title else kind.name,
+        "describe": kind.describe(e.node.options),
+        "inputs": [list(s) for s in e.inputs],
+        "output": list(e.node.shape),
+        "params": e.node.params,
+        "buffers": e.node.buffers,
+        "macs": e.node.macs,
+        "rf": e.field.to_json(),
+        "steps": [step_json(s, t) for s in e.steps],
+        "rf_steps": [step_json(s, t) for s in e.rf_steps],
+    }

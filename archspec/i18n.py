@@ -1,0 +1,157 @@
+"""The message catalogue: the English text of `explain`, `calc` and `quiz` and its Korean, in the
+lecture notes' terms (출력 크기, 파라미터 수, 수용 영역, 합성곱층, 풀링층, 완전연결층).
+
+Messages are looked up by their English text, as gettext does; text without a translation stays
+English (formulas such as `floor((H_in + 2*P - K) / S) + 1` need none).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+LANGUAGES = ("en", "ko")
+
+KO: dict[str, str] = {
+    # what the layers are (LayerKind.title)
+    "convolutional layer": "합성곱층",
+    "depthwise convolution": "깊이별 합성곱층",
+    "depthwise separable convolution": "깊이별 분할 합성곱층",
+    "transposed convolution": "디컨볼루션 (전치 합성곱)",
+    "max pooling layer": "최대 풀링층",
+    "average pooling layer": "평균 풀링층",
+    "adaptive average pooling layer": "적응형 평균 풀링층",
+    "adaptive max pooling layer": "적응형 최대 풀링층",
+    "global average pooling layer": "전역 평균 풀링층",
+    "global max pooling layer": "전역 최대 풀링층",
+    "fully connected layer": "완전연결층",
+    "flatten": "평탄화",
+    "identity": "항등 연산",
+    "dropout": "드롭아웃",
+    "batch normalization": "배치 정규화",
+    "layer normalization": "층 정규화",
+    "local response normalization": "국소 응답 정규화",
+    "activation function": "활성화 함수",
+    "channel shuffle": "채널 섞기",
+    "upsampling": "업샘플링",
+    "rescaling": "값 스케일 조정",
+    "concatenation": "연접",
+    "elementwise addition": "원소별 덧셈 (잔차 연결)",
+    "elementwise multiplication": "원소별 곱셈",
+    "input": "입력",
+    # quantities
+    "channels": "채널 수 (깊이)",
+    "output size": "출력 크기",
+    "parameters": "파라미터 수",
+    "buffers": "버퍼",
+    "MACs": "곱셈 수 (MACs)",
+    "receptive field": "수용 영역",
+    "jump": "점프",
+    "start": "시작 위치",
+    "totals": "합계",
+    # formulas in words and notes (Step.formula, Step.note)
+    "same as the input": "입력과 같음",
+    "the inputs' common shape": "입력들의 공통 형태",
+    "max of the inputs' sizes per dimension (sizes of 1 broadcast)": (
+        "차원마다 입력 크기의 최댓값 (크기 1은 브로드캐스트)"
+    ),
+    "the number of filters": "필터 수",
+    "the number of pointwise 1x1 filters": "점별 1x1 필터 수",
+    "the number of units": "유닛 수",
+    "no bias": "편향(바이어스) 없음",
+    "grouped convolution: each filter sees C_in/groups channels": "집단 컨볼루션: 필터 하나가 C_in/groups 개 채널을 봄",
+    "one filter per channel": "채널마다 필터 하나",
+    "depthwise (no bias) then pointwise 1x1": "채널별 합성곱(편향 없음) 후 1x1 합성곱",
+    "every input value is multiplied by a whole kernel": "입력 값 하나마다 커널 전체를 곱함",
+    "pad=same keeps the size (stride 1)": "pad=same 은 크기를 유지함 (스트라이드 1)",
+    "dilated: the kernel spans {0} pixels": "팽창 컨볼루션: 커널이 {0} 픽셀에 걸침",
+    "the last window would start in the padding, so PyTorch drops it": (
+        "마지막 창이 패딩에서 시작하므로 PyTorch 는 버림"
+    ),
+    "pooling keeps the channels": "풀링층은 채널 수(깊이)를 바꾸지 않음",
+    "adaptive: output i pools the input from floor(i*{0}/{1}) to ceil((i+1)*{0}/{1})": (
+        "적응형: 출력 i 는 입력의 floor(i*{0}/{1}) 부터 ceil((i+1)*{0}/{1}) 까지를 풀링함"
+    ),
+    "each channel's {0} values pooled to one": "채널마다 {0} 개 값을 하나로 풀링함",
+    "a view: no memory of its own": "뷰(view): 따로 메모리를 쓰지 않음",
+    "a scale and a shift per channel": "채널마다 스케일과 시프트",
+    "a scale and a shift per element": "원소마다 스케일과 시프트",
+    "affine=false: no scale and shift": "affine=false: 스케일과 시프트 없음",
+    "running mean, running variance and the batch counter are buffers, not parameters": (
+        "이동 평균, 이동 분산, 배치 카운터는 파라미터가 아닌 버퍼임"
+    ),
+    "given": "지정된 값",
+    "sum over every layer": "모든 층의 합",
+    "sum over the block's layers": "블록 안 모든 층의 합",
+    "{0} layers": "{0}개 층",
+    "the inputs are stacked along the channels; the other sizes must agree": (
+        "입력들을 채널 방향으로 연접함: 나머지 크기는 같아야 함"
+    ),
+    "elementwise sum: every input has the same shape": "원소별 덧셈: 모든 입력의 형태가 같음",
+    "union of the inputs' receptive fields": "입력들의 수용 영역의 합집합",
+    "{0} of the input": "입력의 {0} 영역",
+    # explain and calc
+    "{0} -> {1}": "{0} -> {1}",
+    "input {0}": "입력 {0}",
+    "Total params: {0}": "총 파라미터 수: {0}",
+    "MACs: {0}": "곱셈 수 (MACs): {0}",
+    "Output shape: {0}": "출력 형태: {0}",
+    # quiz
+    "Layer": "층",
+    "Question": "문항",
+    "Answer": "답",
+    "Correct": "정답",
+    "Result": "결과",
+    "right": "정답",
+    "wrong": "오답",
+    "missing": "답 없음",
+    "Score: {0} / {1}": "점수: {0} / {1}",
+    "{0}: output shape?": "{0}: 출력 크기는?",
+    "{0}: parameters?": "{0}: 파라미터 수는?",
+    "{0}: MACs?": "{0}: 곱셈 수 (MACs) 는?",
+    "{0}: receptive field?": "{0}: 수용 영역은?",
+    "formula: {0}": "공식: {0}",
+    "output shape": "출력 크기",
+    "reads as channels-last ({0}); the rest of the sheet is channels-first": (
+        "채널이 마지막인 형태({0})로 읽힘: 답안지의 나머지는 채널이 처음임"
+    ),
+    "reads as channels-first ({0}); the rest of the sheet is channels-last": (
+        "채널이 처음인 형태({0})로 읽힘: 답안지의 나머지는 채널이 마지막임"
+    ),
+    "ambiguous: `{0}` is right as {1} but not as {2}; write `layout = ...` in the sheet": (
+        "모호함: `{0}` 은 {1} 로 읽으면 맞고 {2} 로 읽으면 틀림: 답안지에 `layout = ...` 을 적을 것"
+    ),
+    "right as {0}, but the sheet says {1}": "{0} 로는 맞지만 답안지는 {1} 임",
+    "channels-first": "채널 처음 (C x H x W)",
+    "channels-last": "채널 마지막 (H x W x C)",
+    "Answer each question for the network in {0}.": "{0} 의 신경망에 대해 각 문항에 답하시오.",
+    "Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).": (
+        "형태는 C x H x W 또는 H x W x C 로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
+    ),
+}
+
+CATALOGUES = {"ko": KO}
+
+
+def language(requested: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """`en` or `ko`: the one asked for, else the first of LC_ALL, LC_MESSAGES, LANG that is set
+    (as gettext reads them), else English."""
+    if requested:
+        return requested
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`t("output size")` -> `출력 크기` in Korean; `t("Score: {0} / {1}", 3, 4)` fills the blanks."""
+    catalogue = CATALOGUES.get(lang, {})
+
+    def t(text: str, *args) -> str:
+        out = catalogue.get(text, text)
+        return out.format(*args) if args else out
+
+    return t

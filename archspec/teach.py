@@ -1,0 +1,156 @@
+"""The teaching commands of the command line: `explain`, `calc` and `quiz`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+
+from .diagnostics import render
+from .i18n import language, translator
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def usage_error(command: str, message: str) -> int:
+    print(f"archspec {command}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _report(diagnostics, sources) -> None:
+    for diag in diagnostics:
+        print(render(diag, sources), file=sys.stderr)
+        print(file=sys.stderr)
+
+
+def _dump(payload) -> None:
+    json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _analysed(path: str):
+    """(network or None, exit status): the spec's network where it checks far enough to teach from."""
+    from .load import analyse_file
+
+    result = analyse_file(path)
+    _report(result.diagnostics, result.sources)
+    if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
+        return None, EXIT_USAGE
+    if not result.complete:
+        count = sum(d.severity == "error" for d in result.diagnostics)
+        print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        return None, EXIT_FAILED
+    return result.network, EXIT_OK if result.ok else EXIT_FAILED
+
+
+def explain_command(args) -> int:
+    from .explain import UnknownLayer, explain, render_text, select, to_json
+
+    net, status = _analysed(args.file)
+    if net is None:
+        return status
+    try:
+        nodes = select(net, args.layers)
+    except UnknownLayer as err:
+        hint = f"; {err.hint}" if err.hint else ""
+        return usage_error("explain", f"no layer `{err.name}` in {args.file}{hint}")
+    t = translator(language(args.lang))
+    explanations = explain(net, nodes)
+    if args.json:
+        _dump([to_json(e, t) for e in explanations])
+    else:
+        sys.stdout.write(render_text(explanations, t))
+    return status
+
+
+def calc_command(args) -> int:
+    from .calc import calc, parse_shape
+    from .explain import explain, render_text, select, to_json
+    from .report import human
+
+    shape = parse_shape(args.input)
+    if shape is None or not shape or any(d < 1 for d in shape):
+        return usage_error(
+            "calc", f"--input must be a shape like 3x32x32 (channels x height x width), not {args.input!r}"
+        )
+    if not args.ops.replace(";", "").strip():
+        return usage_error("calc", 'give at least one operation, e.g. "conv 64 3x3"')
+    run = calc(args.ops, shape)
+    _report(run.diagnostics, run.sources)
+    net = run.result.network
+    if not run.result.complete:
+        if args.json:
+            _dump({"ok": False, "diagnostics": [d.to_json() for d in run.diagnostics]})
+        return EXIT_FAILED
+    t = translator(language(args.lang))
+    explanations = explain(net, select(net, []))
+    if args.json:
+        _dump(
+            {
+                "ok": True,
+                "input": list(shape),
+                "output": list(net.output_shape),
+                "params": net.params,
+                "buffers": net.buffers,
+                "macs": net.macs,
+                "layers": [to_json(e, t) for e in explanations],
+            }
+        )
+        return EXIT_OK
+    sys.stdout.write(render_text(explanations, t))
+    print()
+    print(t("Total params: {0}", f"{net.params:,}"))
+    print(t("MACs: {0}", f"{net.macs:,} ({human(net.macs)})"))
+    print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
+    return EXIT_OK
+
+
+def quiz_command(args) -> int:
+    from . import quiz
+
+    net, status = _analysed(args.file)
+    if net is None:
+        return status
+    t = translator(language(args.lang))
+    if args.make:
+        sheet, key = quiz.make(net, args.file, args.count, args.seed, t)
+        if args.answers_out:
+            write_atomic(args.answers_out, key)
+        if args.output:
+            write_atomic(args.output, sheet)
+        else:
+            sys.stdout.write(sheet)
+        return EXIT_OK
+    try:
+        with open(args.answers, encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, ValueError) as exc:
+        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {exc.__class__.__name__}")
+    grading = quiz.grade(net, text, args.answers)
+    if grading.diagnostics:
+        _report(grading.diagnostics, {args.answers: text})
+        count = len(grading.diagnostics)
+        print(f"{args.answers}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        if args.json:
+            _dump({"ok": False, "diagnostics": [d.to_json() for d in grading.diagnostics]})
+        return EXIT_FAILED
+    if args.json:
+        _dump(quiz.to_json(grading, t))
+    else:
+        quiz.render(grading, t, sys.stdout)
+    return EXIT_OK if grading.all_right else EXIT_FAILED
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, so that no half-written
+    file is left behind."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".archspec-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,313 @@
+"""`archspec quiz`: grading answer sheets (the forms students write, layouts, rounding, errors in
+the sheet) and making question sheets whose keys grade as all right."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SPECS
+from test_cli import archspec as run_cli
+
+import archspec
+from archspec.i18n import translator
+from archspec.quiz import grade, make, parse_number, parse_shape
+
+LENET = str(SPECS / "lenet5.arch")
+
+# A student's sheet for LeNet-5. The right values come from the lecture notes (seed 003: C1 6 maps of
+# 28x28 with (5*5*1 + 1) * 6 = 156 weights, S2 6x14x14, C3 16 maps of 10x10 with (5*5*6 + 1) * 16 =
+# 2,416, F6 84 units with (120 + 1) * 84 = 10,164) and LeCun et al. 1998 (61,706 parameters).
+SHEET = """# a student's answers for LeNet-5
+[c1]
+output = "28x28x6"
+params = 156
+macs = "117.6K"
+rf = "5x5"
+
+[s2]
+output = "14x14x6"
+params = 0
+
+[c3]
+output = "(10, 10, 16)"
+params = 2400     # forgot the biases
+rf = 13
+
+[f6]
+output = 84
+params = "10.2K"
+
+[total]
+params = "61.7K"
+"""
+
+EXPECTED = {
+    ("c1", "output"): "right",
+    ("c1", "params"): "right",
+    ("c1", "macs"): "right",  # 28*28*6 * 5*5*1 = 117,600
+    ("c1", "rf"): "right",  # one 5x5 conv sees 5x5
+    ("s2", "output"): "right",
+    ("s2", "params"): "right",
+    ("c3", "output"): "right",
+    ("c3", "params"): "wrong",
+    ("c3", "rf"): "wrong",  # 5x5 conv over 2x2 pooled 5x5 fields: 6 + 4*2 = 14
+    ("f6", "output"): "right",
+    ("f6", "params"): "right",
+    ("total", "params"): "right",
+}
+
+
+def write(tmp_path, text: str, name: str = "sheet.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_sheet_with_right_and_wrong_answers(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, SHEET), "--json")
+    assert result.returncode == 1, result.stderr
+    out = json.loads(result.stdout)
+    assert {(m["layer"], m["question"]): m["result"] for m in out["marks"]} == EXPECTED
+    assert out["score"] == 10 and out["questions"] == 12 and out["layout"] == "channels-last"
+    wrong = {m["layer"] + "." + m["question"]: m for m in out["marks"] if m["result"] == "wrong"}
+    assert wrong["c3.params"]["correct"] == "2,416"
+    assert wrong["c3.params"]["formula"] == ["params = (K_h*K_w*C_in + 1) * C_out = (5*5*6 + 1) * 16 = 2,416"]
+    assert (wrong["c3.params"]["line"], wrong["c3.params"]["column"]) == (14, 10)
+    assert wrong["c3.rf"]["correct"] == "14x14"
+
+
+def test_the_table_shows_the_correct_value_the_formula_and_the_score(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, SHEET))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    row = next(line for line in lines if line.startswith("c3") and "parameters" in line)
+    assert [c.strip() for c in row.split("│")] == ["c3", "parameters", "2400", "2,416", "wrong"]
+    assert "  formula: params = (K_h*K_w*C_in + 1) * C_out = (5*5*6 + 1) * 16 = 2,416" in lines
+    assert lines[-1] == "Score: 10 / 12"
+
+
+def test_an_all_right_sheet_exits_0(tmp_path):
+    sheet = '[c1]\noutput = "6x28x28"\nparams = "156"\n[c5]\noutput = "120x1x1"\nrf = 32\n[total]\nparams = 61706\n'
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, sheet))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "Score: 5 / 5"
+
+
+INCEPTION = "network N\ninput 200x32x32\nn: conv 32 5x5 pad=2\n"  # seed 002 sec. 5.5.3: 163,840,000
+
+
+@pytest.mark.parametrize(
+    "answer, right",
+    [
+        ('"163.8M"', True),  # 163,840,000 rounds to 163.8M
+        ('"164M"', True),
+        ('"0.16G"', True),
+        ('"163,840,000"', True),
+        ("163840000", True),
+        ('"163.9M"', False),
+        ('"163M"', False),  # written to the million, 163,840,000 is 164M
+        ("163840001", False),
+    ],
+)
+def test_rounded_answers_are_right_at_the_precision_written(answer, right):
+    net = archspec.loads(INCEPTION)
+    grading = grade(net, f"[n]\nmacs = {answer}\n", "sheet.toml")
+    assert not grading.diagnostics
+    assert grading.marks[0].right is right
+
+
+@pytest.mark.parametrize(
+    "text, shape",
+    [
+        ("6x28x28", (6, 28, 28)),
+        ("28 x 28 x 6", (28, 28, 6)),
+        ("(6, 28, 28)", (6, 28, 28)),
+        ("6×28×28", (6, 28, 28)),
+        ("(None, 28, 28, 6)", (28, 28, 6)),
+        ([6, 28, 28], (6, 28, 28)),
+        (84, (84,)),
+        ("6x28x", None),
+        ("six", None),
+    ],
+)
+def test_shapes_as_students_write_them(text, shape):
+    assert parse_shape(text) == shape
+
+
+@pytest.mark.parametrize(
+    "text, value, tolerance",
+    [(156, 156, 0), ("8,320", 8320, 0), ("1.5K", 1500, 50), ("163.8M", 163.8e6, 0.05e6), ("2e3", 2000, 500)],
+)
+def test_numbers_as_students_write_them(text, value, tolerance):
+    got, tol = parse_number(text)
+    assert got == pytest.approx(value) and tol == pytest.approx(tolerance)
+
+
+def marks_of(sheet: str):
+    grading = grade(archspec.load(LENET), sheet, "sheet.toml")
+    assert not grading.diagnostics, grading.diagnostics
+    return {m.layer: m for m in grading.marks}, grading
+
+
+def test_a_stated_layout_is_the_one_graded():
+    marks, _ = marks_of('layout = "channels_last"\n[c1]\noutput = "6x28x28"\n[s2]\noutput = "14x14x6"\n')
+    assert marks["c1"].status == "wrong" and marks["c1"].correct == "28x28x6"
+    assert marks["c1"].note.startswith("right as {0}, but the sheet says {1}")
+    assert marks["s2"].status == "right"
+
+
+def test_the_layout_is_inferred_from_the_sheet():
+    marks, grading = marks_of('[c1]\noutput = "28x28x6"\n[c3]\noutput = "10x10x16"\n')
+    assert grading.layout == "channels-last" and all(m.right and not m.note for m in marks.values())
+
+
+def test_a_sheet_mixing_layouts_is_told_so():
+    marks, grading = marks_of('[c1]\noutput = "6x28x28"\n[s2]\noutput = "14x14x6"\n[c3]\noutput = "16x10x10"\n')
+    assert grading.layout == "channels-first"
+    assert marks["s2"].right and "the rest of the sheet is channels-first" in marks["s2"].note
+
+
+def test_one_answer_alone_is_ambiguous():
+    # `28x28x6` is C=6 read channels-last, C=28 read channels-first: nothing else in the sheet says which
+    marks, grading = marks_of('[c1]\noutput = "28x28x6"\n')
+    assert grading.layout == "" and marks["c1"].right
+    assert marks["c1"].note.startswith("ambiguous:")
+    assert translator("en")(marks["c1"].note, *marks["c1"].args).startswith(
+        "ambiguous: `28x28x6` is right as channels-last but not as channels-first"
+    )
+
+
+def test_a_cube_reads_the_same_either_way():
+    net = archspec.loads("network N\ninput 3x8x8\nc: conv 6 3x3\n")  # 6x6x6
+    grading = grade(net, '[c]\noutput = "6x6x6"\n', "s.toml")
+    assert grading.marks[0].right and not grading.marks[0].note
+
+
+def test_missing_answers_are_not_right(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, '[c1]\nparams = ""\n'), "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["marks"][0]["result"] == "missing"
+
+
+def test_errors_in_the_sheet_point_into_it(tmp_path):
+    bad = write(tmp_path, '[c1]\noutput = "6x28x28\nparams = 156\n')
+    result = run_cli("quiz", LENET, "--answers", bad)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:5] == [
+        "error[sheet-syntax]: the answer sheet is not valid TOML: illegal character '\\n'",
+        f"  --> {bad}:2:18",
+        "  |",
+        '2 | output = "6x28x28',
+        "  |                  ^ here",
+    ]
+    sheet = write(tmp_path, '[c1]\noutput = "6x28x28"\n\n[c33]\nparams = 1\n\n[f6]\nparam = 3\nmacs = "lots"\n')
+    result = run_cli("quiz", LENET, "--answers", sheet)
+    assert result.returncode == 1
+    err = result.stderr
+    assert "error[unknown-layer]: no layer `c33`" in err and f"--> {sheet}:4:2" in err and "did you mean `c3`?" in err
+    assert "error[unknown-field]: `f6` has no `param` to answer" in err and f"--> {sheet}:8:1" in err
+    assert "did you mean `params`?" in err
+    assert "error[bad-answer]: `f6.macs`: cannot read `lots`" in err and f"--> {sheet}:9:8" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_settings_and_layouts(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, 'layot = "channels_last"\n'))
+    assert result.returncode == 1 and "did you mean `layout`?" in result.stderr
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, 'layout = "sideways"\n[c1]\noutput = "6x28x28"\n'))
+    assert result.returncode == 1 and "`layout` must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["quiz", LENET],
+        ["quiz", LENET, "--make", "--answers", "x.toml"],
+        ["quiz", LENET, "--answers", "/nonexistent/sheet.toml"],
+        ["quiz", LENET, "--make", "--count", "0"],
+        ["quiz", "/nonexistent.arch", "--make"],
+    ],
+)
+def test_usage_errors(args):
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help():
+    result = run_cli("quiz", "--help")
+    assert result.returncode == 0 and "--answers" in result.stdout and "--make" in result.stdout
+
+
+def test_make_is_reproducible_by_seed():
+    net = archspec.load(SPECS / "resnet50.arch")
+    t = translator("en")
+    assert make(net, "resnet50.arch", 8, 7, t) == make(net, "resnet50.arch", 8, 7, t)
+    sheets = {make(net, "resnet50.arch", 8, seed, t)[0] for seed in range(5)}
+    assert len(sheets) > 1
+    first = run_cli("quiz", str(SPECS / "resnet50.arch"), "--make", "--seed", "7", "--count", "8")
+    second = run_cli("quiz", str(SPECS / "resnet50.arch"), "--make", "--seed", "7", "--count", "8")
+    assert first.returncode == 0 and first.stdout == second.stdout
+
+
+@pytest.mark.parametrize("spec", ["lenet5", "googlenet", "resnet50", "vgg16", "alexnet"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_key_grades_as_all_right_and_the_blank_sheet_as_missing(tmp_path, spec, seed):
+    sheet, key = tmp_path / "q.toml", tmp_path / "key.toml"
+    made = run_cli(
+        "quiz", str(SPECS / f"{spec}.arch"), "--make", "--count", "12", "--seed", str(seed),
+        "-o", str(sheet), "--answers-out", str(key),
+    )  # fmt: skip
+    assert made.returncode == 0 and made.stdout == ""
+    graded = run_cli("quiz", str(SPECS / f"{spec}.arch"), "--answers", str(key), "--json")
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    out = json.loads(graded.stdout)
+    assert out["all_right"] and out["questions"] == 12
+    blank = json.loads(run_cli("quiz", str(SPECS / f"{spec}.arch"), "--answers", str(sheet), "--json").stdout)
+    assert {m["result"] for m in blank["marks"]} == {"missing"} and blank["questions"] == 12
+
+
+def test_korean_quiz_table_is_aligned(tmp_path):
+    from rich.cells import cell_len
+
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, SHEET), "--lang", "ko")
+    lines = result.stdout.splitlines()
+    assert lines[0].split("┃")[0].strip() == "층" and "파라미터 수" in result.stdout
+    rows = [line for line in lines if "│" in line]
+    assert len({cell_len(line.rstrip()) for line in rows}) == 1  # every row as wide as the others
+    bars = {tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch == "│") for line in rows}
+    assert len(bars) == 1  # the column rules line up in terminal cells
+    assert "오답" in result.stdout and lines[-1] == "점수: 10 / 12"
+    assert "  공식: params = (K_h*K_w*C_in + 1) * C_out = (5*5*6 + 1) * 16 = 2,416" in lines
+
+
+def test_a_korean_question_sheet():
+    net = archspec.load(LENET)
+    sheet, key = make(net, "lenet5.arch", 3, 0, translator("ko"))
+    assert "lenet5.arch 의 신경망에 대해 각 문항에 답하시오." in sheet
+    assert any(line.endswith("는?") for line in sheet.splitlines())
+    assert grade(net, key, "key.toml").all_right
+
+
+def test_dotted_names_blocks_and_inline_tables():
+    # GoogLeNet's inception (3a): 128M ops in Szegedy et al. 2014, table 1 (seed 002)
+    net = archspec.load(SPECS / "googlenet.arch")
+    sheet = 'student = "Kim"\n[inc3a]\nmacs = "128M"\n\n[inc3a.conv_1]\noutput = "64x28x28"\n'
+    grading = grade(net, sheet, "s.toml")
+    assert not grading.diagnostics, grading.diagnostics
+    assert [(m.layer, m.field, m.status) for m in grading.marks] == [
+        ("inc3a", "macs", "right"),
+        ("inc3a.conv_1", "output", "right"),
+    ]
+    inline = grade(archspec.load(LENET), 'c1 = { output = "6x28x28", params = 150 }\n', "s.toml")
+    assert [(m.field, m.status) for m in inline.marks] == [("output", "right"), ("params", "wrong")]
+    assert (inline.marks[1].span.line, inline.marks[1].span.column) == (1, 37)  # under `150`
+
+
+def test_json_for_a_sheet_with_errors(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, "[c1]\nparam = 3\n"), "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["ok"] is False
+    assert [(d["code"], d["line"], d["column"]) for d in out["diagnostics"]] == [("unknown-field", 2, 1)]
