@@ -109,7 +109,10 @@ class _ToSyntax(Transformer):
     # -- expressions
     @v_args(meta=True)
     def number(self, meta, c):
-        return s.Number(_number(str(c[0])), self._sp(meta))
+        value = _number(str(c[0]))
+        if value == float("inf"):  # `1e400`: Python reads it as infinity
+            raise fail("bad-expression", f"`{c[0]}` is too large a number", self._sp(meta), "too large")
+        return s.Number(value, self._sp(meta))
 
     @v_args(meta=True)
     def name(self, meta, c):

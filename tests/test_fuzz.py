@@ -179,6 +179,14 @@ def test_expect_with_a_huge_exponent(value):
     must_not_raise(f"network T\ninput 3x8x8\nconv 8 3x3 expect params={value}\n")
 
 
+@pytest.mark.parametrize("expr", ["1e400/255", "1e400", "2*1e999"])
+def test_a_number_too_large_in_an_expression(expr):
+    result = analyse(f"network T\ninput 3x8x8\nrescale {expr}\n")
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("bad-expression", f"`{expr.split('/')[0].split('*')[-1]}` is too large a number")
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     ["\x1e", "a\rb\n", "network T\ninput 3x8x8\nconv 8 3x3 \x0c pad=1 ]\n", "network T\ninput 3x8x8\nrelu\u2028 ]\n"],
