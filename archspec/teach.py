@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 
 from .diagnostics import render
 from .i18n import language, translator
@@ -37,11 +35,16 @@ def _analysed(path: str):
     _report(result.diagnostics, result.sources)
     if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
         return None, EXIT_USAGE
+    net = result.network
+    if result.ok and net is not None and not net.nodes:  # an empty file, or one of blocks for others to import
+        blocks = ", ".join(net.blocks) if net.blocks else "nothing"
+        print(f"{path}: no network to teach from; the file defines {blocks}", file=sys.stderr)
+        return None, EXIT_FAILED
     if not result.complete:
         count = sum(d.severity == "error" for d in result.diagnostics)
         print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
         return None, EXIT_FAILED
-    return result.network, EXIT_OK if result.ok else EXIT_FAILED
+    return net, EXIT_OK if result.ok else EXIT_FAILED
 
 
 def explain_command(args) -> int:
@@ -115,18 +118,23 @@ def quiz_command(args) -> int:
     t = translator(language(args.lang))
     if args.make:
         sheet, key = quiz.make(net, args.file, args.count, args.seed, t)
-        if args.answers_out:
-            write_atomic(args.answers_out, key)
-        if args.output:
-            write_atomic(args.output, sheet)
-        else:
+        from .output import write_atomically
+
+        files = {path: text.encode("utf-8") for path, text in ((args.output, sheet), (args.answers_out, key)) if path}
+        try:
+            write_atomically(files)
+        except OSError as err:
+            return usage_error("quiz", f"cannot write {err.filename or ', '.join(files)}: {err.strerror or err}")
+        if not args.output:
             sys.stdout.write(sheet)
         return EXIT_OK
     try:
         with open(args.answers, encoding="utf-8-sig") as f:
             text = f.read()
-    except (OSError, ValueError) as exc:
-        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {exc.__class__.__name__}")
+    except OSError as err:
+        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {err.strerror or err}")
+    except ValueError:  # not UTF-8
+        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: it is not UTF-8 text")
     grading = quiz.grade(net, text, args.answers)
     if grading.diagnostics:
         _report(grading.diagnostics, {args.answers: text})
@@ -140,17 +148,3 @@ def quiz_command(args) -> int:
     else:
         quiz.render(grading, t, sys.stdout)
     return EXIT_OK if grading.all_right else EXIT_FAILED
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, so that no half-written
-    file is left behind."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".archspec-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

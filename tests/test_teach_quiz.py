@@ -4,6 +4,7 @@ the sheet) and making question sheets whose keys grade as all right."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from conftest import SPECS
@@ -233,6 +234,32 @@ def test_usage_errors(args):
     result = run_cli(*args)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_make_into_a_missing_folder_writes_nothing(tmp_path):
+    key = tmp_path / "key.toml"
+    result = run_cli("quiz", LENET, "--make", "-o", str(tmp_path / "no" / "q.toml"), "--answers-out", str(key))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"cannot write {tmp_path / 'no' / 'q.toml'}: No such file or directory" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # neither the key nor a temporary file
+
+
+def test_made_files_are_readable_by_others(tmp_path):
+    run_cli("quiz", LENET, "--make", "-o", str(tmp_path / "q.toml"), "--answers-out", str(tmp_path / "k.toml"))
+    umask = os.umask(0)
+    os.umask(umask)
+    # as `open` would make them, not mkstemp's private 0600
+    assert {path.stat().st_mode & 0o777 for path in tmp_path.iterdir()} == {0o666 & ~umask}
+
+
+@pytest.mark.parametrize("command", [["quiz", "--make"], ["explain"], ["explain", "--json"]])
+def test_a_file_without_a_network(tmp_path, command):
+    empty = tmp_path / "empty.arch"
+    empty.write_text("")
+    for spec, defines in [(empty, "nothing"), (SPECS / "blocks.arch", "basic, bottleneck")]:
+        result = run_cli(command[0], str(spec), *command[1:])
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr == f"{spec}: no network to teach from; the file defines {defines}\n"
 
 
 def test_help():
