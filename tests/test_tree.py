@@ -117,3 +117,16 @@ def test_spec_with_an_error(tmp_path):
     assert run.returncode == 1
     assert run.stdout == ""
     assert "error[" in run.stderr and "bad.arch:6:1" in run.stderr
+
+
+def test_a_default_stride_is_written_as_the_tables_write_it():
+    # PyTorch's MaxPool2d(2) strides by its kernel, (2, 2): the lecture tables write "maxpool 2x2 /2", as
+    # for `stride=2`; a stride that differs between dimensions stays written out
+    net = archspec.loads(
+        "network N\ninput 3x32x32\na: maxpool 2x2\nb: maxpool 2x2 stride=2\nc: conv 4 3x3 stride=(1, 2)\n"
+    )
+    out = io.StringIO()
+    render_tree(net, out, None)
+    rows = {line.split()[1]: line for line in out.getvalue().splitlines()[2:]}
+    assert "maxpool 2x2 /2 " in rows["a"] and "maxpool 2x2 /2 " in rows["b"]
+    assert "conv 4, 3x3 /1x2 " in rows["c"]

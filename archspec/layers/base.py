@@ -111,9 +111,12 @@ def fmt_size(value: int | tuple[int, ...]) -> str:
 
 
 def fmt_stride(value: int | tuple[int, ...]) -> str:
-    """` /2` for a stride other than 1, as in "conv 64, 7x7 /2"; empty for 1."""
+    """` /2` for a stride other than 1, as in "conv 64, 7x7 /2"; empty for 1. A stride equal along
+    every dimension is one number (`maxpool 2x2`'s default stride (2, 2) is ` /2`), as the tables write it."""
     values = value if isinstance(value, tuple) else (value,)
-    return "" if set(values) == {1} else " /" + fmt_shape(values)
+    if len(set(values)) == 1:
+        return "" if values[0] == 1 else f" /{values[0]}"
+    return " /" + fmt_shape(values)
 
 
 def show_value(v: Value) -> str:
