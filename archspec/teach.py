@@ -104,7 +104,8 @@ def calc_command(args) -> int:
     sys.stdout.write(render_text(explanations, t))
     print()
     print(t("Total params: {0}", f"{net.params:,}"))
-    print(t("MACs: {0}", f"{net.macs:,} ({human(net.macs)})"))
+    rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
+    print(t("MACs: {0}", f"{net.macs:,}{rounded}"))
     print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
     return EXIT_OK
 

@@ -178,6 +178,13 @@ def test_inception_cost_with_and_without_the_1x1_reduction():
     assert "163,840,000" in text
 
 
+def test_calc_totals_of_a_small_layer():
+    # LeNet-5's output layer (seed 003): 84 inputs, 10 units, 84*10 weights + 10 biases; a number under
+    # a thousand has no rounded form beside it
+    text = run_cli("calc", "dense 10", "--input", "84").stdout.splitlines()
+    assert text[-3:] == ["Total params: 850", "MACs: 840", "Output shape: 10"]
+
+
 def test_calc_errors_point_into_the_command_line():
     result = run_cli("calc", "conv 16 1x1;  conv 32 50x50", "--input", "200x32x32")
     assert result.returncode == 1
