@@ -86,28 +86,30 @@ def calc_command(args) -> int:
         if args.json:
             _dump({"ok": False, "diagnostics": [d.to_json() for d in run.diagnostics]})
         return EXIT_FAILED
+    status = EXIT_OK if run.result.ok else EXIT_FAILED  # an `expect` that fails: the numbers are right, it is not
     t = translator(language(args.lang))
     explanations = explain(net, select(net, []))
     if args.json:
         _dump(
             {
-                "ok": True,
+                "ok": run.result.ok,
                 "input": list(shape),
                 "output": list(net.output_shape),
                 "params": net.params,
                 "buffers": net.buffers,
                 "macs": net.macs,
                 "layers": [to_json(e, t) for e in explanations],
+                "diagnostics": [d.to_json() for d in run.diagnostics],
             }
         )
-        return EXIT_OK
+        return status
     sys.stdout.write(render_text(explanations, t))
     print()
     print(t("Total params: {0}", f"{net.params:,}"))
     rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
     print(t("MACs: {0}", f"{net.macs:,}{rounded}"))
     print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
-    return EXIT_OK
+    return status
 
 
 def quiz_command(args) -> int:

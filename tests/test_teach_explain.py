@@ -291,3 +291,14 @@ def test_every_message_the_teaching_commands_translate_has_korean():
     messages |= set(re.findall(r'"([^"{\n]*\{0\}[^"\n]*)"', quiz_source))  # the notes on answers
     assert len(messages) > 20
     assert sorted(m for m in messages if m not in KO) == []
+
+
+def test_calc_checks_an_answer_written_as_expect():
+    # seed 004 quiz: 3 -> 64 channels, 3x3 on 32x32 without padding gives 30x30, not 32x32
+    wrong = run_cli("calc", "conv 64 3x3 expect 64x32x32", "--input", "3x32x32", "--json")
+    assert wrong.returncode == 1
+    out = json.loads(wrong.stdout)
+    assert out["ok"] is False and [d["code"] for d in out["diagnostics"]] == ["expect-failed"]
+    assert out["output"] == [64, 30, 30]  # the numbers are still given
+    right = run_cli("calc", "conv 64 3x3 expect 64x30x30 params=1792", "--input", "3x32x32")
+    assert right.returncode == 0 and right.stderr == ""
