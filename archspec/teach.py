@@ -27,12 +27,21 @@ def _dump(payload) -> None:
     sys.stdout.write("\n")
 
 
-def _analysed(path: str):
-    """(network or None, exit status): the spec's network where it checks far enough to teach from."""
+def _analysed(path: str, as_json: bool):
+    """(network or None, exit status): the spec's network where it checks far enough to teach from.
+    Without one, and `as_json`, the diagnostics are printed as JSON as well, as `calc --json` does."""
     from .load import analyse_file
 
     result = analyse_file(path)
     _report(result.diagnostics, result.sources)
+    net, status = _teachable(path, result)
+    if net is None and as_json:
+        _dump({"ok": False, "diagnostics": [d.to_json() for d in result.diagnostics]})
+    return net, status
+
+
+def _teachable(path: str, result):
+    """(network or None, exit status), saying on stderr why there is none."""
     if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
         return None, EXIT_USAGE
     net = result.network
@@ -50,7 +59,7 @@ def _analysed(path: str):
 def explain_command(args) -> int:
     from .explain import UnknownLayer, explain, render_text, select, to_json
 
-    net, status = _analysed(args.file)
+    net, status = _analysed(args.file, args.json)
     if net is None:
         return status
     try:
@@ -115,7 +124,7 @@ def calc_command(args) -> int:
 def quiz_command(args) -> int:
     from . import quiz
 
-    net, status = _analysed(args.file)
+    net, status = _analysed(args.file, args.json and not args.make)
     if net is None:
         return status
     t = translator(language(args.lang))

@@ -302,3 +302,13 @@ def test_calc_checks_an_answer_written_as_expect():
     assert out["output"] == [64, 30, 30]  # the numbers are still given
     right = run_cli("calc", "conv 64 3x3 expect 64x30x30 params=1792", "--input", "3x32x32")
     assert right.returncode == 0 and right.stderr == ""
+
+
+def test_explain_json_of_a_spec_with_errors(tmp_path):
+    # as calc --json and quiz --json: an object with ok=false and the diagnostics, not an empty stdout
+    spec = tmp_path / "bad.arch"
+    spec.write_text("network N\ninput 3x8x8\nc: conv 4 9x9\n")
+    result = run_cli("explain", str(spec), "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["ok"] is False and [(d["code"], d["line"]) for d in out["diagnostics"]] == [("kernel-too-large", 3)]

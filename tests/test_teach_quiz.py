@@ -258,7 +258,8 @@ def test_a_file_without_a_network(tmp_path, command):
     empty.write_text("")
     for spec, defines in [(empty, "nothing"), (SPECS / "blocks.arch", "basic, bottleneck")]:
         result = run_cli(command[0], str(spec), *command[1:])
-        assert result.returncode == 1 and result.stdout == ""
+        assert result.returncode == 1
+        assert result.stdout == ('{\n  "ok": false,\n  "diagnostics": []\n}\n' if "--json" in command else "")
         assert result.stderr == f"{spec}: no network to teach from; the file defines {defines}\n"
 
 
