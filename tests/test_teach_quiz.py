@@ -306,7 +306,11 @@ def test_korean_quiz_table_is_aligned(tmp_path):
     assert len({cell_len(line.rstrip()) for line in rows}) == 1  # every row as wide as the others
     bars = {tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch == "│") for line in rows}
     assert len(bars) == 1  # the column rules line up in terminal cells
-    assert "오답" in result.stdout and lines[-1] == "점수: 10 / 12"
+    assert lines[0].split("┃")[3].strip() == "정답"  # the correct value's column
+    assert (
+        "틀림" in result.stdout and "정답 │" not in result.stdout
+    )  # a result is 맞음 or 틀림, never the column's name
+    assert lines[-1] == "점수: 10 / 12"
     assert "  공식: params = (K_h*K_w*C_in + 1) * C_out = (5*5*6 + 1) * 16 = 2,416" in lines
 
 
