@@ -312,3 +312,11 @@ def test_explain_json_of_a_spec_with_errors(tmp_path):
     assert result.returncode == 1
     out = json.loads(result.stdout)
     assert out["ok"] is False and [(d["code"], d["line"]) for d in out["diagnostics"]] == [("kernel-too-large", 3)]
+
+
+def test_a_layer_that_keeps_positions_keeps_the_field():
+    # tanh acts on each value alone: C1's 5x5 field (seed 003) passes through it unchanged, written as such
+    net = archspec.load(SPECS / "lenet5.arch")
+    text = render_text(explain(net, select(net, ["c1_tanh"])), EN)
+    assert "r = r_in = 5  (5x5 of the input)" in text and "j = j_in = 1" in text and "start = start_in = 2" in text
+    assert "(1 - 1)" not in text
