@@ -320,3 +320,10 @@ def test_a_layer_that_keeps_positions_keeps_the_field():
     text = render_text(explain(net, select(net, ["c1_tanh"])), EN)
     assert "r = r_in = 5  (5x5 of the input)" in text and "j = j_in = 1" in text and "start = start_in = 2" in text
     assert "(1 - 1)" not in text
+
+
+def test_calc_warns_about_a_channels_last_input_in_its_own_terms():
+    # Keras writes a 32x32 RGB image 32x32x3; in calc the fix is the --input option, not an `input` line
+    result = run_cli("calc", "conv 16 3x3", "--input", "32x32x3")
+    assert result.returncode == 0
+    assert "help: write `--input 3x32x32`" in result.stderr
