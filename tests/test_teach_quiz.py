@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from fractions import Fraction
 
 import pytest
 from conftest import SPECS
@@ -12,7 +13,7 @@ from test_cli import archspec as run_cli
 
 import archspec
 from archspec.i18n import translator
-from archspec.quiz import grade, make, parse_number, parse_shape
+from archspec.quiz import grade, make, parse_field, parse_number, parse_shape
 
 LENET = str(SPECS / "lenet5.arch")
 
@@ -143,6 +144,25 @@ def test_shapes_as_students_write_them(text, shape):
 def test_numbers_as_students_write_them(text, value, tolerance):
     got, tol = parse_number(text)
     assert got == pytest.approx(value) and tol == pytest.approx(tolerance)
+
+
+@pytest.mark.parametrize(
+    "text, size",
+    [("5x5", (5, 5)), (5, (5,)), ("[5, 5]", (5, 5)), (32.0, (32,)), ("156.5", (Fraction(313, 2),)), ("abc", None)],
+)
+def test_receptive_fields_as_students_write_them(text, size):
+    assert parse_field(text) == size
+
+
+def test_a_fractional_receptive_field_can_be_answered(tmp_path):
+    # adaptive pooling from 10 to 4 positions puts its outputs 2.5 input pixels apart, so a 2-wide conv after it
+    # sees 3 + (2 - 1) * 2.5 = 5.5 pixels (the largest window of 10 -> 4 is 3: [floor(10i/4), ceil(10(i+1)/4)))
+    spec = tmp_path / "n.arch"
+    spec.write_text("network N\ninput 1x10\na: adaptive_avgpool 4\nc: conv 1 2\n")
+    right = run_cli("quiz", str(spec), "--answers", write(tmp_path, '[c]\nrf = "5.5"\n'))
+    assert right.returncode == 0, right.stderr
+    wrong = run_cli("quiz", str(spec), "--answers", write(tmp_path, "[c]\nrf = 5\n"))
+    assert wrong.returncode == 1 and "wrong" in wrong.stdout and wrong.stderr == ""
 
 
 def marks_of(sheet: str):
@@ -343,3 +363,10 @@ def test_json_for_a_sheet_with_errors(tmp_path):
     out = json.loads(result.stdout)
     assert out["ok"] is False
     assert [(d["code"], d["line"], d["column"]) for d in out["diagnostics"]] == [("unknown-field", 2, 1)]
+
+
+def test_an_answer_outside_its_layers_table(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, "c1 = 156\n[c3]\noutput = true\n"))
+    assert result.returncode == 1
+    assert "help: answers go under a `[c1]` header" in result.stderr  # not "did you mean `c1`?"
+    assert "cannot read `true` as a shape" in result.stderr  # TOML's word, not Python's True
