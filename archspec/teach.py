@@ -157,6 +157,8 @@ def quiz_command(args) -> int:
         return EXIT_FAILED
     if args.json:
         _dump(quiz.to_json(grading, t))
+    elif not grading.marks:  # not an empty table and `Score: 0 / 0`
+        print(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`", file=sys.stderr)
     else:
         quiz.render(grading, t, sys.stdout)
     return EXIT_OK if grading.all_right else EXIT_FAILED

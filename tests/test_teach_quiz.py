@@ -370,3 +370,10 @@ def test_an_answer_outside_its_layers_table(tmp_path):
     assert result.returncode == 1
     assert "help: answers go under a `[c1]` header" in result.stderr  # not "did you mean `c1`?"
     assert "cannot read `true` as a shape" in result.stderr  # TOML's word, not Python's True
+
+
+def test_an_empty_sheet(tmp_path):
+    sheet = write(tmp_path, "# nothing answered yet\n")
+    result = run_cli("quiz", LENET, "--answers", sheet)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == f"{sheet}: the sheet answers no question; see `archspec quiz --make`\n"
