@@ -241,7 +241,7 @@ def _node_label(node: Node, top_level: bool) -> str:
     if name and top_level:
         name = node.path
     lines = [(name, "b")] if name else []
-    return _html(*lines, (node.kind.describe(node.options), "" if name else "b"), (fmt_shape(node.shape), "s"))
+    return _html(*lines, (node.notation, "" if name else "b"), (fmt_shape(node.shape), "s"))
 
 
 def _group_label(net: Network, gi: int) -> str:

@@ -172,7 +172,7 @@ def step_line(step: Step, t: Callable[..., str]) -> str:
 def heading(e: Explanation, t: Callable[..., str]) -> str:
     kind = e.node.kind
     title = t(kind.title) if kind.title else kind.name
-    return f"{e.node.path}: {kind.describe(e.node.options)}  [{title}]"
+    return f"{e.node.path}: {e.node.notation}  [{title}]"
 
 
 def layer_lines(e: Explanation, t: Callable[..., str]) -> list[str]:
@@ -225,7 +225,7 @@ def to_json(e: Explanation, t: Callable[..., str]) -> dict:
         "path": e.node.path,
         "kind": kind.name,
         "title": t(kind.title) if kind.title else kind.name,
-        "describe": kind.describe(e.node.options),
+        "describe": e.node.notation,
         "inputs": [list(s) for s in e.inputs],
         "output": list(e.node.shape),
         "params": e.node.params,

@@ -532,7 +532,7 @@ def make(net: Network, file: str, count: int, seed: int, t) -> tuple[str, str]:
     ]
     sheet = [*header, '# layout = "channels_last"  # uncomment if you write shapes as H x W x C']
     key = [*header, 'layout = "channels_first"']
-    describe = {n.path: n.kind.describe(n.options) for n in net.nodes if n.kind}
+    describe = {n.path: n.notation for n in net.nodes if n.kind}
     current = None
     for layer, name in picked:
         if layer != current:
