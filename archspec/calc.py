@@ -34,6 +34,8 @@ class Calc:
 
     def _locate(self, d: Diagnostic) -> Diagnostic:
         span = d.span
+        if span is not None and span.file == SOURCE and span.line == FIRST_LINE - 1:  # about the `input` line
+            return replace(d, span=None, hint=d.hint and d.hint.replace("`input ", "`--input "))
         if span is None or span.file != SOURCE or not FIRST_LINE <= span.line < FIRST_LINE + len(self.offsets):
             return replace(d, span=None)
         start = self.offsets[span.line - FIRST_LINE]

@@ -284,31 +284,15 @@ def _render(args) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return EXIT_OK
+    from .output import write_atomically
+
     try:
-        _write_atomically(out, data)
+        write_atomically({out: data})
     except OSError as err:
         print(f"archspec render: error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
     print(f"wrote {out}")
     return EXIT_OK
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it: readers never see half a file."""
-    import tempfile
-
-    folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".archspec-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a written file is not
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _tree(args) -> int:

@@ -241,7 +241,7 @@ def _node_label(node: Node, top_level: bool) -> str:
     if name and top_level:
         name = node.path
     lines = [(name, "b")] if name else []
-    return _html(*lines, (node.kind.describe(node.options), "" if name else "b"), (fmt_shape(node.shape), "s"))
+    return _html(*lines, (node.notation, "" if name else "b"), (fmt_shape(node.shape), "s"))
 
 
 def _group_label(net: Network, gi: int) -> str:
@@ -292,7 +292,9 @@ def _legend(
     key = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
     table = (
         f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="2"><TR><TD ALIGN="LEFT">{title}<BR ALIGN="LEFT"/></TD></TR>'
-        f'<TR><TD ALIGN="LEFT">{key}</TD></TR></TABLE>'
+        # Graphviz rejects a table row without cells: no key where nothing needs one (a network of its input alone)
+        + (f'<TR><TD ALIGN="LEFT">{key}</TD></TR>' if cells else "")
+        + "</TABLE>"
     )
     return f"<{table}>"
 

@@ -102,6 +102,13 @@ def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> lis
     steps = []
     for d, (r, j, st, k, s, c) in enumerate(rows[:1] if alike else rows):
         sub = "" if alike else f"_{names[d]}"
+        if (k, s, c) == (1, 1, 0):  # the layer keeps every position where it is: say so, not `9 + (1 - 1)*2`
+            steps += [
+                Step("rf", f"r{sub}", "r_in", exact(r), after.size[d], *_of_the_input(alike, after)),
+                Step("jump", f"j{sub}", "j_in", exact(j), after.jump[d]),
+                Step("start", f"start{sub}", "start_in", exact(st), after.start[d]),
+            ]
+            continue
         steps += [
             Step(
                 "rf",
@@ -122,6 +129,11 @@ def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> lis
             ),
         ]
     return steps
+
+
+def _of_the_input(alike: bool, field: Field) -> tuple[str, tuple[str, ...]]:
+    """The note after a receptive field's size: `(5x5 of the input)`, once for all dimensions."""
+    return ("{0} of the input", (field.text(),)) if alike else ("", ())
 
 
 def exact(x) -> str:
@@ -160,7 +172,7 @@ def step_line(step: Step, t: Callable[..., str]) -> str:
 def heading(e: Explanation, t: Callable[..., str]) -> str:
     kind = e.node.kind
     title = t(kind.title) if kind.title else kind.name
-    return f"{e.node.path}: {kind.describe(e.node.options)}  [{title}]"
+    return f"{e.node.path}: {e.node.notation}  [{title}]"
 
 
 def layer_lines(e: Explanation, t: Callable[..., str]) -> list[str]:
@@ -213,7 +225,7 @@ def to_json(e: Explanation, t: Callable[..., str]) -> dict:
         "path": e.node.path,
         "kind": kind.name,
         "title": t(kind.title) if kind.title else kind.name,
-        "describe": kind.describe(e.node.options),
+        "describe": e.node.notation,
         "inputs": [list(s) for s in e.inputs],
         "output": list(e.node.shape),
         "params": e.node.params,

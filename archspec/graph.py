@@ -10,6 +10,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .layers import LayerKind
+from .layers.base import notation
 from .syntax import Span
 
 BYTES = 4  # float32
@@ -33,6 +34,11 @@ class Node:
     @property
     def kind_name(self) -> str:
         return self.kind.name if self.kind else "input"
+
+    @property
+    def notation(self) -> str:
+        """The layer as lecture tables write it (`conv 64, 7x7 /2`), with as many sizes as its data has dimensions."""
+        return notation(self.kind, self.options, len(self.shape) - 1) if self.kind else "input"
 
     @property
     def activation_elements(self) -> int:
@@ -150,7 +156,7 @@ class Network:
                 "line": n.span.line if n.span else None,
                 "column": n.span.column if n.span else None,
                 "depth": n.depth,
-                "describe": n.kind.describe(n.options) if n.kind else "input",
+                "describe": n.notation,
             }
         g = self.groups[i]
         params, buffers, macs = self.totals(g.first, g.last)

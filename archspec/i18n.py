@@ -99,11 +99,11 @@ KO: dict[str, str] = {
     # quiz
     "Layer": "층",
     "Question": "문항",
-    "Answer": "답",
+    "Answer": "제출한 답",
     "Correct": "정답",
     "Result": "결과",
-    "right": "정답",
-    "wrong": "오답",
+    "right": "맞음",  # not 정답: that is the Correct column
+    "wrong": "틀림",
     "missing": "답 없음",
     "Score: {0} / {1}": "점수: {0} / {1}",
     "{0}: output shape?": "{0}: 출력 크기는?",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .diagnostics import Diagnostic, did_you_mean
 from .explain import Explanation, explain, step_line
@@ -162,6 +163,23 @@ def parse_shape(value) -> tuple[int, ...] | None:
     return tuple(int(p) for p in re.findall(r"[0-9]+", text))
 
 
+def parse_field(value) -> tuple[Fraction, ...] | None:
+    """A receptive field's size: `5x5`, `5`, `[5, 5]`, or a fraction of a pixel as the table
+    prints it after transposed convs and adaptive pooling (`156.5`) -> sizes."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        value = repr(value)
+    if isinstance(value, list):
+        value = ",".join(str(v) for v in value)
+    if not isinstance(value, str):
+        return None
+    parts = re.split(r"\s*[x×X*,]\s*", value.strip().strip("()[]").strip())
+    if not all(re.fullmatch(r"[0-9]+(\.[0-9]+)?", p) for p in parts):
+        return None
+    return tuple(Fraction(p) for p in parts)
+
+
 def parse_number(value) -> tuple[float, float] | None:
     """(value, tolerance): `156` exactly, `1.5K` to within 50, `163.8M` to within 50,000."""
     if isinstance(value, bool):
@@ -265,7 +283,10 @@ def grade(net: Network, text: str, file: str) -> Grading:
                         )
                     )
             elif key not in TOP_KEYS:
-                hint = did_you_mean(key, [*TOP_KEYS, *truths]) or "answers go under a `[layer]` header"
+                if key in truths or key == "total":  # `c1 = 5`: an answer without its question
+                    hint = f'answers go under a `[{key}]` header, as `params = 5` or `output = "6x28x28"`'
+                else:
+                    hint = did_you_mean(key, [*TOP_KEYS, *truths]) or "answers go under a `[layer]` header"
                 where = spans.get((table, "=" + key), span)
                 diagnostics.append(Diagnostic("unknown-field", f"unknown setting `{key}`", where, "unknown", hint))
             continue
@@ -325,7 +346,12 @@ def _inferred_layout(answers, truths, net) -> str:
 
 
 def _mark(table, name, value, span, truths, net, layout, stated) -> Mark | Diagnostic:
-    written = value if isinstance(value, str) else (fmt_shape(tuple(value)) if isinstance(value, list) else str(value))
+    if isinstance(value, bool):
+        written = "true" if value else "false"  # as the sheet wrote it, not Python's True
+    else:
+        written = (
+            value if isinstance(value, str) else (fmt_shape(tuple(value)) if isinstance(value, list) else str(value))
+        )
     truth = _network_truth(net) if table == "total" else truths[table]
     formula = truth.formulas.get(name, ())
     if isinstance(value, str) and not value.strip():
@@ -334,7 +360,7 @@ def _mark(table, name, value, span, truths, net, layout, stated) -> Mark | Diagn
     if name == "output":
         return _mark_shape(table, written, value, truth, formula, span, layout, stated)
     if name == "rf":
-        size = parse_shape(value)
+        size = parse_field(value)
         if size is None or truth.rf is None or not truth.rf.size:
             return _bad(span, table, name, written, "a size like `5x5` or `5`")
         want = tuple(truth.rf.size)
@@ -506,7 +532,7 @@ def make(net: Network, file: str, count: int, seed: int, t) -> tuple[str, str]:
     ]
     sheet = [*header, '# layout = "channels_last"  # uncomment if you write shapes as H x W x C']
     key = [*header, 'layout = "channels_first"']
-    describe = {n.path: n.kind.describe(n.options) for n in net.nodes if n.kind}
+    describe = {n.path: n.notation for n in net.nodes if n.kind}
     current = None
     for layer, name in picked:
         if layer != current:
@@ -531,4 +557,4 @@ def make(net: Network, file: str, count: int, seed: int, t) -> tuple[str, str]:
     return "\n".join(sheet) + "\n", "\n".join(key) + "\n"
 
 
-__all__ = ["Grading", "Mark", "grade", "make", "parse_number", "parse_shape", "questions", "render"]
+__all__ = ["Grading", "Mark", "grade", "make", "parse_field", "parse_number", "parse_shape", "questions", "render"]

@@ -76,9 +76,11 @@ def apply(window: Window, field: Field) -> Field:
     )
 
 
-def union(fields: list[Field]) -> Field:
+def union(fields: list[Field], broadcast: list[tuple[bool, ...]] | None = None) -> Field:
     """The field of a merge's first output position: the union of its inputs' fields. Aligned
-    inputs (equal starts) give the largest size; the jump is the largest of the inputs'."""
+    inputs (equal starts) give the largest size; the jump is the largest of the inputs' that are not
+    broadcast along that dimension (`broadcast[i][d]`: input i has one position there and the output
+    more, as squeeze-and-excitation's `C x 1 x 1`): the output's positions follow the other inputs."""
     if len(fields) == 1:
         return fields[0]
     size, jump, start = [], [], []
@@ -88,14 +90,18 @@ def union(fields: list[Field]) -> Field:
         left, right = min(lefts), max(rights)
         size.append(right - left + 1)
         start.append((left + right) / 2)
-        jump.append(max(f.jump[d] for f in fields))
+        spread = [f.jump[d] for i, f in enumerate(fields) if not (broadcast and broadcast[i][d])]
+        jump.append(max(spread or [f.jump[d] for f in fields]))
     return Field(tuple(size), tuple(jump), tuple(start))
 
 
 def node_field(node: Node, inputs: list[Field], shapes: list[tuple[int, ...]]) -> Field:
     """One node's field from its inputs' fields."""
     window = node.kind.window(node.options, shapes, node.shape)
-    return union([apply(window, f) for f in inputs])
+    fields = [apply(window, f) for f in inputs]
+    out = node.shape[1:]
+    broadcast = [tuple(len(s) == len(node.shape) and s[1 + d] == 1 < out[d] for d in range(len(out))) for s in shapes]
+    return union(fields, broadcast if all(len(f.size) == len(out) for f in fields) else None)
 
 
 def receptive_fields(net: Network) -> list[Field]:

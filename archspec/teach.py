@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 
 from .diagnostics import render
 from .i18n import language, translator
@@ -29,25 +27,39 @@ def _dump(payload) -> None:
     sys.stdout.write("\n")
 
 
-def _analysed(path: str):
-    """(network or None, exit status): the spec's network where it checks far enough to teach from."""
+def _analysed(path: str, as_json: bool):
+    """(network or None, exit status): the spec's network where it checks far enough to teach from.
+    Without one, and `as_json`, the diagnostics are printed as JSON as well, as `calc --json` does."""
     from .load import analyse_file
 
     result = analyse_file(path)
     _report(result.diagnostics, result.sources)
+    net, status = _teachable(path, result)
+    if net is None and as_json:
+        _dump({"ok": False, "diagnostics": [d.to_json() for d in result.diagnostics]})
+    return net, status
+
+
+def _teachable(path: str, result):
+    """(network or None, exit status), saying on stderr why there is none."""
     if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
         return None, EXIT_USAGE
+    net = result.network
+    if result.ok and net is not None and not net.nodes:  # an empty file, or one of blocks for others to import
+        blocks = ", ".join(net.blocks) if net.blocks else "nothing"
+        print(f"{path}: no network to teach from; the file defines {blocks}", file=sys.stderr)
+        return None, EXIT_FAILED
     if not result.complete:
         count = sum(d.severity == "error" for d in result.diagnostics)
         print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
         return None, EXIT_FAILED
-    return result.network, EXIT_OK if result.ok else EXIT_FAILED
+    return net, EXIT_OK if result.ok else EXIT_FAILED
 
 
 def explain_command(args) -> int:
     from .explain import UnknownLayer, explain, render_text, select, to_json
 
-    net, status = _analysed(args.file)
+    net, status = _analysed(args.file, args.json)
     if net is None:
         return status
     try:
@@ -83,50 +95,58 @@ def calc_command(args) -> int:
         if args.json:
             _dump({"ok": False, "diagnostics": [d.to_json() for d in run.diagnostics]})
         return EXIT_FAILED
+    status = EXIT_OK if run.result.ok else EXIT_FAILED  # an `expect` that fails: the numbers are right, it is not
     t = translator(language(args.lang))
     explanations = explain(net, select(net, []))
     if args.json:
         _dump(
             {
-                "ok": True,
+                "ok": run.result.ok,
                 "input": list(shape),
                 "output": list(net.output_shape),
                 "params": net.params,
                 "buffers": net.buffers,
                 "macs": net.macs,
                 "layers": [to_json(e, t) for e in explanations],
+                "diagnostics": [d.to_json() for d in run.diagnostics],
             }
         )
-        return EXIT_OK
+        return status
     sys.stdout.write(render_text(explanations, t))
     print()
     print(t("Total params: {0}", f"{net.params:,}"))
-    print(t("MACs: {0}", f"{net.macs:,} ({human(net.macs)})"))
+    rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
+    print(t("MACs: {0}", f"{net.macs:,}{rounded}"))
     print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
-    return EXIT_OK
+    return status
 
 
 def quiz_command(args) -> int:
     from . import quiz
 
-    net, status = _analysed(args.file)
+    net, status = _analysed(args.file, args.json and not args.make)
     if net is None:
         return status
     t = translator(language(args.lang))
     if args.make:
         sheet, key = quiz.make(net, args.file, args.count, args.seed, t)
-        if args.answers_out:
-            write_atomic(args.answers_out, key)
-        if args.output:
-            write_atomic(args.output, sheet)
-        else:
+        from .output import write_atomically
+
+        files = {path: text.encode("utf-8") for path, text in ((args.output, sheet), (args.answers_out, key)) if path}
+        try:
+            write_atomically(files)
+        except OSError as err:
+            return usage_error("quiz", f"cannot write {err.filename or ', '.join(files)}: {err.strerror or err}")
+        if not args.output:
             sys.stdout.write(sheet)
         return EXIT_OK
     try:
         with open(args.answers, encoding="utf-8-sig") as f:
             text = f.read()
-    except (OSError, ValueError) as exc:
-        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {exc.__class__.__name__}")
+    except OSError as err:
+        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {err.strerror or err}")
+    except ValueError:  # not UTF-8
+        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: it is not UTF-8 text")
     grading = quiz.grade(net, text, args.answers)
     if grading.diagnostics:
         _report(grading.diagnostics, {args.answers: text})
@@ -137,20 +157,8 @@ def quiz_command(args) -> int:
         return EXIT_FAILED
     if args.json:
         _dump(quiz.to_json(grading, t))
+    elif not grading.marks:  # not an empty table and `Score: 0 / 0`
+        print(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`", file=sys.stderr)
     else:
         quiz.render(grading, t, sys.stdout)
     return EXIT_OK if grading.all_right else EXIT_FAILED
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, so that no half-written
-    file is left behind."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".archspec-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

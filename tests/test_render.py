@@ -423,3 +423,11 @@ def test_missing_graphviz_python_package_is_one_line(tmp_path):
         "archspec render: error: the `graphviz` Python package is missing: pip install graphviz"
     ]
     assert not (tmp_path / "x.dot").exists()
+
+
+@needs_dot
+def test_a_network_of_its_input_alone_draws():
+    # nothing to key: the diagram is the input and output markers (Graphviz rejects an empty key row)
+    net = archspec.loads("network Only\ninput 3x8x8\n")
+    svg = ET.fromstring(draw(dot_source(net, 0), "svg"))
+    assert [texts(g) for g in groups(svg, "node")] == [["input", "3x8x8"], ["output", "3x8x8"]]

@@ -178,6 +178,13 @@ def test_inception_cost_with_and_without_the_1x1_reduction():
     assert "163,840,000" in text
 
 
+def test_calc_totals_of_a_small_layer():
+    # LeNet-5's output layer (seed 003): 84 inputs, 10 units, 84*10 weights + 10 biases; a number under
+    # a thousand has no rounded form beside it
+    text = run_cli("calc", "dense 10", "--input", "84").stdout.splitlines()
+    assert text[-3:] == ["Total params: 850", "MACs: 840", "Output shape: 10"]
+
+
 def test_calc_errors_point_into_the_command_line():
     result = run_cli("calc", "conv 16 1x1;  conv 32 50x50", "--input", "200x32x32")
     assert result.returncode == 1
@@ -284,3 +291,39 @@ def test_every_message_the_teaching_commands_translate_has_korean():
     messages |= set(re.findall(r'"([^"{\n]*\{0\}[^"\n]*)"', quiz_source))  # the notes on answers
     assert len(messages) > 20
     assert sorted(m for m in messages if m not in KO) == []
+
+
+def test_calc_checks_an_answer_written_as_expect():
+    # seed 004 quiz: 3 -> 64 channels, 3x3 on 32x32 without padding gives 30x30, not 32x32
+    wrong = run_cli("calc", "conv 64 3x3 expect 64x32x32", "--input", "3x32x32", "--json")
+    assert wrong.returncode == 1
+    out = json.loads(wrong.stdout)
+    assert out["ok"] is False and [d["code"] for d in out["diagnostics"]] == ["expect-failed"]
+    assert out["output"] == [64, 30, 30]  # the numbers are still given
+    right = run_cli("calc", "conv 64 3x3 expect 64x30x30 params=1792", "--input", "3x32x32")
+    assert right.returncode == 0 and right.stderr == ""
+
+
+def test_explain_json_of_a_spec_with_errors(tmp_path):
+    # as calc --json and quiz --json: an object with ok=false and the diagnostics, not an empty stdout
+    spec = tmp_path / "bad.arch"
+    spec.write_text("network N\ninput 3x8x8\nc: conv 4 9x9\n")
+    result = run_cli("explain", str(spec), "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["ok"] is False and [(d["code"], d["line"]) for d in out["diagnostics"]] == [("kernel-too-large", 3)]
+
+
+def test_a_layer_that_keeps_positions_keeps_the_field():
+    # tanh acts on each value alone: C1's 5x5 field (seed 003) passes through it unchanged, written as such
+    net = archspec.load(SPECS / "lenet5.arch")
+    text = render_text(explain(net, select(net, ["c1_tanh"])), EN)
+    assert "r = r_in = 5  (5x5 of the input)" in text and "j = j_in = 1" in text and "start = start_in = 2" in text
+    assert "(1 - 1)" not in text
+
+
+def test_calc_warns_about_a_channels_last_input_in_its_own_terms():
+    # Keras writes a 32x32 RGB image 32x32x3; in calc the fix is the --input option, not an `input` line
+    result = run_cli("calc", "conv 16 3x3", "--input", "32x32x3")
+    assert result.returncode == 0
+    assert "help: write `--input 3x32x32`" in result.stderr

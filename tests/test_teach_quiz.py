@@ -4,6 +4,8 @@ the sheet) and making question sheets whose keys grade as all right."""
 from __future__ import annotations
 
 import json
+import os
+from fractions import Fraction
 
 import pytest
 from conftest import SPECS
@@ -11,7 +13,7 @@ from test_cli import archspec as run_cli
 
 import archspec
 from archspec.i18n import translator
-from archspec.quiz import grade, make, parse_number, parse_shape
+from archspec.quiz import grade, make, parse_field, parse_number, parse_shape
 
 LENET = str(SPECS / "lenet5.arch")
 
@@ -144,6 +146,25 @@ def test_numbers_as_students_write_them(text, value, tolerance):
     assert got == pytest.approx(value) and tol == pytest.approx(tolerance)
 
 
+@pytest.mark.parametrize(
+    "text, size",
+    [("5x5", (5, 5)), (5, (5,)), ("[5, 5]", (5, 5)), (32.0, (32,)), ("156.5", (Fraction(313, 2),)), ("abc", None)],
+)
+def test_receptive_fields_as_students_write_them(text, size):
+    assert parse_field(text) == size
+
+
+def test_a_fractional_receptive_field_can_be_answered(tmp_path):
+    # adaptive pooling from 10 to 4 positions puts its outputs 2.5 input pixels apart, so a 2-wide conv after it
+    # sees 3 + (2 - 1) * 2.5 = 5.5 pixels (the largest window of 10 -> 4 is 3: [floor(10i/4), ceil(10(i+1)/4)))
+    spec = tmp_path / "n.arch"
+    spec.write_text("network N\ninput 1x10\na: adaptive_avgpool 4\nc: conv 1 2\n")
+    right = run_cli("quiz", str(spec), "--answers", write(tmp_path, '[c]\nrf = "5.5"\n'))
+    assert right.returncode == 0, right.stderr
+    wrong = run_cli("quiz", str(spec), "--answers", write(tmp_path, "[c]\nrf = 5\n"))
+    assert wrong.returncode == 1 and "wrong" in wrong.stdout and wrong.stderr == ""
+
+
 def marks_of(sheet: str):
     grading = grade(archspec.load(LENET), sheet, "sheet.toml")
     assert not grading.diagnostics, grading.diagnostics
@@ -235,6 +256,33 @@ def test_usage_errors(args):
     assert "Traceback" not in result.stderr
 
 
+def test_make_into_a_missing_folder_writes_nothing(tmp_path):
+    key = tmp_path / "key.toml"
+    result = run_cli("quiz", LENET, "--make", "-o", str(tmp_path / "no" / "q.toml"), "--answers-out", str(key))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"cannot write {tmp_path / 'no' / 'q.toml'}: No such file or directory" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # neither the key nor a temporary file
+
+
+def test_made_files_are_readable_by_others(tmp_path):
+    run_cli("quiz", LENET, "--make", "-o", str(tmp_path / "q.toml"), "--answers-out", str(tmp_path / "k.toml"))
+    umask = os.umask(0)
+    os.umask(umask)
+    # as `open` would make them, not mkstemp's private 0600
+    assert {path.stat().st_mode & 0o777 for path in tmp_path.iterdir()} == {0o666 & ~umask}
+
+
+@pytest.mark.parametrize("command", [["quiz", "--make"], ["explain"], ["explain", "--json"]])
+def test_a_file_without_a_network(tmp_path, command):
+    empty = tmp_path / "empty.arch"
+    empty.write_text("")
+    for spec, defines in [(empty, "nothing"), (SPECS / "blocks.arch", "basic, bottleneck")]:
+        result = run_cli(command[0], str(spec), *command[1:])
+        assert result.returncode == 1
+        assert result.stdout == ('{\n  "ok": false,\n  "diagnostics": []\n}\n' if "--json" in command else "")
+        assert result.stderr == f"{spec}: no network to teach from; the file defines {defines}\n"
+
+
 def test_help():
     result = run_cli("quiz", "--help")
     assert result.returncode == 0 and "--answers" in result.stdout and "--make" in result.stdout
@@ -278,7 +326,11 @@ def test_korean_quiz_table_is_aligned(tmp_path):
     assert len({cell_len(line.rstrip()) for line in rows}) == 1  # every row as wide as the others
     bars = {tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch == "│") for line in rows}
     assert len(bars) == 1  # the column rules line up in terminal cells
-    assert "오답" in result.stdout and lines[-1] == "점수: 10 / 12"
+    assert lines[0].split("┃")[3].strip() == "정답"  # the correct value's column
+    assert (
+        "틀림" in result.stdout and "정답 │" not in result.stdout
+    )  # a result is 맞음 or 틀림, never the column's name
+    assert lines[-1] == "점수: 10 / 12"
     assert "  공식: params = (K_h*K_w*C_in + 1) * C_out = (5*5*6 + 1) * 16 = 2,416" in lines
 
 
@@ -311,3 +363,17 @@ def test_json_for_a_sheet_with_errors(tmp_path):
     out = json.loads(result.stdout)
     assert out["ok"] is False
     assert [(d["code"], d["line"], d["column"]) for d in out["diagnostics"]] == [("unknown-field", 2, 1)]
+
+
+def test_an_answer_outside_its_layers_table(tmp_path):
+    result = run_cli("quiz", LENET, "--answers", write(tmp_path, "c1 = 156\n[c3]\noutput = true\n"))
+    assert result.returncode == 1
+    assert "help: answers go under a `[c1]` header" in result.stderr  # not "did you mean `c1`?"
+    assert "cannot read `true` as a shape" in result.stderr  # TOML's word, not Python's True
+
+
+def test_an_empty_sheet(tmp_path):
+    sheet = write(tmp_path, "# nothing answered yet\n")
+    result = run_cli("quiz", LENET, "--answers", sheet)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == f"{sheet}: the sheet answers no question; see `archspec quiz --make`\n"

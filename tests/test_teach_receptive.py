@@ -117,6 +117,24 @@ def test_a_merge_sees_the_union_of_its_branches():
     assert rf(net, "m") == (5, 1, 0)
 
 
+def test_a_broadcast_merge_keeps_the_grid_of_its_full_sized_input():
+    # squeeze-and-excitation: the 16x1x1 gate is one position, so its jump (the whole map) says nothing
+    # about how far apart the mul's 32x32 outputs are: one input pixel, as no layer so far has a stride;
+    # a 2x2/2 pool after it then makes the jump 2, the product of the strides
+    text = """network N
+input 16x32x32
+se: mul:
+    branch: identity
+    branch:
+        avgpool to 1x1
+        conv 16 1x1 sigmoid
+p: maxpool 2x2 stride=2
+"""
+    net = archspec.loads(text)
+    assert rf(net, "se")[1] == 1
+    assert rf(net, "p")[1] == 2
+
+
 def test_dilation_widens_the_kernel():
     # a 3x3 kernel with dilation 2 spans 5 pixels (seed 004: dilated convolution widens the view)
     net = archspec.loads("network N\ninput 1x32x32\nc: conv 1 3x3 dilation=2\n")

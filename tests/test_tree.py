@@ -117,3 +117,28 @@ def test_spec_with_an_error(tmp_path):
     assert run.returncode == 1
     assert run.stdout == ""
     assert "error[" in run.stderr and "bad.arch:6:1" in run.stderr
+
+
+def test_a_default_stride_is_written_as_the_tables_write_it():
+    # PyTorch's MaxPool2d(2) strides by its kernel, (2, 2): the lecture tables write "maxpool 2x2 /2", as
+    # for `stride=2`; a stride that differs between dimensions stays written out
+    net = archspec.loads(
+        "network N\ninput 3x32x32\na: maxpool 2x2\nb: maxpool 2x2 stride=2\nc: conv 4 3x3 stride=(1, 2)\n"
+    )
+    out = io.StringIO()
+    render_tree(net, out, None)
+    rows = {line.split()[1]: line for line in out.getvalue().splitlines()[2:]}
+    assert "maxpool 2x2 /2 " in rows["a"] and "maxpool 2x2 /2 " in rows["b"]
+    assert "conv 4, 3x3 /1x2 " in rows["c"]
+
+
+def test_sizes_are_written_for_the_datas_dimensions():
+    # PyTorch's Conv1d(16, 32, 5) has kernel_size (5,), Conv3d(1, 8, 3) (3, 3, 3) and MaxPool3d(2) (2, 2, 2):
+    # one size per dimension of the data, whatever the spec abbreviated
+    one = archspec.loads("network A\ninput 16x128\nc: conv 32 5 stride=2\np: maxpool 2\na: avgpool to 8\n")
+    three = archspec.loads("network B\ninput 1x16x32x32\nc: conv 8 3 stride=2\np: maxpool 2\n")
+    assert [n.notation for n in one.nodes[1:]] == ["conv 32, 5 /2", "maxpool 2 /2", "avgpool to 8"]
+    assert [n.notation for n in three.nodes[1:]] == ["conv 8, 3x3x3 /2", "maxpool 2x2x2 /2"]
+    out = io.StringIO()  # the text tree, render, explain and check print
+    render_tree(one, out, None)
+    assert "conv 32, 5 /2" in out.getvalue() and "5x5" not in out.getvalue()

@@ -110,10 +110,25 @@ def fmt_size(value: int | tuple[int, ...]) -> str:
     return fmt_shape(value) if isinstance(value, tuple) else f"{value}x{value}"
 
 
+def notation(kind: LayerKind, options: dict, rank: int) -> str:
+    """`kind.describe(options)` with every size option written for `rank` spatial dimensions: a 1-D
+    conv's kernel `5` reads `conv 32, 5`, a 3-D one's `3` reads `3x3x3` (`fmt_size` alone takes 2-D)."""
+    sized = {
+        key: (value,) * rank
+        if rank >= 1 and key in kind.options and kind.options[key].type == "size" and type(value) is int
+        else value
+        for key, value in options.items()
+    }
+    return kind.describe(sized)
+
+
 def fmt_stride(value: int | tuple[int, ...]) -> str:
-    """` /2` for a stride other than 1, as in "conv 64, 7x7 /2"; empty for 1."""
+    """` /2` for a stride other than 1, as in "conv 64, 7x7 /2"; empty for 1. A stride equal along
+    every dimension is one number (`maxpool 2x2`'s default stride (2, 2) is ` /2`), as the tables write it."""
     values = value if isinstance(value, tuple) else (value,)
-    return "" if set(values) == {1} else " /" + fmt_shape(values)
+    if len(set(values)) == 1:
+        return "" if values[0] == 1 else f" /{values[0]}"
+    return " /" + fmt_shape(values)
 
 
 def show_value(v: Value) -> str:
