@@ -172,6 +172,13 @@ class Network:
             else g.name,
         }
 
+    def to_torch(self):
+        """The network as a freshly initialised `torch.nn.Module`, built from the source that
+        `archspec compile` writes (see `archspec.build`). Imports torch."""
+        from .build import build
+
+        return build(self)
+
     @cached_property
     def graph(self):
         """The network as a networkx DiGraph: one node per operation (keyed by path), edges

@@ -10,11 +10,14 @@ from .base import (
     OptionError,
     Shape,
     ShapeError,
+    TorchCall,
     fmt_shape,
     fmt_size,
     fmt_stride,
     per_dim,
     spatial,
+    torch_rank_suffix,
+    torch_size,
     window_out,
 )
 
@@ -60,6 +63,18 @@ def conv_output_sizes(kind: str, o: dict, shape: Shape) -> tuple[int, ...]:
     return tuple(window_out(s, kk, t, p, d) for s, kk, t, p, d in zip(sizes, k, st, pads, dil))
 
 
+_CONV_DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True}
+
+
+def torch_conv(cin: int, cout: int, o: dict, in_shape: Shape, groups: int, bias: bool) -> TorchCall:
+    """`nn.Conv2d(...)` for a conv-like layer's options; `pad=valid` is PyTorch's padding 0."""
+    pad = 0 if o["pad"] == "valid" else torch_size(o["pad"])
+    kwargs = {"kernel_size": torch_size(o["kernel"]), "stride": torch_size(o["stride"]), "padding": pad}
+    kwargs["dilation"] = torch_size(o["dilation"])
+    kwargs.update(groups=groups, bias=bias)
+    return TorchCall(f"nn.Conv{torch_rank_suffix(in_shape)}", (cin, cout), kwargs, _CONV_DEFAULTS)
+
+
 def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
     hint = "the number of groups must divide both the input and the output channels"
     if cin % groups:
@@ -73,6 +88,7 @@ class Conv(LayerKind):
     aliases = ("conv2d", "convolution")
     foreign = ("Conv1d", "Conv3d", "Conv1D", "Conv2D", "Conv3D")
     family = "conv"
+    inplace_safe = True
     positional = ("out", "kernel")
     required = ("out", "kernel")
     options = {
@@ -105,12 +121,16 @@ class Conv(LayerKind):
             f" g{o['groups']}" if o["groups"] > 1 else ""
         )
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return torch_conv(in_shape[0], o["out"], o, in_shape, o["groups"], o["bias"])
+
 
 class DepthwiseConv(LayerKind):
     name = "dwconv"
     aliases = ("depthwise", "depthwise_conv")
     foreign = ("DepthwiseConv2D", "DepthwiseConv1D")
     family = "conv"
+    inplace_safe = True
     positional = ("kernel",)
     required = ("kernel",)
     options = {"kernel": Opt("size", minimum=1), "multiplier": Opt("int", 1, minimum=1), **_WINDOW}
@@ -132,6 +152,10 @@ class DepthwiseConv(LayerKind):
     def describe(self, o):
         return f"dwconv {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
+    def torch_module(self, o, in_shape, inplace=False):
+        cin = in_shape[0]
+        return torch_conv(cin, cin * o["multiplier"], o, in_shape, cin, o["bias"])
+
 
 class SeparableConv(LayerKind):
     """Depthwise conv (no bias, as Keras' SeparableConv2D) followed by a 1x1 pointwise conv."""
@@ -140,6 +164,7 @@ class SeparableConv(LayerKind):
     aliases = ("separable_conv", "separable")
     foreign = ("SeparableConv2D", "SeparableConv1D")
     family = "conv"
+    inplace_safe = True
     positional = ("out", "kernel")
     required = ("out", "kernel")
     options = {
@@ -170,6 +195,15 @@ class SeparableConv(LayerKind):
     def describe(self, o):
         return f"sepconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
+    def torch_module(self, o, in_shape, inplace=False):
+        cin = in_shape[0]
+        mid = cin * o["multiplier"]
+        depthwise = torch_conv(cin, mid, o, in_shape, cin, False)
+        pointwise = torch_conv(
+            mid, o["out"], {"kernel": 1, "stride": 1, "pad": 0, "dilation": 1}, in_shape, 1, o["bias"]
+        )
+        return TorchCall("nn.Sequential", (depthwise, pointwise))
+
 
 class TransposedConv(LayerKind):
     name = "deconv"
@@ -183,6 +217,7 @@ class TransposedConv(LayerKind):
     )
     aliases = ("convtranspose", "conv_transpose", "transposed_conv", "upconv")
     family = "conv"
+    inplace_safe = True
     positional = ("out", "kernel")
     required = ("out", "kernel")
     options = {
@@ -233,6 +268,19 @@ class TransposedConv(LayerKind):
 
     def describe(self, o):
         return f"deconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
+
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {
+            "kernel_size": torch_size(o["kernel"]),
+            "stride": torch_size(o["stride"]),
+            "padding": torch_size(o["pad"]),
+            "output_padding": torch_size(o["output_padding"]),
+            "groups": o["groups"],
+            "bias": o["bias"],
+            "dilation": torch_size(o["dilation"]),
+        }
+        defaults = {**_CONV_DEFAULTS, "output_padding": 0}
+        return TorchCall(f"nn.ConvTranspose{torch_rank_suffix(in_shape)}", (in_shape[0], o["out"]), kwargs, defaults)
 
 
 KINDS = [Conv(), DepthwiseConv(), SeparableConv(), TransposedConv()]

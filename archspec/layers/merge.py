@@ -15,6 +15,7 @@ class Concat(LayerKind):
     foreign = ("Concatenate",)
     family = "merge"
     merge = True
+    inplace_safe = True
 
     def output_shape(self, o, ins):
         first = ins[0]
@@ -27,10 +28,17 @@ class Concat(LayerKind):
                 )
         return (sum(s[0] for s in ins), *first[1:])
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return None
+
+    def torch_merge(self, o, inputs):
+        return f"torch.cat([{', '.join(inputs)}], dim=1)"
+
 
 class Add(LayerKind):
     name = "add"
     residual = True
+    inplace_safe = True
     aliases = ("sum",)
     family = "merge"
     merge = True
@@ -51,6 +59,12 @@ class Add(LayerKind):
                 hint = "make the branches end with the same channels, or use `shortcut: project`"
             raise ShapeError("add needs equal shapes: " + _listing(ins, o["_names"]), hint=hint, code="shape-mismatch")
         return ins[0]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return None
+
+    def torch_merge(self, o, inputs):
+        return " + ".join(inputs)
 
 
 class Mul(LayerKind):
@@ -80,6 +94,12 @@ class Mul(LayerKind):
                 )
             out.append(big.pop() if big else 1)
         return tuple(out)
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return None
+
+    def torch_merge(self, o, inputs):
+        return " * ".join(inputs)
 
 
 KINDS = [Concat(), Add(), Mul()]

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from .base import LayerKind, Opt, OptionError, ShapeError, fmt_shape, fmt_size, fmt_stride, per_dim, spatial, window_out
+from .base import (
+    LayerKind,
+    Opt,
+    OptionError,
+    ShapeError,
+    TorchCall,
+    fmt_shape,
+    fmt_size,
+    fmt_stride,
+    per_dim,
+    spatial,
+    torch_rank_suffix,
+    torch_size,
+    window_out,
+)
 
 _WINDOW = {
     "kernel": Opt("size", None, minimum=1),
@@ -70,6 +84,21 @@ class _Pool(LayerKind):
             return f"{self.name} to {fmt_size(o['to'])}"
         return f"{self.name} {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
 
+    def torch_module(self, o, in_shape, inplace=False):
+        rank = torch_rank_suffix(in_shape)
+        title = self.mode.capitalize()
+        if o["to"] is not None:
+            return TorchCall(f"nn.Adaptive{title}Pool{rank}", (torch_size(o["to"]),))
+        kwargs = {"kernel_size": torch_size(o["kernel"]), "stride": torch_size(o["stride"])}
+        kwargs["padding"] = torch_size(o["pad"])
+        if self.mode == "max":
+            kwargs["dilation"] = torch_size(o["dilation"])
+        kwargs["ceil_mode"] = o["ceil_mode"]
+        if self.mode == "avg":
+            kwargs["count_include_pad"] = o["count_include_pad"]
+        defaults = {"padding": 0, "dilation": 1, "ceil_mode": False, "count_include_pad": True}
+        return TorchCall(f"nn.{title}Pool{rank}", (), kwargs, defaults)
+
 
 class MaxPool(_Pool):
     name = "maxpool"
@@ -103,6 +132,7 @@ class AvgPool(_Pool):
 
 class _Adaptive(LayerKind):
     family = "pool"
+    mode: str  # `avg` or `max`
     positional = ("to",)
     words = ("to",)  # `adaptive_avgpool to 6x6` reads as well as `adaptive_avgpool 6x6`
     required = ("to",)
@@ -118,14 +148,21 @@ class _Adaptive(LayerKind):
     def describe(self, o):
         return f"{self.name} {fmt_size(o['to'])}"
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall(
+            f"nn.Adaptive{self.mode.capitalize()}Pool{torch_rank_suffix(in_shape)}", (torch_size(o["to"]),)
+        )
+
 
 class AdaptiveAvgPool(_Adaptive):
+    mode = "avg"
     name = "adaptive_avgpool"
     aliases = ("adaptive_avg_pool",)
     foreign = ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")
 
 
 class AdaptiveMaxPool(_Adaptive):
+    mode = "max"
     name = "adaptive_maxpool"
     aliases = ("adaptive_max_pool",)
     foreign = ("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")
@@ -135,19 +172,27 @@ class _Global(LayerKind):
     """Pools every spatial position away: `(C, ...)` -> `(C,)`, as Keras' GlobalAveragePooling2D."""
 
     family = "pool"
+    mode: str  # `avg` or `max`
 
     def output_shape(self, o, ins):
         spatial(ins[0], self.name)
         return (ins[0][0],)
 
+    def torch_module(self, o, in_shape, inplace=False):
+        # adaptive pooling to 1 keeps the size-1 dimensions: flatten them to give `(C,)`
+        pool = TorchCall(f"nn.Adaptive{self.mode.capitalize()}Pool{torch_rank_suffix(in_shape)}", (1,))
+        return TorchCall("nn.Sequential", (pool, TorchCall("nn.Flatten")))
+
 
 class GlobalAvgPool(_Global):
+    mode = "avg"
     name = "global_avgpool"
     aliases = ("gap", "global_avg_pool", "globalavgpool")
     foreign = ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")
 
 
 class GlobalMaxPool(_Global):
+    mode = "max"
     name = "global_maxpool"
     foreign = ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
     aliases = ("global_max_pool", "globalmaxpool")
