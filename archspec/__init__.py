@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # `archspec.build` imports torch: only when it is asked for, so that `import archspec` stays light
     if name == "build":
-        from .build import build
+        from .builder import build
 
         return build
     raise AttributeError(f"module 'archspec' has no attribute {name!r}")

@@ -175,7 +175,7 @@ class Network:
     def to_torch(self):
         """The network as a freshly initialised `torch.nn.Module`, built from the source that
         `archspec compile` writes (see `archspec.build`). Imports torch."""
-        from .build import build
+        from .builder import build
 
         return build(self)
 
