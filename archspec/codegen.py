@@ -516,9 +516,15 @@ def _match(pairs: list[tuple[int, Any]], contexts: dict[int, dict], params: list
     values = [v for _, v in pairs]
     if first_arg and all(_same(v, contexts[gi]["in_channels"]) for gi, v in pairs):
         return "in_channels"
+    names = [*params, "in_channels"]
+    # a parameter that differs between the calls and gives the value wherever the argument exists
+    # (a shortcut only some calls have) says more than the constant it happens to be there
+    varying = [n for n in names if len({repr(c[n]) for c in contexts.values()}) > 1]
+    for name in varying:
+        if all(_same(v, contexts[gi][name]) for gi, v in pairs):
+            return name
     if all(_same(v, values[0]) for v in values):
         return literal(values[0])
-    names = [*params, "in_channels"]
     for name in names:
         if all(_same(v, contexts[gi][name]) for gi, v in pairs):
             return name
@@ -655,11 +661,11 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
                 lines.append(f"            self.{t.ops[j].attr} = None")
     lines.append("")
     lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
-    lines += render_forward(c)
+    lines += render_forward(c, network)
     return lines
 
 
-def render_forward(c: ClassDef) -> list[str]:
+def render_forward(c: ClassDef, network: bool) -> list[str]:
     """The forward, step by step. A value's variable is reused by the op that consumes it last
     (`x = self.conv1(x)`); values still needed later get their own (`out`, `shortcut`)."""
     t = c.template
@@ -677,15 +683,17 @@ def render_forward(c: ClassDef) -> list[str]:
     named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if r != "x"}
     var: dict[Any, str] = {"x": "x"}
     lines: list[str] = []
+    flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
 
     def live_names(i: int) -> set[str]:
         return {name for v, name in var.items() if last_use.get(v, -1) >= i}
 
     def fresh(op: Op, i: int) -> str:
         live = live_names(i)
-        base = "out" if "out" not in live else _sanitise(op.attr or op.node.path.rsplit(".", 1)[-1])
+        flow = next((f for f in flows if f not in live), None)
+        base = flow or _sanitise(op.attr or op.node.path.rsplit(".", 1)[-1])
         name, k = base, 1
-        while name in live or name in RESERVED:
+        while name in live or (name in RESERVED and name not in flows):
             k += 1
             name = f"{base}_{k}"
         return name
@@ -710,7 +718,7 @@ def render_forward(c: ClassDef) -> list[str]:
         first = rel[0]
         if i in named:
             name = _fresh(op.attr or op.node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED)
-        elif last_use.get(first) == i and rel.count(first) == 1:
+        elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
             name = var[first]
         else:
             name = fresh(op, i)

@@ -21,7 +21,7 @@ from archspec.load import analyse
 torch = pytest.importorskip("torch")
 nn = torch.nn
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
-SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 CONV = st.fixed_dictionaries(
     {
