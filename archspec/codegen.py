@@ -357,7 +357,13 @@ class Emitter:
             node = self.net.nodes[index]
             op = self.node_op(node, member.path + ".")
             if op.ctor is None or (prev is not None and node.inputs != (prev,)):
-                raise _error("unsupported", "a chain in a sequence must be a line of layers", node)
+                raise _error(
+                    "unsupported",
+                    "a merge by name inside a sequence cannot be written as an nn.Sequential member",
+                    node,
+                    "in a sequence",
+                    "write the merge on a line of its own",
+                )
             entries.append((op.attr, op.ctor))
             prev = node.id
         return TorchCall("nn.Sequential", (TorchCall("OrderedDict", (Entries(tuple(entries)),)),))
@@ -405,12 +411,20 @@ class Emitter:
                     continue
                 for path, value in _leaves(op.ctor):
                     leaf_values.setdefault((index, path), []).append((gi, value))
-        params = list(full.args)
-        contexts = {gi: {"in_channels": templates[gi].in_channels, **templates[gi].args} for gi in members}
+        # the block's parameters as Python names: `self`, `nn` or `lambda` would break the source
+        taken = {"in_channels"}
+        safe = {}
+        for p in full.args:
+            safe[p] = _fresh(p, taken)
+            taken.add(safe[p])
+        params = list(safe.values())
+        contexts = {
+            gi: {"in_channels": templates[gi].in_channels, **{safe[k]: v for k, v in templates[gi].args.items()}}
+            for gi in members
+        }
         exprs: dict[tuple, str] = {}
         extra: list[tuple[str, tuple]] = []
         used: set[str] = set()
-        taken = {*params, "in_channels"}
         for key, pairs in leaf_values.items():
             expr = _match(pairs, contexts, params, key[1][-1:] == (0,))
             if expr is None:

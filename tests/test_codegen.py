@@ -255,6 +255,29 @@ def test_names_pytorch_reserves_are_errors_not_broken_modules(name):
     assert err.value.diagnostic.span.line == 3
 
 
+def test_a_merge_inside_a_sequence_is_an_error_not_a_broken_module():
+    net = archspec.loads("network T\ninput 2x4x4\na: conv 2 1\ns: add(a, a), conv 2 1\n")
+    with pytest.raises(CodegenError) as err:
+        generate(net)
+    d = err.value.diagnostic
+    assert (d.code, d.span.line, d.span.column) == ("unsupported", 4, 4)
+
+
+def test_block_parameters_named_like_python_names_are_renamed():
+    spec = """block b(self, nn, lambda, in_channels):
+    conv nn 3x3 stride=lambda pad=1
+    conv in_channels 1x1 dilation=self
+network N
+input 2x8x8
+b1: b(1, 4, 2, 3)
+b2: b(2, 5, 1, 6)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "def __init__(self, in_channels: int, self_: int, nn_: int, lambda_: int, in_channels_2: int)" in source
+    agree(net, archspec.build(net))
+
+
 def test_keyword_names_are_errors():
     net = archspec.loads("network T\ninput 1x4x4\nlambda: conv 2 1\n")
     with pytest.raises(CodegenError):
