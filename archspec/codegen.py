@@ -177,6 +177,7 @@ class Op:
     ctor: TorchCall | None
     merge: tuple[Any, dict] | None  # (kind, options) of a merge
     node: Node
+    inplace: bool = False  # a merge may update its first input in place (`out += x`)
 
 
 @dataclass
@@ -322,10 +323,12 @@ class Emitter:
     def node_op(self, node: Node, prefix: str) -> Op:
         kind = node.kind
         assert kind is not None
-        if kind.merge:
-            return Op(node.id, node.inputs, None, None, (kind, node.options), node)
         source = self.net.nodes[node.inputs[0]]
+        # the input is a new tensor that nothing else reads and its backward does not need
         inplace = self.consumers[source.id] == 1 and source.kind is not None and source.kind.inplace_safe
+        if kind.merge:
+            inplace = inplace and node.inputs.count(source.id) == 1 and node.shape == source.shape
+            return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace)
         ctor = kind.torch_module(node.options, source.shape, inplace)
         if kind.torch_helper:
             self.helpers[ctor.func] = kind.torch_helper
@@ -738,7 +741,14 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             name = fresh(op, i)
         if op.merge:
             kind, options = op.merge
-            expr = kind.torch_merge(options, [var[r] for r in rel])
+            inputs = [var[r] for r in rel]
+            update = kind.torch_merge_inplace(options, inputs) if op.inplace and name == var[first] else None
+            if update:  # `out += x`, as torchvision writes it: no new tensor
+                lines.append(f"        {update}")
+                var[i] = name
+                i += 1
+                continue
+            expr = kind.torch_merge(options, inputs)
         else:
             expr = f"self.{op.attr}({var[first]})"
         lines.append(f"        {name} = {expr}")

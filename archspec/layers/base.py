@@ -278,3 +278,8 @@ class LayerKind:
     def torch_merge(self, o: dict, inputs: list[str]) -> str:
         """A merge's forward expression over the variables `inputs`: `torch.cat([a, b], dim=1)`."""
         raise NotImplementedError(f"{self.name} is not a merge")
+
+    def torch_merge_inplace(self, o: dict, inputs: list[str]) -> str | None:
+        """A statement that leaves the merge's result in `inputs[0]` without a new tensor
+        (`out += x`), for where codegen knows nothing else reads it; None where there is none."""
+        return None

@@ -66,6 +66,9 @@ class Add(LayerKind):
     def torch_merge(self, o, inputs):
         return " + ".join(inputs)
 
+    def torch_merge_inplace(self, o, inputs):
+        return f"{inputs[0]} += " + " + ".join(inputs[1:])
+
 
 class Mul(LayerKind):
     """Elementwise product of tensors of one rank, broadcasting sizes of 1 (`C x H x W` times `C x 1 x 1`)."""

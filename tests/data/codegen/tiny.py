@@ -36,7 +36,7 @@ class Res(nn.Module):
         if self.shortcut is not None:
             x = self.shortcut(x)
             x = self.shortcut_bn(x)
-        out = out + x
+        out += x
         out = self.relu_1(out)
         return out
 
