@@ -3,6 +3,7 @@ writes (one path: what users read is what runs). torch is imported here, only wh
 
 from __future__ import annotations
 
+import linecache
 import os
 import re
 import types
@@ -41,7 +42,9 @@ def module_of(net: Network, class_name: str | None = None):
     source = generate(net, class_name)
     name = class_name or _class_of(source)
     namespace = types.ModuleType(f"archspec_generated_{name}")
-    namespace.__file__ = f"<archspec {net.file}>"
+    namespace.__file__ = f"<archspec compile {net.file}>"
+    # tracebacks through the module show the generated lines, as for a file on disk
+    linecache.cache[namespace.__file__] = (len(source), None, source.splitlines(True), namespace.__file__)
     exec(compile(source, namespace.__file__, "exec"), namespace.__dict__)
     return getattr(namespace, name)()
 

@@ -322,3 +322,12 @@ def test_torch_compile_traces_the_whole_graph():
     x = torch.randn(2, 3, 16, 16)
     compiled = torch.compile(model, backend="aot_eager", fullgraph=True)
     assert torch.allclose(compiled(x), model(x), atol=1e-5)
+
+
+def test_tracebacks_show_the_generated_source():
+    import traceback
+
+    model = archspec.build(SPECS / "lenet5.arch")
+    with pytest.raises(RuntimeError) as err:
+        model(torch.zeros(2, 3, 32, 32))  # three channels where the spec says one
+    assert "x = self.c1(x)" in "".join(traceback.format_tb(err.value.__traceback__))
