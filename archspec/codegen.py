@@ -113,7 +113,7 @@ def literal(value: Any) -> str:
             return repr(value)
         return f'float("{value}")'  # inf, -inf, nan
     if isinstance(value, str) and IDENT.match(value):
-        return repr(value)
+        return f'"{value}"'  # letters, digits and `_` only: nothing to escape
     if isinstance(value, tuple):
         items = ", ".join(literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"

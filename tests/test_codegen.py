@@ -172,6 +172,16 @@ def test_every_layer_kind(line, shape):
     agree(net, archspec.build(net))
 
 
+def test_the_layer_table_covers_the_whole_catalogue():
+    from archspec.layers import ALL
+
+    covered = {"concat", "add", "mul"}  # test_merges_by_branch_and_by_name
+    for line, shape in LAYERS:
+        net = archspec.loads(f"network T\ninput {shape}\n{line}\n")
+        covered |= {n.kind.name for n in net.nodes[1:]}
+    assert covered == {kind.name for kind in ALL}
+
+
 def test_merges_by_branch_and_by_name():
     spec = """network T
 input 3x8x8
