@@ -783,7 +783,7 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
     from . import __version__
 
     if not net.nodes or net.input_shape is None:
-        raise ValueError("the spec defines no network")
+        raise ValueError("the spec defines no network (archspec.build(path, block=NAME, ...) builds one of its blocks)")
     if class_name is not None and not valid_class_name(class_name):
         raise ValueError(f"`{class_name}` is not a usable Python class name")
     emitter = Emitter(net)

@@ -182,6 +182,29 @@ def test_the_layer_table_covers_the_whole_catalogue():
     assert covered == {kind.name for kind in ALL}
 
 
+def test_blocks_inside_blocks():
+    spec = """block cbr(c, s=1):
+    conv c 3x3 stride=s pad=1 bias=false bn relu
+block stage(c, n):
+    first: cbr(c, s=2)
+    rest: cbr(c) x2
+    se: avgpool to 1x1
+    gate: mul(rest, se)
+network Nest
+input 3x32x32
+s: cbr(8)
+st1: stage(16, 1)
+st2: stage(32, 2)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["Cbr", "Stage", "Nest"]
+    assert "self.rest = nn.Sequential(Cbr(c, c=c, s=1), Cbr(c, c=c, s=1))" in source
+    agree(net, archspec.build(net))
+    empty = archspec.loads("network E\ninput 3x4x4\n")
+    agree(empty, archspec.build(empty))
+
+
 def test_merges_by_branch_and_by_name():
     spec = """network T
 input 3x8x8
