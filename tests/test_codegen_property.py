@@ -110,7 +110,7 @@ class Concat(nn.Module):
 class Residual(nn.Module):
     """PyTorch's view of `add: branch ... shortcut: project` then relu: the input itself where the
     shapes agree, else a 1x1 conv without bias (the stride that takes each size to the branch's)
-    and a batchnorm, made on the first call."""
+    and a batchnorm, made on the first call; archspec's `add` does not broadcast."""
 
     def __init__(self, branch, rank):
         super().__init__()
@@ -124,6 +124,8 @@ class Residual(nn.Module):
                 conv = getattr(nn, f"Conv{self.rank}d")(x.shape[1], out.shape[1], 1, tuple(strides), bias=False)
                 self.project = nn.Sequential(conv, getattr(nn, f"BatchNorm{self.rank}d")(out.shape[1]))
             x = self.project(x)
+        if x.shape != out.shape:  # `add` takes equal shapes; torch would broadcast a size of 1
+            raise RuntimeError(f"no 1x1 conv projects {tuple(x.shape)} to {tuple(out.shape)}")
         return torch.relu(out + x)
 
 
