@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _class_name(text: str) -> str:
-    from .codegen import valid_class_name
+    from .pynames import valid_class_name
 
     if not valid_class_name(text):
         raise argparse.ArgumentTypeError(f"expected a Python class name like ResNet50, not {text!r}")

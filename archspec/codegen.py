@@ -6,7 +6,6 @@ from the layer catalogue (`LayerKind.torch_module` and `LayerKind.torch_merge`).
 from __future__ import annotations
 
 import keyword
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,77 +15,20 @@ from .diagnostics import Diagnostic, SpecError
 from .graph import Network, Node
 from .layers import ALL
 from .layers.base import TorchCall
+from .pynames import (
+    DOTTED,
+    IDENT,
+    MODULE_ATTRIBUTES,
+    RESERVED,
+    class_name_for,
+    comment_text,
+    literal,
+    sanitise,
+    valid_class_name,
+)
+from .pynames import fresh as fresh_name
 
 MAX_LINE = 120
-IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
-
-# attributes and methods of nn.Module and nn.Sequential (torch 2.13): a layer named `forward` or
-# `to` cannot be a submodule attribute. tests/test_codegen.py checks the list against torch.
-MODULE_ATTRIBUTES = frozenset(
-    [
-        "T_destination",
-        "add_module",
-        "apply",
-        "bfloat16",
-        "buffers",
-        "call_super_init",
-        "children",
-        "compile",
-        "cpu",
-        "cuda",
-        "double",
-        "dump_patches",
-        "eval",
-        "extra_repr",
-        "float",
-        "forward",
-        "get_buffer",
-        "get_extra_state",
-        "get_parameter",
-        "get_submodule",
-        "half",
-        "ipu",
-        "load_state_dict",
-        "modules",
-        "mtia",
-        "named_buffers",
-        "named_children",
-        "named_modules",
-        "named_parameters",
-        "parameters",
-        "register_backward_hook",
-        "register_buffer",
-        "register_forward_hook",
-        "register_forward_pre_hook",
-        "register_full_backward_hook",
-        "register_full_backward_pre_hook",
-        "register_load_state_dict_post_hook",
-        "register_load_state_dict_pre_hook",
-        "register_module",
-        "register_parameter",
-        "register_state_dict_post_hook",
-        "register_state_dict_pre_hook",
-        "requires_grad_",
-        "set_extra_state",
-        "set_submodule",
-        "share_memory",
-        "state_dict",
-        "to",
-        "to_empty",
-        "train",
-        "training",
-        "type",
-        "xpu",
-        "zero_grad",
-        "append",
-        "extend",
-        "insert",
-        "pop",
-    ]
-)
-# names of the emitted file itself: its imports and the forward's argument
-RESERVED = frozenset({"torch", "nn", "OrderedDict", "self", "x", "super", "int", "float", "bool", "tuple", "range"})
 
 
 class CodegenError(SpecError):
@@ -96,44 +38,6 @@ class CodegenError(SpecError):
 def _error(code: str, message: str, node_or_span, label: str = "", hint: str = "") -> CodegenError:
     span = node_or_span.span if isinstance(node_or_span, Node) else node_or_span
     return CodegenError(Diagnostic(code, message, span, label, hint))
-
-
-# ----------------------------------------------------------------------------- literals and names
-
-
-def literal(value: Any) -> str:
-    """A value as Python source. Only numbers, booleans, None, plain words and tuples of these get
-    through: nothing a spec writes can turn into code."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return repr(value)
-        return f'float("{value}")'  # inf, -inf, nan
-    if isinstance(value, str) and IDENT.match(value):
-        return f'"{value}"'  # letters, digits and `_` only: nothing to escape
-    if isinstance(value, tuple):
-        items = ", ".join(literal(v) for v in value)
-        return f"({items},)" if len(value) == 1 else f"({items})"
-    raise ValueError(f"no literal for {value!r}")
-
-
-def comment_text(text: str) -> str:
-    """Text for a `#` comment: characters that could end the line are replaced."""
-    return "".join(c if c.isprintable() else "?" for c in text)
-
-
-def class_name_for(name: str) -> str:
-    """`bottleneck` -> `Bottleneck`, `conv_bn` -> `ConvBn`."""
-    parts = [p for p in name.split("_") if p]
-    camel = "".join(p[0].upper() + p[1:] for p in parts) or "Block"
-    return camel if not camel[0].isdigit() else "Block" + camel
-
-
-def valid_class_name(name: str) -> bool:
-    return bool(IDENT.match(name)) and not keyword.iskeyword(name) and name not in RESERVED
 
 
 def check_attribute(name: str, node: Node) -> str:
@@ -418,7 +322,7 @@ class Emitter:
         taken = {"in_channels"}
         safe = {}
         for p in full.args:
-            safe[p] = _fresh(p, taken)
+            safe[p] = fresh_name(p, taken)
             taken.add(safe[p])
         params = list(safe.values())
         contexts = {
@@ -431,13 +335,13 @@ class Emitter:
         for key, pairs in leaf_values.items():
             expr = _match(pairs, contexts, params, key[1][-1:] == (0,))
             if expr is None:
-                arg = _fresh(_sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
+                arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
                 taken.add(arg)
                 extra.append((arg, key))
                 expr = arg
             exprs[key] = expr
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", expr) if w in contexts[members[0]])
-        flag = _fresh(full.ops[optional[0]].attr, taken) if optional else None
+        flag = fresh_name(full.ops[optional[0]].attr, taken) if optional else None
         signature: list[tuple[str, str, str | None]] = []
         if "in_channels" in used:
             signature.append(("in_channels", "int", None))
@@ -571,22 +475,6 @@ def _annotation(values: list[Any]) -> str:
     return {int: "int", float: "float", bool: "bool", str: "str"}.get(t, "")
 
 
-def _sanitise(name: str) -> str:
-    name = re.sub(r"\W", "_", name)
-    if not IDENT.match(name) or keyword.iskeyword(name) or name in RESERVED:
-        name += "_"
-    return name
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    name = _sanitise(name)
-    base, n = name, 1
-    while name in taken:
-        n += 1
-        name = f"{base}_{n}"
-    return name
-
-
 # ----------------------------------------------------------------------------- rendering
 
 
@@ -708,7 +596,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     def fresh(op: Op, i: int) -> str:
         live = live_names(i)
         flow = next((f for f in flows if f not in live), None)
-        base = flow or _sanitise(op.attr or op.node.path.rsplit(".", 1)[-1])
+        base = flow or sanitise(op.attr or op.node.path.rsplit(".", 1)[-1])
         name, k = base, 1
         while name in live or (name in RESERVED and name not in flows):
             k += 1
@@ -734,7 +622,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             continue
         first = rel[0]
         if i in named:
-            name = _fresh(op.attr or op.node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED)
+            name = fresh_name(op.attr or op.node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED)
         elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
             name = var[first]
         else:
@@ -773,7 +661,7 @@ def header(net: Network, version: str, source: str) -> list[str]:
 
 def default_class_name(net: Network) -> str:
     name = net.name or "Network"
-    return name if valid_class_name(name) else class_name_for(_sanitise(name))
+    return name if valid_class_name(name) else class_name_for(sanitise(name))
 
 
 def generate(net: Network, class_name: str | None = None, source: str | None = None) -> str:

@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.codegen import MODULE_ATTRIBUTES, CodegenError, generate, literal
+from archspec.codegen import CodegenError, generate
+from archspec.pynames import MODULE_ATTRIBUTES, literal
 
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
