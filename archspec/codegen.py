@@ -53,7 +53,12 @@ def check_attribute(name: str, node: Node) -> str:
     if name in MODULE_ATTRIBUTES or name.startswith("_"):
         raise _error(
             "bad-name",
-            f"`{name}` cannot name a PyTorch submodule: nn.Module has an attribute of that name",
+            f"`{name}` cannot name a PyTorch submodule: "
+            + (
+                "nn.Module keeps names starting with `_`"
+                if name.startswith("_")
+                else "nn.Module has an attribute of that name"
+            ),
             node,
             "this layer",
             f"rename the line, e.g. `{name.strip('_')}_layer:`",
