@@ -10,5 +10,14 @@ from .diagnostics import ArchspecError, Diagnostic
 from .graph import Network
 from .load import load, loads
 
-__all__ = ["ArchspecError", "Diagnostic", "Network", "load", "loads"]
+__all__ = ["ArchspecError", "Diagnostic", "Network", "build", "load", "loads"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `archspec.build` imports torch: only when it is asked for, so that `import archspec` stays light
+    if name == "build":
+        from .builder import build
+
+        return build
+    raise AttributeError(f"module 'archspec' has no attribute {name!r}")

@@ -14,7 +14,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archspec",
         description="Check convolutional networks described in .arch specs: every tensor shape, "
-        "parameter count, MAC count and memory estimate, from the spec alone.",
+        "parameter count, MAC count and memory estimate, from the spec alone; write them as PyTorch source.",
     )
     from . import __version__
 
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         help="add each layer's receptive field to the table: size, jump (product of strides) and start "
         "(centre of the first output's field, in input pixels); the JSON always has them",
     )
+    _add_compile(sub)
     _add_render(sub)
     _add_tree(sub)
     _teaching_commands(sub)
@@ -186,6 +187,34 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _add_compile(sub) -> None:
+    compile_ = sub.add_parser(
+        "compile",
+        help="write the PyTorch source of a spec's network (an nn.Module class per block, the network last)",
+        description="Check a spec and write its network as PyTorch source: one nn.Module class per block "
+        "definition, the network's class last, submodules named as the spec names its layers (so state_dict "
+        "keys follow the spec's paths). Nothing is written unless the spec checks clean. Writing the source "
+        "needs no torch. Exit status: 0 when the source is written, 1 when the spec fails its checks, "
+        "2 for a usage error.",
+    )
+    compile_.add_argument("file", metavar="FILE", help=".arch spec file")
+    compile_.add_argument("-o", "--output", metavar="PATH", help="write the source to PATH (default: standard output)")
+    compile_.add_argument(
+        "--class-name",
+        type=_class_name,
+        metavar="NAME",
+        help="the network class's name (default: the spec's network name)",
+    )
+
+
+def _class_name(text: str) -> str:
+    from .pynames import valid_class_name
+
+    if not valid_class_name(text):
+        raise argparse.ArgumentTypeError(f"expected a Python class name like ResNet50, not {text!r}")
+    return text
+
+
 def _depth(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number of levels (0 or more), not {text!r}")
@@ -220,12 +249,14 @@ def main(argv: list[str] | None = None) -> int:
         return teach.calc_command(args)
     if args.command == "quiz":
         return teach.quiz_command(args)
+    if args.command == "compile":
+        return _compile(args)
     return EXIT_USAGE
 
 
-def _load_one(path: str):
-    """The analysed network of one spec for `render` and `tree`, or an exit status after printing
-    the diagnostics (as `check` does) when the spec has errors or defines no network."""
+def _load_one(path: str, verb: str = "show", consequence: str = ""):
+    """The analysis of one spec with a network for `compile`, `render` and `tree`, or an exit status
+    after printing the diagnostics (as `check` does) when the spec has errors or defines no network."""
     from .diagnostics import render
     from .load import analyse_file
 
@@ -237,14 +268,14 @@ def _load_one(path: str):
         return EXIT_USAGE
     if not result.ok:
         count = sum(d.severity == "error" for d in result.diagnostics)
-        print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(f"{path}: {count} error{'s' if count != 1 else ''}{consequence}", file=sys.stderr)
         return EXIT_FAILED
     net = result.network
     if not net.nodes:
         blocks = ", ".join(net.blocks) if net.blocks else "nothing"
-        print(f"{path}: no network to show; the file defines {blocks}", file=sys.stderr)
+        print(f"{path}: no network to {verb}; the file defines {blocks}", file=sys.stderr)
         return EXIT_FAILED
-    return net
+    return result
 
 
 def _render(args) -> int:
@@ -259,9 +290,10 @@ def _render(args) -> int:
         return EXIT_USAGE
     if out is None:
         out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
-    net = _load_one(args.file)
-    if isinstance(net, int):
-        return net
+    result = _load_one(args.file)
+    if isinstance(result, int):
+        return result
+    net = result.network
     depth = args.depth
     if args.expand or (depth is None and args.only):
         depth = None
@@ -298,9 +330,10 @@ def _render(args) -> int:
 def _tree(args) -> int:
     from .tree import render_tree
 
-    net = _load_one(args.file)
-    if isinstance(net, int):
-        return net
+    result = _load_one(args.file)
+    if isinstance(result, int):
+        return result
+    net = result.network
     render_tree(net, sys.stdout, args.depth)
     return EXIT_OK
 
@@ -340,6 +373,36 @@ def _check(args) -> int:
     if unreadable:
         return EXIT_USAGE
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _compile(args) -> int:
+    from .codegen import CodegenError, generate
+    from .diagnostics import render
+
+    result = _load_one(args.file, "compile", "; nothing written")
+    if isinstance(result, int):
+        return result
+    net = result.network
+    try:
+        source = generate(net, args.class_name, args.file)
+    except CodegenError as err:
+        print(render(err.diagnostic, result.sources), file=sys.stderr)
+        print(f"\n{args.file}: 1 error; nothing written", file=sys.stderr)
+        return EXIT_FAILED
+    except ValueError as err:  # a class name that a block class already has
+        print(f"archspec compile: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output is None:
+        sys.stdout.write(source)
+        return EXIT_OK
+    from .output import write_atomically
+
+    try:
+        write_atomically({args.output: source.encode()})
+    except OSError as err:
+        print(f"archspec compile: error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def run() -> None:

@@ -190,6 +190,13 @@ class Network:
 
         return html(self)
 
+    def to_torch(self):
+        """The network as a freshly initialised `torch.nn.Module`, built from the source that
+        `archspec compile` writes (see `archspec.build`). Imports torch."""
+        from .builder import build
+
+        return build(self)
+
     @cached_property
     def graph(self):
         """The network as a networkx DiGraph: one node per operation (keyed by path), edges

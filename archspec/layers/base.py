@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -272,6 +272,31 @@ def fmt_product(values) -> str:
     return "*".join(str(v) for v in values)
 
 
+@dataclass(frozen=True)
+class TorchCall:
+    """A PyTorch constructor as data, which `archspec.codegen` writes out as source text:
+    `TorchCall("nn.Conv2d", (3, 64), {"kernel_size": 7, "stride": 2})` is
+    `nn.Conv2d(3, 64, kernel_size=7, stride=2)`. Arguments are numbers, booleans, words, tuples of
+    numbers or other TorchCalls; keyword arguments equal to their entry in `defaults` are left out."""
+
+    func: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+def torch_size(value: Any) -> Any:
+    """A size as PyTorch's constructors take it: `3` for `3x3` (any rank), `(3, 1)` kept."""
+    if isinstance(value, tuple) and value and len(set(value)) == 1:
+        return value[0]
+    return value
+
+
+def torch_rank_suffix(shape: Shape) -> str:
+    """`1d`, `2d` or `3d`: the suffix of PyTorch's class for a `(C, L)`, `(C, H, W)` or `(C, D, H, W)` input."""
+    return f"{len(shape) - 1}d"
+
+
 class LayerKind:
     """One operation. Subclasses declare the class attributes and override the rules."""
 
@@ -288,6 +313,11 @@ class LayerKind:
     residual: ClassVar[bool] = False  # a merge whose shortcut may be projected (`shortcut: project`)
     symbol: ClassVar[str] = ""  # an elementwise merge's operator, as diagrams draw it ("+"); empty for the others
     title: ClassVar[str] = ""  # what the lecture notes call it, in English (translated by archspec.i18n)
+    # the output is a new tensor that the kind's backward does not need, so an in-place activation
+    # after it (`nn.ReLU(inplace=True)`, as torchvision writes) is safe
+    inplace_safe: ClassVar[bool] = False
+    # source of a small nn.Module class that `torch_module` refers to, where PyTorch has none
+    torch_helper: ClassVar[str] = ""
 
     def arg_names(self, args: list[Value]) -> list[str]:
         """The option each positional argument sets, in order; after a word the kind accepts
@@ -355,3 +385,19 @@ class LayerKind:
         """The layer's output shape, parameters, buffers and MACs, each written out with its numbers
         (`archspec explain`). Quantities a kind leaves out are 0. The default: the shape is kept."""
         return [Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out)]
+
+    # ------------------------------------------------------------------ PyTorch source
+
+    def torch_module(self, o: dict, in_shape: Shape, inplace: bool = False) -> TorchCall | None:
+        """The PyTorch module computing this layer on a batch of `in_shape` inputs, or None for a
+        merge (see `torch_merge`). `inplace`: the input may be overwritten (activations use it)."""
+        raise NotImplementedError(f"{self.name} has no PyTorch module")
+
+    def torch_merge(self, o: dict, inputs: list[str]) -> str:
+        """A merge's forward expression over the variables `inputs`: `torch.cat([a, b], dim=1)`."""
+        raise NotImplementedError(f"{self.name} is not a merge")
+
+    def torch_merge_inplace(self, o: dict, inputs: list[str]) -> str | None:
+        """A statement that leaves the merge's result in `inputs[0]` without a new tensor
+        (`out += x`), for where codegen knows nothing else reads it; None where there is none."""
+        return None

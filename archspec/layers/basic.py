@@ -11,6 +11,7 @@ from .base import (
     OptionError,
     ShapeError,
     Step,
+    TorchCall,
     Window,
     dim_names,
     fmt_product,
@@ -25,6 +26,7 @@ class Dense(LayerKind):
     name = "dense"
     aliases = ("linear", "fc", "fully_connected")
     family = "dense"
+    inplace_safe = True
     positional = ("units",)
     required = ("units",)
     options = {"units": Opt("int", minimum=1), "bias": Opt("bool", True)}
@@ -65,6 +67,9 @@ class Dense(LayerKind):
             Step("macs", "MACs", "N_in * N_out", f"{n} * {units}", n * units),
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("nn.Linear", (in_shape[0], o["units"]), {"bias": o["bias"]}, {"bias": True})
+
 
 class Flatten(LayerKind):
     name = "flatten"
@@ -84,12 +89,18 @@ class Flatten(LayerKind):
         names = ("C", *dim_names(len(ins[0]) - 1))
         return [Step("features", "N", "*".join(names), fmt_product(ins[0]), out[0], "a view: no memory of its own")]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("nn.Flatten")
+
 
 class Identity(LayerKind):
     name = "identity"
     title = "identity"
     family = "reshape"
     view = True
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("nn.Identity")
 
 
 class Dropout(LayerKind):
@@ -109,12 +120,16 @@ class Dropout(LayerKind):
     def describe(self, o):
         return f"dropout {o['p']:g}"
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("nn.Dropout", (), {"p": o["p"]}, {"p": 0.5})
+
 
 class BatchNorm(LayerKind):
     name = "batchnorm"
     aliases = ("bn", "batch_norm")
     foreign = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "BatchNormalization")
     family = "norm"
+    inplace_safe = True
     options = {
         "eps": Opt("float", 1e-5, minimum=0),
         "momentum": Opt("float", 0.1, minimum=0),
@@ -156,12 +171,19 @@ class BatchNorm(LayerKind):
             ),
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        rank = max(len(in_shape) - 1, 1)  # features `(F,)` and sequences `(C, L)` both take BatchNorm1d
+        kwargs = {"eps": o["eps"], "momentum": o["momentum"], "affine": o["affine"]}
+        defaults = {"eps": 1e-5, "momentum": 0.1, "affine": True}
+        return TorchCall(f"nn.BatchNorm{rank}d", (in_shape[0],), kwargs, defaults)
+
 
 class LayerNorm(LayerKind):
     name = "layernorm"
     aliases = ("layer_norm", "ln")
     foreign = ("LayerNormalization",)
     family = "norm"
+    inplace_safe = True
     options = {"eps": Opt("float", 1e-5, minimum=0), "affine": Opt("bool", True)}
 
     def params(self, o, ins, out):
@@ -184,6 +206,10 @@ class LayerNorm(LayerKind):
             if o["affine"]
             else Step("params", "params", "0", "0", 0, "affine=false: no scale and shift"),
         ]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {"eps": o["eps"], "elementwise_affine": o["affine"]}
+        return TorchCall("nn.LayerNorm", (tuple(in_shape),), kwargs, {"eps": 1e-5, "elementwise_affine": True})
 
 
 class LocalResponseNorm(LayerKind):
@@ -208,20 +234,45 @@ class LocalResponseNorm(LayerKind):
     def describe(self, o):
         return f"lrn {o['size']}"
 
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {"alpha": o["alpha"], "beta": o["beta"], "k": o["k"]}
+        return TorchCall("nn.LocalResponseNorm", (o["size"],), kwargs, {"alpha": 1e-4, "beta": 0.75, "k": 1.0})
+
 
 class Activation(LayerKind):
+    """An elementwise activation: PyTorch's class `torch_class`, whose constructor takes the options
+    as `torch_options` name them (`slope` -> `negative_slope`), and `inplace=` where `can_inplace`."""
+
     family = "activation"
     title = "activation function"
 
-    def __init__(self, name: str, options: dict | None = None, aliases: tuple = ()):
+    def __init__(
+        self,
+        name: str,
+        torch_class: str,
+        options: dict | None = None,
+        aliases: tuple = (),
+        torch_options: dict[str, str] | None = None,
+        can_inplace: bool = True,
+    ):
         self.name = name
         self.options = options or {}
         self.aliases = aliases
+        self.torch_class = torch_class
+        self.torch_options = torch_options or {}
+        self.can_inplace = can_inplace
+
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {self.torch_options.get(key, key): o[key] for key in self.options}
+        defaults = {self.torch_options.get(key, key): opt.default for key, opt in self.options.items()}
+        if self.can_inplace:
+            kwargs["inplace"], defaults["inplace"] = inplace, False
+        return TorchCall(f"nn.{self.torch_class}", (), kwargs, defaults)
 
 
 class Softmax(Activation):
     def __init__(self):
-        super().__init__("softmax", {"dim": Opt("int", 0, minimum=0)})
+        super().__init__("softmax", "Softmax", {"dim": Opt("int", 0, minimum=0)}, can_inplace=False)
 
     def output_shape(self, o, ins):
         if o["dim"] >= len(ins[0]):
@@ -229,6 +280,9 @@ class Softmax(Activation):
                 f"softmax over dim {o['dim']}, but the input {fmt_shape(ins[0])} has {len(ins[0])}", option="dim"
             )
         return ins[0]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("nn.Softmax", (), {"dim": o["dim"] + 1})  # + 1: the batch dimension comes first
 
 
 class ChannelShuffle(LayerKind):
@@ -252,6 +306,9 @@ class ChannelShuffle(LayerKind):
 
     def describe(self, o):
         return f"shuffle g{o['groups']}"
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("nn.ChannelShuffle", (o["groups"],))
 
 
 class Upsample(LayerKind):
@@ -313,6 +370,14 @@ class Upsample(LayerKind):
             ]
         return [channels, *sizes]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        if o["to"] is not None:
+            kwargs = {"size": per_dim("to", o["to"], len(in_shape) - 1)}
+        else:
+            kwargs = {"scale_factor": o["scale"]}
+        kwargs["mode"] = o["mode"]
+        return TorchCall("nn.Upsample", (), kwargs, {"mode": "nearest"})
+
 
 class Rescale(LayerKind):
     name = "rescale"
@@ -322,20 +387,34 @@ class Rescale(LayerKind):
     positional = ("scale",)
     required = ("scale",)
     options = {"scale": Opt("float"), "offset": Opt("float", 0.0)}
+    torch_helper = '''class Rescale(nn.Module):
+    """Multiplies by `scale` and adds `offset`, as Keras' Rescaling layer."""
+
+    def __init__(self, scale: float, offset: float = 0.0) -> None:
+        super().__init__()
+        self.scale = scale
+        self.offset = offset
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale + self.offset
+'''
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall("Rescale", (o["scale"],), {"offset": o["offset"]}, {"offset": 0.0})
 
 
 _ACTIVATIONS = [
-    Activation("relu"),
-    Activation("relu6"),
-    Activation("leaky_relu", {"slope": Opt("float", 0.01)}, ("leakyrelu",)),
-    Activation("elu", {"alpha": Opt("float", 1.0)}),
-    Activation("tanh"),
-    Activation("sigmoid"),
+    Activation("relu", "ReLU"),
+    Activation("relu6", "ReLU6"),
+    Activation("leaky_relu", "LeakyReLU", {"slope": Opt("float", 0.01)}, ("leakyrelu",), {"slope": "negative_slope"}),
+    Activation("elu", "ELU", {"alpha": Opt("float", 1.0)}),
+    Activation("tanh", "Tanh", can_inplace=False),
+    Activation("sigmoid", "Sigmoid", can_inplace=False),
     Softmax(),
-    Activation("gelu"),
-    Activation("silu", aliases=("swish",)),
-    Activation("hardswish", aliases=("hard_swish",)),
-    Activation("hardsigmoid", aliases=("hard_sigmoid",)),
+    Activation("gelu", "GELU", can_inplace=False),
+    Activation("silu", "SiLU", aliases=("swish",)),
+    Activation("hardswish", "Hardswish", aliases=("hard_swish",)),
+    Activation("hardsigmoid", "Hardsigmoid", aliases=("hard_sigmoid",)),
 ]
 
 KINDS = [

@@ -12,6 +12,7 @@ from .base import (
     Shape,
     ShapeError,
     Step,
+    TorchCall,
     Window,
     dim_names,
     fmt_product,
@@ -21,6 +22,8 @@ from .base import (
     per_dim,
     sliding,
     spatial,
+    torch_rank_suffix,
+    torch_size,
     window_out,
     window_steps,
 )
@@ -104,6 +107,18 @@ def _out_symbols(rank: int) -> str:
     return "*".join(f"{n}_out" for n in dim_names(rank))
 
 
+_CONV_DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True}
+
+
+def torch_conv(cin: int, cout: int, o: dict, in_shape: Shape, groups: int, bias: bool) -> TorchCall:
+    """`nn.Conv2d(...)` for a conv-like layer's options; `pad=valid` is PyTorch's padding 0."""
+    pad = 0 if o["pad"] == "valid" else torch_size(o["pad"])
+    kwargs = {"kernel_size": torch_size(o["kernel"]), "stride": torch_size(o["stride"]), "padding": pad}
+    kwargs["dilation"] = torch_size(o["dilation"])
+    kwargs.update(groups=groups, bias=bias)
+    return TorchCall(f"nn.Conv{torch_rank_suffix(in_shape)}", (cin, cout), kwargs, _CONV_DEFAULTS)
+
+
 def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
     hint = "the number of groups must divide both the input and the output channels"
     if cin % groups:
@@ -117,6 +132,7 @@ class Conv(LayerKind):
     aliases = ("conv2d", "convolution")
     foreign = ("Conv1d", "Conv3d", "Conv1D", "Conv2D", "Conv3D")
     family = "conv"
+    inplace_safe = True
     positional = ("out", "kernel")
     required = ("out", "kernel")
     options = {
@@ -177,12 +193,16 @@ class Conv(LayerKind):
             Step("macs", "MACs", macs_sym, macs_num, self.macs(o, ins, out)),
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return torch_conv(in_shape[0], o["out"], o, in_shape, o["groups"], o["bias"])
+
 
 class DepthwiseConv(LayerKind):
     name = "dwconv"
     aliases = ("depthwise", "depthwise_conv")
     foreign = ("DepthwiseConv2D", "DepthwiseConv1D")
     family = "conv"
+    inplace_safe = True
     positional = ("kernel",)
     required = ("kernel",)
     options = {"kernel": Opt("size", minimum=1), "multiplier": Opt("int", 1, minimum=1), **_WINDOW}
@@ -232,6 +252,10 @@ class DepthwiseConv(LayerKind):
             ),
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        cin = in_shape[0]
+        return torch_conv(cin, cin * o["multiplier"], o, in_shape, cin, o["bias"])
+
 
 class SeparableConv(LayerKind):
     """Depthwise conv (no bias, as Keras' SeparableConv2D) followed by a 1x1 pointwise conv."""
@@ -240,6 +264,7 @@ class SeparableConv(LayerKind):
     aliases = ("separable_conv", "separable")
     foreign = ("SeparableConv2D", "SeparableConv1D")
     family = "conv"
+    inplace_safe = True
     positional = ("out", "kernel")
     required = ("out", "kernel")
     options = {
@@ -303,6 +328,15 @@ class SeparableConv(LayerKind):
             ),
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        cin = in_shape[0]
+        mid = cin * o["multiplier"]
+        depthwise = torch_conv(cin, mid, o, in_shape, cin, False)
+        pointwise = torch_conv(
+            mid, o["out"], {"kernel": 1, "stride": 1, "pad": 0, "dilation": 1}, in_shape, 1, o["bias"]
+        )
+        return TorchCall("nn.Sequential", (depthwise, pointwise))
+
 
 class TransposedConv(LayerKind):
     name = "deconv"
@@ -316,6 +350,7 @@ class TransposedConv(LayerKind):
     )
     aliases = ("convtranspose", "conv_transpose", "transposed_conv", "upconv")
     family = "conv"
+    inplace_safe = True
     positional = ("out", "kernel")
     required = ("out", "kernel")
     options = {
@@ -422,6 +457,19 @@ class TransposedConv(LayerKind):
                 "every input value is multiplied by a whole kernel",
             ),
         ]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {
+            "kernel_size": torch_size(o["kernel"]),
+            "stride": torch_size(o["stride"]),
+            "padding": torch_size(o["pad"]),
+            "output_padding": torch_size(o["output_padding"]),
+            "groups": o["groups"],
+            "bias": o["bias"],
+            "dilation": torch_size(o["dilation"]),
+        }
+        defaults = {**_CONV_DEFAULTS, "output_padding": 0}
+        return TorchCall(f"nn.ConvTranspose{torch_rank_suffix(in_shape)}", (in_shape[0], o["out"]), kwargs, defaults)
 
 
 def _with_result(step: Step, result: int, note: str = "") -> Step:

@@ -15,6 +15,7 @@ class Concat(LayerKind):
     foreign = ("Concatenate",)
     family = "merge"
     merge = True
+    inplace_safe = True
 
     def output_shape(self, o, ins):
         first = ins[0]
@@ -41,10 +42,17 @@ class Concat(LayerKind):
             ),
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return None
+
+    def torch_merge(self, o, inputs):
+        return f"torch.cat([{', '.join(inputs)}], dim=1)"
+
 
 class Add(LayerKind):
     name = "add"
     residual = True
+    inplace_safe = True
     aliases = ("sum",)
     family = "merge"
     merge = True
@@ -80,6 +88,15 @@ class Add(LayerKind):
                 "elementwise sum: every input has the same shape",
             )
         ]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return None
+
+    def torch_merge(self, o, inputs):
+        return " + ".join(inputs)
+
+    def torch_merge_inplace(self, o, inputs):
+        return f"{inputs[0]} += " + " + ".join(inputs[1:])
 
 
 class Mul(LayerKind):
@@ -123,6 +140,12 @@ class Mul(LayerKind):
                 out,
             )
         ]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return None
+
+    def torch_merge(self, o, inputs):
+        return " * ".join(inputs)
 
 
 KINDS = [Concat(), Add(), Mul()]

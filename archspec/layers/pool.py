@@ -11,6 +11,7 @@ from .base import (
     Shape,
     ShapeError,
     Step,
+    TorchCall,
     Window,
     dim_names,
     fmt_shape,
@@ -19,6 +20,8 @@ from .base import (
     per_dim,
     sliding,
     spatial,
+    torch_rank_suffix,
+    torch_size,
     whole,
     window_out,
     window_steps,
@@ -136,6 +139,21 @@ class _Pool(LayerKind):
         k, st, pad, dil = self._geometry(o, ins[0])
         return [channels, *window_steps(ins[0][1:], k, st, pad, dil, out[1:], o["ceil_mode"])]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        rank = torch_rank_suffix(in_shape)
+        title = self.mode.capitalize()
+        if o["to"] is not None:
+            return TorchCall(f"nn.Adaptive{title}Pool{rank}", (torch_size(o["to"]),))
+        kwargs = {"kernel_size": torch_size(o["kernel"]), "stride": torch_size(o["stride"])}
+        kwargs["padding"] = torch_size(o["pad"])
+        if self.mode == "max":
+            kwargs["dilation"] = torch_size(o["dilation"])
+        kwargs["ceil_mode"] = o["ceil_mode"]
+        if self.mode == "avg":
+            kwargs["count_include_pad"] = o["count_include_pad"]
+        defaults = {"padding": 0, "dilation": 1, "ceil_mode": False, "count_include_pad": True}
+        return TorchCall(f"nn.{title}Pool{rank}", (), kwargs, defaults)
+
 
 class MaxPool(_Pool):
     name = "maxpool"
@@ -171,6 +189,7 @@ class AvgPool(_Pool):
 
 class _Adaptive(LayerKind):
     family = "pool"
+    mode: str  # `avg` or `max`
     positional = ("to",)
     words = ("to",)  # `adaptive_avgpool to 6x6` reads as well as `adaptive_avgpool 6x6`
     required = ("to",)
@@ -193,8 +212,14 @@ class _Adaptive(LayerKind):
         channels = Step("channels", "C", "C_in", str(ins[0][0]), out[0], "pooling keeps the channels")
         return [channels, *adaptive_steps(ins[0][1:], out[1:])]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall(
+            f"nn.Adaptive{self.mode.capitalize()}Pool{torch_rank_suffix(in_shape)}", (torch_size(o["to"]),)
+        )
+
 
 class AdaptiveAvgPool(_Adaptive):
+    mode = "avg"
     name = "adaptive_avgpool"
     aliases = ("adaptive_avg_pool",)
     foreign = ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")
@@ -202,6 +227,7 @@ class AdaptiveAvgPool(_Adaptive):
 
 
 class AdaptiveMaxPool(_Adaptive):
+    mode = "max"
     name = "adaptive_maxpool"
     aliases = ("adaptive_max_pool",)
     foreign = ("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")
@@ -212,6 +238,7 @@ class _Global(LayerKind):
     """Pools every spatial position away: `(C, ...)` -> `(C,)`, as Keras' GlobalAveragePooling2D."""
 
     family = "pool"
+    mode: str  # `avg` or `max`
 
     def output_shape(self, o, ins):
         spatial(ins[0], self.name)
@@ -233,8 +260,14 @@ class _Global(LayerKind):
             )
         ]
 
+    def torch_module(self, o, in_shape, inplace=False):
+        # adaptive pooling to 1 keeps the size-1 dimensions: flatten them to give `(C,)`
+        pool = TorchCall(f"nn.Adaptive{self.mode.capitalize()}Pool{torch_rank_suffix(in_shape)}", (1,))
+        return TorchCall("nn.Sequential", (pool, TorchCall("nn.Flatten")))
+
 
 class GlobalAvgPool(_Global):
+    mode = "avg"
     name = "global_avgpool"
     aliases = ("gap", "global_avg_pool", "globalavgpool")
     foreign = ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")
@@ -242,6 +275,7 @@ class GlobalAvgPool(_Global):
 
 
 class GlobalMaxPool(_Global):
+    mode = "max"
     name = "global_maxpool"
     foreign = ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
     title = "global max pooling layer"

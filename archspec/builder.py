@@ -1,0 +1,101 @@
+"""`archspec.build`: a spec -> a PyTorch module, by executing the very source `archspec compile`
+writes (one path: what users read is what runs). torch is imported here, only when a module is built."""
+
+from __future__ import annotations
+
+import linecache
+import os
+import re
+import types
+from pathlib import Path
+from typing import Any
+
+from .codegen import generate
+from .graph import Network
+from .load import load, loads
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
+    """Build the network of a spec as a `torch.nn.Module` (in training mode, freshly initialised).
+
+    `spec_or_path` is an analysed `Network`, a path to a `.arch` file (a `str` without a newline
+    or an `os.PathLike`), or spec text (a `str` with a newline in it).
+
+    With `block=NAME`, the module is that block definition of the file on its own, called with the
+    other keyword arguments and an `input` shape (`"256x56x56"` or a tuple):
+    `build("specs/blocks.arch", block="bottleneck", input="256x56x56", width=64)`.
+
+    The module's forward takes a batch `(N, *input_shape)` and returns `(N, *output_shape)`.
+    Raises `ArchspecError` for a spec that does not check, with every diagnostic."""
+    block = block_args.pop("block", None)
+    if block is not None:
+        return _build_block(spec_or_path, block, block_args)
+    if block_args:
+        raise TypeError(f"unexpected arguments {', '.join(block_args)}: block arguments need `block=NAME`")
+    return module_of(_network(spec_or_path))
+
+
+def module_of(net: Network, class_name: str | None = None):
+    """Instantiate the network's class from the generated source, in a fresh module namespace."""
+    source = generate(net, class_name)
+    name = class_name or _class_of(source)
+    namespace = types.ModuleType(f"archspec_generated_{name}")
+    namespace.__file__ = f"<archspec compile {net.file}>"
+    # tracebacks through the module show the generated lines, as for a file on disk
+    linecache.cache[namespace.__file__] = (len(source), None, source.splitlines(True), namespace.__file__)
+    exec(compile(source, namespace.__file__, "exec"), namespace.__dict__)
+    return getattr(namespace, name)()
+
+
+def _class_of(source: str) -> str:
+    """The network's class: the last class of the file."""
+    return re.findall(r"^class (\w+)\(", source, re.M)[-1]
+
+
+def _network(spec_or_path: Network | str | os.PathLike) -> Network:
+    if isinstance(spec_or_path, Network):
+        return spec_or_path
+    if isinstance(spec_or_path, str) and "\n" in spec_or_path:
+        return loads(spec_or_path)
+    if isinstance(spec_or_path, (str, os.PathLike)):
+        return load(spec_or_path)
+    raise TypeError(f"expected a Network, a path or spec text, not {type(spec_or_path).__name__}")
+
+
+def _build_block(spec_or_path: Network | str | os.PathLike, block: str, args: dict[str, Any]):
+    """One block definition as a module of its own: a network of one line calling it."""
+    shape = args.pop("input", None)
+    if not isinstance(block, str) or not _NAME.match(block):
+        raise ValueError(f"`block` must be a block's name, not {block!r}")
+    if shape is None:
+        raise TypeError("building a block needs its `input` shape, e.g. input='256x56x56'")
+    dims = shape if isinstance(shape, str) else "x".join(str(int(d)) for d in shape)
+    if not re.fullmatch(r"\d+(x\d+)*", dims):
+        raise ValueError(f"`input` must be a shape like '256x56x56', not {shape!r}")
+    if isinstance(spec_or_path, Network) or (isinstance(spec_or_path, str) and "\n" in spec_or_path):
+        raise TypeError("`block=` builds a block of a file: pass the file's path")
+    path = Path(spec_or_path).resolve()
+    if '"' in str(path) or "\n" in str(path):
+        raise ValueError(f"cannot import {str(path)!r}: the path holds a quote or a newline")
+    call = ", ".join(f"{key}={_spec_value(key, value)}" for key, value in args.items())
+    text = f'import "{path}"\nnetwork {block}\ninput {dims}\n{block}: {block}({call})\n'
+    net = loads(text, file=f"<{block} of {path.name}>")
+    model = module_of(net)
+    return getattr(model, block)
+
+
+def _spec_value(key: str, value: Any) -> str:
+    """A block argument as spec text: a number, a word, or a tuple of numbers."""
+    if not _NAME.match(key):
+        raise ValueError(f"`{key}` is not a block parameter name")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, tuple) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return "(" + ", ".join(str(v) for v in value) + ")"
+    if isinstance(value, str) and _NAME.match(value):
+        return value
+    raise ValueError(f"block argument `{key}` must be a number, a word or a tuple of whole numbers, not {value!r}")

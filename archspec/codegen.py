@@ -1,0 +1,705 @@
+"""Analysed network -> PyTorch source text: one `nn.Module` class per block definition, the network's
+class last, attribute names from the spec's names (so module paths are the analyser's node paths),
+and a `forward` that reads step by step. Never imports torch: what each layer is in PyTorch comes
+from the layer catalogue (`LayerKind.torch_module` and `LayerKind.torch_merge`)."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Diagnostic, SpecError
+from .graph import Network, Node
+from .layers import ALL
+from .layers.base import TorchCall
+from .pynames import (
+    DOTTED,
+    IDENT,
+    MODULE_ATTRIBUTES,
+    RESERVED,
+    class_name_for,
+    comment_text,
+    literal,
+    sanitise,
+    valid_class_name,
+)
+from .pynames import fresh as fresh_name
+
+MAX_LINE = 120
+
+
+class CodegenError(SpecError):
+    """The network checks, but cannot be written as PyTorch source (a name PyTorch reserves, ...)."""
+
+
+def _error(code: str, message: str, node_or_span, label: str = "", hint: str = "") -> CodegenError:
+    span = node_or_span.span if isinstance(node_or_span, Node) else node_or_span
+    return CodegenError(Diagnostic(code, message, span, label, hint))
+
+
+def check_attribute(name: str, node: Node) -> str:
+    """A layer's name as a submodule attribute, or a CodegenError saying why it cannot be one."""
+    if not IDENT.match(name) or keyword.iskeyword(name):
+        raise _error(
+            "bad-name",
+            f"`{name}` is a Python keyword: it cannot name a PyTorch submodule",
+            node,
+            "this layer",
+            "rename the line",
+        )
+    if name in MODULE_ATTRIBUTES or name.startswith("_"):
+        raise _error(
+            "bad-name",
+            f"`{name}` cannot name a PyTorch submodule: "
+            + (
+                "nn.Module keeps names starting with `_`"
+                if name.startswith("_")
+                else "nn.Module has an attribute of that name"
+            ),
+            node,
+            "this layer",
+            f"rename the line, e.g. `{name.strip('_')}_layer:`",
+        )
+    return name
+
+
+# ----------------------------------------------------------------------------- the module tree
+
+
+@dataclass(frozen=True)
+class Entries:
+    """`[("conv_1", nn.Conv2d(...)), ...]`: the named layers of a chain inside an nn.Sequential."""
+
+    items: tuple[tuple[str, Any], ...]
+
+
+@dataclass
+class Op:
+    """One statement of a forward: a submodule call (`attr`, built by `ctor`) or a merge."""
+
+    out: int  # the node it gives
+    inputs: tuple[int, ...]  # the nodes it takes
+    attr: str | None
+    ctor: TorchCall | None
+    merge: tuple[Any, dict] | None  # (kind, options) of a merge
+    node: Node
+    inplace: bool = False  # a merge may update its first input in place (`out += x`)
+
+
+@dataclass
+class Template:
+    """What one block instance (or the network) is made of, with node ids made relative: inputs
+    are "x" (the scope's input) or the index of the op that gives them."""
+
+    ops: list[Op]
+    rel_inputs: list[tuple[Any, ...]]
+    output: Any
+    in_channels: int | None
+    args: dict[str, Any]
+
+    def skeleton(self) -> tuple:
+        return tuple(
+            (op.attr, _skeleton(op.ctor), op.merge[0].name if op.merge else None, rel)
+            for op, rel in zip(self.ops, self.rel_inputs)
+        ) + (self.output,)
+
+
+def _skeleton(value: Any) -> Any:
+    if isinstance(value, TorchCall):
+        return (
+            value.func,
+            tuple(_skeleton(a) for a in value.args),
+            tuple((k, _skeleton(v)) for k, v in value.kwargs.items()),
+        )
+    if isinstance(value, Entries):
+        return tuple((k, _skeleton(v)) for k, v in value.items)
+    return None  # a leaf: its value may differ between instances
+
+
+def _leaves(value: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """(path, value) of every number, word or tuple in a constructor; a path ending in 0 is a
+    first positional argument (by PyTorch's convention, the input size)."""
+    if isinstance(value, TorchCall):
+        out = []
+        for i, a in enumerate(value.args):
+            out += _leaves(a, (*path, i))
+        for k, v in value.kwargs.items():
+            out += _leaves(v, (*path, k))
+        return out
+    if isinstance(value, Entries):
+        out = []
+        for k, v in value.items:
+            out += _leaves(v, (*path, k))
+        return out
+    return [(path, value)]
+
+
+@dataclass
+class ClassDef:
+    name: str
+    block: str
+    signature: list[tuple[str, str, str | None]]  # (name, annotation, default source)
+    keyword_only: int  # index in `signature` where keyword-only parameters start
+    template: Template
+    exprs: dict[tuple, str]  # (op index, leaf path) -> source
+    optional: tuple[int, ...] = ()  # ops built only when the flag is true
+    flag: str | None = None
+
+
+@dataclass
+class Emitter:
+    net: Network
+    consumers: Counter = field(default_factory=Counter)
+    groups_at: dict[tuple[int, int], int] = field(default_factory=dict)
+    calls: dict[int, TorchCall] = field(default_factory=dict)  # block group -> its constructor call
+    classes: list[ClassDef] = field(default_factory=list)
+    class_names: set[str] = field(default_factory=set)
+    helpers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for n in self.net.nodes:
+            self.consumers.update(n.inputs)
+        for gi, g in enumerate(self.net.groups):
+            if g.first <= g.last:
+                self.groups_at.setdefault((g.first, g.depth), gi)
+
+    # ---------------------------------------------------------------- items of a scope
+
+    def children(self, lo: int, hi: int, depth: int) -> list[tuple[str, int]]:
+        items, i = [], lo
+        while i <= hi:
+            gi = self.groups_at.get((i, depth))
+            if gi is not None:
+                items.append(("group", gi))
+                i = self.net.groups[gi].last + 1
+            else:
+                node = self.net.nodes[i]
+                if node.depth != depth:  # cannot happen for analysed networks
+                    raise _error("unsupported", "archspec cannot place this layer in a module", node)
+                items.append(("node", i))
+                i += 1
+        return items
+
+    def scope_input(self, first: int, last: int) -> int:
+        outside = {j for n in self.net.nodes[first : last + 1] for j in n.inputs if not first <= j <= last}
+        if len(outside) != 1:
+            node = self.net.nodes[first]
+            raise _error(
+                "unsupported",
+                "a block that reads tensors from outside it cannot be written as a PyTorch module",
+                node,
+                "here",
+                "merge named tensors of the block's own body",
+            )
+        return outside.pop()
+
+    def template(self, first: int, last: int, depth: int, prefix: str, inp: int, args: dict) -> Template:
+        ops: list[Op] = []
+        for what, index in self.children(first, last, depth):
+            ops.append(self.group_op(index, prefix) if what == "group" else self.node_op(self.net.nodes[index], prefix))
+        produced = {op.out: i for i, op in enumerate(ops)}
+        rel = []
+        for op in ops:
+            refs = []
+            for j in op.inputs:
+                if j == inp:
+                    refs.append("x")
+                elif j in produced:
+                    refs.append(produced[j])
+                else:
+                    raise _error(
+                        "unsupported",
+                        "this layer reads a tensor from outside its block or sequence member",
+                        op.node,
+                        "here",
+                        "merge named tensors of the same body",
+                    )
+            rel.append(tuple(refs))
+        out = self.net.nodes[last].id if not ops else ops[-1].out
+        output = "x" if out == inp else produced.get(out)
+        in_channels = self.net.nodes[inp].shape[0]
+        return Template(ops, rel, output, in_channels, args)
+
+    def local_name(self, path: str, prefix: str, node: Node) -> str:
+        name = path[len(prefix) :]
+        if "." in name:
+            raise _error("unsupported", f"`{path}` does not fit the module tree", node)
+        return check_attribute(name, node)
+
+    def node_op(self, node: Node, prefix: str) -> Op:
+        kind = node.kind
+        assert kind is not None
+        source = self.net.nodes[node.inputs[0]]
+        # the input is a new tensor that nothing else reads and its backward does not need
+        inplace = self.consumers[source.id] == 1 and source.kind is not None and source.kind.inplace_safe
+        if kind.merge:
+            inplace = inplace and node.inputs.count(source.id) == 1 and node.shape == source.shape
+            return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace)
+        ctor = kind.torch_module(node.options, source.shape, inplace)
+        if kind.torch_helper:
+            self.helpers[ctor.func] = kind.torch_helper
+        return Op(node.id, node.inputs, self.local_name(node.path, prefix, node), ctor, None, node)
+
+    def group_op(self, gi: int, prefix: str) -> Op:
+        g = self.net.groups[gi]
+        first = self.net.nodes[g.first]
+        inp = self.scope_input(g.first, g.last)
+        attr = self.local_name(g.path, prefix, first)
+        if g.kind == "block":
+            ctor = self.calls[gi]
+        else:
+            members = []
+            for what, index in self.children(g.first, g.last, g.depth + 1):
+                member = self.net.groups[index] if what == "group" else None
+                if member is None:
+                    raise _error("unsupported", "a sequence member must be a block call or a chain", first)
+                members.append(self.calls[index] if member.kind == "block" else self.chain(member))
+            ctor = TorchCall("nn.Sequential", tuple(members))
+        out = g.output if g.output is not None else g.last
+        return Op(out, (inp,), attr, ctor, None, first)
+
+    def chain(self, member) -> TorchCall:
+        """A chain repeated in a sequence (`conv 64 3x3 relu x2`): an nn.Sequential of named layers."""
+        entries = []
+        prev = None
+        for _, index in self.children(member.first, member.last, member.depth + 1):
+            node = self.net.nodes[index]
+            op = self.node_op(node, member.path + ".")
+            if op.ctor is None or (prev is not None and node.inputs != (prev,)):
+                raise _error(
+                    "unsupported",
+                    "a merge by name inside a sequence cannot be written as an nn.Sequential member",
+                    node,
+                    "in a sequence",
+                    "write the merge on a line of its own",
+                )
+            entries.append((op.attr, op.ctor))
+            prev = node.id
+        return TorchCall("nn.Sequential", (TorchCall("OrderedDict", (Entries(tuple(entries)),)),))
+
+    # ---------------------------------------------------------------- block classes
+
+    def resolve_blocks(self) -> None:
+        """One class per block definition (two where its calls differ in structure), deepest first."""
+        by_name: dict[str, list[int]] = {}
+        for gi, g in enumerate(self.net.groups):
+            if g.kind == "block":
+                if g.first > g.last:
+                    raise _error("unsupported", f"block `{g.name}` makes no layer", g.span, "here")
+                by_name.setdefault(g.name, []).append(gi)
+        order = sorted(by_name, key=lambda name: -max(self.net.groups[gi].depth for gi in by_name[name]))
+        for name in order:
+            templates = {}
+            for gi in by_name[name]:
+                g = self.net.groups[gi]
+                inp = self.scope_input(g.first, g.last)
+                templates[gi] = self.template(g.first, g.last, g.depth + 1, g.path + ".", inp, g.args)
+            for variant in _variants(templates):
+                self.make_class(name, variant, templates)
+
+    def unique_class_name(self, base: str) -> str:
+        name = base if valid_class_name(base) else base + "Block"
+        n = 1
+        while name in self.class_names or not valid_class_name(name):
+            n += 1
+            name = f"{base}{n}"
+        self.class_names.add(name)
+        return name
+
+    def make_class(self, block: str, variant: tuple[list[int], tuple[int, ...]], templates: dict) -> None:
+        members, optional = variant
+        full = max((templates[gi] for gi in members), key=lambda t: len(t.ops))
+        name = self.unique_class_name(class_name_for(block))
+        attrs = [op.attr for op in full.ops]
+        leaf_values: dict[tuple, list[tuple[int, Any]]] = {}
+        for gi in members:
+            t = templates[gi]
+            for op in t.ops:
+                index = attrs.index(op.attr) if op.attr is not None else None
+                if index is None:
+                    continue
+                for path, value in _leaves(op.ctor):
+                    leaf_values.setdefault((index, path), []).append((gi, value))
+        # the block's parameters as Python names: `self`, `nn` or `lambda` would break the source
+        taken = {"in_channels"}
+        safe = {}
+        for p in full.args:
+            safe[p] = fresh_name(p, taken)
+            taken.add(safe[p])
+        params = list(safe.values())
+        contexts = {
+            gi: {"in_channels": templates[gi].in_channels, **{safe[k]: v for k, v in templates[gi].args.items()}}
+            for gi in members
+        }
+        exprs: dict[tuple, str] = {}
+        extra: list[tuple[str, tuple]] = []
+        used: set[str] = set()
+        for key, pairs in leaf_values.items():
+            expr = _match(pairs, contexts, params, key[1][-1:] == (0,))
+            if expr is None:
+                arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
+                taken.add(arg)
+                extra.append((arg, key))
+                expr = arg
+            exprs[key] = expr
+            used.update(w for w in re.findall(r"[A-Za-z_]\w*", expr) if w in contexts[members[0]])
+        flag = fresh_name(full.ops[optional[0]].attr, taken) if optional else None
+        signature: list[tuple[str, str, str | None]] = []
+        if "in_channels" in used:
+            signature.append(("in_channels", "int", None))
+        for p in params:
+            if p in used:
+                signature.append((p, _annotation([contexts[gi][p] for gi in members]), None))
+        keyword_only = len(signature)
+        for arg, key in extra:
+            signature.append((arg, _annotation([v for _, v in leaf_values[key]]), None))
+        if flag:
+            signature.append((flag, "bool", "False"))
+        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, optional, flag))
+        for gi in members:
+            t = templates[gi]
+            values = dict(contexts[gi])
+            for arg, key in extra:
+                values[arg] = dict(leaf_values[key]).get(gi)
+            args = (t.in_channels,) if "in_channels" in used else ()
+            kwargs = {p: values[p] for p, _, _ in signature[len(args) : keyword_only]}
+            kwargs.update({arg: values[arg] for arg, _ in extra if values[arg] is not None})
+            if flag and len(t.ops) == len(full.ops):
+                kwargs[flag] = True
+            self.calls[gi] = TorchCall(name, args, kwargs)
+
+    # ---------------------------------------------------------------- the file
+
+    def network_class(self, class_name: str) -> ClassDef:
+        net = self.net
+        last = len(net.nodes) - 1
+        t = self.template(1, last, 0, "", 0, {})
+        exprs = {}
+        for i, op in enumerate(t.ops):
+            if op.ctor is not None:
+                for path, value in _leaves(op.ctor):
+                    exprs[(i, path)] = literal(value)
+        return ClassDef(class_name, "", [], 0, t, exprs)
+
+
+def _variants(templates: dict[int, Template]) -> list[tuple[list[int], tuple[int, ...]]]:
+    """Group the instances of a block by structure. Where the only difference is a chain of layers
+    some instances have and others skip (a projected shortcut), they share one class whose
+    constructor takes a flag for the chain."""
+    by_skeleton: dict[tuple, list[int]] = {}
+    for gi, t in templates.items():
+        by_skeleton.setdefault(t.skeleton(), []).append(gi)
+    groups = list(by_skeleton.values())
+    if len(groups) == 2:
+        big, small = sorted(groups, key=lambda gs: -len(templates[gs[0]].ops))
+        optional = _optional_chain(templates[big[0]], templates[small[0]])
+        if optional:
+            return [(big + small, optional)]
+    return [(gs, ()) for gs in groups]
+
+
+def _optional_chain(full: Template, short: Template) -> tuple[int, ...]:
+    """The indices of the ops of `full` that `short` skips, if they form one chain of single-input
+    modules whose removal (its output replaced by its input) gives `short`; else ()."""
+    kept_attrs = {op.attr for op in short.ops}
+    skipped = [i for i, op in enumerate(full.ops) if op.attr is not None and op.attr not in kept_attrs]
+    if not skipped or skipped != list(range(skipped[0], skipped[-1] + 1)):
+        return ()
+    for i in skipped:
+        if full.ops[i].ctor is None or len(full.rel_inputs[i]) != 1:
+            return ()
+        if i > skipped[0] and full.rel_inputs[i] != (i - 1,):
+            return ()
+    source = full.rel_inputs[skipped[0]][0]
+    mapping: dict[Any, Any] = {"x": "x"}
+    index = 0
+    for i in range(len(full.ops)):
+        if i in skipped:
+            continue
+        mapping[i] = index
+        index += 1
+    mapping[skipped[-1]] = mapping.get(source, source)
+    rebuilt = Template(
+        [op for i, op in enumerate(full.ops) if i not in skipped],
+        [tuple(mapping[r] for r in rel) for i, rel in enumerate(full.rel_inputs) if i not in skipped],
+        mapping.get(full.output, full.output),
+        None,
+        {},
+    )
+    return tuple(skipped) if rebuilt.skeleton() == short.skeleton() else ()
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _match(pairs: list[tuple[int, Any]], contexts: dict[int, dict], params: list[str], first_arg: bool) -> str | None:
+    """An expression over the block's parameters and `in_channels` that gives the value of one
+    constructor argument in every call of the block; None if none is found."""
+    values = [v for _, v in pairs]
+    if first_arg and all(_same(v, contexts[gi]["in_channels"]) for gi, v in pairs):
+        return "in_channels"
+    names = [*params, "in_channels"]
+    # a parameter that differs between the calls and gives the value wherever the argument exists
+    # (a shortcut only some calls have) says more than the constant it happens to be there
+    varying = [n for n in names if len({repr(c[n]) for c in contexts.values()}) > 1]
+    for name in varying:
+        if all(_same(v, contexts[gi][name]) for gi, v in pairs):
+            return name
+    if all(_same(v, values[0]) for v in values):
+        return literal(values[0])
+    for name in names:
+        if all(_same(v, contexts[gi][name]) for gi, v in pairs):
+            return name
+    for name in names:
+        gi0, v0 = pairs[0]
+        base = contexts[gi0][name]
+        if type(v0) is not int or type(base) is not int or not base or not v0:
+            continue
+        if v0 % base == 0 and v0 // base > 1:
+            k = v0 // base
+            if all(type(contexts[gi][name]) is int and contexts[gi][name] * k == v for gi, v in pairs):
+                return f"{name} * {k}"
+        if base % v0 == 0 and base // v0 > 1:
+            k = base // v0
+            if all(type(contexts[gi][name]) is int and contexts[gi][name] // k == v for gi, v in pairs):
+                return f"{name} // {k}"
+    return None
+
+
+def _annotation(values: list[Any]) -> str:
+    types = {type(v) for v in values}
+    if len(types) != 1:
+        return ""
+    t = types.pop()
+    if t is tuple:
+        return "tuple[int, ...]"
+    return {int: "int", float: "float", bool: "bool", str: "str"}.get(t, "")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def render_value(value: Any, exprs: dict[tuple, str], path: tuple, indent: int, start: int) -> str:
+    """`value` as source; `indent`: the indentation of its line, `start`: the column it starts at."""
+    if isinstance(value, TorchCall):
+        return render_call(value, exprs, path, indent, start)
+    if isinstance(value, Entries):
+        items = []
+        for k, v in value.items:
+            opening = f'("{k}", '
+            items.append(opening + render_value(v, exprs, (*path, k), indent + 4, indent + 4 + len(opening)) + ")")
+        return _wrap("[", items, "]", indent, start)
+    return exprs.get(path, literal(value))
+
+
+def render_call(call: TorchCall, exprs: dict[tuple, str], path: tuple, indent: int, start: int) -> str:
+    if not DOTTED.match(call.func):
+        raise ValueError(f"bad constructor name {call.func!r}")
+    args = [render_value(a, exprs, (*path, i), indent + 4, indent + 4) for i, a in enumerate(call.args)]
+    if call.func == "nn.Sequential":
+        args = _collapse_repeats(args)
+    for key, value in call.kwargs.items():
+        if not IDENT.match(key):
+            raise ValueError(f"bad keyword {key!r}")
+        source = render_value(value, exprs, (*path, key), indent + 4, indent + 5 + len(key))
+        if key in call.defaults and source == literal(call.defaults[key]):
+            continue
+        args.append(f"{key}={source}")
+    return _wrap(f"{call.func}(", args, ")", indent, start)
+
+
+def _collapse_repeats(args: list[str]) -> list[str]:
+    """`Bottleneck(256, width=64), Bottleneck(256, width=64)` -> `*(Bottleneck(256, width=64) for _ in range(2))`."""
+    out, i = [], 0
+    while i < len(args):
+        j = i
+        while j + 1 < len(args) and args[j + 1] == args[i]:
+            j += 1
+        count = j - i + 1
+        out.append(f"*({args[i]} for _ in range({count}))" if count > 2 else args[i])
+        if count == 2:
+            out.append(args[i])
+        i = j + 1
+    return out
+
+
+def _wrap(opening: str, items: list[str], closing: str, indent: int, start: int) -> str:
+    """On one line where it fits (with room for a closing `)` or `,`), else one item a line."""
+    one_line = opening + ", ".join(items) + closing
+    if start + len(one_line) <= MAX_LINE - 2 and "\n" not in one_line:
+        return one_line
+    pad = " " * (indent + 4)
+    return opening + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + closing
+
+
+def render_class(c: ClassDef, network: bool) -> list[str]:
+    t = c.template
+    lines = [f"class {c.name}(nn.Module):"]
+    if network:
+        lines.append('    """The network."""')
+    else:
+        params = ", ".join(t.args)
+        lines.append(f'    """The spec\'s block `{c.block}({params})`."""')
+    lines.append("")
+    sig = ["self"]
+    for i, (name, annotation, default) in enumerate(c.signature):
+        if i == c.keyword_only:
+            sig.append("*")
+        text = f"{name}: {annotation}" if annotation else name
+        sig.append(f"{text} = {default}" if default else text)
+    head = f"    def __init__({', '.join(sig)}) -> None:"
+    if len(head) > MAX_LINE:
+        head = "    def __init__(\n" + "".join(f"        {s},\n" for s in sig) + "    ) -> None:"
+    lines.append(head)
+    lines.append("        super().__init__()")
+    for i, op in enumerate(t.ops):
+        if op.ctor is None:
+            continue
+        if c.optional and i == c.optional[0]:
+            lines.append(f"        if {c.flag}:")
+        indent = 12 if i in c.optional else 8
+        exprs = {k[1]: v for k, v in c.exprs.items() if k[0] == i}
+        prefix = " " * indent + f"self.{op.attr} = "
+        lines.append(prefix + render_call(op.ctor, exprs, (), indent, len(prefix)))
+        if c.optional and i == c.optional[-1]:
+            lines.append("        else:")
+            for j in c.optional:
+                lines.append(f"            self.{t.ops[j].attr} = None")
+    lines.append("")
+    lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
+    lines += render_forward(c, network)
+    return lines
+
+
+def render_forward(c: ClassDef, network: bool) -> list[str]:
+    """The forward, step by step. A value's variable is reused by the op that consumes it last
+    (`x = self.conv1(x)`); values still needed later get their own (`out`, `shortcut`)."""
+    t = c.template
+    n = len(t.ops)
+    last_use: dict[Any, int] = {}
+    for i, rel in enumerate(t.rel_inputs):
+        for r in rel:
+            last_use[r] = i
+    last_use[t.output] = n
+    chain = set(c.optional)
+    # a value several ops take, or that a merge takes after its first input, keeps its layer's name
+    # (`a = self.a(x)` ... `torch.cat([a, b], dim=1)`); the others flow on in `x` or `out`
+    uses = Counter(r for rel in t.rel_inputs for r in rel)
+    named = {r for r, count in uses.items() if count > 1 and r != "x"}
+    named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if r != "x"}
+    var: dict[Any, str] = {"x": "x"}
+    lines: list[str] = []
+    flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
+
+    def live_names(i: int) -> set[str]:
+        return {name for v, name in var.items() if last_use.get(v, -1) >= i}
+
+    def fresh(op: Op, i: int) -> str:
+        live = live_names(i)
+        flow = next((f for f in flows if f not in live), None)
+        base = flow or sanitise(op.attr or op.node.path.rsplit(".", 1)[-1])
+        name, k = base, 1
+        while name in live or (name in RESERVED and name not in flows):
+            k += 1
+            name = f"{base}_{k}"
+        return name
+
+    i = 0
+    while i < n:
+        op, rel = t.ops[i], t.rel_inputs[i]
+        if i in chain:
+            end = c.optional[-1]
+            source = rel[0]
+            if last_use.get(source) == i:
+                name = var[source]
+            else:
+                name = fresh(op, i)
+                lines.append(f"        {name} = {var[source]}")
+            lines.append(f"        if self.{op.attr} is not None:")
+            for j in c.optional:
+                lines.append(f"            {name} = self.{t.ops[j].attr}({name})")
+            var[end] = name
+            i = end + 1
+            continue
+        first = rel[0]
+        if i in named:
+            name = fresh_name(op.attr or op.node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED)
+        elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
+            name = var[first]
+        else:
+            name = fresh(op, i)
+        if op.merge:
+            kind, options = op.merge
+            inputs = [var[r] for r in rel]
+            update = kind.torch_merge_inplace(options, inputs) if op.inplace and name == var[first] else None
+            if update:  # `out += x`, as torchvision writes it: no new tensor
+                lines.append(f"        {update}")
+                var[i] = name
+                i += 1
+                continue
+            expr = kind.torch_merge(options, inputs)
+        else:
+            expr = f"self.{op.attr}({var[first]})"
+        lines.append(f"        {name} = {expr}")
+        var[i] = name
+        i += 1
+    lines.append(f"        return {var[t.output]}")
+    return lines
+
+
+def header(net: Network, version: str, source: str) -> list[str]:
+    shape_in = ", ".join(str(d) for d in net.input_shape or ())
+    shape_out = ", ".join(str(d) for d in net.output_shape or ())
+    name = net.name or "network"
+    return [
+        f"# {comment_text(name)}: PyTorch module generated by archspec {version} from",
+        f"#   {comment_text(source)}",
+        f"# input (N, {shape_in}) -> output (N, {shape_out})",
+        f"# params: {net.params:,} (buffers: {net.buffers:,}); "
+        f"MACs: {net.macs:,} (FLOPs counted 2 per MAC: {2 * net.macs:,})",
+    ]
+
+
+def default_class_name(net: Network) -> str:
+    name = net.name or "Network"
+    return name if valid_class_name(name) else class_name_for(sanitise(name))
+
+
+def generate(net: Network, class_name: str | None = None, source: str | None = None) -> str:
+    """The PyTorch source of an analysed network. Raises CodegenError where the network cannot be
+    written as a module (a layer named like an nn.Module method, ...), ValueError for a bad
+    `class_name`."""
+    from . import __version__
+
+    if not net.nodes or net.input_shape is None:
+        raise ValueError("the spec defines no network (archspec.build(path, block=NAME, ...) builds one of its blocks)")
+    if class_name is not None and not valid_class_name(class_name):
+        raise ValueError(f"`{class_name}` is not a usable Python class name")
+    emitter = Emitter(net)
+    for kind in ALL:  # helper classes keep their names: block classes give way
+        emitter.class_names.update(re.findall(r"^class (\w+)", kind.torch_helper, re.M))
+    emitter.resolve_blocks()
+    name = class_name or default_class_name(net)
+    if name in emitter.class_names:
+        if class_name is not None:
+            raise ValueError(f"`{class_name}` is already the name of a block class in this file")
+        name = emitter.unique_class_name(name + "Net")
+    network = emitter.network_class(name)
+    lines = header(net, __version__, source or net.file)
+    body: list[str] = []
+    for cls in emitter.classes:
+        body += ["", ""] + render_class(cls, network=False)
+    body += ["", ""] + render_class(network, network=True)
+    text = "\n".join(body)
+    imports = []
+    if "OrderedDict(" in text:
+        imports += ["from collections import OrderedDict", ""]
+    imports += ["import torch", "from torch import nn"]
+    out = lines + [""] + imports
+    for helper in emitter.helpers.values():
+        out += ["", "", helper.rstrip("\n")]
+    return "\n".join(out) + "\n" + text + "\n"

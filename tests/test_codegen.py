@@ -1,0 +1,367 @@
+"""The emitted PyTorch modules against the analyser, proved by torch: for every spec of the zoo and
+for random networks, the module's parameters, buffers, output shape, every layer's output shape
+(forward hooks matched by path) and torch's own FLOP count (2 per MAC) equal archspec's figures.
+Also: the source passes ruff, is stable, cannot be injected into, and traces with torch.fx and
+torch.compile."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SPECS
+
+import archspec
+from archspec.codegen import CodegenError, generate
+from archspec.pynames import MODULE_ATTRIBUTES, literal
+
+torch = pytest.importorskip("torch")
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+ZOO = sorted(p.stem for p in SPECS.glob("*.arch") if p.stem != "blocks")
+# torch's own advice about `padding='same'` with even kernels is no finding of archspec's
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
+
+
+def build_meta(net):
+    """The module on the meta device: shapes and counts without memory, so VGG-19 is instant."""
+    with torch.device("meta"):
+        return archspec.build(net)
+
+
+def agree(net, model) -> None:
+    """The module and the analysis agree: counts, output shape, every layer's shape by path, FLOPs."""
+    assert sum(p.numel() for p in model.parameters()) == net.params
+    assert sum(b.numel() for b in model.buffers()) == net.buffers
+    modules = dict(model.named_modules())
+    seen: dict[str, tuple[int, ...]] = {}
+    for node in net.nodes[1:]:
+        if node.kind.merge:
+            continue
+        assert node.path in modules, f"no module at {node.path}"
+        modules[node.path].register_forward_hook(
+            lambda _m, _i, out, path=node.path: seen.__setitem__(path, tuple(out.shape[1:]))
+        )
+    device = next(model.parameters(), torch.empty(0)).device
+    # a batch of two: batchnorm refuses one sample in training mode
+    with FlopCounterMode(display=False) as counter:
+        y = model(torch.zeros(2, *net.input_shape, device=device))
+    assert tuple(y.shape) == (2, *net.output_shape)
+    assert seen == {n.path: n.shape for n in net.nodes[1:] if not n.kind.merge}
+    assert counter.get_total_flops() == 2 * 2 * net.macs  # 2 FLOPs per MAC, 2 samples
+
+
+@pytest.mark.parametrize("name", ZOO)
+def test_zoo_modules_agree_with_the_analysis(name):
+    net = archspec.load(SPECS / f"{name}.arch")
+    agree(net, build_meta(net))
+
+
+def test_the_zoo_emits_sources_that_pass_ruff(tmp_path):
+    for name in ZOO:
+        (tmp_path / f"{name}.py").write_text(generate(archspec.load(SPECS / f"{name}.arch")))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--line-length",
+            "120",
+            "--select",
+            "E,F,W,I,B,UP,SIM",
+            ".",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_same_spec_same_bytes():
+    text = (SPECS / "googlenet.arch").read_text()
+    assert generate(archspec.loads(text, "g.arch")) == generate(archspec.loads(text, "g.arch"))
+
+
+def test_one_class_per_block_definition():
+    source = generate(archspec.load(SPECS / "resnet152.arch"))
+    assert re.findall(r"^class (\w+)", source, re.M) == ["Bottleneck", "ResNet152"]
+    # a bottleneck used 50 times: one class, its constructor taking the block's parameters
+    assert "def __init__(self, in_channels: int, width: int, stride: int, *, shortcut: bool = False)" in source
+
+
+def test_state_dict_follows_torchvision_resnet50_under_the_specs_renaming():
+    """The golden key list comes from torchvision's resnet50 (tests/data); blocks.arch names torchvision's
+    bnK `convK_bn` and its downsample.0/1 `shortcut`/`shortcut_bn`: nothing else may differ."""
+    golden = []
+    for line in (ROOT / "tests" / "data" / "torchvision_resnet50_state_dict.txt").read_text().splitlines()[1:]:
+        key, shape = line.split()
+        golden.append((key, () if shape == "-" else tuple(int(d) for d in shape.split("x"))))
+    model = build_meta(archspec.load(SPECS / "resnet50.arch"))
+    renamed = []
+    for key, value in model.state_dict().items():
+        key = re.sub(r"(^|\.)conv(\d)_bn\.", r"\1bn\2.", key)
+        key = key.replace("shortcut_bn.", "downsample.1.").replace("shortcut.", "downsample.0.")
+        renamed.append((key, tuple(value.shape)))
+    assert renamed == golden
+
+
+def test_module_paths_are_the_analysers_node_paths():
+    net = archspec.load(SPECS / "resnet18.arch")
+    model = build_meta(net)
+    names = {name for name, _ in model.named_modules()}
+    assert {n.path for n in net.nodes[1:] if not n.kind.merge} <= names
+    assert "layer2.0.shortcut" in names and "layer2.1.shortcut" not in names
+
+
+def test_module_attribute_list_covers_torch():
+    reserved = {n for n in dir(torch.nn.Sequential) if not n.startswith("_")} | set(vars(torch.nn.Module()))
+    assert {n for n in reserved if not n.startswith("_")} <= MODULE_ATTRIBUTES
+
+
+# ----------------------------------------------------------------------------- every layer kind
+
+LAYERS = [
+    ("conv 4 3x3 stride=2 pad=1 dilation=1 groups=2", "4x9x9"),
+    ("conv 4 2x3 pad=same dilation=2", "2x9x9"),
+    ("conv 4 3 pad=valid", "2x16"),
+    ("conv 4 3x3x3 pad=1 bias=false", "2x5x6x7"),
+    ("dwconv 3x3 multiplier=2 stride=2", "3x9x9"),
+    ("sepconv 8 3x3 pad=1 multiplier=2", "3x9x9"),
+    ("sepconv 8 3 pad=same", "3x12"),
+    ("deconv 4 3x3 stride=2 pad=1 output_padding=1", "2x5x5"),
+    ("deconv 4 2 stride=2 groups=2", "2x7"),
+    ("maxpool 3x3 stride=2 pad=1 ceil_mode=true dilation=1", "2x10x10"),
+    ("avgpool 2 stride=1 count_include_pad=false pad=1", "2x9"),
+    ("avgpool 2x2x2", "2x4x4x4"),
+    ("maxpool to 3x2", "2x7x9"),
+    ("avgpool to 1x1", "2x7x9"),
+    ("adaptive_avgpool 4", "2x9x9"),
+    ("adaptive_maxpool 2x3x1", "2x5x5x5"),
+    ("global_avgpool", "2x7x7"),
+    ("global_maxpool", "2x7"),
+    ("flatten dense 5 bias=false", "2x3x3"),
+    ("identity", "2x3x3"),
+    ("dropout 0.3", "2x3x3"),
+    ("batchnorm eps=0.001 momentum=0.01", "2x3x3"),
+    ("batchnorm affine=false", "5"),
+    ("batchnorm", "4x6"),
+    ("batchnorm", "4x2x3x3"),
+    ("layernorm eps=0.001", "2x3x3"),
+    ("layernorm affine=false", "2x3"),
+    ("lrn 3 alpha=0.001 beta=0.5 k=2", "4x3x3"),
+    ("relu relu6 leaky_relu slope=0.2 elu alpha=0.5 tanh sigmoid gelu silu hardswish hardsigmoid", "2x3x3"),
+    ("softmax dim=1", "2x3x3"),
+    ("shuffle 2", "4x3x3"),
+    ("upsample 2", "2x3x5"),
+    ("upsample 1.5 mode=linear", "2x6"),
+    ("upsample to 7x4 mode=bilinear", "2x3x5"),
+    ("upsample 2 mode=trilinear", "2x2x2x2"),
+    ("rescale 0.5 offset=-1", "2x3x3"),
+]
+
+
+@pytest.mark.parametrize("line, shape", LAYERS)
+def test_every_layer_kind(line, shape):
+    first = "conv 2 1 bn relu\n" if "x" in shape else ""  # a conv before: the input of `line` has a grad
+    net = archspec.loads(f"network T\ninput {shape}\n{first}{line}\n")
+    agree(net, archspec.build(net))
+
+
+def test_the_layer_table_covers_the_whole_catalogue():
+    from archspec.layers import ALL
+
+    covered = {"concat", "add", "mul"}  # test_merges_by_branch_and_by_name
+    for line, shape in LAYERS:
+        net = archspec.loads(f"network T\ninput {shape}\n{line}\n")
+        covered |= {n.kind.name for n in net.nodes[1:]}
+    assert covered == {kind.name for kind in ALL}
+
+
+def test_blocks_inside_blocks():
+    spec = """block cbr(c, s=1):
+    conv c 3x3 stride=s pad=1 bias=false bn relu
+block stage(c, n):
+    first: cbr(c, s=2)
+    rest: cbr(c) x2
+    se: avgpool to 1x1
+    gate: mul(rest, se)
+network Nest
+input 3x32x32
+s: cbr(8)
+st1: stage(16, 1)
+st2: stage(32, 2)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["Cbr", "Stage", "Nest"]
+    assert "self.rest = nn.Sequential(Cbr(c, c=c, s=1), Cbr(c, c=c, s=1))" in source
+    agree(net, archspec.build(net))
+    empty = archspec.loads("network E\ninput 3x4x4\n")
+    agree(empty, archspec.build(empty))
+
+
+def test_merges_by_branch_and_by_name():
+    spec = """network T
+input 3x8x8
+a: conv 4 3x3 pad=1
+b: conv 4 1x1 relu
+cat: concat(a, b)
+gate: avgpool to 1x1
+scaled: mul(cat, gate)
+s: add(scaled, cat)
+concat:
+    branch: conv 2 1x1
+    branch: identity
+add:
+    branch: conv 10 3x3 pad=1 bn
+    shortcut: identity
+"""
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    source = generate(net)
+    assert "a = self.a(x)" in source
+    assert "torch.cat([a, b_relu], dim=1)" in source
+    assert "cat * gate" in source
+
+
+# ----------------------------------------------------------------------------- build's arguments
+
+
+def test_build_a_block_of_a_blocks_file():
+    block = archspec.build(SPECS / "blocks.arch", block="bottleneck", input="256x56x56", width=64)
+    assert type(block).__name__ == "Bottleneck"
+    # torchvision's Bottleneck(256, 64): 3 convs and 3 batchnorms, no downsample
+    assert sum(p.numel() for p in block.parameters()) == 256 * 64 + 64 * 64 * 9 + 64 * 256 + 2 * (64 + 64 + 256)
+    assert block(torch.zeros(1, 256, 56, 56)).shape == (1, 256, 56, 56)
+    projected = archspec.build(str(SPECS / "blocks.arch"), block="bottleneck", input=(64, 8, 8), width=64, stride=2)
+    assert projected.shortcut is not None
+    assert projected(torch.zeros(1, 64, 8, 8)).shape == (1, 256, 4, 4)
+
+
+def test_build_takes_a_network_spec_text_and_a_path_alike():
+    text = (SPECS / "lenet5.arch").read_text()
+    for spec in (archspec.loads(text), text, SPECS / "lenet5.arch", str(SPECS / "lenet5.arch")):
+        assert sum(p.numel() for p in archspec.build(spec).parameters()) == 61_706
+    assert sum(p.numel() for p in archspec.loads(text).to_torch().parameters()) == 61_706
+
+
+def test_build_reports_bad_specs_and_arguments():
+    with pytest.raises(archspec.ArchspecError):
+        archspec.build("network T\ninput 1x4x4\nconv 2 9x9\n")
+    with pytest.raises(TypeError):
+        archspec.build(SPECS / "lenet5.arch", width=3)
+    with pytest.raises(ValueError):
+        archspec.build(SPECS / "blocks.arch", block="bottleneck", input="256x56x56", width="64); import os")
+    with pytest.raises(ValueError):
+        archspec.build(SPECS / "blocks.arch", block="bottleneck(1)\nx", input="4x4x4")
+
+
+# ----------------------------------------------------------------------------- no injection
+
+
+def test_no_spec_text_becomes_code():
+    assert literal(float("inf")) == 'float("inf")'
+    with pytest.raises(ValueError):
+        literal("x'); import os; ('")
+    with pytest.raises(ValueError):
+        generate(archspec.loads("network T\ninput 1x4x4\nconv 2 1\n"), class_name="T(nn.Module): pass\nclass U")
+    net = archspec.loads("network import\ninput 1x4x4\nrescale 0.5\n", file="evil\nimport os\n.arch")
+    source = generate(net)
+    compile(source, "<test>", "exec")  # the header cannot break out of its comment
+    assert "\nimport os" not in source
+    assert "class Import(nn.Module)" in source
+    assert (archspec.build(net)(torch.ones(1, 1, 4, 4)) == 0.5).all()
+
+
+@pytest.mark.parametrize("name", ["forward", "training", "to", "_modules", "append"])
+def test_names_pytorch_reserves_are_errors_not_broken_modules(name):
+    net = archspec.loads(f"network T\ninput 1x4x4\n{name}: conv 2 1\nx2: conv 2 1, conv 2 1\n")
+    with pytest.raises(CodegenError) as err:
+        generate(net)
+    assert err.value.diagnostic.code == "bad-name"
+    assert err.value.diagnostic.span.line == 3
+
+
+def test_a_merge_inside_a_sequence_is_an_error_not_a_broken_module():
+    net = archspec.loads("network T\ninput 2x4x4\na: conv 2 1\ns: add(a, a), conv 2 1\n")
+    with pytest.raises(CodegenError) as err:
+        generate(net)
+    d = err.value.diagnostic
+    assert (d.code, d.span.line, d.span.column) == ("unsupported", 4, 4)
+
+
+def test_block_parameters_named_like_python_names_are_renamed():
+    spec = """block b(self, nn, lambda, in_channels):
+    conv nn 3x3 stride=lambda pad=1
+    conv in_channels 1x1 dilation=self
+network N
+input 2x8x8
+b1: b(1, 4, 2, 3)
+b2: b(2, 5, 1, 6)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "def __init__(self, in_channels: int, self_: int, nn_: int, lambda_: int, in_channels_2: int)" in source
+    agree(net, archspec.build(net))
+
+
+def test_keyword_names_are_errors():
+    net = archspec.loads("network T\ninput 1x4x4\nlambda: conv 2 1\n")
+    with pytest.raises(CodegenError):
+        generate(net)
+
+
+def test_block_names_that_clash_get_class_names_of_their_own():
+    spec = """block rescale(c):
+    conv c 1x1
+block ordered_dict(c):
+    conv c 1x1
+network OrderedDict
+input 2x4x4
+r: rescale(3), rescale(4)
+o: ordered_dict(2), ordered_dict(3)
+rescale 2
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    classes = re.findall(r"^class (\w+)", source, re.M)
+    assert len(classes) == len(set(classes)) == 4
+    assert "Rescale" in classes
+    agree(net, archspec.build(net))
+
+
+# ----------------------------------------------------------------------------- torch.fx and torch.compile
+
+
+def test_torch_fx_traces_emitted_modules():
+    for name in ("resnet18", "googlenet", "alexnet"):
+        model = build_meta(archspec.load(SPECS / f"{name}.arch"))
+        graph = torch.fx.symbolic_trace(model)
+        calls = {n.target for n in graph.graph.nodes if n.op == "call_module"}
+        assert "conv1" in calls
+
+
+def test_torch_compile_traces_the_whole_graph():
+    # `aot_eager` runs dynamo and AOT autograd; inductor's C++ compile takes ~20 s on a small CPU:
+    # `fullgraph=True` fails on any graph break the generated code would cause
+    spec = "network R\ninput 3x16x16\nconv1: conv 8 3x3 pad=1 bn relu\nlayer1: basic(8), basic(16, stride=2)\ngap\n"
+    model = archspec.build((SPECS / "blocks.arch").read_text() + spec).eval()
+    x = torch.randn(2, 3, 16, 16)
+    compiled = torch.compile(model, backend="aot_eager", fullgraph=True)
+    assert torch.allclose(compiled(x), model(x), atol=1e-5)
+
+
+def test_tracebacks_show_the_generated_source():
+    import traceback
+
+    model = archspec.build(SPECS / "lenet5.arch")
+    with pytest.raises(RuntimeError) as err:
+        model(torch.zeros(2, 3, 32, 32))  # three channels where the spec says one
+    assert "x = self.c1(x)" in "".join(traceback.format_tb(err.value.__traceback__))
