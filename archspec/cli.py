@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show table rows down to N levels of blocks (default: all)",
     )
+    from .train_cli import add_train_parser
+
+    add_train_parser(sub)
     return parser
 
 
@@ -62,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         finally:
             gc.enable()
+    if args.command == "train":
+        from .train_cli import run_train
+
+        return run_train(args)
     return EXIT_USAGE
 
 

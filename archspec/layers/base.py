@@ -181,6 +181,7 @@ class LayerKind:
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)
     merge: ClassVar[bool] = False  # takes several inputs
     residual: ClassVar[bool] = False  # a merge whose shortcut may be projected (`shortcut: project`)
+    probabilities: ClassVar[bool] = False  # gives probabilities (softmax): a training loss takes their log
 
     def arg_names(self, args: list[Value]) -> list[str]:
         """The option each positional argument sets, in order; after a word the kind accepts

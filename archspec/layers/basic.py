@@ -137,6 +137,8 @@ class Activation(LayerKind):
 
 
 class Softmax(Activation):
+    probabilities = True
+
     def __init__(self):
         super().__init__("softmax", {"dim": Opt("int", 0, minimum=0)})
 
