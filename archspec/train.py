@@ -335,7 +335,10 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
     model.to(device)
     if fmt is not None:
         model.to(memory_format=fmt)
-    optimizer = make_optimizer(config.optimizer, model.parameters(), config.learning_rate)
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise TrainError(f"{spec.file}: the network has no parameters to train", FAILED)
+    optimizer = make_optimizer(config.optimizer, params, config.learning_rate)
     scaler = torch.amp.GradScaler("cuda") if amp == torch.float16 else None
     history = _resume(config, spec, classes, model, optimizer, scaler) if config.resume else []
     first = len(history) + 1
@@ -362,7 +365,8 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
     except KeyboardInterrupt:
         raise Interrupted(epoch, saved, config.save) from None
     except ImageError as exc:
-        raise TrainError(str(exc), FAILED) from None
+        where = f"process {procs.rank}: " if procs.world > 1 else ""
+        raise TrainError(f"{where}{exc}", FAILED, local=True) from None
     return TrainResult(
         history=tuple(history),
         first_epoch=first,

@@ -25,11 +25,13 @@ FAILED, USAGE = 1, 2
 
 
 class TrainError(Exception):
-    """A problem `archspec train` reports as one line, with the exit code it ends with."""
+    """A problem `archspec train` reports as one line, with the exit code it ends with. Most problems
+    are met by every process of a distributed run alike, and rank 0 reports them; a `local` one (an
+    unreadable image) only by the process that met it."""
 
-    def __init__(self, message: str, code: int = USAGE):
+    def __init__(self, message: str, code: int = USAGE, local: bool = False):
         super().__init__(message)
-        self.message, self.code = message, code
+        self.message, self.code, self.local = message, code, local
 
 
 @dataclass(frozen=True)
