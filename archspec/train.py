@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import torch
@@ -102,9 +105,46 @@ class TrainResult:
 class Interrupted(Exception):
     """Ctrl-C or SIGTERM during training; says which epoch the checkpoint holds."""
 
-    def __init__(self, epoch: int, saved: int | None, path: str | None):
+    def __init__(self, epoch: int, saved: int | None, path: str | None, signum: int = signal.SIGINT):
         kept = f"{path} holds epoch {saved}" if path and saved else "no checkpoint was saved"
         super().__init__(f"interrupted in epoch {epoch}; {kept}")
+        self.signum = signum
+
+
+class _StopSignals:
+    """Ctrl-C and SIGTERM stop training as KeyboardInterrupt, except while a checkpoint is written:
+    then they wait until it is complete, so that the run knows which epoch its checkpoint holds."""
+
+    def __init__(self):
+        self.signum: int = signal.SIGINT
+        self.holding = self.pending = False
+        self.previous: dict = {}
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():  # only there can handlers be set
+            self.previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def _on_signal(self, signum, frame) -> None:
+        self.signum = signum
+        if self.holding:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self):
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending:
+            raise KeyboardInterrupt
 
 
 class ImageError(Exception):
@@ -153,11 +193,11 @@ def resolve_amp(choice: str | None, device: torch.device) -> torch.dtype | None:
         return None
     if device.type == "cpu":
         if choice == "fp16":
-            raise TrainError("--amp fp16 needs a CUDA device; on the CPU use --amp bf16")
+            raise TrainError("--amp-dtype fp16 needs a CUDA device; on the CPU use bf16")
         return torch.bfloat16
     bf16 = torch.cuda.is_bf16_supported()
     if choice == "bf16" and not bf16:
-        raise TrainError("--amp bf16: this GPU has no bfloat16; use --amp fp16")
+        raise TrainError("--amp-dtype bf16: this GPU has no bfloat16; use fp16")
     return torch.bfloat16 if choice == "bf16" or (choice == "auto" and bf16) else torch.float16
 
 
@@ -353,17 +393,20 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
     loop = _Loop(net, model, optimizer, scaler, loss_fn, device, amp, fmt, procs, reporter)
     amp_name = {torch.bfloat16: "bf16", torch.float16: "fp16", None: None}[amp]
     reporter.begin(_header(spec, data, config, batches, device, procs, amp_name))
-    saved = first - 1 if config.resume else None
+    saved = first - 1 if config.resume and config.resume == config.save else None  # the epoch `save` holds
     epoch = first
+    stops = _StopSignals()
     try:
-        for epoch in range(first, config.epochs + 1):
-            history.append(loop.epoch(batches, epoch, config.epochs))
-            if config.save and procs.rank == 0:
-                _save(config.save, spec, classes, config, model, optimizer, scaler, history)
-                saved = epoch
-            reporter.epoch_finished(history[-1], config.epochs)
+        with stops:
+            for epoch in range(first, config.epochs + 1):
+                history.append(loop.epoch(batches, epoch, config.epochs))
+                if config.save and procs.rank == 0:
+                    with stops.held():
+                        _save(config.save, spec, classes, config, model, optimizer, scaler, history)
+                        saved = epoch
+                reporter.epoch_finished(history[-1], config.epochs)
     except KeyboardInterrupt:
-        raise Interrupted(epoch, saved, config.save) from None
+        raise Interrupted(epoch, saved, config.save, stops.signum) from None
     except ImageError as exc:
         where = f"process {procs.rank}: " if procs.world > 1 else ""
         raise TrainError(f"{where}{exc}", FAILED, local=True) from None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 
 AMP_CHOICES = ("auto", "bf16", "fp16")
@@ -57,11 +56,13 @@ def add_train_parser(sub) -> None:
     )
     p.add_argument(
         "--amp",
-        nargs="?",
-        const="auto",
+        action="store_true",
+        help="mixed precision (autocast): bfloat16 where the device has it (the CPU does), else float16",
+    )
+    p.add_argument(
+        "--amp-dtype",
         choices=AMP_CHOICES,
-        metavar="bf16|fp16",
-        help="mixed precision (autocast): bf16 where the device has it, else fp16; the CPU uses bf16",
+        help="the autocast type: auto (as --amp), bf16 or fp16 (GPU only); implies --amp",
     )
     p.add_argument("--channels-last", action="store_true", help="keep images and weights channels-last in memory")
     p.add_argument("--compile", action="store_true", help="compile the module with torch.compile first")
@@ -86,10 +87,8 @@ def add_train_parser(sub) -> None:
     p.add_argument("--save", metavar="CKPT", help="write a checkpoint at the end of every epoch (atomically)")
     p.add_argument(
         "--resume",
-        nargs="?",
-        const="",
-        metavar="CKPT",
-        help="go on from a checkpoint (the --save file when none is named): its weights, optimizer state and epoch",
+        action="store_true",
+        help="go on from the --save checkpoint: its weights, optimizer state and epoch",
     )
     p.add_argument("--json", action="store_true", help="print the final metrics as JSON on stdout (progress on stderr)")
     p.add_argument("--metrics", metavar="FILE", help="also write the final metrics as JSON to FILE")
@@ -143,11 +142,11 @@ def run_train(args) -> int:
 def _run(args, rank: int) -> int:
     from .traindata import ImageFolder, ModelSpec, Synthetic, TrainError, check_fits, scan_image_folder
 
-    resume = _resume_path(args)
-    save = args.save if args.save is not None else resume  # a resumed run goes on writing its checkpoint
-    if resume and not os.path.exists(resume):
-        raise TrainError(f"--resume {resume}: no such checkpoint")
-    for option, path in (("--save", save), ("--metrics", args.metrics)):
+    if args.resume and not args.save:
+        raise TrainError("--resume goes on from the checkpoint of --save CKPT: name it")
+    if args.resume and not os.path.exists(args.save):
+        raise TrainError(f"--resume {args.save}: no such checkpoint")
+    for option, path in (("--save", args.save), ("--metrics", args.metrics)):
         folder = os.path.dirname(os.path.abspath(path)) if path else None
         if folder and not os.path.isdir(folder):
             raise TrainError(f"{option} {path}: the folder {folder} does not exist")
@@ -167,14 +166,14 @@ def _run(args, rank: int) -> int:
         lr=args.lr,
         optimizer=args.optimizer,
         device=args.device,
-        amp=args.amp,
+        amp=args.amp_dtype or ("auto" if args.amp else None),
         channels_last=args.channels_last,
         compile=args.compile,
         val_split=args.val_split,
         seed=args.seed,
         workers=args.workers,
-        save=save,
-        resume=resume,
+        save=args.save,
+        resume=args.save if args.resume else None,
     )
     device = training.resolve_device(config.device)  # a missing GPU is reported before the module is built
     training.resolve_amp(config.amp, device)
@@ -184,21 +183,12 @@ def _run(args, rank: int) -> int:
     if model is None:
         return EXIT_FAILED
     reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank)
-    stopped_by = []
-
-    def on_sigterm(signum, frame):
-        stopped_by.append(signum)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         result = training.train(model, spec, data, config, reporter)
     except training.Interrupted as stop:
         if rank == 0:
             print(f"archspec train: {stop}", file=sys.stderr)
-        return 128 + (stopped_by[0] if stopped_by else signal.SIGINT)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        return 128 + stop.signum
     if rank != 0:
         return 0
     report = {
@@ -220,18 +210,6 @@ def _run(args, rank: int) -> int:
     if args.json:
         sys.stdout.write(text)
     return 0
-
-
-def _resume_path(args) -> str | None:
-    from .traindata import TrainError
-
-    if args.resume is None:
-        return None
-    if args.resume:
-        return args.resume
-    if not args.save:
-        raise TrainError("--resume without a file resumes from --save CKPT: name one of them")
-    return args.save
 
 
 def _checked_network(path: str, rank: int):

@@ -267,6 +267,22 @@ def test_an_interruption_keeps_the_last_checkpoint(stripes, tmp_path):
     assert checkpoint.load(save)["epoch"] == 2
 
 
+def test_ctrl_c_while_a_checkpoint_is_written_waits_for_it(stripes, tmp_path, monkeypatch):
+    real_save = torch.save
+
+    def interrupted_save(obj, f):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C half-way through the write
+        real_save(obj, f)
+
+    monkeypatch.setattr(checkpoint.torch, "save", interrupted_save)
+    save = str(tmp_path / "ck.pt")
+    with pytest.raises(Interrupted, match=r"interrupted in epoch 1; .*ck\.pt holds epoch 1") as stop:
+        train(stripes_module(), stripes_spec(), scan_image_folder(stripes), config(save=save))
+    assert stop.value.signum == signal.SIGINT
+    assert checkpoint.load(save)["epoch"] == 1
+    assert os.listdir(tmp_path) == ["ck.pt"]
+
+
 def test_a_checkpoint_of_another_spec_is_refused(stripes, tmp_path):
     save = str(tmp_path / "ck.pt")
     data = scan_image_folder(stripes)
@@ -397,7 +413,7 @@ def test_the_command_line_resumes_and_counts_on(stripes, spec_file, tmp_path):
     common = ("train", spec_file, "--data", stripes, "--batch-size", "16", "--workers", "0", "--json")
     first = archspec_cli(*common, "--epochs", "2", "--save", save)
     assert first.returncode == 0, first.stderr
-    again = archspec_cli(*common, "--epochs", "3", "--resume", save)
+    again = archspec_cli(*common, "--epochs", "3", "--save", save, "--resume")
     assert again.returncode == 0, again.stderr
     out = json.loads(again.stdout)
     assert out["first_epoch"] == 3 and [e["epoch"] for e in out["epochs"]] == [1, 2, 3]
@@ -406,7 +422,7 @@ def test_the_command_line_resumes_and_counts_on(stripes, spec_file, tmp_path):
 
     other = tmp_path / "other.arch"
     other.write_text(STRIPES.replace("conv 8", "conv 4"))
-    refused = archspec_cli("train", str(other), "--data", stripes, "--epochs", "5", "--resume", save)
+    refused = archspec_cli("train", str(other), "--data", stripes, "--epochs", "5", "--save", save, "--resume")
     assert "whose layers differ" in one_line_error(refused, USAGE)
 
 
@@ -436,7 +452,7 @@ def test_sigterm_leaves_a_checkpoint_to_resume_from(spec_file, tmp_path):
     assert "Traceback" not in err
     done = checkpoint.load(str(save))["epoch"]
     assert f"holds epoch {done}" in err.strip().splitlines()[-1]
-    resumed = archspec_cli(*args[:6], "--epochs", str(done + 1), "--resume", str(save), "--json")
+    resumed = archspec_cli(*args[:6], "--epochs", str(done + 1), "--save", str(save), "--resume", "--json")
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout)["first_epoch"] == done + 1
 
@@ -506,11 +522,10 @@ def test_bad_options_are_usage_errors(stripes, spec_file, args, message):
 
 def test_resume_needs_a_checkpoint(stripes, spec_file, tmp_path):
     line = one_line_error(archspec_cli("train", spec_file, "--data", stripes, "--resume"), USAGE)
-    assert "--resume without a file resumes from --save CKPT" in line
-    line = one_line_error(
-        archspec_cli("train", spec_file, "--data", stripes, "--resume", str(tmp_path / "x.pt")), USAGE
-    )
-    assert "no such checkpoint" in line
+    assert "--resume goes on from the checkpoint of --save CKPT" in line
+    missing = str(tmp_path / "x.pt")
+    line = one_line_error(archspec_cli("train", spec_file, "--data", stripes, "--save", missing, "--resume"), USAGE)
+    assert f"--resume {missing}: no such checkpoint" in line
 
 
 @needs_cuda
