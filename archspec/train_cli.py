@@ -128,9 +128,9 @@ def _fraction(text: str) -> float:
 
 def run_train(args) -> int:
     """Run `archspec train` for parsed arguments; the exit status."""
-    from .traindata import TrainError
+    from .traindata import Processes, TrainError
 
-    rank = int(os.environ.get("RANK", "0"))
+    rank = Processes.from_env().rank
     try:
         return _run(args, rank)
     except TrainError as err:

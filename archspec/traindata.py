@@ -58,6 +58,20 @@ class ModelSpec:
         )
 
 
+@dataclass(frozen=True)
+class Processes:
+    """This process's place in a torchrun launch (rank 0 of 1 without one)."""
+
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+
+    @classmethod
+    def from_env(cls) -> Processes:
+        env = os.environ
+        return cls(int(env.get("RANK", "0")), int(env.get("WORLD_SIZE", "1")), int(env.get("LOCAL_RANK", "0")))
+
+
 def fingerprint(network: Network) -> str:
     """A digest of every layer's path, kind, options and shape: comments, formatting and `expect`
     lines do not change it, any change to what the module computes does."""

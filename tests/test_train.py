@@ -39,8 +39,8 @@ nn = torch.nn
 F = torch.nn.functional
 
 from archspec import checkpoint  # noqa: E402
+from archspec.batches import ImageDataset  # noqa: E402
 from archspec.train import (  # noqa: E402
-    ImageDataset,
     Interrupted,
     TrainConfig,
     logits_loss,
