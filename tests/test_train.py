@@ -312,6 +312,48 @@ def test_a_file_that_is_no_checkpoint_is_refused(tmp_path):
         checkpoint.load(str(path))
 
 
+DDP_WORKER = """\
+import os, sys
+import torch
+import archspec
+from archspec.traindata import ModelSpec, scan_image_folder
+from archspec.train import TrainConfig, train
+
+root, spec_text, out = sys.argv[1:4]
+torch.set_num_threads(1)
+torch.manual_seed(int(os.environ["RANK"]))  # different initial weights: DDP must make them one
+module = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(8, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Flatten(), torch.nn.Linear(128, 2),
+)
+spec = ModelSpec.of(archspec.loads(spec_text, "stripes.arch"))
+config = TrainConfig(epochs=4, batch_size=8, lr=0.01, workers=0)
+result = train(module, spec, scan_image_folder(root), config)
+torch.save({"model": module.state_dict(), "history": [m.to_json() for m in result.history],
+            "processes": result.processes}, os.path.join(out, f"rank{os.environ['RANK']}.pt"))
+"""
+
+
+def test_two_processes_train_one_model_with_ddp(stripes, tmp_path):
+    script = tmp_path / "worker.py"
+    script.write_text(DDP_WORKER)
+    run = archspec_cli(
+        "--standalone", "--nproc-per-node", "2", str(script), stripes, STRIPES, str(tmp_path),
+        launcher=("-m", "torch.distributed.run"),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    ranks = [torch.load(tmp_path / f"rank{r}.pt", weights_only=True) for r in (0, 1)]
+    assert [r["processes"] for r in ranks] == [2, 2]
+    # each process trained 24 of the 48 training images; the counts and losses are summed over both
+    assert [m["images"] for m in ranks[0]["history"]] == [48] * 4
+    assert ranks[0]["history"] == ranks[1]["history"]
+    assert ranks[0]["history"][-1]["val_accuracy"] > 0.9
+    # started from different weights, trained on different shards: DDP kept them identical
+    for name, weight in ranks[0]["model"].items():
+        assert torch.equal(weight, ranks[1]["model"][name]), name
+
+
 # --- the data and the spec, without torch --------------------------------------------------------
 
 
