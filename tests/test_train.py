@@ -7,6 +7,7 @@ The tests marked `needs_build` run the command line, which builds the module wit
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import math
 import os
@@ -142,6 +143,21 @@ def test_a_hand_written_module_learns_the_stripes(stripes):
     assert all(m.images == 48 for m in result.history)
     assert result.history[-1].val_accuracy > 0.9
     assert result.history[-1].train_loss < result.history[0].train_loss
+
+
+@pytest.mark.parametrize("kind", ["Lines", "Bars"])
+def test_progress_shows_every_epoch(stripes, kind):
+    from archspec import progress
+
+    stream = io.StringIO()
+    reporter = getattr(progress, kind)(stream)
+    if kind == "Bars":  # a terminal's width, so that no line wraps
+        reporter.console.width = 200
+    train(stripes_module(), stripes_spec(), scan_image_folder(stripes), config(epochs=2), reporter)
+    lines = [line for line in stream.getvalue().splitlines() if line.startswith("epoch ")]
+    assert [line.split("  ")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
+    assert all(" train loss " in line and " val loss " in line and " img/s " in line for line in lines)
+    assert stream.getvalue().startswith(f"training Stripes (stripes.arch) on {stripes}: 2 classes, 48 training")
 
 
 def test_the_loss_of_a_softmax_output_is_cross_entropy_of_its_scores():
