@@ -143,7 +143,7 @@ def _run(args, rank: int) -> int:
     from .traindata import ImageFolder, ModelSpec, Synthetic, TrainError, check_fits, scan_image_folder
 
     if args.resume and not args.save:
-        raise TrainError("--resume goes on from the checkpoint of --save CKPT: name it")
+        raise TrainError("--resume needs --save CKPT: the checkpoint to go on from, and to go on writing")
     if args.resume and not os.path.exists(args.save):
         raise TrainError(f"--resume {args.save}: no such checkpoint")
     for option, path in (("--save", args.save), ("--metrics", args.metrics)):
@@ -206,7 +206,11 @@ def _run(args, rank: int) -> int:
     }
     text = json.dumps(report, indent=2) + "\n"
     if args.metrics:
-        _write_atomically(args.metrics, text)
+        try:
+            _write_atomically(args.metrics, text)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise TrainError(f"--metrics {args.metrics}: cannot be written ({reason})", EXIT_FAILED) from None
     if args.json:
         sys.stdout.write(text)
     return 0

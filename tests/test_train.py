@@ -593,7 +593,7 @@ def test_bad_options_are_usage_errors(stripes, spec_file, args, message):
 
 def test_resume_needs_a_checkpoint(stripes, spec_file, tmp_path):
     line = one_line_error(archspec_cli("train", spec_file, "--data", stripes, "--resume"), USAGE)
-    assert "--resume goes on from the checkpoint of --save CKPT" in line
+    assert "--resume needs --save CKPT" in line
     missing = str(tmp_path / "x.pt")
     line = one_line_error(archspec_cli("train", spec_file, "--data", stripes, "--save", missing, "--resume"), USAGE)
     assert f"--resume {missing}: no such checkpoint" in line
