@@ -221,7 +221,14 @@ def train(
     if procs.world > 1:
         if device.type == "cuda":
             torch.cuda.set_device(device)
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", rank=procs.rank, world_size=procs.world)
+        backend = "nccl" if device.type == "cuda" else "gloo"
+        try:
+            dist.init_process_group(backend, rank=procs.rank, world_size=procs.world)
+        except (RuntimeError, ValueError) as exc:  # e.g. WORLD_SIZE set without torchrun's MASTER_ADDR
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise TrainError(
+                f"cannot start {procs.world} processes with {backend} ({reason}); launch with torchrun"
+            ) from None
     try:
         return _train(model, spec, data, config, reporter, procs, device, amp, fmt)
     finally:
