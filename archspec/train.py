@@ -23,7 +23,7 @@ from . import checkpoint
 from .batches import Batch, FolderBatches, ImageError, SyntheticBatches, classes_of
 from .layers import fmt_shape
 from .progress import Reporter
-from .traindata import FAILED, ImageFolder, ModelSpec, Processes, Synthetic, TrainError
+from .traindata import FAILED, USAGE, ImageFolder, ModelSpec, Processes, Synthetic, TrainError
 
 DEFAULT_LR = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3}
 REFRESH_S = 0.25  # how often a progress bar reads the running loss (each read waits for the GPU)
@@ -279,6 +279,16 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
     except ImageError as exc:
         where = f"process {procs.rank}: " if procs.world > 1 else ""
         raise TrainError(f"{where}{exc}", FAILED, local=True) from None
+    except torch.cuda.OutOfMemoryError:
+        message = f"out of GPU memory with --batch-size {config.batch_size}: try a smaller one"
+        raise TrainError(message, FAILED) from None
+    except ValueError as exc:
+        if "more than 1 value per channel" not in str(exc):  # batchnorm in training, on a single image
+            raise
+        raise TrainError(
+            "a batch of one image cannot train this network (batchnorm needs two or more): use --batch-size 2 or more",
+            USAGE,
+        ) from None
     return TrainResult(
         history=tuple(history),
         first_epoch=first,

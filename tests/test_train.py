@@ -198,6 +198,14 @@ def test_images_are_converted_and_resized_to_the_input(tmp_path):
     assert torch.allclose(gray, torch.full((1, 2, 2), 76 / 127.5 - 1))
 
 
+def test_a_batch_of_one_for_batchnorm_is_one_line():
+    spec = ModelSpec("Bn", "bn.arch", (1, 4, 4), (2,), fingerprint="x")
+    module = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.BatchNorm1d(8), nn.Linear(8, 2))
+    with pytest.raises(TrainError, match="use --batch-size 2 or more") as err:
+        train(module, spec, Synthetic(10), config(epochs=1, batch_size=1))
+    assert err.value.code == USAGE
+
+
 def test_compiled_training_saves_the_plain_modules_weights(stripes, tmp_path):
     # the eager backend runs TorchDynamo's capture without a C++ compiler: the wrapping is what is tested
     save = str(tmp_path / "ck.pt")
