@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_render(sub)
     _add_tree(sub)
     _teaching_commands(sub)
+    from .train_cli import add_train_parser
+
+    add_train_parser(sub)
     return parser
 
 
@@ -251,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         return teach.quiz_command(args)
     if args.command == "compile":
         return _compile(args)
+    if args.command == "train":
+        from .train_cli import run_train
+
+        return run_train(args)
     return EXIT_USAGE
 
 

@@ -318,6 +318,7 @@ class LayerKind:
     inplace_safe: ClassVar[bool] = False
     # source of a small nn.Module class that `torch_module` refers to, where PyTorch has none
     torch_helper: ClassVar[str] = ""
+    probabilities: ClassVar[bool] = False  # gives probabilities (softmax): a training loss takes their log
 
     def arg_names(self, args: list[Value]) -> list[str]:
         """The option each positional argument sets, in order; after a word the kind accepts

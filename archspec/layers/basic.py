@@ -271,6 +271,8 @@ class Activation(LayerKind):
 
 
 class Softmax(Activation):
+    probabilities = True
+
     def __init__(self):
         super().__init__("softmax", "Softmax", {"dim": Opt("int", 0, minimum=0)}, can_inplace=False)
 

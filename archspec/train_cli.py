@@ -1,0 +1,282 @@
+"""`archspec train FILE`: the command line of the training loop in train.py.
+
+The spec is checked and the data looked at before torch is imported, so their errors come at once
+(and where PyTorch is not installed). Every problem is one line on stderr and an exit code: 1 for a
+spec that fails its checks or does not fit the data and for a training run that fails, 2 for a
+request that cannot be carried out as asked. Under torchrun only rank 0 prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+AMP_CHOICES = ("auto", "bf16", "fp16")
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+def add_train_parser(sub) -> None:
+    """Add the `train` subcommand to the `archspec` parser's subparsers."""
+    p = sub.add_parser(
+        "train",
+        help="train the network of a spec on an image folder or synthetic data",
+        description="Check the spec, build its PyTorch module and train it as a classifier: cross-entropy on "
+        "its class scores (on the log of its probabilities where it ends in softmax). Prints loss, accuracy and "
+        "images/s for every epoch. Under `torchrun --nproc-per-node N` each process trains its shard with "
+        "DistributedDataParallel. Exit status: 0 when training finishes, 1 when the spec fails its checks or "
+        "does not fit the data or training fails, 2 for a usage error, 130 or 143 when interrupted.",
+    )
+    p.add_argument("file", metavar="FILE", help=".arch spec of a classifier: its output is one score per class")
+    p.add_argument(
+        "--data",
+        required=True,
+        metavar="FOLDER",
+        help="a folder with one sub-folder of images per class (FOLDER/cat/1.png, FOLDER/dog/2.jpg, ...), "
+        "or `synthetic` for generated images, as many classes as the network has outputs",
+    )
+    p.add_argument(
+        "--epochs", type=_positive, default=10, metavar="N", help="epochs in all; a resumed run goes on to N (10)"
+    )
+    p.add_argument("--batch-size", type=_positive, default=64, metavar="N", help="images per step in each process (64)")
+    p.add_argument(
+        "--lr", type=_positive_float, metavar="RATE", help="learning rate (0.01 for sgd, 0.001 for adam and adamw)"
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=("sgd", "adam", "adamw"),
+        default="adamw",
+        help="sgd (with momentum 0.9), adam or adamw (default)",
+    )
+    p.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="where to train: auto (default) takes the GPU where CUDA works",
+    )
+    p.add_argument(
+        "--amp",
+        action="store_true",
+        help="mixed precision (autocast): bfloat16 where the device has it (the CPU does), else float16",
+    )
+    p.add_argument(
+        "--amp-dtype",
+        choices=AMP_CHOICES,
+        help="the autocast type: auto (as --amp), bf16 or fp16 (GPU only); implies --amp",
+    )
+    p.add_argument("--channels-last", action="store_true", help="keep images and weights channels-last in memory")
+    p.add_argument("--compile", action="store_true", help="compile the module with torch.compile first")
+    p.add_argument(
+        "--val-split",
+        type=_fraction,
+        default=0.2,
+        metavar="F",
+        help="fraction of every class's images kept for validation, the same ones for the same --seed (0.2)",
+    )
+    p.add_argument("--seed", type=_count, default=0, metavar="N", help="seed of the split, weights and shuffling (0)")
+    p.add_argument(
+        "--workers", type=_count, default=2, metavar="N", help="image-loading processes per training process (2)"
+    )
+    p.add_argument(
+        "--synthetic-size",
+        type=_positive,
+        default=1024,
+        metavar="N",
+        help="images of `--data synthetic`, training and validation together (1024)",
+    )
+    p.add_argument("--save", metavar="CKPT", help="write a checkpoint at the end of every epoch (atomically)")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from the --save checkpoint: its weights, optimizer state and epoch",
+    )
+    p.add_argument("--json", action="store_true", help="print the final metrics as JSON on stdout (progress on stderr)")
+    p.add_argument("--metrics", metavar="FILE", help="also write the final metrics as JSON to FILE")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number (0 or more), not {text!r}")
+    return int(text)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction from 0 up to (not including) 1, not {text!r}")
+    return value
+
+
+def run_train(args) -> int:
+    """Run `archspec train` for parsed arguments; the exit status."""
+    from .traindata import Processes, TrainError
+
+    rank = Processes.from_env().rank
+    try:
+        return _run(args, rank)
+    except TrainError as err:
+        if rank == 0 or err.local:
+            print(f"error: {err.message}", file=sys.stderr)
+        return err.code
+
+
+def _run(args, rank: int) -> int:
+    from .traindata import ImageFolder, ModelSpec, Synthetic, TrainError, check_fits, scan_image_folder
+
+    if args.resume and not args.save:
+        raise TrainError("--resume needs --save CKPT: the checkpoint to go on from, and to go on writing")
+    if args.resume and not os.path.exists(args.save):
+        raise TrainError(f"--resume {args.save}: no such checkpoint")
+    for option, path in (("--save", args.save), ("--metrics", args.metrics)):
+        folder = os.path.dirname(os.path.abspath(path)) if path else None
+        if folder and not os.path.isdir(folder):
+            raise TrainError(f"{option} {path}: the folder {folder} does not exist")
+    network, code = _checked_network(args.file, rank)
+    if network is None:
+        return code
+    spec = ModelSpec.of(network)
+    data = Synthetic(args.synthetic_size) if args.data == "synthetic" else scan_image_folder(args.data)
+    check_fits(spec, data)
+    torch = _import_torch(pillow=isinstance(data, ImageFolder))
+    from . import train as training
+    from .progress import reporter_for
+
+    config = training.TrainConfig(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        optimizer=args.optimizer,
+        device=args.device,
+        amp=args.amp_dtype or ("auto" if args.amp else None),
+        channels_last=args.channels_last,
+        compile=args.compile,
+        val_split=args.val_split,
+        seed=args.seed,
+        workers=args.workers,
+        save=args.save,
+        resume=args.save if args.resume else None,
+    )
+    device = training.resolve_device(config.device)  # a missing GPU is reported before the module is built
+    training.resolve_amp(config.amp, device)
+    training.memory_format(config.channels_last, spec.input_shape)
+    torch.manual_seed(args.seed)  # the same initial weights for the same seed
+    model = _build(args.file, rank)
+    if model is None:
+        return EXIT_FAILED
+    reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank)
+    try:
+        result = training.train(model, spec, data, config, reporter)
+    except training.Interrupted as stop:
+        if rank == 0:
+            print(f"archspec train: {stop}", file=sys.stderr)
+        return 128 + stop.signum
+    if rank != 0:
+        return 0
+    report = {
+        "file": args.file,
+        "network": spec.name,
+        "input": list(spec.input_shape),
+        "output": list(spec.output_shape),
+        "data": args.data,
+        "optimizer": config.optimizer,
+        "lr": config.learning_rate,
+        "batch_size": config.batch_size,
+        "channels_last": config.channels_last,
+        "compile": config.compile,
+        **result.to_json(),
+    }
+    text = json.dumps(report, indent=2) + "\n"
+    if args.metrics:
+        try:
+            _write_atomically(args.metrics, text)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise TrainError(f"--metrics {args.metrics}: cannot be written ({reason})", EXIT_FAILED) from None
+    if args.json:
+        sys.stdout.write(text)
+    return 0
+
+
+def _checked_network(path: str, rank: int):
+    """(the analysed network, 0), or (None, exit status) after printing its diagnostics as
+    `archspec check` does."""
+    from .diagnostics import render
+    from .load import analyse_file
+
+    result = analyse_file(path)
+    if rank == 0:
+        for diag in result.diagnostics:
+            print(render(diag, result.sources), file=sys.stderr)
+            print(file=sys.stderr)
+        if not result.ok:
+            count = sum(d.severity == "error" for d in result.diagnostics)
+            print(f"{path}: {count} error{'s' if count != 1 else ''}; fix the spec before training", file=sys.stderr)
+    if result.ok:
+        return result.network, 0
+    unreadable = result.network is None and any(d.code == "file-not-found" for d in result.diagnostics)
+    return None, EXIT_USAGE if unreadable else EXIT_FAILED
+
+
+def _import_torch(pillow: bool):
+    from .traindata import TrainError
+
+    try:
+        import torch
+    except (ImportError, OSError) as exc:
+        raise TrainError(
+            f"archspec train needs PyTorch, which cannot be imported ({exc}); "
+            "install it with: pip install 'archspec[train]' (or: pip install torch pillow)"
+        ) from None
+    if pillow:
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            raise TrainError(
+                "reading an image folder needs Pillow, which is not installed; "
+                "install it with: pip install 'archspec[train]' (or: pip install pillow)"
+            ) from None
+    return torch
+
+
+def _build(path: str, rank: int):
+    """The module `archspec.build` makes of the spec, or None after printing why it cannot."""
+    import archspec
+
+    try:
+        return archspec.build(path)
+    except archspec.ArchspecError as err:
+        if rank == 0:
+            for diag in err.diagnostics:
+                print(archspec.diagnostics.render(diag, {}), file=sys.stderr)
+        return None
+
+
+def _write_atomically(path: str, text: str) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
