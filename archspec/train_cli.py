@@ -237,8 +237,13 @@ def _checked_network(path: str, rank: int):
 
 
 def _import_torch(pillow: bool):
+    import warnings
+
     from .traindata import TrainError
 
+    # A PyTorch installed without NumPy warns at import; training does not use NumPy, and a warning
+    # line would bury the one-line errors and the progress lines.
+    warnings.filterwarnings("ignore", message="Failed to initialize NumPy", category=UserWarning)
     try:
         import torch
     except (ImportError, OSError) as exc:
