@@ -39,6 +39,7 @@ def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
 
 def module_of(net: Network, class_name: str | None = None):
     """Instantiate the network's class from the generated source, in a fresh module namespace."""
+    _require_torch()
     source = generate(net, class_name)
     name = class_name or _class_of(source)
     namespace = types.ModuleType(f"archspec_generated_{name}")
@@ -47,6 +48,17 @@ def module_of(net: Network, class_name: str | None = None):
     linecache.cache[namespace.__file__] = (len(source), None, source.splitlines(True), namespace.__file__)
     exec(compile(source, namespace.__file__, "exec"), namespace.__dict__)
     return getattr(namespace, name)()
+
+
+def _require_torch() -> None:
+    """Say what to install before running source whose first line would fail on `import torch`."""
+    try:
+        import torch  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"archspec.build needs PyTorch ({exc}); install it with: pip install 'archspec[torch]' "
+            "(or: pip install torch). `archspec compile` writes the source without it."
+        ) from None
 
 
 def _class_of(source: str) -> str:

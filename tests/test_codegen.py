@@ -263,6 +263,21 @@ def test_build_reports_bad_specs_and_arguments():
         archspec.build(SPECS / "blocks.arch", block="bottleneck(1)\nx", input="4x4x4")
 
 
+def test_build_without_torch_says_what_to_install():
+    """Where torch is missing, build names the package to install (not the generated source's import)."""
+    code = (
+        "import sys; sys.modules['torch'] = None\n"  # as if torch were not installed
+        "import archspec\n"
+        "try:\n"
+        "    archspec.build('specs/lenet5.arch')\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert run.stdout.startswith("ImportError archspec.build needs PyTorch"), run.stdout + run.stderr
+    assert "pip install 'archspec[torch]'" in run.stdout
+
+
 # ----------------------------------------------------------------------------- no injection
 
 
