@@ -10,7 +10,8 @@ import types
 from pathlib import Path
 from typing import Any
 
-from .codegen import generate
+from .codegen import CodegenError, generate
+from .diagnostics import ArchspecError
 from .graph import Network
 from .load import load, loads
 
@@ -28,7 +29,8 @@ def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
     `build("specs/blocks.arch", block="bottleneck", input="256x56x56", width=64)`.
 
     The module's forward takes a batch `(N, *input_shape)` and returns `(N, *output_shape)`.
-    Raises `ArchspecError` for a spec that does not check, with every diagnostic."""
+    Raises `ArchspecError` for a spec that does not check or cannot be written as a module, with
+    every diagnostic."""
     block = block_args.pop("block", None)
     if block is not None:
         return _build_block(spec_or_path, block, block_args)
@@ -40,7 +42,10 @@ def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
 def module_of(net: Network, class_name: str | None = None):
     """Instantiate the network's class from the generated source, in a fresh module namespace."""
     _require_torch()
-    source = generate(net, class_name)
+    try:
+        source = generate(net, class_name)
+    except CodegenError as err:  # checks clean, but cannot be a module (a layer named `forward`, ...)
+        raise ArchspecError([err.diagnostic]) from None
     name = class_name or _class_of(source)
     namespace = types.ModuleType(f"archspec_generated_{name}")
     namespace.__file__ = f"<archspec compile {net.file}>"

@@ -302,6 +302,9 @@ def test_names_pytorch_reserves_are_errors_not_broken_modules(name):
         generate(net)
     assert err.value.diagnostic.code == "bad-name"
     assert err.value.diagnostic.span.line == 3
+    with pytest.raises(archspec.ArchspecError) as built:  # build says it as for a spec that fails its checks
+        archspec.build(net)
+    assert [(d.code, d.span.line) for d in built.value.diagnostics] == [("bad-name", 3)]
 
 
 def test_a_merge_inside_a_sequence_is_an_error_not_a_broken_module():

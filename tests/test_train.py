@@ -566,6 +566,16 @@ def test_a_spec_that_fails_its_checks_is_reported_as_check_does(stripes, tmp_pat
     assert missing.returncode == 2 and "file-not-found" in missing.stderr
 
 
+def test_a_spec_that_checks_but_cannot_be_a_module_is_reported_as_compile_does(stripes, tmp_path):
+    # `forward` names nn.Module's own method: check accepts the spec, compile and train refuse it
+    spec = tmp_path / "forward.arch"
+    spec.write_text(STRIPES.replace("conv 8 3x3 pad=1 relu\nmaxpool", "forward: conv 8 3x3 pad=1 relu\nmaxpool", 1))
+    run = archspec_cli("train", str(spec), "--data", stripes, "--epochs", "1", "--workers", "0")
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "error[bad-name]: `forward` cannot name a PyTorch submodule" in run.stderr
+    assert f"{spec}:3:10" in run.stderr and run.stdout == ""
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device")
 def test_a_missing_cuda_device_is_one_line(stripes, spec_file):
     line = one_line_error(archspec_cli("train", spec_file, "--data", stripes, "--device", "cuda"), USAGE)
