@@ -334,11 +334,19 @@ class Emitter:
             gi: {"in_channels": templates[gi].in_channels, **{safe[k]: v for k, v in templates[gi].args.items()}}
             for gi in members
         }
+        # the input size of a layer that reads the block's input is `in_channels`; a later layer's only
+        # where no parameter or constant says it (SE's squeeze conv reads the pooled `c` channels, which
+        # may equal `in_channels` in every call without being it)
+        first_leaves = {
+            (i, _leaves(op.ctor)[0][0])
+            for i, (op, rel) in enumerate(zip(full.ops, full.rel_inputs))
+            if rel == ("x",) and op.ctor is not None and _leaves(op.ctor)
+        }
         exprs: dict[tuple, str] = {}
         extra: list[tuple[str, tuple]] = []
         used: set[str] = set()
         for key, pairs in leaf_values.items():
-            expr = _match(pairs, contexts, params, key[1][-1:] == (0,))
+            expr = _match(pairs, contexts, params, key in first_leaves)
             if expr is None:
                 arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
                 taken.add(arg)

@@ -330,6 +330,28 @@ b2: b(2, 5, 1, 6)
     agree(net, archspec.build(net))
 
 
+def test_only_a_layer_that_reads_the_block_input_takes_in_channels():
+    # squeeze-and-excitation where `c` equals the input's channels in every call: the squeeze conv
+    # reads the pooled `c` channels, not the block's input, so the class must work for another input
+    spec = """block se(c):
+    a: conv c 3x3 pad=1 relu
+    g: avgpool to 1x1
+    s: conv 4 1x1 relu
+    t: conv c 1x1 sigmoid
+    m: mul(a, t)
+network N
+input 16x8x8
+b1: se(16)
+b2: se(16)
+"""
+    net = archspec.loads(spec)
+    agree(net, archspec.build(net))
+    namespace: dict = {}
+    exec(generate(net), namespace)
+    wider = namespace["Se"](32)  # the block's class on a 32-channel input
+    assert wider(torch.randn(2, 32, 8, 8)).shape == (2, 16, 8, 8)
+
+
 def test_keyword_names_are_errors():
     net = archspec.loads("network T\ninput 1x4x4\nlambda: conv 2 1\n")
     with pytest.raises(CodegenError):
