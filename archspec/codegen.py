@@ -694,7 +694,7 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
     name = class_name or default_class_name(net)
     if name in emitter.class_names:
         if class_name is not None:
-            raise ValueError(f"`{class_name}` is already the name of a block class in this file")
+            raise ValueError(f"`{class_name}` names a class archspec writes (a block's, or a helper's such as Rescale)")
         name = emitter.unique_class_name(name + "Net")
     network = emitter.network_class(name)
     lines = header(net, __version__, source or net.file)
