@@ -603,6 +603,20 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     lines: list[str] = []
     flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
 
+    def line_name(i: int) -> str:
+        """The name the spec gives the line that op i ends: `b` for `b_relu` of `b: conv 8 1x1 relu`
+        (a line's layers after the first are named `b_bn`, `b_relu`, ...), walking back through the
+        layers whose output only the next one reads."""
+        attr = t.ops[i].attr or sanitise(t.ops[i].node.path.rsplit(".", 1)[-1])
+        name, j = attr, i
+        while len(t.rel_inputs[j]) == 1 and t.rel_inputs[j][0] != "x" and uses[t.rel_inputs[j][0]] == 1:
+            j = t.rel_inputs[j][0]
+            if t.ops[j].merge or t.ops[j].attr is None:
+                break
+            if attr.startswith(t.ops[j].attr + "_"):
+                name = t.ops[j].attr
+        return name
+
     def live_names(i: int) -> set[str]:
         return {name for v, name in var.items() if last_use.get(v, -1) >= i}
 
@@ -635,7 +649,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             continue
         first = rel[0]
         if i in named:
-            name = fresh_name(op.attr or op.node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED)
+            name = fresh_name(line_name(i), live_names(i) | RESERVED)
         elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
             name = var[first]
         else:

@@ -227,7 +227,7 @@ add:
     agree(net, model)
     source = generate(net)
     assert "a = self.a(x)" in source
-    assert "torch.cat([a, b_relu], dim=1)" in source
+    assert "torch.cat([a, b], dim=1)" in source  # the names `concat(a, b)` writes
     assert "cat * gate" in source
 
 
