@@ -10,7 +10,8 @@ import types
 from pathlib import Path
 from typing import Any
 
-from .codegen import generate
+from .codegen import CodegenError, generate
+from .diagnostics import ArchspecError
 from .graph import Network
 from .load import load, loads
 
@@ -28,7 +29,8 @@ def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
     `build("specs/blocks.arch", block="bottleneck", input="256x56x56", width=64)`.
 
     The module's forward takes a batch `(N, *input_shape)` and returns `(N, *output_shape)`.
-    Raises `ArchspecError` for a spec that does not check, with every diagnostic."""
+    Raises `ArchspecError` for a spec that does not check or cannot be written as a module, with
+    every diagnostic."""
     block = block_args.pop("block", None)
     if block is not None:
         return _build_block(spec_or_path, block, block_args)
@@ -39,7 +41,11 @@ def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
 
 def module_of(net: Network, class_name: str | None = None):
     """Instantiate the network's class from the generated source, in a fresh module namespace."""
-    source = generate(net, class_name)
+    _require_torch()
+    try:
+        source = generate(net, class_name)
+    except CodegenError as err:  # checks clean, but cannot be a module (a layer named `forward`, ...)
+        raise ArchspecError([err.diagnostic]) from None
     name = class_name or _class_of(source)
     namespace = types.ModuleType(f"archspec_generated_{name}")
     namespace.__file__ = f"<archspec compile {net.file}>"
@@ -47,6 +53,17 @@ def module_of(net: Network, class_name: str | None = None):
     linecache.cache[namespace.__file__] = (len(source), None, source.splitlines(True), namespace.__file__)
     exec(compile(source, namespace.__file__, "exec"), namespace.__dict__)
     return getattr(namespace, name)()
+
+
+def _require_torch() -> None:
+    """Say what to install before running source whose first line would fail on `import torch`."""
+    try:
+        import torch  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"archspec.build needs PyTorch ({exc}); install it with: pip install 'archspec[torch]' "
+            "(or: pip install torch). `archspec compile` writes the source without it."
+        ) from None
 
 
 def _class_of(source: str) -> str:

@@ -334,11 +334,19 @@ class Emitter:
             gi: {"in_channels": templates[gi].in_channels, **{safe[k]: v for k, v in templates[gi].args.items()}}
             for gi in members
         }
+        # the input size of a layer that reads the block's input is `in_channels`; a later layer's only
+        # where no parameter or constant says it (SE's squeeze conv reads the pooled `c` channels, which
+        # may equal `in_channels` in every call without being it)
+        first_leaves = {
+            (i, _leaves(op.ctor)[0][0])
+            for i, (op, rel) in enumerate(zip(full.ops, full.rel_inputs))
+            if rel == ("x",) and op.ctor is not None and _leaves(op.ctor)
+        }
         exprs: dict[tuple, str] = {}
         extra: list[tuple[str, tuple]] = []
         used: set[str] = set()
         for key, pairs in leaf_values.items():
-            expr = _match(pairs, contexts, params, key[1][-1:] == (0,))
+            expr = _match(pairs, contexts, params, key in first_leaves)
             if expr is None:
                 arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
                 taken.add(arg)
@@ -595,6 +603,20 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     lines: list[str] = []
     flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
 
+    def line_name(i: int) -> str:
+        """The name the spec gives the line that op i ends: `b` for `b_relu` of `b: conv 8 1x1 relu`
+        (a line's layers after the first are named `b_bn`, `b_relu`, ...), walking back through the
+        layers whose output only the next one reads."""
+        attr = t.ops[i].attr or sanitise(t.ops[i].node.path.rsplit(".", 1)[-1])
+        name, j = attr, i
+        while len(t.rel_inputs[j]) == 1 and t.rel_inputs[j][0] != "x" and uses[t.rel_inputs[j][0]] == 1:
+            j = t.rel_inputs[j][0]
+            if t.ops[j].merge or t.ops[j].attr is None:
+                break
+            if attr.startswith(t.ops[j].attr + "_"):
+                name = t.ops[j].attr
+        return name
+
     def live_names(i: int) -> set[str]:
         return {name for v, name in var.items() if last_use.get(v, -1) >= i}
 
@@ -627,7 +649,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             continue
         first = rel[0]
         if i in named:
-            name = fresh_name(op.attr or op.node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED)
+            name = fresh_name(line_name(i), live_names(i) | RESERVED)
         elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
             name = var[first]
         else:
@@ -686,7 +708,7 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
     name = class_name or default_class_name(net)
     if name in emitter.class_names:
         if class_name is not None:
-            raise ValueError(f"`{class_name}` is already the name of a block class in this file")
+            raise ValueError(f"`{class_name}` names a class archspec writes (a block's, or a helper's such as Rescale)")
         name = emitter.unique_class_name(name + "Net")
     network = emitter.network_class(name)
     lines = header(net, __version__, source or net.file)

@@ -190,7 +190,9 @@ class Expander:
             except SpecError as err:
                 self.diagnostics.append(self._located(err.diagnostic, scope))
                 cur = None  # what follows has no known input: skip it quietly
-                if isinstance(stmt, (s.Line, s.Compound)) and stmt.label and stmt.label not in ("branch", "shortcut"):
+            if cur is None and isinstance(stmt, (s.Line, s.Compound)):
+                # failed, or skipped after an error: a merge naming it is skipped too, not a second error
+                if stmt.label and stmt.label not in ("branch", "shortcut"):
                     scope.names.setdefault(stmt.label, None)
                     scope.failed.add(stmt.label)
         return cur

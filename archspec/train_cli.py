@@ -150,9 +150,10 @@ def _run(args, rank: int) -> int:
         folder = os.path.dirname(os.path.abspath(path)) if path else None
         if folder and not os.path.isdir(folder):
             raise TrainError(f"{option} {path}: the folder {folder} does not exist")
-    network, code = _checked_network(args.file, rank)
-    if network is None:
+    checked, code = _checked_network(args.file, rank)
+    if checked is None:
         return code
+    network = checked.network
     spec = ModelSpec.of(network)
     data = Synthetic(args.synthetic_size) if args.data == "synthetic" else scan_image_folder(args.data)
     check_fits(spec, data)
@@ -179,7 +180,7 @@ def _run(args, rank: int) -> int:
     training.resolve_amp(config.amp, device)
     training.memory_format(config.channels_last, spec.input_shape)
     torch.manual_seed(args.seed)  # the same initial weights for the same seed
-    model = _build(args.file, rank)
+    model = _build(checked, args.file, rank)
     if model is None:
         return EXIT_FAILED
     reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank)
@@ -217,8 +218,8 @@ def _run(args, rank: int) -> int:
 
 
 def _checked_network(path: str, rank: int):
-    """(the analysed network, 0), or (None, exit status) after printing its diagnostics as
-    `archspec check` does."""
+    """(the analysis, 0) for a spec that checks clean, or (None, exit status) after printing its
+    diagnostics as `archspec check` does."""
     from .diagnostics import render
     from .load import analyse_file
 
@@ -231,7 +232,7 @@ def _checked_network(path: str, rank: int):
             count = sum(d.severity == "error" for d in result.diagnostics)
             print(f"{path}: {count} error{'s' if count != 1 else ''}; fix the spec before training", file=sys.stderr)
     if result.ok:
-        return result.network, 0
+        return result, 0
     unreadable = result.network is None and any(d.code == "file-not-found" for d in result.diagnostics)
     return None, EXIT_USAGE if unreadable else EXIT_FAILED
 
@@ -262,16 +263,20 @@ def _import_torch(pillow: bool):
     return torch
 
 
-def _build(path: str, rank: int):
-    """The module `archspec.build` makes of the spec, or None after printing why it cannot."""
+def _build(checked, path: str, rank: int):
+    """The module `archspec.build` makes of the checked network (the file is not read again), or
+    None after printing, as `archspec compile` does, why it cannot be a module."""
     import archspec
 
+    from .diagnostics import render
+
     try:
-        return archspec.build(path)
+        return archspec.build(checked.network)
     except archspec.ArchspecError as err:
         if rank == 0:
             for diag in err.diagnostics:
-                print(archspec.diagnostics.render(diag, {}), file=sys.stderr)
+                print(render(diag, checked.sources), file=sys.stderr)
+            print(f"\n{path}: 1 error; fix the spec before training", file=sys.stderr)
         return None
 
 

@@ -227,7 +227,7 @@ add:
     agree(net, model)
     source = generate(net)
     assert "a = self.a(x)" in source
-    assert "torch.cat([a, b_relu], dim=1)" in source
+    assert "torch.cat([a, b], dim=1)" in source  # the names `concat(a, b)` writes
     assert "cat * gate" in source
 
 
@@ -263,6 +263,21 @@ def test_build_reports_bad_specs_and_arguments():
         archspec.build(SPECS / "blocks.arch", block="bottleneck(1)\nx", input="4x4x4")
 
 
+def test_build_without_torch_says_what_to_install():
+    """Where torch is missing, build names the package to install (not the generated source's import)."""
+    code = (
+        "import sys; sys.modules['torch'] = None\n"  # as if torch were not installed
+        "import archspec\n"
+        "try:\n"
+        "    archspec.build('specs/lenet5.arch')\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert run.stdout.startswith("ImportError archspec.build needs PyTorch"), run.stdout + run.stderr
+    assert "pip install 'archspec[torch]'" in run.stdout
+
+
 # ----------------------------------------------------------------------------- no injection
 
 
@@ -287,6 +302,9 @@ def test_names_pytorch_reserves_are_errors_not_broken_modules(name):
         generate(net)
     assert err.value.diagnostic.code == "bad-name"
     assert err.value.diagnostic.span.line == 3
+    with pytest.raises(archspec.ArchspecError) as built:  # build says it as for a spec that fails its checks
+        archspec.build(net)
+    assert [(d.code, d.span.line) for d in built.value.diagnostics] == [("bad-name", 3)]
 
 
 def test_a_merge_inside_a_sequence_is_an_error_not_a_broken_module():
@@ -310,6 +328,28 @@ b2: b(2, 5, 1, 6)
     source = generate(net)
     assert "def __init__(self, in_channels: int, self_: int, nn_: int, lambda_: int, in_channels_2: int)" in source
     agree(net, archspec.build(net))
+
+
+def test_only_a_layer_that_reads_the_block_input_takes_in_channels():
+    # squeeze-and-excitation where `c` equals the input's channels in every call: the squeeze conv
+    # reads the pooled `c` channels, not the block's input, so the class must work for another input
+    spec = """block se(c):
+    a: conv c 3x3 pad=1 relu
+    g: avgpool to 1x1
+    s: conv 4 1x1 relu
+    t: conv c 1x1 sigmoid
+    m: mul(a, t)
+network N
+input 16x8x8
+b1: se(16)
+b2: se(16)
+"""
+    net = archspec.loads(spec)
+    agree(net, archspec.build(net))
+    namespace: dict = {}
+    exec(generate(net), namespace)
+    wider = namespace["Se"](32)  # the block's class on a 32-channel input
+    assert wider(torch.randn(2, 32, 8, 8)).shape == (2, 16, 8, 8)
 
 
 def test_keyword_names_are_errors():

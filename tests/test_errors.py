@@ -701,6 +701,14 @@ def test_a_shape_error_does_not_cascade():
     assert [d.code for d in result.diagnostics] == ["kernel-too-large"]
 
 
+def test_a_merge_of_lines_after_an_error_does_not_cascade():
+    # the lines after the failed conv have no input, so their names have no tensor: the merges naming
+    # them are skipped, not reported as merging names with no output
+    block = "block se(c):\n    a: conv c 1x1\n    t: conv c 1x1 sigmoid\n    mul(a, t)\n"
+    result = analyse(block + H + "conv 8 33x33\nx1: conv 4 1x1\nx2: conv 4 1x1\nadd(x1, x2)\nse(4)\n")
+    assert [d.code for d in result.diagnostics] == ["kernel-too-large"]
+
+
 def test_errors_in_two_blocks_are_both_reported():
     spec = "block a(w):\n    conv w 1x1 strid=1\nblock b(w):\n    conv w 1x1 dilaton=1\n" + H + "a(4)\nb(4)\n"
     result = analyse(spec)

@@ -341,9 +341,14 @@ def test_a_file_that_is_no_checkpoint_is_refused(tmp_path):
     torch.save({"weights": torch.zeros(2)}, path)
     with pytest.raises(TrainError, match="not a checkpoint written by `archspec train --save`"):
         checkpoint.load(str(path))
-    path.write_bytes(b"garbage")
-    with pytest.raises(TrainError, match="not a checkpoint"):
-        checkpoint.load(str(path))
+    # garbage, text, a pickle's opcodes and a torch.save file cut short each make the unpickler fail
+    # in its own way (UnpicklingError, KeyError, EOFError, RuntimeError)
+    whole = io.BytesIO()
+    torch.save({"format": checkpoint.FORMAT, "weights": torch.zeros(100)}, whole)
+    for junk in (b"garbage", b"junk\n", b"\x80\x02}q\x00(X", whole.getvalue()[: len(whole.getvalue()) // 2]):
+        path.write_bytes(junk)
+        with pytest.raises(TrainError, match="not a checkpoint"):
+            checkpoint.load(str(path))
 
 
 DDP_WORKER = """\
@@ -559,6 +564,16 @@ def test_a_spec_that_fails_its_checks_is_reported_as_check_does(stripes, tmp_pat
     assert "did you mean `maxpool`?" in run.stderr and "Traceback" not in run.stderr
     missing = archspec_cli("train", str(tmp_path / "nope.arch"), "--data", stripes)
     assert missing.returncode == 2 and "file-not-found" in missing.stderr
+
+
+def test_a_spec_that_checks_but_cannot_be_a_module_is_reported_as_compile_does(stripes, tmp_path):
+    # `forward` names nn.Module's own method: check accepts the spec, compile and train refuse it
+    spec = tmp_path / "forward.arch"
+    spec.write_text(STRIPES.replace("conv 8 3x3 pad=1 relu\nmaxpool", "forward: conv 8 3x3 pad=1 relu\nmaxpool", 1))
+    run = archspec_cli("train", str(spec), "--data", stripes, "--epochs", "1", "--workers", "0")
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "error[bad-name]: `forward` cannot name a PyTorch submodule" in run.stderr
+    assert f"{spec}:3:10" in run.stderr and run.stdout == ""
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device")
