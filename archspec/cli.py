@@ -261,26 +261,32 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _load_one(path: str, verb: str = "show", consequence: str = ""):
-    """The analysis of one spec with a network for `compile`, `render` and `tree`, or an exit status
-    after printing the diagnostics (as `check` does) when the spec has errors or defines no network."""
+def load_checked(path: str, verb: str = "show", consequence: str = "", quiet: bool = False):
+    """The analysis of one spec with a network for `compile`, `train`, `render` and `tree`, or an exit
+    status after printing the diagnostics (as `check` does; nothing when `quiet`) when the spec has
+    errors or defines no network. `verb` and `consequence` finish the messages: "no network to
+    {verb}", "2 errors{consequence}"."""
     from .diagnostics import render
     from .load import analyse_file
 
     result = analyse_file(path)
+
+    def say(text: str) -> None:
+        if not quiet:
+            print(text, file=sys.stderr)
+
     for diag in result.diagnostics:
-        print(render(diag, result.sources), file=sys.stderr)
-        print(file=sys.stderr)
+        say(render(diag, result.sources) + "\n")
     if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
         return EXIT_USAGE
     if not result.ok:
         count = sum(d.severity == "error" for d in result.diagnostics)
-        print(f"{path}: {count} error{'s' if count != 1 else ''}{consequence}", file=sys.stderr)
+        say(f"{path}: {count} error{'s' if count != 1 else ''}{consequence}")
         return EXIT_FAILED
     net = result.network
     if not net.nodes:
         blocks = ", ".join(net.blocks) if net.blocks else "nothing"
-        print(f"{path}: no network to {verb}; the file defines {blocks}", file=sys.stderr)
+        say(f"{path}: no network to {verb}; the file defines {blocks}")
         return EXIT_FAILED
     return result
 
@@ -297,7 +303,7 @@ def _render(args) -> int:
         return EXIT_USAGE
     if out is None:
         out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
-    result = _load_one(args.file)
+    result = load_checked(args.file)
     if isinstance(result, int):
         return result
     net = result.network
@@ -337,7 +343,7 @@ def _render(args) -> int:
 def _tree(args) -> int:
     from .tree import render_tree
 
-    result = _load_one(args.file)
+    result = load_checked(args.file)
     if isinstance(result, int):
         return result
     net = result.network
@@ -386,7 +392,7 @@ def _compile(args) -> int:
     from .codegen import CodegenError, generate
     from .diagnostics import render
 
-    result = _load_one(args.file, "compile", "; nothing written")
+    result = load_checked(args.file, "compile", "; nothing written")
     if isinstance(result, int):
         return result
     net = result.network

@@ -150,9 +150,11 @@ def _run(args, rank: int) -> int:
         folder = os.path.dirname(os.path.abspath(path)) if path else None
         if folder and not os.path.isdir(folder):
             raise TrainError(f"{option} {path}: the folder {folder} does not exist")
-    checked, code = _checked_network(args.file, rank)
-    if checked is None:
-        return code
+    from .cli import load_checked
+
+    checked = load_checked(args.file, "train", "; fix the spec before training", quiet=rank != 0)
+    if isinstance(checked, int):
+        return checked
     network = checked.network
     spec = ModelSpec.of(network)
     data = Synthetic(args.synthetic_size) if args.data == "synthetic" else scan_image_folder(args.data)
@@ -207,34 +209,16 @@ def _run(args, rank: int) -> int:
     }
     text = json.dumps(report, indent=2) + "\n"
     if args.metrics:
+        from .output import write_atomically
+
         try:
-            _write_atomically(args.metrics, text)
+            write_atomically({args.metrics: text.encode()})
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise TrainError(f"--metrics {args.metrics}: cannot be written ({reason})", EXIT_FAILED) from None
     if args.json:
         sys.stdout.write(text)
     return 0
-
-
-def _checked_network(path: str, rank: int):
-    """(the analysis, 0) for a spec that checks clean, or (None, exit status) after printing its
-    diagnostics as `archspec check` does."""
-    from .diagnostics import render
-    from .load import analyse_file
-
-    result = analyse_file(path)
-    if rank == 0:
-        for diag in result.diagnostics:
-            print(render(diag, result.sources), file=sys.stderr)
-            print(file=sys.stderr)
-        if not result.ok:
-            count = sum(d.severity == "error" for d in result.diagnostics)
-            print(f"{path}: {count} error{'s' if count != 1 else ''}; fix the spec before training", file=sys.stderr)
-    if result.ok:
-        return result, 0
-    unreadable = result.network is None and any(d.code == "file-not-found" for d in result.diagnostics)
-    return None, EXIT_USAGE if unreadable else EXIT_FAILED
 
 
 def _import_torch(pillow: bool):
@@ -278,15 +262,3 @@ def _build(checked, path: str, rank: int):
                 print(render(diag, checked.sources), file=sys.stderr)
             print(f"\n{path}: 1 error; fix the spec before training", file=sys.stderr)
         return None
-
-
-def _write_atomically(path: str, text: str) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
