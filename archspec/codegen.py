@@ -602,6 +602,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     var: dict[Any, str] = {"x": "x"}
     lines: list[str] = []
     flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
+    branches = _branch_variables(t, uses, chain)
 
     def line_name(i: int) -> str:
         """The name the spec gives the line that op i ends: `b` for `b_relu` of `b: conv 8 1x1 relu`
@@ -648,7 +649,12 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             i = end + 1
             continue
         first = rel[0]
-        if i in named:
+        wanted = branches.get(i)
+        if wanted and (var.get(first) == wanted or wanted not in live_names(i)):
+            name = wanted
+        elif op.merge and first in branches:  # the branches meet: the result flows on
+            name = fresh(op, i)
+        elif i in named:
             name = fresh_name(line_name(i), live_names(i) | RESERVED)
         elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
             name = var[first]
@@ -671,6 +677,35 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
         i += 1
     lines.append(f"        return {var[t.output]}")
     return lines
+
+
+_GENERATED = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*_[0-9]+")  # `relu_3`: a name archspec made, not the spec
+
+
+def _branch_variables(t: Template, uses: Counter, optional: set[int]) -> dict[int, str]:
+    """The variables of a merge's unnamed branches: `branch1`, `branch2`, ..., as torchvision's
+    Inception writes them, for each op of each branch (walking back from the merge while each
+    value has one reader). Only for merges whose inputs all end such branches: a shortcut taken as
+    it is (`x`), a projection, or a line the spec names keeps its own name."""
+    names: dict[int, str] = {}
+    for op, rel in zip(t.ops, t.rel_inputs):
+        if not op.merge or any(r == "x" or uses[r] != 1 for r in rel):  # an input taken as it is
+            continue
+        paths = []
+        for r in rel:
+            path = [r]
+            while len(t.rel_inputs[path[-1]]) == 1:
+                source = t.rel_inputs[path[-1]][0]
+                if source == "x" or uses[source] != 1 or t.ops[source].merge:
+                    break
+                path.append(source)
+            paths.append(path)
+        ends = [t.ops[r].node.path.rsplit(".", 1)[-1] for r in rel]
+        if optional & {j for path in paths for j in path} or not all(_GENERATED.fullmatch(e) for e in ends):
+            continue
+        for k, path in enumerate(paths, 1):
+            names.update((j, f"branch{k}") for j in path)
+    return names
 
 
 def header(net: Network, version: str, source: str) -> list[str]:

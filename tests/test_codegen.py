@@ -231,6 +231,19 @@ add:
     assert "cat * gate" in source
 
 
+def test_an_inception_forward_reads_branch_by_branch():
+    # torchvision's Inception: branch1 = self.branch1(x) ... torch.cat([branch1, ..., branch4], 1)
+    source = generate(archspec.load(SPECS / "googlenet.arch"))
+    forward = source.split("class Inception(nn.Module):")[1].split("def forward")[1].split("\n\n")[0]
+    steps = [line.strip() for line in forward.splitlines()[1:]]
+    assert steps[0] == "branch1 = self.conv_1(x)"
+    assert "branch4 = self.maxpool_1(x)" in steps
+    assert steps[-2:] == ["out = torch.cat([branch1, branch2, branch3, branch4], dim=1)", "return out"]
+    for k in range(1, 5):  # each branch flows in its own variable, from the block's input to the concat
+        assert all(f"branch{k} = self." in s for s in steps if s.startswith(f"branch{k} ="))
+    assert not any(s.startswith("x = ") for s in steps)  # the input is not overwritten by a branch
+
+
 # ----------------------------------------------------------------------------- build's arguments
 
 
