@@ -226,7 +226,10 @@ def _depth(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # name the command whose options were wrong, with its usage, not the top level's
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+        commands.get(args.command, parser).error("unrecognized arguments: " + " ".join(extra))
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

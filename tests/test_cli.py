@@ -101,6 +101,15 @@ def test_usage_errors_exit_2(args):
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "compile", "render", "tree", "explain", "quiz"])
+def test_an_unknown_option_shows_the_commands_usage(command):
+    required = ["--make"] if command == "quiz" else []
+    run = archspec(command, "specs/lenet5.arch", *required, "--bogus")
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"usage: archspec {command} ")
+    assert f"archspec {command}: error: unrecognized arguments: --bogus" in run.stderr
+
+
 def test_quiet_prints_nothing_for_good_files(good):
     run = archspec("check", "--quiet", good, str(SPECS / "lenet5.arch"))
     assert run.returncode == 0
