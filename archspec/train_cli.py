@@ -135,7 +135,7 @@ def run_train(args) -> int:
         return _run(args, rank)
     except TrainError as err:
         if rank == 0 or err.local:
-            print(f"error: {err.message}", file=sys.stderr)
+            print(f"archspec train: error: {err.message}", file=sys.stderr)
         return err.code
 
 

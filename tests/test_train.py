@@ -442,7 +442,7 @@ def one_line_error(run: subprocess.CompletedProcess, code: int) -> str:
     assert run.returncode == code, run.stderr
     assert "Traceback" not in run.stderr + run.stdout
     lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    assert len(lines) == 1 and lines[0].startswith("archspec train: error: "), run.stderr
     return lines[0]
 
 
