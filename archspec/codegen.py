@@ -684,26 +684,28 @@ _GENERATED = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*_[0-9]+")  # `relu_3`: a name ar
 
 def _branch_variables(t: Template, uses: Counter, optional: set[int]) -> dict[int, str]:
     """The variables of a merge's unnamed branches: `branch1`, `branch2`, ..., as torchvision's
-    Inception writes them, for each op of each branch (walking back from the merge while each
-    value has one reader). Only for merges whose inputs all end such branches: a shortcut taken as
-    it is (`x`), a projection, or a line the spec names keeps its own name."""
+    Inception writes them (numbered in the spec's order), for each op of each branch, walking back
+    from the merge while each value has one reader. Only where at least two inputs end such
+    branches: an input taken as it is (`x`, an identity branch) keeps its variable, and a merge
+    with a projection or a branch the spec names is written as before."""
     names: dict[int, str] = {}
     for op, rel in zip(t.ops, t.rel_inputs):
-        if not op.merge or any(r == "x" or uses[r] != 1 for r in rel):  # an input taken as it is
+        ends = {k: r for k, r in enumerate(rel, 1) if r != "x" and uses[r] == 1}
+        if not op.merge or len(ends) < 2:
             continue
-        paths = []
-        for r in rel:
+        paths = {}
+        for k, r in ends.items():
             path = [r]
             while len(t.rel_inputs[path[-1]]) == 1:
                 source = t.rel_inputs[path[-1]][0]
                 if source == "x" or uses[source] != 1 or t.ops[source].merge:
                     break
                 path.append(source)
-            paths.append(path)
-        ends = [t.ops[r].node.path.rsplit(".", 1)[-1] for r in rel]
-        if optional & {j for path in paths for j in path} or not all(_GENERATED.fullmatch(e) for e in ends):
+            paths[k] = path
+        generated = all(_GENERATED.fullmatch(t.ops[r].node.path.rsplit(".", 1)[-1]) for r in ends.values())
+        if optional & {j for path in paths.values() for j in path} or not generated:
             continue
-        for k, path in enumerate(paths, 1):
+        for k, path in paths.items():
             names.update((j, f"branch{k}") for j in path)
     return names
 

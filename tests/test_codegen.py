@@ -244,6 +244,25 @@ def test_an_inception_forward_reads_branch_by_branch():
     assert not any(s.startswith("x = ") for s in steps)  # the input is not overwritten by a branch
 
 
+def test_branches_beside_an_identity_branch_get_their_own_variables():
+    spec = """network T
+input 8x16x16
+stem: conv 8 3x3 pad=1 relu
+concat:
+    branch: conv 4 1x1
+    branch:
+        conv 4 1x1 relu
+        conv 4 3x3 pad=1
+    branch: identity
+"""
+    net = archspec.loads(spec)
+    agree(net, archspec.build(net))
+    source = generate(net)
+    assert "branch1 = self.conv_1(stem)" in source
+    assert "branch2 = self.conv_3(branch2)" in source
+    assert "torch.cat([branch1, branch2, stem], dim=1)" in source  # the identity branch is the stem itself
+
+
 # ----------------------------------------------------------------------------- build's arguments
 
 
