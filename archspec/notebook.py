@@ -14,14 +14,21 @@ OPEN_ROWS = 40  # a table this long or shorter starts unfolded
 
 def svg(net: Network, depth: int | None = 0) -> str | None:
     """The diagram as SVG text (blocks collapsed), or None where it cannot be drawn."""
+    return _drawing(net, depth)[0]
+
+
+def _drawing(net: Network, depth: int | None = 0) -> tuple[str | None, str]:
+    """(the diagram as SVG text, "") or (None, why it cannot be drawn)."""
     from .diagram import DrawError, dot_source, draw
 
     if not net.nodes:
-        return None
+        return None, "the file defines no network"
     try:
-        return draw(dot_source(net, depth), "svg").decode()
-    except (DrawError, ImportError):
-        return None
+        return draw(dot_source(net, depth), "svg").decode(), ""
+    except DrawError as err:
+        return None, str(err)
+    except ImportError:
+        return None, "the graphviz Python package is not installed (pip install graphviz)"
 
 
 def html(net: Network) -> str:
@@ -34,11 +41,9 @@ def html(net: Network) -> str:
         f" &middot; {net.params:,} params &middot; {net.macs:,} MACs ({human(net.macs)})"
         f" &middot; {net.memory.total_mb:.2f} MB estimated"
     )
-    picture = svg(net)
-    if picture is None:
-        picture = "<p><i>No diagram: Graphviz's <code>dot</code> program is not installed.</i></p>"
-    else:
-        picture = picture[picture.find("<svg") :]  # the XML declaration and doctype do not belong inside HTML
+    drawing, why = _drawing(net)
+    # the XML declaration and doctype do not belong inside HTML
+    picture = drawing[drawing.find("<svg") :] if drawing else f"<p><i>No diagram: {escape(why)}</i></p>"
     rows = table_rows(net)
     body = "".join(_table_row(cells) for *cells, _style in rows)
     head = "".join(f"<th>{h}</th>" for h in ("Layer", "Kind", "Output", "Params", "MACs"))

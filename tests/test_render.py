@@ -387,6 +387,15 @@ def test_notebook_without_graphviz_keeps_the_table(monkeypatch, tmp_path):
     assert "<td>c1</td><td>conv 6, 5x5</td>" in html and "61,706 params" in html
 
 
+def test_notebook_without_the_graphviz_package_says_so(monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # `import graphviz` raises ImportError
+    net = archspec.load(SPECS / "lenet5.arch")
+    assert net._repr_svg_() is None
+    html = net._repr_html_()
+    assert "No diagram: the graphviz Python package is not installed (pip install graphviz)" in html
+    assert "<td>c1</td><td>conv 6, 5x5</td>" in html
+
+
 def test_notebook_file_of_blocks_only():
     net = archspec.load(SPECS / "blocks.arch")
     assert net._repr_svg_() is None
