@@ -327,8 +327,17 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
     captions: list[tuple[str, str]] = []
     merges: dict[str, str] = {}  # the merges drawn, by name: their symbols
 
+    branch_heads = _branch_heads(net, owner, skips, lo, hi)
+
     def emit(graph, cluster: _Cluster) -> None:
         nonlocal blocks
+        drawn = {f"n{i}" if what == "node" else f"g{i}" for what, i in cluster.items if what != "cluster"}
+        for heads in branch_heads:
+            if drawn.issuperset(heads):  # side by side in the spec's order, as the papers draw them
+                with graph.subgraph() as row:
+                    row.attr(rank="same")
+                    for a, b in zip(heads, heads[1:]):
+                        row.edge(a, b, style="invis")
         for what, i in cluster.items:
             if what == "cluster":
                 child = cluster.children[i]
@@ -384,6 +393,18 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
     order = [f for f in LOOKS if f in families]
     dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values())))
     return dot.source
+
+
+def _branch_heads(net: Network, owner: list[str], skips: set, lo: int, hi: int) -> list[list[str]]:
+    """For each tensor that starts two or more branches (an Inception module's input), the boxes
+    that take it, in the spec's order; shortcuts (dashed) do not count as branches."""
+    heads: dict[int, list[str]] = {}
+    for node in net.nodes[lo : hi + 1]:
+        for u in node.inputs:
+            box = owner[node.id]
+            if (u, node.id) not in skips and owner[u] != box and box not in heads.setdefault(u, []):
+                heads[u].append(box)
+    return [boxes for boxes in heads.values() if len(boxes) > 1]
 
 
 def _attrs(look: Look) -> dict[str, str]:

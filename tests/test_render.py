@@ -131,6 +131,16 @@ def test_one_inception_module_alone():
 
 
 @needs_dot
+def test_inception_branches_stand_in_the_spec_order():
+    # left to right as in the GoogLeNet paper's figure: 1x1, 3x3 (its 1x1 reduce first), 5x5, pool
+    net = archspec.load(SPECS / "googlenet.arch")
+    svg = ET.fromstring(draw(dot_source(net, None, only="inc3a"), "svg"))
+    heads = ("conv 64, 1x1", "conv 96, 1x1", "conv 16, 1x1", "maxpool 3x3")
+    xs = [float(next(box_with(svg, h).iter(f"{SVG}text")).get("x")) for h in heads]
+    assert xs == sorted(xs) and len(set(xs)) == 4
+
+
+@needs_dot
 def test_one_bottleneck_alone_and_a_sequence_at_a_depth():
     net = archspec.load(SPECS / "resnet50.arch")
     svg = ET.fromstring(draw(dot_source(net, None, only="layer2.0"), "svg"))
