@@ -364,6 +364,10 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
                 attrs = _attrs(look)
                 if node.kind.symbol:  # an elementwise merge: a small circle with its operator
                     attrs.update(shape="circle", width="0.3", fixedsize="true", fontsize="14")
+                    name = _written_name(node)
+                    if name:  # `se: mul`: the name beside the circle, which has room for the operator only
+                        name = name if cluster.group is None else name.rsplit(".", 1)[-1]
+                        attrs["xlabel"] = f'<<FONT POINT-SIZE="10"><B>{escape(name)}</B></FONT>>'
                 graph.node(f"n{i}", _node_label(node, cluster.group is None), **attrs)
 
     emit(dot, root)

@@ -131,6 +131,27 @@ def test_one_inception_module_alone():
 
 
 @needs_dot
+def test_a_named_merge_circle_carries_its_name():
+    spec = """network SE
+input 16x8x8
+stem: conv 16 3x3 pad=1 relu
+se: mul:
+    branch: identity
+    branch:
+        avgpool to 1x1
+        conv 16 1x1 sigmoid
+add:
+    branch: conv 16 3x3 pad=1
+    shortcut: identity
+"""
+    svg = ET.fromstring(draw(dot_source(archspec.loads(spec), None), "svg"))
+    circles = [g for g in groups(svg, "node") if any(e.tag == f"{SVG}ellipse" for e in g) and "×" in texts(g)]
+    assert len(circles) == 1 and "se" in texts(circles[0])  # the name beside the ×
+    plus = next(g for g in groups(svg, "node") if "+" in texts(g))
+    assert texts(plus) == ["+"]  # a merge the spec did not name: the operator alone
+
+
+@needs_dot
 def test_inception_branches_stand_in_the_spec_order():
     # left to right as in the GoogLeNet paper's figure: 1x1, 3x3 (its 1x1 reduce first), 5x5, pool
     net = archspec.load(SPECS / "googlenet.arch")
