@@ -133,6 +133,8 @@ def _toml_error(exc: Exception, file: str) -> Diagnostic:
     message = str(exc)
     m = re.search(r"\(at line (\d+), column (\d+)\)", message)
     text = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "not valid TOML"
+    # tomllib names a table by its key tuple: `cannot declare ('c1',) twice` is `[c1]`
+    text = re.sub(r"\(((?:'[^']*',? ?)+)\)", lambda k: "[" + ".".join(re.findall(r"'([^']*)'", k.group(1))) + "]", text)
     span = Span(file, int(m.group(1)), int(m.group(2)), int(m.group(1)), int(m.group(2)) + 1) if m else None
     return Diagnostic(
         "sheet-syntax",

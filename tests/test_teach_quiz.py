@@ -205,6 +205,16 @@ def test_a_cube_reads_the_same_either_way():
     assert grading.marks[0].right and not grading.marks[0].note
 
 
+def test_a_table_answered_twice_is_named_as_the_sheet_writes_it(tmp_path):
+    sheet = write(tmp_path, '[c1]\noutput = "6x28x28"\n[c1]\nparams = 156\n')
+    result = run_cli("quiz", LENET, "--answers", sheet)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "error[sheet-syntax]: the answer sheet is not valid TOML: cannot declare [c1] twice",
+        f"  --> {sheet}:3:4",
+    ]
+
+
 def test_missing_answers_are_not_right(tmp_path):
     result = run_cli("quiz", LENET, "--answers", write(tmp_path, '[c1]\nparams = ""\n'), "--json")
     assert result.returncode == 1
