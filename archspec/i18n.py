@@ -128,6 +128,7 @@ KO: dict[str, str] = {
     "Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).": (
         "형태는 C x H x W 또는 H x W x C 로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
     ),
+    "no layer to explain: the network is its input alone": "설명할 층이 없음: 신경망에 입력만 있음",
 }
 
 CATALOGUES = {"ko": KO}

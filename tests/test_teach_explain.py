@@ -314,6 +314,14 @@ def test_explain_json_of_a_spec_with_errors(tmp_path):
     assert out["ok"] is False and [(d["code"], d["line"]) for d in out["diagnostics"]] == [("kernel-too-large", 3)]
 
 
+def test_explain_a_network_of_its_input_alone(tmp_path):
+    spec = tmp_path / "in.arch"
+    spec.write_text("network N\ninput 3x8x8\n")
+    result = run_cli("explain", str(spec))
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == f"{spec}: no layer to explain: the network is its input alone\n"
+
+
 def test_a_layer_that_keeps_positions_keeps_the_field():
     # tanh acts on each value alone: C1's 5x5 field (seed 003) passes through it unchanged, written as such
     net = archspec.load(SPECS / "lenet5.arch")
