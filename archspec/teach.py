@@ -68,8 +68,9 @@ def explain_command(args) -> int:
         hint = f"; {err.hint}" if err.hint else ""
         return usage_error("explain", f"no layer `{err.name}` in {args.file}{hint}")
     t = translator(language(args.lang))
-    if not nodes:  # `input 3x8x8` alone, or only `input` named
+    if not nodes and not args.json:  # `input 3x8x8` alone, or only `input` named
         print(f"{args.file}: {t('no layer to explain: the network is its input alone')}", file=sys.stderr)
+        return status
     explanations = explain(net, nodes)
     if args.json:
         _dump([to_json(e, t) for e in explanations])
