@@ -9,6 +9,7 @@ right when the true value rounds to it at the precision written, as `expect` doe
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from dataclasses import dataclass, field
@@ -444,7 +445,8 @@ def render(grading: Grading, t, stream) -> None:
     from rich.table import Table
 
     tty = stream.isatty()
-    console = Console(file=stream, width=None if tty else 120, highlight=False, no_color=not tty)
+    plain = None if tty else io.StringIO()  # piped: rich pads table rows with spaces; they are cut below
+    console = Console(file=plain or stream, width=None if tty else 120, highlight=False, no_color=not tty)
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for heading in ("Layer", "Question", "Answer", "Correct", "Result"):
         table.add_column(t(heading), justify="right" if heading in ("Answer", "Correct") else "left")
@@ -467,6 +469,8 @@ def render(grading: Grading, t, stream) -> None:
                 console.print("  " + t("formula: {0}", step_line(step, t)), markup=False)
     console.print()
     console.print(t("Score: {0} / {1}", grading.score, len(grading.marks)), markup=False)
+    if plain is not None:
+        stream.write("\n".join(line.rstrip() for line in plain.getvalue().split("\n")))
 
 
 def to_json(grading: Grading, t) -> dict:

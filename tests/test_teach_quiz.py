@@ -205,6 +205,13 @@ def test_a_cube_reads_the_same_either_way():
     assert grading.marks[0].right and not grading.marks[0].note
 
 
+def test_a_piped_report_has_no_trailing_spaces(tmp_path):
+    sheet = write(tmp_path, '[c1]\noutput = "6x28x28"\nparams = 150\n')
+    result = run_cli("quiz", LENET, "--answers", sheet)
+    assert result.returncode == 1 and "Score: 1 / 2" in result.stdout
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())
+
+
 def test_a_table_answered_twice_is_named_as_the_sheet_writes_it(tmp_path):
     sheet = write(tmp_path, '[c1]\noutput = "6x28x28"\n[c1]\nparams = 156\n')
     result = run_cli("quiz", LENET, "--answers", sheet)
