@@ -361,7 +361,7 @@ b2: se(16)
     agree(net, archspec.build(net))
     namespace: dict = {}
     exec(generate(net), namespace)
-    wider = namespace["Se"](32)  # the block's class on a 32-channel input
+    wider = namespace["Se"](32, c=16)  # the block's class on a 32-channel input
     assert wider(torch.randn(2, 32, 8, 8)).shape == (2, 16, 8, 8)
 
 
