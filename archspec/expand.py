@@ -124,12 +124,15 @@ class Expander:
         return self.shape(scope.in_node if scope.in_node is not None else cur)
 
     def add_input(self, shape: tuple[int, ...], span: s.Span | None) -> int:
-        return self._append(Node(0, "input", None, {}, (), shape, 0, 0, 0, span, 0))
+        return self._append(Node(self._next_id(), "input", None, {}, (), shape, 0, 0, 0, span, 0))
 
-    def _append(self, node: Node) -> int:
+    def _next_id(self) -> int:
+        """The id of the node to append next (its index: `dataclasses.replace` after the fact costs `check` time)."""
         if len(self.nodes) >= self.max_nodes:
             raise TooManyLayers()
-        node = replace(node, id=len(self.nodes))
+        return len(self.nodes)
+
+    def _append(self, node: Node) -> int:
         self.nodes.append(node)
         self.rows.append(("node", node.id))
         return node.id
@@ -172,7 +175,8 @@ class Expander:
                 label = "input " + fmt_shape(ins[0])
             raise fail(err.code, err.message, where, label, err.hint) from None
         options = {k: v for k, v in options.items() if not k.startswith("_")}  # `_names`: for messages only
-        node = Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {})
+        node_id = self._next_id()
+        node = Node(node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {})
         return self._append(node)
 
     # ------------------------------------------------------------------ bodies
@@ -409,14 +413,14 @@ class Expander:
                 if in_block and _refers(atom.value, scope.env):
                     written[atom.key] = atom.value
         names = kind.arg_names(args)
-        raw = dict(opts)
+        raw = opts
         for i, atom in enumerate(arg_atoms):
             blame[f"#{i}"] = atom.span
             if i < len(names) and names[i]:
                 blame.setdefault(names[i], atom.span)
-                raw.setdefault(names[i], args[i])
                 if in_block and _refers(atom, scope.env):
                     written.setdefault(names[i], atom)
+                    raw = {**raw, names[i]: args[i]}
         try:
             resolved = kind.resolve(kind.bind(args, opts))
         except OptionError as err:
@@ -426,6 +430,8 @@ class Expander:
                 hint = did_you_mean(bad, scope.env) or hint
             raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint or kind.usage()) from None
         # an expression whose value the option's type changed (`c * 0.5` for a whole number) is not the option's
+        if not written:
+            return resolved, blame, {}
         exprs = {k: e for k, e in written.items() if type(raw[k]) is type(resolved.get(k)) and raw[k] == resolved[k]}
         return resolved, blame, exprs
 
