@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import syntax as s
 from .diagnostics import Diagnostic, SpecError
+from .expr import evaluate
 from .graph import Network, Node
 from .layers import ALL
 from .layers.base import TorchCall
@@ -158,6 +160,9 @@ class Emitter:
     classes: list[ClassDef] = field(default_factory=list)
     class_names: set[str] = field(default_factory=set)
     helpers: dict[str, str] = field(default_factory=dict)
+    # node -> its shape, with the sizes the spec's expressions give marked (`_marked`), in the scope
+    # whose template is being made: the channels a layer reads are the expression that made them
+    shapes: dict[int, tuple] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for n in self.net.nodes:
@@ -197,6 +202,9 @@ class Emitter:
         return outside.pop()
 
     def template(self, first: int, last: int, depth: int, prefix: str, inp: int, args: dict) -> Template:
+        source = self.net.nodes[inp]
+        channels = s.Attr("in", "c", source.span) if source.span else None
+        self.shapes = {inp: (_marked(source.shape[0], channels), *source.shape[1:])} if channels else {}
         ops: list[Op] = []
         for what, index in self.children(first, last, depth):
             ops.append(self.group_op(index, prefix) if what == "group" else self.node_op(self.net.nodes[index], prefix))
@@ -235,10 +243,18 @@ class Emitter:
         source = self.net.nodes[node.inputs[0]]
         # the input is a new tensor that nothing else reads and its backward does not need
         inplace = self.consumers[source.id] == 1 and source.kind is not None and source.kind.inplace_safe
+        options = {**node.options, **{k: _marked(node.options[k], e) for k, e in node.exprs.items()}}
+        shapes = [self.shapes.get(i, self.net.nodes[i].shape) for i in node.inputs]
+        out = kind.output_shape(options, shapes)
+        if _same_leaves(out, node.shape):
+            self.shapes[node.id] = out
         if kind.merge:
             inplace = inplace and node.inputs.count(source.id) == 1 and node.shape == source.shape
             return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace)
         ctor = kind.torch_module(node.options, source.shape, inplace)
+        marked = kind.torch_module(options, shapes[0], inplace)
+        if _skeleton(ctor) == _skeleton(marked) and _same_leaves(_leaves(ctor), _leaves(marked)):
+            ctor = marked  # the same constructor, its arguments marked with the spec's expressions
         if kind.torch_helper:
             self.helpers[ctor.func] = kind.torch_helper
         return Op(node.id, node.inputs, self.local_name(node.path, prefix, node), ctor, None, node)
@@ -315,6 +331,7 @@ class Emitter:
         name = self.unique_class_name(class_name_for(block))
         attrs = [op.attr for op in full.ops]
         leaf_values: dict[tuple, list[tuple[int, Any]]] = {}
+        written: dict[tuple, list[s.Expr | None]] = {}  # the spec's expression of each value, if it wrote one
         for gi in members:
             t = templates[gi]
             for op in t.ops:
@@ -322,7 +339,8 @@ class Emitter:
                 if index is None:
                     continue
                 for path, value in _leaves(op.ctor):
-                    leaf_values.setdefault((index, path), []).append((gi, value))
+                    leaf_values.setdefault((index, path), []).append((gi, _plain(value)))
+                    written.setdefault((index, path), []).append(getattr(value, "expr", None))
         # the block's parameters as Python names: `self`, `nn` or `lambda` would break the source
         taken = {"in_channels"}
         safe = {}
@@ -345,8 +363,11 @@ class Emitter:
         exprs: dict[tuple, str] = {}
         extra: list[tuple[str, tuple]] = []
         used: set[str] = set()
+        names = {**safe, "in.c": "in_channels", "in.f": "in_channels"}
         for key, pairs in leaf_values.items():
-            expr = _match(pairs, contexts, params, key in first_leaves)
+            # the expression the spec wrote; else one that gives the value in every call
+            expr = _written(written[key], pairs, templates, names)
+            expr = expr or _match(pairs, contexts, params, key in first_leaves)
             if expr is None:
                 arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
                 taken.add(arg)
@@ -389,7 +410,7 @@ class Emitter:
         for i, op in enumerate(t.ops):
             if op.ctor is not None:
                 for path, value in _leaves(op.ctor):
-                    exprs[(i, path)] = literal(value)
+                    exprs[(i, path)] = literal(_plain(value))
         return ClassDef(class_name, "", [], 0, t, exprs)
 
 
@@ -438,6 +459,103 @@ def _optional_chain(full: Template, short: Template) -> tuple[int, ...]:
         {},
     )
     return tuple(skipped) if rebuilt.skeleton() == short.skeleton() else ()
+
+
+# ----------------------------------------------------------------------------- the spec's expressions
+
+
+class _MarkedInt(int):
+    expr: s.Expr
+
+
+class _MarkedFloat(float):
+    expr: s.Expr
+
+
+class _MarkedTuple(tuple):
+    expr: s.Expr
+
+
+_MARKED = {int: _MarkedInt, float: _MarkedFloat, tuple: _MarkedTuple}
+
+
+def _marked(value: Any, expr: s.Expr) -> Any:
+    """`value`, carrying the expression the spec wrote for it, so that the constructor argument a
+    layer kind passes it to can be found (a copy of a small int cannot be told from another one)."""
+    cls = _MARKED.get(type(value))
+    if cls is None:
+        return value
+    out = cls(value)
+    out.expr = expr
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """`value` without the expression `_marked` gave it."""
+    for base, cls in _MARKED.items():
+        if type(value) is cls:
+            return base(value)
+    return value
+
+
+def _same_leaves(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` (values, or lists of `_leaves`) are equal, marks apart."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same_leaves(x, y) for x, y in zip(a, b))
+    return _same(_plain(a), _plain(b))
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2, "%": 2}  # as Python's; unary minus is 3, an atom 4
+
+
+def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
+    """The spec's expression as Python source over `names` (spec name or `in.c` -> Python name),
+    with its precedence; None where it cannot be written: a name not in `names` (`in.h`), or `/`,
+    whose whole-number result the spec keeps an int and Python does not."""
+    if isinstance(expr, s.Number):
+        return literal(expr.value), 4
+    if isinstance(expr, s.Dims):
+        return literal(expr.sizes), 4
+    if isinstance(expr, (s.Name, s.Attr)):
+        name = names.get(expr.name if isinstance(expr, s.Name) else f"{expr.obj}.{expr.attr}")
+        return (name, 4) if name is not None and IDENT.match(name) else None
+    if isinstance(expr, s.Neg):
+        inner = expr_source(expr.operand, names)
+        if inner is None:
+            return None
+        return "-" + (inner[0] if inner[1] > 3 else f"({inner[0]})"), 3
+    if isinstance(expr, s.BinOp):
+        prec = _PRECEDENCE.get(expr.op)
+        left, right = expr_source(expr.left, names), expr_source(expr.right, names)
+        if prec is None or left is None or right is None:
+            return None
+        a = left[0] if left[1] >= prec else f"({left[0]})"
+        b = right[0] if right[1] > prec else f"({right[0]})"  # `a - (b - c)`: Python groups from the left
+        return f"{a} {expr.op} {b}", prec
+    if isinstance(expr, s.Tuple):
+        items = [expr_source(i, names) for i in expr.items]
+        if any(i is None for i in items):
+            return None
+        texts = [i[0] for i in items]  # type: ignore[index]
+        return (f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})"), 4
+    return None
+
+
+def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict) -> str | None:
+    """The source of the expression every call of the block wrote for one constructor argument, if
+    they all wrote one that reads the same as Python and gives the argument's value in that call."""
+    sources = {expr_source(e, names) if e is not None else None for e in exprs}
+    if len(sources) != 1 or None in sources:
+        return None
+    for expr, (gi, value) in zip(exprs, pairs):
+        t = templates[gi]
+        try:
+            result = evaluate(expr, t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
+        except SpecError:
+            return None
+        if not _same(result, value):
+            return None
+    return sources.pop()[0]  # type: ignore[index]
 
 
 def _same(a: Any, b: Any) -> bool:

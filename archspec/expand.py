@@ -124,12 +124,15 @@ class Expander:
         return self.shape(scope.in_node if scope.in_node is not None else cur)
 
     def add_input(self, shape: tuple[int, ...], span: s.Span | None) -> int:
-        return self._append(Node(0, "input", None, {}, (), shape, 0, 0, 0, span, 0))
+        return self._append(Node(self._next_id(), "input", None, {}, (), shape, 0, 0, 0, span, 0))
 
-    def _append(self, node: Node) -> int:
+    def _next_id(self) -> int:
+        """The id of the node to append next (its index: `dataclasses.replace` after the fact costs `check` time)."""
         if len(self.nodes) >= self.max_nodes:
             raise TooManyLayers()
-        node = replace(node, id=len(self.nodes))
+        return len(self.nodes)
+
+    def _append(self, node: Node) -> int:
         self.nodes.append(node)
         self.rows.append(("node", node.id))
         return node.id
@@ -143,6 +146,7 @@ class Expander:
         span: s.Span,
         depth: int,
         blame: dict[str, s.Span],
+        exprs: dict[str, s.Expr] | None = None,
     ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
@@ -171,7 +175,9 @@ class Expander:
                 label = "input " + fmt_shape(ins[0])
             raise fail(err.code, err.message, where, label, err.hint) from None
         options = {k: v for k, v in options.items() if not k.startswith("_")}  # `_names`: for messages only
-        return self._append(Node(0, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth))
+        node_id = self._next_id()
+        node = Node(node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {})
+        return self._append(node)
 
     # ------------------------------------------------------------------ bodies
 
@@ -388,24 +394,33 @@ class Expander:
 
     def bind_options(
         self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span, earlier=()
-    ) -> tuple[dict, dict[str, s.Span]]:
+    ) -> tuple[dict, dict[str, s.Span], dict[str, s.Expr]]:
         """Evaluate a layer's arguments and options; returns them resolved, with the span that
-        each option's errors point at (`span`, the whole layer, where none is more precise)."""
-        args, opts, blame, arg_spans = [], {}, {}, []
+        each option's errors point at (`span`, the whole layer, where none is more precise), and
+        the expressions over a block's parameters or `in` that give an option its resolved value."""
+        args, opts, blame, arg_atoms = [], {}, {}, []
+        written: dict[str, s.Expr] = {}
+        in_block = scope.in_node is not None
         for atom in self.known_options(kind, atoms, scope, earlier):
             if not isinstance(atom, s.Option):
                 args.append(evaluate(atom, scope.env, in_shape))
-                arg_spans.append(atom.span)
+                arg_atoms.append(atom)
             elif atom.key in opts:
                 raise fail("bad-option", f"`{atom.key}` is given twice", atom.key_span, "again")
             else:
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
                 blame[atom.key] = atom.span
+                if in_block and _refers(atom.value, scope.env):
+                    written[atom.key] = atom.value
         names = kind.arg_names(args)
-        for i, arg_span in enumerate(arg_spans):
-            blame[f"#{i}"] = arg_span
+        raw = opts
+        for i, atom in enumerate(arg_atoms):
+            blame[f"#{i}"] = atom.span
             if i < len(names) and names[i]:
-                blame.setdefault(names[i], arg_span)
+                blame.setdefault(names[i], atom.span)
+                if in_block and _refers(atom, scope.env):
+                    written.setdefault(names[i], atom)
+                    raw = {**raw, names[i]: args[i]}
         try:
             resolved = kind.resolve(kind.bind(args, opts))
         except OptionError as err:
@@ -414,7 +429,11 @@ class Expander:
             if isinstance(bad, str) and scope.env:
                 hint = did_you_mean(bad, scope.env) or hint
             raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint or kind.usage()) from None
-        return resolved, blame
+        # an expression whose value the option's type changed (`c * 0.5` for a whole number) is not the option's
+        if not written:
+            return resolved, blame, {}
+        exprs = {k: e for k, e in written.items() if type(raw[k]) is type(resolved.get(k)) and raw[k] == resolved[k]}
+        return resolved, blame, exprs
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
         """Without an input shape, still report what can be known: unknown kinds and options."""
@@ -428,14 +447,14 @@ class Expander:
             in_shape = self.in_shape(scope, cur)
             span = _join(word.span, atoms[-1].span) if atoms else word.span
             earlier = tuple(k for k, _, _ in segments[:index])
-            options, blame = self.bind_options(kind, atoms, scope, in_shape, span, earlier)
+            options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, earlier)
             if label is None:
                 name = scope.auto_name(kind.name)
             elif index == 0:
                 name = label
             else:
                 name = scope.fresh(f"{label}_{word.name}")
-            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame)
+            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs)
             if index or label is None:
                 scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
@@ -797,6 +816,21 @@ def _is_word(line: s.Line, word: str) -> bool:
         and elem.atoms[0].name == word
         and elem.repeat == 1
     )
+
+
+def _refers(expr: s.Expr, env: dict[str, Any]) -> bool:
+    """Whether `expr` reads a block parameter or a size of `in` (`k // 2`, `in.c`): a literal does not."""
+    if isinstance(expr, s.Name):
+        return expr.name in env
+    if isinstance(expr, s.Attr):
+        return True
+    if isinstance(expr, s.BinOp):
+        return _refers(expr.left, env) or _refers(expr.right, env)
+    if isinstance(expr, s.Neg):
+        return _refers(expr.operand, env)
+    if isinstance(expr, s.Tuple):
+        return any(_refers(i, env) for i in expr.items)
+    return False
 
 
 def _join(a: s.Span, b: s.Span) -> s.Span:

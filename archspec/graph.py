@@ -4,14 +4,14 @@ parameters and MACs; block instances and sequences as groups over a range of nod
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from .diagnostics import Diagnostic
 from .layers import LayerKind
 from .layers.base import notation
-from .syntax import Span
+from .syntax import Expr, Span
 
 BYTES = 4  # float32
 MB = 1024**2
@@ -30,6 +30,9 @@ class Node:
     macs: int
     span: Span | None
     depth: int  # how many groups enclose it
+    # the options a block's body writes as expressions over its parameters or `in` (`pad=k//2`), as
+    # written: `options` holds their values for this call; `archspec compile` writes the expressions
+    exprs: dict[str, Expr] = field(default_factory=dict)
 
     @property
     def kind_name(self) -> str:

@@ -380,8 +380,173 @@ b2: se(16)
     agree(net, archspec.build(net))
     namespace: dict = {}
     exec(generate(net), namespace)
-    wider = namespace["Se"](32)  # the block's class on a 32-channel input
+    wider = namespace["Se"](32, c=16)  # the block's class on a 32-channel input
     assert wider(torch.randn(2, 32, 8, 8)).shape == (2, 16, 8, 8)
+
+
+# ----------------------------------------------------------------------------- the spec's expressions
+
+
+def block_class(net, name: str):
+    """The class `archspec compile` writes for a block, from the network's emitted source."""
+    namespace: dict = {}
+    exec(generate(net), namespace)
+    return namespace[name]
+
+
+def same_module(block, spec: str) -> None:
+    """`block` (a block class instantiated with arguments no call of its spec gives) is the module
+    the analyser makes of `spec`, which calls the block with those arguments: parameters and output
+    shape, each measured by torch on both."""
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    x = torch.randn(2, *net.input_shape)
+    assert sum(p.numel() for p in block.parameters()) == sum(p.numel() for p in model.parameters())
+    assert block(x).shape == model(x).shape == (2, *net.output_shape)
+
+
+def test_padding_is_written_as_the_spec_writes_it():
+    # pad equals s in both calls (1 and 2): only `k // 2` says what the author wrote
+    spec = """block cb(c, k, s):
+    conv c k stride=s pad=k//2
+network N
+input 3x32x32
+a: cb(8, 3, 1)
+b: cb(8, 5, 2)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "nn.Conv2d(in_channels, c, kernel_size=k, stride=s, padding=k // 2)" in source
+    agree(net, archspec.build(net))
+    block = block_class(net, "Cb")(4, c=6, k=7, s=1)
+    # 4*6*7*7 weights + 6 biases; a 7x7 kernel padded by 3 keeps 32x32
+    assert sum(p.numel() for p in block.parameters()) == 4 * 6 * 49 + 6
+    assert block(torch.zeros(2, 4, 32, 32)).shape == (2, 6, 32, 32)
+    same_module(block, spec.split("network")[0] + "network M\ninput 4x32x32\nx: cb(6, 7, 1)\n")
+
+
+def test_depthwise_groups_are_the_blocks_parameter():
+    # every call has 16 channels: the class still takes them from `c`, as the spec says
+    spec = """block dw(c):
+    conv c 3x3 pad=1 groups=c bn relu
+network N
+input 16x8x8
+a: dw(16)
+b: dw(16)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "nn.Conv2d(in_channels, c, kernel_size=3, padding=1, groups=c)" in source
+    assert "nn.BatchNorm2d(c)" in source  # the channels the conv made
+    block = block_class(net, "Dw")(32, c=32)
+    # a depthwise 3x3 on 32 channels: 32*9 weights + 32 biases, and batchnorm's 2*32
+    assert sum(p.numel() for p in block.parameters()) == 32 * 9 + 32 + 2 * 32
+    same_module(block, spec.split("network")[0] + "network M\ninput 32x8x8\nx: dw(32)\n")
+
+
+def test_expressions_keep_their_precedence():
+    spec = """block p(a, b):
+    conv (a + b) * 2 1x1
+    conv a - (b - 1) 1x1 stride=-(1 - b) + 1
+    conv in.c // 2 + a % 3 1x1
+network N
+input 6x8x8
+x: p(2, 1)
+y: p(3, 1)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "nn.Conv2d(in_channels, (a + b) * 2, kernel_size=1)" in source
+    # each conv reads the channels the expression before it made
+    assert "nn.Conv2d((a + b) * 2, a - (b - 1), kernel_size=1, stride=-(1 - b) + 1)" in source
+    assert "nn.Conv2d(a - (b - 1), in_channels // 2 + a % 3, kernel_size=1)" in source
+    agree(net, archspec.build(net))
+    block = block_class(net, "P")(10, a=4, b=2)
+    # 10 -> (4+2)*2 = 12 -> 4-(2-1) = 3 channels at stride 2 -> 10//2 + 4%3 = 6 channels
+    assert block(torch.zeros(2, 10, 8, 8)).shape == (2, 6, 4, 4)
+    same_module(block, spec.split("network")[0] + "network M\ninput 10x8x8\nx: p(4, 2)\n")
+
+
+def test_in_c_is_the_blocks_input_channels():
+    # the second conv gives back the block's input channels: 8 in both calls, `in_channels` in the class
+    spec = """block neck(m):
+    conv m 1x1 relu
+    conv in.c 3x3 pad=1
+network N
+input 8x8x8
+a: neck(4)
+b: neck(4)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "nn.Conv2d(m, in_channels, kernel_size=3, padding=1)" in source
+    block = block_class(net, "Neck")(16, m=4)
+    assert block(torch.zeros(2, 16, 8, 8)).shape == (2, 16, 8, 8)
+    same_module(block, spec.split("network")[0] + "network M\ninput 16x8x8\nx: neck(4)\n")
+
+
+def test_expressions_python_cannot_say_fall_back_to_the_calls_values():
+    # `in.h` is no constructor argument; `/` gives a float in Python where the spec's is whole
+    spec = """block g(c):
+    conv c / 2 1x1
+    avgpool in.h
+network N
+input 8x8x8
+a: g(8)
+b: g(16)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "nn.Conv2d(in_channels, c // 2, kernel_size=1)" in source  # matched against the calls
+    assert "in.h" not in source and not re.search(r"[^/]/ 2", source)
+    init = re.search(r"class G\(nn.Module\):.*?def __init__\((.*?)\) -> None", source, re.S).group(1)
+    assert "c: int" in init and "kernel_size" in init  # the pool's size is an argument of its own
+    agree(net, archspec.build(net))
+
+
+def test_what_a_layer_kind_computes_from_expressions_stays_right():
+    # sepconv makes two convs of its options (the depthwise one takes the kernel and the padding,
+    # the pointwise one the channels); the projection's options come from the shapes. The calls
+    # differ so that the values the spec does not write (the depthwise conv's channels, the
+    # projection's) are matched against them unambiguously
+    spec = """block sep(c, k, s):
+    add:
+        branch:
+            sepconv c * 2 k stride=s pad=k // 2 bias=false bn relu
+        shortcut: project
+network N
+input 8x16x16
+a: sep(4, 3, 2)
+b: sep(8, 5, 1)
+d: sep(4, 3, 1)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    flat = re.sub(r"\s+", " ", source)
+    depthwise = "nn.Conv2d( in_channels, in_channels, kernel_size=k, stride=s, padding=k // 2, groups=in_channels,"
+    assert depthwise in flat
+    assert "nn.Conv2d(in_channels, c * 2, kernel_size=1, bias=False)" in source
+    assert "nn.Conv2d(in_channels, c * 2, kernel_size=1, stride=s, bias=False)" in source  # the projection
+    assert "nn.BatchNorm2d(c * 2)" in source
+    agree(net, archspec.build(net))
+    block = block_class(net, "Sep")(12, c=10, k=7, s=2)
+    assert block(torch.zeros(2, 12, 16, 16)).shape == (2, 20, 8, 8)
+    same_module(block, spec.split("network")[0] + "network M\ninput 12x16x16\nx: sep(10, 7, 2)\n")
+
+
+def test_only_options_written_over_parameters_keep_their_expression():
+    spec = """block cb(c, k):
+    conv c k stride=2 pad=k//2 bias=false
+network N
+input 3x32x32
+conv 4 3x3 pad=1
+a: cb(8, 3)
+"""
+    net = archspec.loads(spec)
+    top, conv = net.nodes[1], net.nodes[2]
+    assert top.exprs == {}  # the network's own lines: numbers only
+    assert set(conv.exprs) == {"out", "kernel", "pad"}  # not the literal `stride=2`, `bias=false`
+    assert conv.exprs["pad"].op == "//"
 
 
 def test_keyword_names_are_errors():
