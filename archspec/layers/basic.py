@@ -30,6 +30,7 @@ class Dense(LayerKind):
     positional = ("units",)
     required = ("units",)
     options = {"units": Opt("int", minimum=1), "bias": Opt("bool", True)}
+    title = "fully connected layer"
 
     def usage(self) -> str:
         return "write it as `dense UNITS`, e.g. `dense 4096 relu`"
@@ -51,8 +52,6 @@ class Dense(LayerKind):
 
     def describe(self, o):
         return f"dense {o['units']}"
-
-    title = "fully connected layer"
 
     def formulas(self, o, ins, out):
         n, units = ins[0][0], o["units"]
@@ -135,6 +134,7 @@ class BatchNorm(LayerKind):
         "momentum": Opt("float", 0.1, minimum=0),
         "affine": Opt("bool", True),
     }
+    title = "batch normalization"
 
     def output_shape(self, o, ins):
         if len(ins[0]) > 4:
@@ -148,8 +148,6 @@ class BatchNorm(LayerKind):
 
     def describe(self, o):
         return "batchnorm"
-
-    title = "batch normalization"
 
     def formulas(self, o, ins, out):
         c = ins[0][0]
@@ -185,11 +183,10 @@ class LayerNorm(LayerKind):
     family = "norm"
     inplace_safe = True
     options = {"eps": Opt("float", 1e-5, minimum=0), "affine": Opt("bool", True)}
+    title = "layer normalization"
 
     def params(self, o, ins, out):
         return (2 * math.prod(ins[0]) if o["affine"] else 0), 0
-
-    title = "layer normalization"
 
     def formulas(self, o, ins, out):
         n = math.prod(ins[0])
@@ -325,6 +322,7 @@ class Upsample(LayerKind):
         "to": Opt("size", None, minimum=1),
         "mode": Opt("word", "nearest", choices=("nearest", "linear", "bilinear", "bicubic", "trilinear")),
     }
+    title = "upsampling"
 
     def usage(self) -> str:
         return "write it as `upsample 2` (scale factor) or `upsample to 32x32`"
@@ -346,8 +344,6 @@ class Upsample(LayerKind):
 
     def describe(self, o):
         return f"upsample x{o['scale']:g}" if o["scale"] is not None else "upsample"
-
-    title = "upsampling"
 
     def window(self, o, ins, out):
         # each output position reads 1 input position per dimension (nearest), 2 (linear) or 4

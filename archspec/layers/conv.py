@@ -141,6 +141,7 @@ class Conv(LayerKind):
         "groups": Opt("int", 1, minimum=1),
         **_WINDOW,
     }
+    title = "convolutional layer"
 
     def usage(self) -> str:
         return "write it as `conv OUT_CHANNELS KERNEL`, e.g. `conv 64 3x3 stride=1 pad=1`"
@@ -164,8 +165,6 @@ class Conv(LayerKind):
         return f"conv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}" + (
             f" g{o['groups']}" if o["groups"] > 1 else ""
         )
-
-    title = "convolutional layer"
 
     def window(self, o, ins, out):
         return conv_window(o, ins[0])
@@ -206,6 +205,7 @@ class DepthwiseConv(LayerKind):
     positional = ("kernel",)
     required = ("kernel",)
     options = {"kernel": Opt("size", minimum=1), "multiplier": Opt("int", 1, minimum=1), **_WINDOW}
+    title = "depthwise convolution"
 
     def usage(self) -> str:
         return "write it as `dwconv KERNEL`, e.g. `dwconv 3x3 pad=1`"
@@ -223,8 +223,6 @@ class DepthwiseConv(LayerKind):
 
     def describe(self, o):
         return f"dwconv {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
-
-    title = "depthwise convolution"
 
     def window(self, o, ins, out):
         return conv_window(o, ins[0])
@@ -273,6 +271,7 @@ class SeparableConv(LayerKind):
         "multiplier": Opt("int", 1, minimum=1),
         **_WINDOW,
     }
+    title = "depthwise separable convolution"
 
     def usage(self) -> str:
         return "write it as `sepconv OUT_CHANNELS KERNEL`, e.g. `sepconv 128 3x3 pad=1`"
@@ -294,8 +293,6 @@ class SeparableConv(LayerKind):
 
     def describe(self, o):
         return f"sepconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
-
-    title = "depthwise separable convolution"
 
     def window(self, o, ins, out):
         return conv_window(o, ins[0])
@@ -361,6 +358,7 @@ class TransposedConv(LayerKind):
         **_WINDOW,
     }
     options["pad"] = Opt("size", 0, minimum=0)
+    title = "transposed convolution"
 
     def usage(self) -> str:
         return "write it as `deconv OUT_CHANNELS KERNEL`, e.g. `deconv 64 2x2 stride=2`"
@@ -401,8 +399,6 @@ class TransposedConv(LayerKind):
 
     def describe(self, o):
         return f"deconv {o['out']}, {fmt_size(o['kernel'])}{fmt_stride(o['stride'])}"
-
-    title = "transposed convolution"
 
     def window(self, o, ins, out):
         # Output x gets input i where i*S - P + dil*t = x (t = 0..K-1): at most ceil(K_eff / S)

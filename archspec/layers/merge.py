@@ -16,6 +16,7 @@ class Concat(LayerKind):
     family = "merge"
     merge = True
     inplace_safe = True
+    title = "concatenation"
 
     def output_shape(self, o, ins):
         first = ins[0]
@@ -27,8 +28,6 @@ class Concat(LayerKind):
                     code="shape-mismatch",
                 )
         return (sum(s[0] for s in ins), *first[1:])
-
-    title = "concatenation"
 
     def formulas(self, o, ins, out):
         return [
@@ -57,6 +56,7 @@ class Add(LayerKind):
     family = "merge"
     merge = True
     symbol = "+"
+    title = "elementwise addition"
 
     def output_shape(self, o, ins):
         if any(s != ins[0] for s in ins[1:]):
@@ -74,8 +74,6 @@ class Add(LayerKind):
                 hint = "make the branches end with the same channels, or use `shortcut: project`"
             raise ShapeError("add needs equal shapes: " + _listing(ins, o["_names"]), hint=hint, code="shape-mismatch")
         return ins[0]
-
-    title = "elementwise addition"
 
     def formulas(self, o, ins, out):
         return [
@@ -107,6 +105,7 @@ class Mul(LayerKind):
     family = "merge"
     merge = True
     symbol = "×"
+    title = "elementwise multiplication"
 
     def output_shape(self, o, ins):
         if len({len(s) for s in ins}) > 1:
@@ -127,8 +126,6 @@ class Mul(LayerKind):
                 )
             out.append(big.pop() if big else 1)
         return tuple(out)
-
-    title = "elementwise multiplication"
 
     def formulas(self, o, ins, out):
         return [
