@@ -122,9 +122,11 @@ def _add_tree(sub) -> None:
 
 
 def _lang_option(command: argparse.ArgumentParser) -> None:
+    from .i18n import LANGUAGES
+
     command.add_argument(
         "--lang",
-        choices=("en", "ko"),
+        choices=LANGUAGES,
         default=None,
         help="language of the output: en (English, the default) or ko (Korean, in the lecture notes' terms); "
         "without it, LC_ALL, LC_MESSAGES or LANG starting with `ko` choose Korean",
