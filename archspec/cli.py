@@ -282,7 +282,7 @@ def load_checked(path: str, verb: str = "show", consequence: str = "", quiet: bo
 
     for diag in result.diagnostics:
         say(render(diag, result.sources) + "\n")
-    if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
+    if result.unreadable:
         return EXIT_USAGE
     if not result.ok:
         count = sum(d.severity == "error" for d in result.diagnostics)
@@ -365,7 +365,7 @@ def _check(args) -> int:
     for path in args.files:
         result = analyse_file(path)
         failed |= not result.ok
-        unreadable |= result.network is None and any(d.code == "file-not-found" for d in result.diagnostics)
+        unreadable |= result.unreadable
         if args.json:
             results.append(to_json(result, path))
             continue

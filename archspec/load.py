@@ -28,6 +28,11 @@ class Result:
         return not any(d.severity == "error" for d in self.diagnostics)
 
     @property
+    def unreadable(self) -> bool:
+        """The file could not be read: a usage error (exit 2), not a failed check."""
+        return self.network is None and any(d.code == "file-not-found" for d in self.diagnostics)
+
+    @property
     def complete(self) -> bool:
         """The whole network was analysed: the only errors, if any, are failed expectations,
         so its table and totals are right and worth showing beside them."""

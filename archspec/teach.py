@@ -42,7 +42,7 @@ def _analysed(path: str, as_json: bool):
 
 def _teachable(path: str, result):
     """(network or None, exit status), saying on stderr why there is none."""
-    if result.network is None and any(d.code == "file-not-found" for d in result.diagnostics):
+    if result.unreadable:
         return None, EXIT_USAGE
     net = result.network
     if result.ok and net is not None and not net.nodes:  # an empty file, or one of blocks for others to import
