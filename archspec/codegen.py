@@ -71,13 +71,6 @@ def check_attribute(name: str, node: Node) -> str:
 # ----------------------------------------------------------------------------- the module tree
 
 
-@dataclass(frozen=True)
-class Entries:
-    """`[("conv_1", nn.Conv2d(...)), ...]`: the named layers of a chain inside an nn.Sequential."""
-
-    items: tuple[tuple[str, Any], ...]
-
-
 @dataclass
 class Op:
     """One statement of a forward: a submodule call (`attr`, built by `ctor`) or a merge."""
@@ -116,8 +109,6 @@ def _skeleton(value: Any) -> Any:
             tuple(_skeleton(a) for a in value.args),
             tuple((k, _skeleton(v)) for k, v in value.kwargs.items()),
         )
-    if isinstance(value, Entries):
-        return tuple((k, _skeleton(v)) for k, v in value.items)
     return None  # a leaf: its value may differ between instances
 
 
@@ -129,11 +120,6 @@ def _leaves(value: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
         for i, a in enumerate(value.args):
             out += _leaves(a, (*path, i))
         for k, v in value.kwargs.items():
-            out += _leaves(v, (*path, k))
-        return out
-    if isinstance(value, Entries):
-        out = []
-        for k, v in value.items:
             out += _leaves(v, (*path, k))
         return out
     return [(path, value)]
@@ -237,7 +223,8 @@ class Emitter:
             raise _error("unsupported", f"`{path}` does not fit the module tree", node)
         return check_attribute(name, node)
 
-    def node_op(self, node: Node, prefix: str) -> Op:
+    def node_op(self, node: Node, prefix: str, numbered: bool = False) -> Op:
+        """The op of one layer; `numbered`: a member of an nn.Sequential, which names it by its position."""
         kind = node.kind
         assert kind is not None
         source = self.net.nodes[node.inputs[0]]
@@ -257,7 +244,8 @@ class Emitter:
             ctor = marked  # the same constructor, its arguments marked with the spec's expressions
         if kind.torch_helper:
             self.helpers[ctor.func] = kind.torch_helper
-        return Op(node.id, node.inputs, self.local_name(node.path, prefix, node), ctor, None, node)
+        attr = None if numbered else self.local_name(node.path, prefix, node)
+        return Op(node.id, node.inputs, attr, ctor, None, node)
 
     def group_op(self, gi: int, prefix: str) -> Op:
         g = self.net.groups[gi]
@@ -267,34 +255,22 @@ class Emitter:
         if g.kind == "block":
             ctor = self.calls[gi]
         else:
+            # members numbered 0, 1, ...: the block instances and the layers of chains, one entry each
             members = []
             for what, index in self.children(g.first, g.last, g.depth + 1):
-                member = self.net.groups[index] if what == "group" else None
-                if member is None:
-                    raise _error("unsupported", "a sequence member must be a block call or a chain", first)
-                members.append(self.calls[index] if member.kind == "block" else self.chain(member))
+                op = None if what == "group" else self.node_op(self.net.nodes[index], g.path + ".", numbered=True)
+                if op is not None and op.ctor is None:
+                    raise _error(
+                        "unsupported",
+                        "a merge by name inside a sequence cannot be written as an nn.Sequential member",
+                        op.node,
+                        "in a sequence",
+                        "write the merge on a line of its own",
+                    )
+                members.append(self.calls[index] if op is None else op.ctor)
             ctor = TorchCall("nn.Sequential", tuple(members))
         out = g.output if g.output is not None else g.last
         return Op(out, (inp,), attr, ctor, None, first)
-
-    def chain(self, member) -> TorchCall:
-        """A chain repeated in a sequence (`conv 64 3x3 relu x2`): an nn.Sequential of named layers."""
-        entries = []
-        prev = None
-        for _, index in self.children(member.first, member.last, member.depth + 1):
-            node = self.net.nodes[index]
-            op = self.node_op(node, member.path + ".")
-            if op.ctor is None or (prev is not None and node.inputs != (prev,)):
-                raise _error(
-                    "unsupported",
-                    "a merge by name inside a sequence cannot be written as an nn.Sequential member",
-                    node,
-                    "in a sequence",
-                    "write the merge on a line of its own",
-                )
-            entries.append((op.attr, op.ctor))
-            prev = node.id
-        return TorchCall("nn.Sequential", (TorchCall("OrderedDict", (Entries(tuple(entries)),)),))
 
     # ---------------------------------------------------------------- block classes
 
@@ -613,12 +589,6 @@ def render_value(value: Any, exprs: dict[tuple, str], path: tuple, indent: int, 
     """`value` as source; `indent`: the indentation of its line, `start`: the column it starts at."""
     if isinstance(value, TorchCall):
         return render_call(value, exprs, path, indent, start)
-    if isinstance(value, Entries):
-        items = []
-        for k, v in value.items:
-            opening = f'("{k}", '
-            items.append(opening + render_value(v, exprs, (*path, k), indent + 4, indent + 4 + len(opening)) + ")")
-        return _wrap("[", items, "]", indent, start)
     return exprs.get(path, literal(value))
 
 
@@ -872,10 +842,7 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
         body += ["", ""] + render_class(cls, network=False)
     body += ["", ""] + render_class(network, network=True)
     text = "\n".join(body)
-    imports = []
-    if "OrderedDict(" in text:
-        imports += ["from collections import OrderedDict", ""]
-    imports += ["import torch", "from torch import nn"]
+    imports = ["import torch", "from torch import nn"]
     out = lines + [""] + imports
     for helper in emitter.helpers.values():
         out += ["", "", helper.rstrip("\n")]

@@ -249,10 +249,7 @@ class Expander:
         word = head.name if isinstance(head, (s.Call, s.Name)) else "seq"
         label = line.label or scope.auto_name(word)
         path = scope.prefix + label
-        heads = {e.atoms[0].name for e in line.elems if isinstance(e.atoms[0], (s.Call, s.Name))}
-        count = sum(e.repeat for e in line.elems)
-        title = f"{count} x {heads.pop()}" if len(heads) == 1 else f"sequence of {count}"
-        group = self._open_group(path, "sequence", title, {}, line.span, scope.depth)
+        group = self._open_group(path, "sequence", "", {}, line.span, scope.depth)
         index = 0
         for elem in line.elems:
             if elem.repeat > self.max_nodes:
@@ -264,16 +261,22 @@ class Expander:
                     "is the count a typo?",
                 )
             for _ in range(elem.repeat):
-                member = Scope(path + f".{index}.", scope.env, scope.in_node, scope.depth + 2, scope.stack, outer=scope)
-                if _is_call(elem) and not merge_kind(elem.atoms[0].name):
+                if _is_call(elem):  # a block instance, or a merge by name (which `compile` refuses)
                     cur = self.run_elem(elem, scope, cur, str(index), path + ".", scope.depth + 1)
+                    index += 1
+                elif cur is None:
+                    self.check_chain(elem, scope)
                 else:
-                    kinds = ", ".join(a.name for a in elem.atoms if isinstance(a, s.Name) and lookup(a.name))
-                    inner = self._open_group(path + f".{index}", "sequence", kinds, {}, elem.span, scope.depth + 1)
-                    cur = self.run_elem(elem, member, cur, None, member.prefix, scope.depth + 2)
-                    self._close_group(inner, cur)
-                index += 1
+                    # each layer of a chain is a member of its own, numbered on: `conv 64 3x3 relu x2, maxpool 2`
+                    # is members 0-4, as torchvision's `make_layers` builds VGG's `features`
+                    before = len(self.nodes)
+                    cur = self.run_chain(elem, scope, cur, None, path + ".", scope.depth + 1, numbered=index)
+                    index += len(self.nodes) - before
         self._close_group(group, cur)
+        calls = {e.atoms[0].name for e in line.elems if _is_call(e)}
+        one_block = len(calls) == 1 and all(_is_call(e) for e in line.elems)
+        title = f"{index} x {calls.pop()}" if one_block else f"sequence of {index}"
+        self.groups[group] = replace(self.groups[group], name=title)
         return cur
 
     def run_elem(
@@ -300,7 +303,9 @@ class Expander:
 
     # ------------------------------------------------------------------ chains of layers
 
-    def split_chain(self, elem: s.Elem, scope: Scope) -> list[tuple[LayerKind, s.Name, list[s.Atom]]]:
+    def split_chain(self, elem: s.Elem, scope: Scope) -> list[tuple[LayerKind, s.Name, list[s.Atom], s.Label | None]]:
+        """The layers of a chain: each kind with its word, its arguments and options, and the name
+        written before it (`bn1: bn`), if any."""
         head = elem.atoms[0]
         if not isinstance(head, s.Name) or head.name in scope.env:
             raise fail(
@@ -311,7 +316,24 @@ class Expander:
                 "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`",
             )
         segments: list[tuple[LayerKind, s.Name, list[s.Atom]]] = []
+        labels: dict[int, s.Label] = {}  # segment -> the name written before it (`bn1: bn`)
+        label: s.Label | None = None
         for atom in elem.atoms:
+            if isinstance(atom, s.Label):
+                if label is not None:
+                    raise fail("syntax-error", "two names for one layer", atom.span, "second name")
+                label = atom
+                continue
+            if label is not None and not (
+                isinstance(atom, s.Name) and atom.name not in scope.env and lookup(atom.name) is not None
+            ):
+                raise fail(
+                    "expected-layer",
+                    f"`{label.name}:` names the layer that follows it",
+                    atom.span,
+                    "not a layer kind",
+                    f"write a layer kind after `{label.name}:`, e.g. `{label.name}: bn`",
+                )
             if isinstance(atom, s.Name) and atom.name not in scope.env:
                 kind = lookup(atom.name)
                 if kind is not None and kind.merge:
@@ -323,6 +345,9 @@ class Expander:
                         f"write `{kind.name}:` with branches, or `{kind.name}(a, b)` with names",
                     )
                 if kind is not None:
+                    if label is not None:
+                        labels[len(segments)] = label
+                        label = None
                     segments.append((kind, atom, []))
                     continue
                 if atom is head or atom.name not in segments[-1][0].words:
@@ -338,7 +363,15 @@ class Expander:
                 )
             else:
                 segments[-1][2].append(atom)
-        return segments
+        if label is not None:
+            raise fail(
+                "expected-layer",
+                f"`{label.name}:` names the layer that follows it, and none does",
+                label.span,
+                "names nothing",
+                f"write a layer kind after `{label.name}:`, or remove the name",
+            )
+        return [(kind, word, atoms, labels.get(i)) for i, (kind, word, atoms) in enumerate(segments)]
 
     def _unknown_layer(self, atom: s.Name, scope: Scope) -> SpecError:
         if atom.name in self.blocks:
@@ -438,24 +471,50 @@ class Expander:
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
         """Without an input shape, still report what can be known: unknown kinds and options."""
         segments = self.split_chain(elem, scope)
-        for index, (kind, _, atoms) in enumerate(segments):
-            self.known_options(kind, atoms, scope, tuple(k for k, _, _ in segments[:index]))
+        for index, (kind, _, atoms, _) in enumerate(segments):
+            self.known_options(kind, atoms, scope, tuple(seg[0] for seg in segments[:index]))
 
-    def run_chain(self, elem: s.Elem, scope: Scope, cur: int, label: str | None, prefix: str, depth: int) -> int:
+    def run_chain(
+        self,
+        elem: s.Elem,
+        scope: Scope,
+        cur: int,
+        label: str | None,
+        prefix: str,
+        depth: int,
+        numbered: int | None = None,
+    ) -> int:
+        """Add a chain's layers. Each is named by the name written before it (`bn1: bn`), else after
+        the last name on the line (`conv1_relu`), else `relu_1`; in a sequence (`numbered`), by its
+        position from `numbered` on."""
         segments = self.split_chain(elem, scope)
-        for index, (kind, word, atoms) in enumerate(segments):
+        if numbered is not None and any(seg[3] for seg in segments):
+            first = next(seg[3] for seg in segments if seg[3])
+            raise fail(
+                "syntax-error",
+                "the layers of a sequence are numbered: they take no names",
+                first.span,
+                "a name",
+                "write the layer on a line of its own to name it",
+            )
+        for index, (kind, word, atoms, own) in enumerate(segments):
             in_shape = self.in_shape(scope, cur)
             span = _join(word.span, atoms[-1].span) if atoms else word.span
-            earlier = tuple(k for k, _, _ in segments[:index])
+            earlier = tuple(seg[0] for seg in segments[:index])
             options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, earlier)
-            if label is None:
+            if numbered is not None:
+                name = str(numbered + index)
+            elif own is not None:
+                scope.claim(own.name, own.span)
+                name = label = own.name
+            elif label is None:
                 name = scope.auto_name(kind.name)
             elif index == 0:
                 name = label
             else:
                 name = scope.fresh(f"{label}_{word.name}")
             cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs)
-            if index or label is None:
+            if numbered is None and (index or label is None or own is not None):
                 scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
 

@@ -171,6 +171,9 @@ class _ToSyntax(Transformer):
         opts = tuple(a for a in rest if isinstance(a, s.Option))
         return s.Call(str(head)[:-1], args, opts, self._sp(meta), name_span)
 
+    def chain_label(self, c):
+        return s.Label(str(c[0]), self._tok(c[0]))
+
     @v_args(meta=True)
     def elem(self, meta, c):
         *atoms, rep = c

@@ -98,7 +98,15 @@ class Call:
     name_span: Span
 
 
-Atom = Expr | Option | Call
+@dataclass(frozen=True)
+class Label:
+    """`bn1:` inside a chain: the name of the layer that follows (`conv1: conv 64 3x3  bn1: bn  relu`)."""
+
+    name: str
+    span: Span
+
+
+Atom = Expr | Option | Call | Label
 
 
 @dataclass(frozen=True)

@@ -179,8 +179,10 @@ def test_repeat_of_a_plain_line():
     net = archspec.loads(H + "stage: conv 8 3x3 pad=1 relu x3\n")
     assert net.output_shape == (8, 32, 32)
     assert net.params == (27 + 1) * 8 + 2 * (72 + 1) * 8
-    assert [g.path for g in net.groups] == ["stage", "stage.0", "stage.1", "stage.2"]
-    assert len(net.nodes) == 1 + 3 * 2
+    # one nn.Sequential of the six layers, numbered as torchvision's make_layers numbers VGG's `features`
+    assert [g.path for g in net.groups] == ["stage"]
+    assert [n.path for n in net.nodes[1:]] == [f"stage.{i}" for i in range(6)]
+    assert [n.kind_name for n in net.nodes[1:]] == ["conv", "relu"] * 3
 
 
 def test_shortcut_project_only_where_shapes_differ():

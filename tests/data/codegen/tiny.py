@@ -3,8 +3,6 @@
 # input (N, 3, 32, 32) -> output (N, 10)
 # params: 95,226 (buffers: 294); MACs: 27,968,128 (FLOPs counted 2 per MAC: 55,936,256)
 
-from collections import OrderedDict
-
 import torch
 from torch import nn
 
@@ -52,16 +50,10 @@ class Tiny(nn.Module):
         self.layer1 = nn.Sequential(Res(16, width=16, stride=1), Res(16, width=32, stride=2, shortcut=True))
         self.side = nn.Conv2d(32, 32, kernel_size=1)
         self.convs = nn.Sequential(
-            nn.Sequential(
-                OrderedDict(
-                    [("conv_1", nn.Conv2d(64, 64, kernel_size=3, padding=1)), ("relu_1", nn.ReLU(inplace=True))],
-                ),
-            ),
-            nn.Sequential(
-                OrderedDict(
-                    [("conv_1", nn.Conv2d(64, 64, kernel_size=3, padding=1)), ("relu_1", nn.ReLU(inplace=True))],
-                ),
-            ),
+            nn.Conv2d(64, 64, kernel_size=3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(64, 64, kernel_size=3, padding=1),
+            nn.ReLU(inplace=True),
         )
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.drop = nn.Dropout(p=0.2)
