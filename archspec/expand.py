@@ -626,7 +626,8 @@ class Expander:
         outs, names, project = [], [], None
         for number, stmt in enumerate(comp.body, 1):
             head = stmt.head if isinstance(stmt, s.Compound) else stmt.label if isinstance(stmt, s.Line) else None
-            if head not in ("branch", "shortcut"):
+            named = isinstance(stmt, s.Line) and head is not None and head not in ("branch", "shortcut")
+            if head not in ("branch", "shortcut") and not named:
                 where = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
                 raise fail(
                     "expected-branch",
@@ -635,9 +636,9 @@ class Expander:
                     "not a branch",
                     "write `branch:` before each parallel path",
                 )
-            what = "the shortcut" if head == "shortcut" else f"branch {number}"
+            what = "the shortcut" if head == "shortcut" else f"`{head}`" if named else f"branch {number}"
             if isinstance(stmt, s.Line) and _is_word(stmt, "project"):
-                if head != "shortcut" or not kind.residual:
+                if head == "branch" or not kind.residual:
                     raise fail(
                         "bad-shortcut",
                         "`project` is a shortcut of `add:`",
@@ -653,12 +654,16 @@ class Expander:
                         "second one",
                         "remove one of them",
                     )
+                if named:
+                    scope.claim(head, stmt.label_span)
                 project = len(outs)
                 outs.append(None)
                 names.append(what)
                 continue
             if isinstance(stmt, s.Line) and _is_word(stmt, "identity"):
                 outs.append(cur)
+            elif named:  # `branch1: conv 64 1x1`: a branch with a name, as torchvision's Inception names them
+                outs.append(self.run_line(stmt, scope, cur))
             elif isinstance(stmt, s.Line):
                 branch_line = replace(stmt, label=None, label_span=None)
                 outs.append(self.run_line(branch_line, scope, cur))
@@ -678,7 +683,8 @@ class Expander:
         if project is not None:
             other = next(o for i, o in enumerate(outs) if i != project)
             try:
-                outs[project] = self.project(cur, other, scope, comp.body[project].span)
+                shortcut = comp.body[project]
+                outs[project] = self.project(cur, other, scope, shortcut.span, shortcut.label)
             except SpecError as err:  # the branch is to blame, not the shortcut: point at it
                 d = err.diagnostic
                 span, shape = self._branch_line(other, cur)
@@ -717,9 +723,11 @@ class Expander:
             start = prev
         return _join(start.span, end.span), fmt_shape(end.shape)
 
-    def project(self, cur: int, other: int, scope: Scope, span: s.Span) -> int:
+    def project(self, cur: int, other: int, scope: Scope, span: s.Span, label: str = "shortcut") -> int:
         """The shortcut of a residual block: the input itself where its shape is the other
-        branch's, else the projection the catalogue gives (a 1x1 conv and a batchnorm)."""
+        branch's, else the projection the catalogue gives (a 1x1 conv and a batchnorm): named
+        `shortcut` and `shortcut_bn` for `shortcut: project`, and a sequence `NAME.0`, `NAME.1` for
+        `NAME: project` (torchvision's `downsample`)."""
         source, target = self.nodes[cur].shape, self.nodes[other].shape
         if source == target:
             return cur
@@ -727,6 +735,15 @@ class Expander:
             layers = projection(source, target)
         except ShapeError as err:
             raise fail(err.code, err.message, span, "", err.hint) from None
+        if label != "shortcut":
+            group = self._open_group(
+                scope.prefix + label, "sequence", f"sequence of {len(layers)}", {}, span, scope.depth
+            )
+            for index, (_, kind, options) in enumerate(layers):
+                path = f"{scope.prefix}{label}.{index}"
+                cur = self.add_layer(kind, options, [cur], path, span, scope.depth + 1, {})
+            self._close_group(group, cur)
+            return cur
         name = scope.fresh("shortcut")
         for suffix, kind, options in layers:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name

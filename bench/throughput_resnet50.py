@@ -6,9 +6,9 @@ Run with the benchmark's environment (see bench/README.md):
 
     bench/.venv/bin/python bench/throughput_resnet50.py
 
-Before timing, torchvision's weights are loaded into archspec's module (the spec names torchvision's
-bnK `convK_bn` and its downsample.0/1 `shortcut`/`shortcut_bn`) and both are run on one batch in
-eval mode: the outputs must agree, so the two time the same computation.
+Before timing, torchvision's weights are loaded into archspec's module (the spec names its layers as
+torchvision does, so the keys are the same) and both are run on one batch in eval mode: the
+outputs must agree, so the two time the same computation.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import statistics
 import time
 from pathlib import Path
@@ -31,16 +30,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 SPEC = BENCH_DIR.parent / "specs" / "resnet50.arch"
 
 
-def torchvision_key(key: str) -> str:
-    """archspec's state_dict key -> torchvision's."""
-    key = re.sub(r"(^|\.)conv(\d)_bn\.", r"\1bn\2.", key)
-    return key.replace("shortcut_bn.", "downsample.1.").replace("shortcut.", "downsample.0.")
-
-
 def same_computation(ours: torch.nn.Module, theirs: torch.nn.Module) -> float:
     """Load torchvision's weights into archspec's module; the largest output difference in eval mode."""
-    state = theirs.state_dict()
-    ours.load_state_dict({key: state[torchvision_key(key)] for key in ours.state_dict()})  # identity for --control
+    ours.load_state_dict(theirs.state_dict(), strict=True)
     ours.eval(), theirs.eval()
     x = torch.randn(2, 3, 224, 224)
     with torch.no_grad():

@@ -208,15 +208,15 @@ def test_calc_usage_errors(args):
 
 
 def test_explain_cli_selects_layers_and_suggests_names():
-    result = run_cli("explain", str(SPECS / "vgg16.arch"), "conv1_2", "pool5")
+    result = run_cli("explain", str(SPECS / "alexnet.arch"), "features.3", "avgpool")
     assert result.returncode == 0
     assert [line.split(":")[0] for line in result.stdout.splitlines() if line and not line[0].isspace()] == [
-        "conv1_2",
-        "pool5",
+        "features.3",
+        "avgpool",
     ]
-    wrong = run_cli("explain", str(SPECS / "vgg16.arch"), "pol5")
+    wrong = run_cli("explain", str(SPECS / "alexnet.arch"), "avgpol")
     assert wrong.returncode == 2
-    assert "no layer `pol5`" in wrong.stderr and "did you mean `pool5`?" in wrong.stderr
+    assert "no layer `avgpol`" in wrong.stderr and "did you mean `avgpool`?" in wrong.stderr
     block = run_cli("explain", str(SPECS / "resnet50.arch"), "layer1.0", "--json")
     paths = [layer["path"] for layer in json.loads(block.stdout)]
     assert paths[0] == "layer1.0.conv1" and all(p.startswith("layer1.0.") for p in paths)

@@ -40,21 +40,22 @@ def test_stacked_3x3_convs_see_like_one_larger_kernel(n, size):
 
 
 # (layer, RF, effective stride, effective padding at 224) for TF-Slim's vgg_16, whose layout (3x3
-# convs with padding 1, 2x2/2 max pooling) is specs/vgg16.arch's.
+# convs with padding 1, 2x2/2 max pooling) is specs/vgg16.arch's; the spec numbers its layers as
+# torchvision does (features.N), TF-Slim's names are beside them.
 VGG16 = [
-    ("conv1_1", 3, 1, 1),
-    ("pool1", 6, 2, 2),
-    ("conv2_1", 10, 2, 4),
-    ("pool2", 16, 4, 6),
-    ("conv3_1", 24, 4, 10),
-    ("conv3_2", 32, 4, 14),
-    ("pool3", 44, 8, 18),
-    ("conv4_1", 60, 8, 26),
-    ("conv4_2", 76, 8, 34),
-    ("pool4", 100, 16, 42),
-    ("conv5_1", 132, 16, 58),
-    ("conv5_2", 164, 16, 74),
-    ("pool5", 212, 32, 90),
+    ("features.0", 3, 1, 1),  # conv1_1
+    ("features.4", 6, 2, 2),  # pool1
+    ("features.5", 10, 2, 4),  # conv2_1
+    ("features.9", 16, 4, 6),  # pool2
+    ("features.10", 24, 4, 10),  # conv3_1
+    ("features.12", 32, 4, 14),  # conv3_2
+    ("features.16", 44, 8, 18),  # pool3
+    ("features.17", 60, 8, 26),  # conv4_1
+    ("features.19", 76, 8, 34),  # conv4_2
+    ("features.23", 100, 16, 42),  # pool4
+    ("features.24", 132, 16, 58),  # conv5_1
+    ("features.26", 164, 16, 74),  # conv5_2
+    ("features.30", 212, 32, 90),  # pool5
 ]
 
 
@@ -67,13 +68,13 @@ def test_vgg16_matches_the_published_table(layer, size, jump, padding):
 # TF-Slim's alexnet_v2: the same kernels and strides as torchvision's AlexNet (specs/alexnet.arch),
 # but its first conv is unpadded ("VALID"), torchvision's pads 2.
 ALEXNET = [
-    ("conv1", 11, 4, 0),
-    ("pool1", 19, 8, 0),
-    ("conv2", 51, 8, 16),
-    ("conv3", 99, 16, 32),
-    ("conv4", 131, 16, 48),
-    ("conv5", 163, 16, 64),
-    ("pool5", 195, 32, 64),
+    ("features.0", 11, 4, 0),  # conv1
+    ("features.2", 19, 8, 0),  # pool1
+    ("features.3", 51, 8, 16),  # conv2
+    ("features.6", 99, 16, 32),  # conv3
+    ("features.8", 131, 16, 48),  # conv4
+    ("features.10", 163, 16, 64),  # conv5
+    ("features.12", 195, 32, 64),  # pool5
 ]
 
 
@@ -162,13 +163,13 @@ def test_check_json_and_rf_table():
     result = run_cli("check", "--json", str(SPECS / "vgg16.arch"))
     assert result.returncode == 0
     layers = {row["path"]: row for row in json.loads(result.stdout)["layers"]}
-    assert layers["pool5"]["rf"] == {"size": [212, 212], "jump": [32, 32], "start": [15.5, 15.5]}
+    assert layers["features.30"]["rf"] == {"size": [212, 212], "jump": [32, 32], "start": [15.5, 15.5]}
     assert layers["input"]["rf"] == {"size": [1, 1], "jump": [1, 1], "start": [0, 0]}
     table = run_cli("check", "--rf", str(SPECS / "vgg16.arch"))
     assert table.returncode == 0
     header = table.stdout.splitlines()[1]
     assert header.split("│")[-3:] == [" RF ".rjust(len(header.split("│")[-3])), " Jump ", " Start"]
-    pool5 = next(line for line in table.stdout.splitlines() if line.startswith("pool5"))
+    pool5 = next(line for line in table.stdout.splitlines() if line.strip().startswith("30 "))
     assert [c.strip() for c in pool5.split("│")[-3:]] == ["212x212", "32", "15.5"]
 
 

@@ -57,10 +57,13 @@ def test_blocks_and_sequences_by_default():
     # torchvision's resnet50: layer1 215,808 params, layer1[0] 75,008 (torchinfo's summary rows)
     assert lines[6].split() == ["├──", "layer1", "3", "x", "bottleneck", "256x56x56", "215,808"]
     assert lines[7].split() == ["│", "├──", "layer1.0", "bottleneck(width=64,", "stride=1)", "256x56x56", "75,008"]
-    assert lines[10].split()[:3] == ["├──", "layer2", "4"]
-    assert lines[11].split()[2:4] == ["layer2.0", "bottleneck(width=128,"]
-    # the 16 bottlenecks and 4 sequences, the 6 layers outside them, the title and the header
-    assert len(lines) == 16 + 4 + 6 + 2
+    # torchvision's layer1[0].downsample: 1x1 conv 64 -> 256 (16,384 weights) and its batchnorm (512)
+    assert lines[8].split() == ["│", "│", "└──", "layer1.0.downsample", "sequence", "of", "2", "256x56x56", "16,896"]
+    assert lines[11].split()[:3] == ["├──", "layer2", "4"]
+    assert lines[12].split()[2:4] == ["layer2.0", "bottleneck(width=128,"]
+    # the 16 bottlenecks, 4 downsample sequences in them and the 4 layer sequences, the 6 layers outside
+    # them, the title and the header
+    assert len(lines) == 16 + 4 + 4 + 6 + 2
     assert not any("conv3" in line for line in lines)  # layers inside blocks are left out
     assert lines[-1].split() == ["└──", "fc", "dense", "1000", "1000", "2,049,000"]
 

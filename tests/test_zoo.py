@@ -173,8 +173,8 @@ def test_resnet50_json_rows():
     rows = {row["path"]: row for row in out["layers"]}
     assert rows["layer1.0.conv1"]["kind"] == "conv"
     assert rows["layer1.0"]["kind"] == "block"
-    assert rows["layer1.0.shortcut"]["kind"] == "conv"  # 64 -> 256 channels: projected
-    assert "layer1.1.shortcut" not in rows  # 256 -> 256: identity
+    assert rows["layer1.0.downsample.0"]["kind"] == "conv"  # 64 -> 256 channels: projected
+    assert "layer1.1.downsample" not in rows  # 256 -> 256: identity
     assert [p for p in rows if p.count(".") == 1 and p.startswith("layer2.")] == [
         "layer2.0",
         "layer2.1",
