@@ -147,6 +147,10 @@ LAYERS = [
     ("upsample to 7x4 mode=bilinear", "2x3x5"),
     ("upsample 2 mode=trilinear", "2x2x2x2"),
     ("rescale 0.5 offset=-1", "2x3x3"),
+    ("random_flip random_flip vertical random_flip horizontal_and_vertical", "2x3x5"),
+    ("random_rotation 0.1", "2x4x6"),
+    ("random_zoom 0.2", "2x5x3"),
+    ("conv 3 1 preprocess caffe preprocess tf preprocess torch", "2x3x3"),
 ]
 
 

@@ -292,6 +292,15 @@ ROWS = [
     ("upsample_to", "16x8x8", "upsample to 32x24", "upsample", (16, 32, 24), 0, 0, 0),
     ("rescale", "3x180x180", "rescale 1/255", "rescale", (3, 180, 180), 0, 0, 0),
     ("rescale_offset", "3x4x4", "rescale 2 offset=-1", "rescale", (3, 4, 4), 0, 0, 0),
+    # ---------------------------------------------------------------- augmentation and preprocessing
+    ("random_flip", "3x180x180", "random_flip horizontal", "random_flip", (3, 180, 180), 0, 0, 0),
+    ("random_flip_default", "3x8x6", "random_flip", "random_flip", (3, 8, 6), 0, 0, 0),
+    ("random_flip_mode", "1x8x8", "random_flip mode=horizontal_and_vertical", "random_flip", (1, 8, 8), 0, 0, 0),
+    ("random_rotation", "3x180x180", "random_rotation 0.1", "random_rotation", (3, 180, 180), 0, 0, 0),
+    ("random_zoom", "3x180x180", "random_zoom 0.2", "random_zoom", (3, 180, 180), 0, 0, 0),
+    ("preprocess_caffe", "3x224x224", "preprocess caffe", "preprocess", (3, 224, 224), 0, 0, 0),
+    ("preprocess_tf_any_channels", "1x28x28", "preprocess tf", "preprocess", (1, 28, 28), 0, 0, 0),
+    ("preprocess_torch_flat", "3", "preprocess mode=torch", "preprocess", (3,), 0, 0, 0),
     # ---------------------------------------------------------------- normalisation
     ("batchnorm", "64x56x56", "batchnorm", "batchnorm", (64, 56, 56), 2 * 64, 2 * 64 + 1, 0),
     ("bn_alias", "32x8x8", "bn", "batchnorm", (32, 8, 8), 2 * 32, 2 * 32 + 1, 0),

@@ -46,6 +46,10 @@ KIND_CASES = {
     "shuffle": ("8x4x4", "x: shuffle 2"),
     "upsample": ("3x8x8", "x: upsample 2"),
     "rescale": ("3x8x8", "x: rescale 0.5"),
+    "random_flip": ("3x8x8", "x: random_flip horizontal"),
+    "random_rotation": ("3x8x8", "x: random_rotation 0.1"),
+    "random_zoom": ("3x8x8", "x: random_zoom 0.2"),
+    "preprocess": ("3x8x8", "x: preprocess caffe"),
     "concat": (
         "192x28x28",
         "x: concat:\n    branch: conv 64 1x1\n    branch:\n        conv 96 1x1\n        conv 128 3x3 pad=1",
