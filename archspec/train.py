@@ -27,7 +27,9 @@ from .layers import fmt_shape
 from .progress import Reporter
 from .traindata import FAILED, USAGE, ImageFolder, ModelSpec, Processes, Synthetic, TrainError
 
-DEFAULT_LR = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3}
+DEFAULT_LR = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3}
+# Keras's RMSprop defaults (rho 0.9, epsilon 1e-7), not torch's (alpha 0.99, eps 1e-8)
+RMSPROP = {"alpha": 0.9, "eps": 1e-7}
 REFRESH_S = 0.25  # how often a progress bar reads the running loss (each read waits for the GPU)
 
 
@@ -253,6 +255,8 @@ def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
         return torch.optim.SGD(params, lr=lr, momentum=0.9)
     if name == "adam":
         return torch.optim.Adam(params, lr=lr)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, **RMSPROP)
     return torch.optim.AdamW(params, lr=lr)
 
 

@@ -47,13 +47,17 @@ def add_train_parser(sub) -> None:
     )
     p.add_argument("--batch-size", type=_positive, default=64, metavar="N", help="images per step in each process (64)")
     p.add_argument(
-        "--lr", type=_positive_float, metavar="RATE", help="learning rate (0.01 for sgd, 0.001 for adam and adamw)"
+        "--lr",
+        type=_positive_float,
+        metavar="RATE",
+        help="learning rate (0.01 for sgd, 0.001 for adam, adamw and rmsprop)",
     )
     p.add_argument(
         "--optimizer",
-        choices=("sgd", "adam", "adamw"),
+        choices=("sgd", "adam", "adamw", "rmsprop"),
         default="adamw",
-        help="sgd (with momentum 0.9), adam or adamw (default)",
+        help="sgd (with momentum 0.9), adam, adamw (default), or rmsprop with Keras's defaults rather than "
+        "torch's: alpha (Keras's rho) 0.9 and eps 1e-7, where torch has 0.99 and 1e-8",
     )
     p.add_argument(
         "--device",

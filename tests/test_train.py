@@ -280,6 +280,19 @@ def test_a_one_output_network_resumes_where_its_checkpoint_stopped(stripes, tmp_
     assert [m.val_loss for m in resumed.history] == pytest.approx([m.val_loss for m in straight.history])
 
 
+def test_rmsprop_trains_with_keras_defaults(stripes, tmp_path):
+    save = str(tmp_path / "ck.pt")
+    torch.manual_seed(0)
+    result = train(
+        stripes_module(), stripes_spec(), scan_image_folder(stripes), config(optimizer="rmsprop", lr=None, save=save)
+    )
+    group = checkpoint.load(save)["optimizer"]["param_groups"][0]
+    # Keras's rho 0.9 and epsilon 1e-7 and learning rate 0.001, not torch's alpha 0.99 and eps 1e-8
+    assert (group["alpha"], group["eps"], group["lr"]) == (0.9, 1e-7, 1e-3)
+    assert group["momentum"] == 0 and not group["centered"]
+    assert result.history[-1].val_accuracy > 0.9
+
+
 def test_images_are_converted_and_resized_to_the_input(tmp_path):
     path = tmp_path / "red.png"
     Image.new("RGB", (10, 6), (255, 0, 0)).save(path)
@@ -715,11 +728,11 @@ def test_the_keras_cats_vs_dogs_network_trains_on_synthetic_data(tmp_path):
     save = str(tmp_path / "ck.pt")
     run = archspec_cli(
         "train", str(SPECS / "cats_vs_dogs.arch"), "--data", "synthetic", "--synthetic-size", "10",
-        "--batch-size", "4", "--epochs", "1", "--json", "--save", save,
+        "--batch-size", "4", "--epochs", "1", "--optimizer", "rmsprop", "--json", "--save", save,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
-    assert out["classes"] == ["0", "1"]
+    assert out["classes"] == ["0", "1"] and out["optimizer"] == "rmsprop" and out["lr"] == 0.001
     assert (out["loss"], out["loss_on"]) == ("binary_cross_entropy", "probabilities")
     assert (out["train_images"], out["val_images"]) == (8, 2)
     assert math.isfinite(out["final"]["train_loss"]) and 0 <= out["final"]["val_accuracy"] <= 1
@@ -782,7 +795,7 @@ def test_missing_torch_is_one_line_with_the_install_command(stripes, spec_file, 
         (["--epochs", "0"], "argument --epochs: expected a whole number of 1 or more"),
         (["--val-split", "1"], "argument --val-split: expected a fraction"),
         (["--lr", "-1"], "argument --lr: expected a positive number"),
-        (["--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
+        (["--optimizer", "lbfgs"], "argument --optimizer: invalid choice"),
     ],
 )
 def test_bad_options_are_usage_errors(stripes, spec_file, args, message):
