@@ -820,3 +820,13 @@ def test_training_on_the_gpu_with_amp_and_channels_last():
     result = train(module, spec, Synthetic(512), config(epochs=2, device="cuda", amp="auto", channels_last=True))
     assert result.device.startswith("cuda") and result.amp in ("bf16", "fp16")
     assert result.history[-1].val_accuracy > 0.9
+
+
+@needs_cuda
+def test_a_sigmoid_output_trains_under_float16_autocast():
+    # autocast refuses binary_cross_entropy on the GPU: the loss must be taken outside it, in float32
+    spec = ModelSpec("Gpu", "gpu.arch", (3, 16, 16), (1,), fingerprint="x", unit_probabilities=True)
+    module = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2048, 1), nn.Sigmoid())
+    result = train(module, spec, Synthetic(512), config(epochs=2, device="cuda", amp="fp16"))
+    assert result.amp == "fp16" and result.loss == "binary_cross_entropy"
+    assert result.history[-1].val_accuracy > 0.9
