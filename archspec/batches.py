@@ -109,7 +109,7 @@ class SyntheticBatches:
         self.seed, self.rank = config.seed, procs.rank
         shape = spec.input_shape
         generator = torch.Generator().manual_seed(config.seed)
-        patterns = torch.randn((spec.output_shape[0], shape[0], *(min(s, 4) for s in shape[1:])), generator=generator)
+        patterns = torch.randn((spec.class_count, shape[0], *(min(s, 4) for s in shape[1:])), generator=generator)
         if len(shape) > 1:
             patterns = F.interpolate(patterns, size=shape[1:], mode="nearest")
         self.patterns = patterns.to(device)
@@ -135,4 +135,4 @@ class SyntheticBatches:
 def classes_of(data: ImageFolder | Synthetic, spec: ModelSpec) -> tuple[str, ...]:
     if isinstance(data, ImageFolder):
         return data.classes
-    return tuple(str(k) for k in range(spec.output_shape[0]))
+    return tuple(str(k) for k in range(spec.class_count))

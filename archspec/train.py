@@ -3,7 +3,8 @@ one process or many under torchrun (DistributedDataParallel), mixed precision, c
 survive an interruption.
 
 The module comes in built; `ModelSpec` says what the spec promises about it: a batch of
-`(N, *input_shape)` in, `(N, K)` class scores out (probabilities where the spec ends in softmax)."""
+`(N, *input_shape)` in, `(N, K)` class scores out (probabilities where the spec ends in softmax), or
+`(N, 1)` for two classes: the probability of class 1 where the spec ends in a sigmoid, else its logit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import math
 import signal
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
@@ -25,7 +27,9 @@ from .layers import fmt_shape
 from .progress import Reporter
 from .traindata import FAILED, USAGE, ImageFolder, ModelSpec, Processes, Synthetic, TrainError
 
-DEFAULT_LR = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3}
+DEFAULT_LR = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3}
+# Keras's RMSprop defaults (rho 0.9, epsilon 1e-7), not torch's (alpha 0.99, eps 1e-8)
+RMSPROP = {"alpha": 0.9, "eps": 1e-7}
 REFRESH_S = 0.25  # how often a progress bar reads the running loss (each read waits for the GPU)
 
 
@@ -80,10 +84,14 @@ class TrainResult:
     processes: int
     amp: str | None  # bf16, fp16 or None
     checkpoint: str | None
+    loss: str  # cross_entropy, or binary_cross_entropy for one output
+    loss_on: str  # logits or probabilities: what the network gives and the loss is computed on
 
     def to_json(self) -> dict:
         last = self.history[-1]
         return {
+            "loss": self.loss,
+            "loss_on": self.loss_on,
             "classes": list(self.classes),
             "train_images": self.train_images,
             "val_images": self.val_images,
@@ -195,11 +203,60 @@ def probabilities_loss(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return F.nll_loss(torch.log(out.float().clamp_min(torch.finfo(torch.float32).tiny)), target)
 
 
+def binary_probabilities_loss(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy for one output after a sigmoid: the probability of class 1. In float32
+    and outside autocast, which refuses it on the GPU (unsafe in float16: torch advises the logits
+    version, which a spec without the final sigmoid gets)."""
+    with torch.autocast(out.device.type, enabled=False):
+        return F.binary_cross_entropy(out.float()[:, 0], target.float())
+
+
+def binary_logits_loss(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy for one output without a sigmoid: the logit of class 1."""
+    return F.binary_cross_entropy_with_logits(out.float()[:, 0], target.float())
+
+
+def _highest_score(out: torch.Tensor) -> torch.Tensor:
+    return out.argmax(1)
+
+
+def _probability_above_half(out: torch.Tensor) -> torch.Tensor:
+    return (out[:, 0] > 0.5).long()
+
+
+def _positive_logit(out: torch.Tensor) -> torch.Tensor:
+    return (out[:, 0] > 0).long()
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What the network's output means in training: the loss on it and the class it predicts."""
+
+    loss: str  # as --json reports it: cross_entropy or binary_cross_entropy
+    loss_on: str  # logits or probabilities
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (output, labels) -> mean loss, float32
+    predict: Callable[[torch.Tensor], torch.Tensor]  # output -> class indices
+
+    @classmethod
+    def of(cls, spec: ModelSpec) -> Objective:
+        """Cross-entropy on K class scores (on the log of their probabilities after a softmax);
+        binary cross-entropy on one output, class 1 where its probability is over 0.5 (logit over 0)."""
+        if spec.binary and spec.unit_probabilities:
+            return cls("binary_cross_entropy", "probabilities", binary_probabilities_loss, _probability_above_half)
+        if spec.binary:
+            return cls("binary_cross_entropy", "logits", binary_logits_loss, _positive_logit)
+        if spec.probabilities:
+            return cls("cross_entropy", "probabilities", probabilities_loss, _highest_score)
+        return cls("cross_entropy", "logits", logits_loss, _highest_score)
+
+
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=0.9)
     if name == "adam":
         return torch.optim.Adam(params, lr=lr)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, **RMSPROP)
     return torch.optim.AdamW(params, lr=lr)
 
 
@@ -258,8 +315,8 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
         net = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     if config.compile:
         net = torch.compile(net, backend=config.compile_backend)
-    loss_fn = probabilities_loss if spec.probabilities else logits_loss
-    loop = _Loop(net, model, optimizer, scaler, loss_fn, device, amp, fmt, procs, reporter)
+    objective = Objective.of(spec)
+    loop = _Loop(net, model, optimizer, scaler, objective, device, amp, fmt, procs, reporter)
     amp_name = {torch.bfloat16: "bf16", torch.float16: "fp16", None: None}[amp]
     reporter.begin(_header(spec, data, config, batches, device, procs, amp_name))
     saved = first - 1 if config.resume and config.resume == config.save else None  # the epoch `save` holds
@@ -299,6 +356,8 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
         processes=procs.world,
         amp=amp_name,
         checkpoint=config.save,
+        loss=objective.loss,
+        loss_on=objective.loss_on,
     )
 
 
@@ -309,8 +368,14 @@ def _header(spec, data, config, batches, device, procs, amp_name) -> str:
     options += ["channels-last"] if config.channels_last else []
     options += ["compiled"] if config.compile else []
     where = f"{device}" + (f" x {procs.world} processes" if procs.world > 1 else "")
+    classes = classes_of(data, spec)
+    if spec.binary:  # which class the one output stands for
+        what = "probability" if spec.unit_probabilities else "logit"
+        classes_text = f"2 classes (one output, the {what} of `{classes[1]}`: binary cross-entropy)"
+    else:
+        classes_text = f"{len(classes)} classes"
     return (
-        f"training {spec.name} ({spec.file}) on {source}: {len(classes_of(data, spec))} classes, "
+        f"training {spec.name} ({spec.file}) on {source}: {classes_text}, "
         f"{batches.train_images:,} training and {batches.val_images:,} validation images; "
         f"{where}, {', '.join(options)}"
     )
@@ -374,7 +439,7 @@ class _Loop:
     model: nn.Module
     optimizer: torch.optim.Optimizer
     scaler: torch.amp.GradScaler | None
-    loss_fn: object
+    objective: Objective
     device: torch.device
     amp: torch.dtype | None
     fmt: torch.memory_format | None
@@ -396,7 +461,7 @@ class _Loop:
             x, y = self._batch(x, y)
             with torch.autocast(self.device.type, dtype=self.amp, enabled=self.amp is not None):
                 out = self.net(x)
-            loss = self.loss_fn(out, y)
+            loss = self.objective.loss_fn(out, y)
             self.optimizer.zero_grad(set_to_none=True)
             if self.scaler is not None:
                 self.scaler.scale(loss).backward()
@@ -407,7 +472,7 @@ class _Loop:
                 self.optimizer.step()
             with torch.no_grad():
                 loss_sum += loss.detach().double() * len(y)
-                correct += (out.argmax(1) == y).sum()
+                correct += (self.objective.predict(out) == y).sum()
             count += len(y)
             now = time.perf_counter()
             if self.reporter.shows_steps and now - shown >= REFRESH_S:
@@ -442,8 +507,8 @@ class _Loop:
             x, y = self._batch(x, y)
             with torch.autocast(self.device.type, dtype=self.amp, enabled=self.amp is not None):
                 out = self.model(x)
-            loss_sum += self.loss_fn(out, y).double() * len(y)
-            correct += (out.argmax(1) == y).sum()
+            loss_sum += self.objective.loss_fn(out, y).double() * len(y)
+            correct += (self.objective.predict(out) == y).sum()
             count += len(y)
         self.model.train()
         loss, accuracy, images = self._reduce(loss_sum, correct, count)

@@ -22,31 +22,42 @@ def add_train_parser(sub) -> None:
         "train",
         help="train the network of a spec on an image folder or synthetic data",
         description="Check the spec, build its PyTorch module and train it as a classifier: cross-entropy on "
-        "its class scores (on the log of its probabilities where it ends in softmax). Prints loss, accuracy and "
+        "its class scores (on the log of its probabilities where it ends in softmax); a network with one output "
+        "(Keras's `Dense(1, activation='sigmoid')`) classifies two classes with binary cross-entropy on the "
+        "probability of the second class in sorted order (on its logit without the sigmoid). Prints loss, accuracy and "
         "images/s for every epoch. Under `torchrun --nproc-per-node N` each process trains its shard with "
         "DistributedDataParallel. Exit status: 0 when training finishes, 1 when the spec fails its checks or "
         "does not fit the data or training fails, 2 for a usage error, 130 or 143 when interrupted.",
     )
-    p.add_argument("file", metavar="FILE", help=".arch spec of a classifier: its output is one score per class")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help=".arch spec of a classifier: its output is one score per class, or one output for two classes",
+    )
     p.add_argument(
         "--data",
         required=True,
         metavar="FOLDER",
         help="a folder with one sub-folder of images per class (FOLDER/cat/1.png, FOLDER/dog/2.jpg, ...), "
-        "or `synthetic` for generated images, as many classes as the network has outputs",
+        "or `synthetic` for generated images, as many classes as the network has outputs (two for one output); "
+        "for a one-output network, exactly two class folders: the second in sorted order is class 1",
     )
     p.add_argument(
         "--epochs", type=_positive, default=10, metavar="N", help="epochs in all; a resumed run goes on to N (10)"
     )
     p.add_argument("--batch-size", type=_positive, default=64, metavar="N", help="images per step in each process (64)")
     p.add_argument(
-        "--lr", type=_positive_float, metavar="RATE", help="learning rate (0.01 for sgd, 0.001 for adam and adamw)"
+        "--lr",
+        type=_positive_float,
+        metavar="RATE",
+        help="learning rate (0.01 for sgd, 0.001 for adam, adamw and rmsprop)",
     )
     p.add_argument(
         "--optimizer",
-        choices=("sgd", "adam", "adamw"),
+        choices=("sgd", "adam", "adamw", "rmsprop"),
         default="adamw",
-        help="sgd (with momentum 0.9), adam or adamw (default)",
+        help="sgd (with momentum 0.9), adam, adamw (default), or rmsprop with Keras's defaults rather than "
+        "torch's: alpha (Keras's rho) 0.9 and eps 1e-7, where torch has 0.99 and 1e-8",
     )
     p.add_argument(
         "--device",

@@ -44,6 +44,18 @@ class ModelSpec:
     output_shape: tuple[int, ...]
     probabilities: bool = False  # the network ends in a softmax: its outputs are probabilities, not logits
     fingerprint: str = ""  # the same for two specs with the same layers, options and shapes
+    # the network ends in a sigmoid: each output is a probability on its own (of class 1, for one output)
+    unit_probabilities: bool = False
+
+    @property
+    def binary(self) -> bool:
+        """One output for two classes: the probability (after a sigmoid) or the logit of class 1."""
+        return tuple(self.output_shape) == (1,)
+
+    @property
+    def class_count(self) -> int:
+        """The classes the network tells apart: two for one output, else one per output."""
+        return 2 if self.binary else self.output_shape[0]
 
     @classmethod
     def of(cls, network: Network) -> ModelSpec:
@@ -55,6 +67,7 @@ class ModelSpec:
             output_shape=tuple(network.output_shape),
             probabilities=bool(last is not None and last.probabilities),
             fingerprint=fingerprint(network),
+            unit_probabilities=bool(last is not None and last.unit_probabilities),
         )
 
 
@@ -143,31 +156,38 @@ def _images_under(folder: str) -> list[str]:
 
 
 def check_fits(spec: ModelSpec, data: ImageFolder | Synthetic) -> None:
-    """The network must give one score per class, and an image folder needs a 1- or 3-channel image
-    input. Raises TrainError with exit code 1: the spec does not fit the data."""
+    """The network must give one score per class, or one output for two classes (Keras's `Dense(1,
+    activation="sigmoid")`), and an image folder needs a 1- or 3-channel image input. Raises TrainError
+    with exit code 1: the spec does not fit the data."""
     out = spec.output_shape
-    if len(out) != 1:
+    if len(out) != 1 or out[0] < 1:
         raise TrainError(
             f"{spec.file}: the network's output is {fmt_shape(out)}; training a classifier needs one score per "
-            f"class, a vector such as `10` (end with `flatten` and `dense K`)",
+            f"class, a vector such as `10` (end with `flatten` and `dense K`, or `dense 1 sigmoid` for two classes)",
+            FAILED,
+        )
+    if spec.binary and spec.probabilities:
+        raise TrainError(
+            f"{spec.file}: the network ends in a softmax over its one output, which is always 1 and cannot "
+            f"learn; end it with `dense 1 sigmoid` (two classes) or `dense K softmax` (K classes)",
             FAILED,
         )
     if isinstance(data, Synthetic):
-        if out[0] < 2:
-            raise TrainError(
-                f"{spec.file}: the network gives {out[0]} score; synthetic data needs 2 or more classes",
-                FAILED,
-            )
         return
     found = len(data.classes)
     names = ", ".join(data.classes[:6]) + (", ..." if found > 6 else "")
     if found < 2:
         raise TrainError(f"--data {data.root}: one class folder ({names}); a classifier needs two or more")
-    if out[0] != found:
-        hint = " (one sigmoid output? give two class scores instead)" if out[0] == 1 else ""
+    if spec.binary and found != 2:
         raise TrainError(
-            f"{spec.file}: the network gives {out[0]} class score{'s' if out[0] != 1 else ''}{hint}, but "
-            f"{data.root} has {found} class folders ({names}); end the network with `dense {found}`",
+            f"{spec.file}: the network gives 1 output, which classifies two classes, but {data.root} has "
+            f"{found} class folders ({names}); give it exactly two, or end the network with `dense {found}`",
+            FAILED,
+        )
+    if not spec.binary and out[0] != found:
+        raise TrainError(
+            f"{spec.file}: the network gives {out[0]} class scores, but {data.root} has {found} class folders "
+            f"({names}); end the network with `dense {found}`",
             FAILED,
         )
     shape = spec.input_shape

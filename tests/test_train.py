@@ -43,6 +43,8 @@ from archspec.batches import FolderBatches, ImageDataset  # noqa: E402
 from archspec.train import (  # noqa: E402
     Interrupted,
     TrainConfig,
+    binary_logits_loss,
+    binary_probabilities_loss,
     logits_loss,
     probabilities_loss,
     train,
@@ -121,6 +123,22 @@ def stripes_spec() -> ModelSpec:
     return ModelSpec.of(archspec.loads(STRIPES, "stripes.arch"))
 
 
+# one output for the two classes: the probability of `vertical` (Keras's Dense(1, activation="sigmoid")),
+# or without the sigmoid its logit
+STRIPES_SIGMOID = STRIPES.replace("dense 2\n", "dense 1 sigmoid\n")
+STRIPES_LOGIT = STRIPES.replace("dense 2\n", "dense 1\n")
+
+
+def binary_stripes_module(sigmoid: bool) -> nn.Module:
+    """The network of STRIPES_SIGMOID (or STRIPES_LOGIT without the sigmoid), written by hand."""
+    layers = list(stripes_module().children())[:-1] + [nn.Linear(8 * 4 * 4, 1)]
+    return nn.Sequential(*layers, *([nn.Sigmoid()] if sigmoid else []))
+
+
+def binary_stripes_spec(sigmoid: bool) -> ModelSpec:
+    return ModelSpec.of(archspec.loads(STRIPES_SIGMOID if sigmoid else STRIPES_LOGIT, "stripes.arch"))
+
+
 FAST = TrainConfig(epochs=5, batch_size=16, lr=0.01, workers=0)
 
 
@@ -181,6 +199,98 @@ def test_a_module_ending_in_softmax_learns_synthetic_data():
 def test_a_network_ending_in_softmax_is_recognised():
     assert ModelSpec.of(archspec.load(SPECS / "lenet5.arch")).probabilities  # out: dense 10 softmax
     assert not ModelSpec.of(archspec.load(SPECS / "cifar10_net.arch")).probabilities  # fc3: dense 10
+
+
+def bce_by_formula(p: torch.Tensor, y: torch.Tensor) -> float:
+    """Binary cross-entropy written out: -mean(y log p + (1 - y) log(1 - p)), in float64."""
+    p, y = p.double(), y.double()
+    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean().item()
+
+
+def test_binary_cross_entropy_is_the_formula_on_probabilities_and_on_logits():
+    torch.manual_seed(2)
+    logits = torch.randn(16, 1) * 3
+    target = torch.randint(2, (16,))
+    expected = bce_by_formula(torch.sigmoid(logits[:, 0]), target)
+    assert binary_probabilities_loss(torch.sigmoid(logits), target).item() == pytest.approx(expected, rel=1e-5)
+    assert binary_logits_loss(logits, target).item() == pytest.approx(expected, rel=1e-5)
+    # a bfloat16 probability, as autocast leaves it: the loss is still taken in float32
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        loss = binary_probabilities_loss(torch.sigmoid(logits).bfloat16(), target)
+    assert loss.dtype == torch.float32
+    assert loss.item() == pytest.approx(bce_by_formula(torch.sigmoid(logits[:, 0]).bfloat16(), target), rel=1e-5)
+
+
+@pytest.mark.parametrize("sigmoid", [True, False], ids=["sigmoid", "logit"])
+def test_the_reported_loss_and_accuracy_of_one_output_are_binary(stripes, sigmoid):
+    # learning rate 0: the weights stay as they are, so the epoch's figures are those of one fixed model
+    data, spec = scan_image_folder(stripes), binary_stripes_spec(sigmoid)
+    torch.manual_seed(3)
+    module = binary_stripes_module(sigmoid)
+    setup = config(epochs=1, optimizer="sgd", lr=0.0)
+    batches = FolderBatches(data, spec, setup, Processes(), torch.device("cpu"))
+    with torch.no_grad():  # an untrained module calls every image one class: move the threshold into the images
+        logits = torch.cat([module[:8](x)[:, 0] for x, _ in batches.train_batches(1)])
+        module[7].bias -= logits.median()
+    result = train(module, spec, data, setup)
+    with torch.no_grad():
+        for batch_list, loss, accuracy in (
+            (list(batches.train_batches(1)), result.history[0].train_loss, result.history[0].train_accuracy),
+            (list(batches.val_batches()), result.history[0].val_loss, result.history[0].val_accuracy),
+        ):
+            out = torch.cat([module(x)[:, 0] for x, _ in batch_list])
+            y = torch.cat([y for _, y in batch_list])
+            p = out if sigmoid else 1 / (1 + torch.exp(-out))
+            assert loss == pytest.approx(bce_by_formula(p, y), rel=1e-5)
+            # class 1 (vertical, the second folder) where its probability is over one half
+            assert 0 < (p > 0.5).double().mean().item() < 1  # both classes predicted
+            assert accuracy == pytest.approx(((p > 0.5).long() == y).double().mean().item())
+    assert (result.loss, result.loss_on) == ("binary_cross_entropy", "probabilities" if sigmoid else "logits")
+
+
+@pytest.mark.parametrize("sigmoid", [True, False], ids=["sigmoid", "logit"])
+def test_a_module_with_one_output_learns_synthetic_data(sigmoid):
+    spec = ModelSpec("Bin", "bin.arch", (3, 8, 8), (1,), fingerprint="x", unit_probabilities=sigmoid)
+    module = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 1), *([nn.Sigmoid()] if sigmoid else []))
+    torch.manual_seed(0)
+    result = train(module, spec, Synthetic(256), config(epochs=3, lr=0.01))
+    assert result.classes == ("0", "1")
+    assert result.history[-1].val_accuracy > 0.9
+    assert result.history[-1].val_loss < 0.3  # binary cross-entropy: log 2 = 0.69 for a coin toss
+
+
+def test_a_network_with_one_output_is_recognised():
+    cats = ModelSpec.of(archspec.load(SPECS / "cats_vs_dogs.arch"))  # out: dense 1 sigmoid
+    assert cats.binary and cats.unit_probabilities and not cats.probabilities and cats.class_count == 2
+    logit = binary_stripes_spec(sigmoid=False)
+    assert logit.binary and not logit.unit_probabilities
+    ten = ModelSpec.of(archspec.load(SPECS / "lenet5.arch"))
+    assert not ten.binary and ten.class_count == 10
+
+
+def test_a_one_output_network_resumes_where_its_checkpoint_stopped(stripes, tmp_path):
+    data, spec = scan_image_folder(stripes), binary_stripes_spec(sigmoid=True)
+    torch.manual_seed(0)
+    straight = train(binary_stripes_module(True), spec, data, config(epochs=2))
+    save = str(tmp_path / "ck.pt")
+    torch.manual_seed(0)
+    train(binary_stripes_module(True), spec, data, config(epochs=1, save=save))
+    resumed = train(binary_stripes_module(True), spec, data, config(epochs=2, save=save, resume=save))
+    assert resumed.first_epoch == 2
+    assert [m.val_loss for m in resumed.history] == pytest.approx([m.val_loss for m in straight.history])
+
+
+def test_rmsprop_trains_with_keras_defaults(stripes, tmp_path):
+    save = str(tmp_path / "ck.pt")
+    torch.manual_seed(0)
+    result = train(
+        stripes_module(), stripes_spec(), scan_image_folder(stripes), config(optimizer="rmsprop", lr=None, save=save)
+    )
+    group = checkpoint.load(save)["optimizer"]["param_groups"][0]
+    # Keras's rho 0.9 and epsilon 1e-7 and learning rate 0.001, not torch's alpha 0.99 and eps 1e-8
+    assert (group["alpha"], group["eps"], group["lr"]) == (0.9, 1e-7, 1e-3)
+    assert group["momentum"] == 0 and not group["centered"]
+    assert result.history[-1].val_accuracy > 0.9
 
 
 def test_images_are_converted_and_resized_to_the_input(tmp_path):
@@ -423,6 +533,33 @@ def test_the_network_must_give_one_score_per_class_folder(stripes):
     check_fits(ten, Synthetic(64))
 
 
+def test_one_output_fits_two_classes_and_a_softmax_over_it_is_refused(stripes):
+    data = scan_image_folder(stripes)
+    check_fits(binary_stripes_spec(sigmoid=True), data)
+    check_fits(binary_stripes_spec(sigmoid=False), data)
+    check_fits(binary_stripes_spec(sigmoid=True), Synthetic(64))
+    lone = ModelSpec.of(archspec.loads(STRIPES.replace("dense 2\n", "dense 1 softmax\n"), "lone.arch"))
+    for where in (data, Synthetic(64)):
+        with pytest.raises(TrainError, match=r"a softmax over its one output, which is always 1") as err:
+            check_fits(lone, where)
+        assert err.value.code == FAILED
+
+
+def test_every_head_has_its_loss():
+    from archspec.train import Objective
+
+    def head(last: str) -> tuple[str, str]:
+        objective = Objective.of(ModelSpec.of(archspec.loads(STRIPES.replace("dense 2\n", last + "\n"))))
+        return objective.loss, objective.loss_on
+
+    assert head("dense 2") == ("cross_entropy", "logits")
+    assert head("dense 2 softmax") == ("cross_entropy", "probabilities")
+    assert head("dense 2 sigmoid") == ("cross_entropy", "logits")  # K sigmoid scores: trained as scores
+    assert head("dense 1 sigmoid") == ("binary_cross_entropy", "probabilities")
+    assert head("dense 1") == ("binary_cross_entropy", "logits")
+    assert head("dense 1 tanh") == ("binary_cross_entropy", "logits")
+
+
 # --- the command line ----------------------------------------------------------------------------
 
 
@@ -551,8 +688,67 @@ def test_an_empty_folder_is_one_line(spec_file, tmp_path):
 def test_a_class_count_that_does_not_match_the_spec_is_one_line(stripes):
     line = one_line_error(archspec_cli("train", str(SPECS / "lenet5.arch"), "--data", stripes), FAILED)
     assert "the network gives 10 class scores, but" in line and "has 2 class folders (horizontal, vertical)" in line
-    line = one_line_error(archspec_cli("train", str(SPECS / "cats_vs_dogs.arch"), "--data", stripes), FAILED)
-    assert "gives 1 class score (one sigmoid output? give two class scores instead)" in line
+
+
+@pytest.mark.parametrize("sigmoid", [True, False], ids=["sigmoid", "logit"])
+def test_the_command_line_learns_the_stripes_with_one_output(stripes, tmp_path, sigmoid):
+    spec = tmp_path / "binary.arch"
+    spec.write_text(STRIPES_SIGMOID if sigmoid else STRIPES_LOGIT)
+    run = archspec_cli(
+        "train", str(spec), "--data", stripes, "--epochs", "5", "--batch-size", "16", "--lr", "0.01",
+        "--workers", "0", "--json",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["output"] == [1] and out["classes"] == ["horizontal", "vertical"]
+    assert (out["loss"], out["loss_on"]) == ("binary_cross_entropy", "probabilities" if sigmoid else "logits")
+    assert out["final"]["val_accuracy"] > 0.9
+    assert out["final"]["val_loss"] < 0.3  # binary cross-entropy: log 2 = 0.69 for a coin toss
+    what = "probability" if sigmoid else "logit"
+    assert f"2 classes (one output, the {what} of `vertical`: binary cross-entropy)" in run.stderr.splitlines()[0]
+
+
+def test_two_processes_train_a_one_output_network_through_torchrun(stripes, tmp_path):
+    spec = tmp_path / "binary.arch"
+    spec.write_text(STRIPES_SIGMOID)
+    run = archspec_cli(
+        "--standalone", "--nproc-per-node", "2", "-m", "archspec",
+        "train", str(spec), "--data", stripes, "--epochs", "4", "--batch-size", "8", "--lr", "0.01",
+        "--workers", "0", "--json",
+        launcher=("-m", "torch.distributed.run"),
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["processes"] == 2 and out["loss"] == "binary_cross_entropy"
+    assert all(e["images"] == 48 for e in out["epochs"])
+    assert out["final"]["val_accuracy"] > 0.9
+
+
+def test_the_keras_cats_vs_dogs_network_trains_on_synthetic_data(tmp_path):
+    save = str(tmp_path / "ck.pt")
+    run = archspec_cli(
+        "train", str(SPECS / "cats_vs_dogs.arch"), "--data", "synthetic", "--synthetic-size", "10",
+        "--batch-size", "4", "--epochs", "1", "--optimizer", "rmsprop", "--json", "--save", save,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["classes"] == ["0", "1"] and out["optimizer"] == "rmsprop" and out["lr"] == 0.001
+    assert (out["loss"], out["loss_on"]) == ("binary_cross_entropy", "probabilities")
+    assert (out["train_images"], out["val_images"]) == (8, 2)
+    assert math.isfinite(out["final"]["train_loss"]) and 0 <= out["final"]["val_accuracy"] <= 1
+    assert checkpoint.load(save)["classes"] == ["0", "1"]
+
+
+def test_a_one_output_network_needs_exactly_two_class_folders(tmp_path):
+    root = tmp_path / "data"
+    write_stripes(root, (4, 4))
+    (root / "diagonal").mkdir()
+    Image.new("L", (8, 8)).save(root / "diagonal" / "0.png")
+    spec = tmp_path / "binary.arch"
+    spec.write_text(STRIPES_SIGMOID)
+    line = one_line_error(archspec_cli("train", str(spec), "--data", str(root)), FAILED)
+    assert "the network gives 1 output, which classifies two classes, but" in line
+    assert "has 3 class folders (diagonal, horizontal, vertical); give it exactly two" in line
 
 
 def test_a_spec_that_fails_its_checks_is_reported_as_check_does(stripes, tmp_path):
@@ -599,7 +795,7 @@ def test_missing_torch_is_one_line_with_the_install_command(stripes, spec_file, 
         (["--epochs", "0"], "argument --epochs: expected a whole number of 1 or more"),
         (["--val-split", "1"], "argument --val-split: expected a fraction"),
         (["--lr", "-1"], "argument --lr: expected a positive number"),
-        (["--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
+        (["--optimizer", "lbfgs"], "argument --optimizer: invalid choice"),
     ],
 )
 def test_bad_options_are_usage_errors(stripes, spec_file, args, message):
@@ -623,4 +819,14 @@ def test_training_on_the_gpu_with_amp_and_channels_last():
     )
     result = train(module, spec, Synthetic(512), config(epochs=2, device="cuda", amp="auto", channels_last=True))
     assert result.device.startswith("cuda") and result.amp in ("bf16", "fp16")
+    assert result.history[-1].val_accuracy > 0.9
+
+
+@needs_cuda
+def test_a_sigmoid_output_trains_under_float16_autocast():
+    # autocast refuses binary_cross_entropy on the GPU: the loss must be taken outside it, in float32
+    spec = ModelSpec("Gpu", "gpu.arch", (3, 16, 16), (1,), fingerprint="x", unit_probabilities=True)
+    module = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2048, 1), nn.Sigmoid())
+    result = train(module, spec, Synthetic(512), config(epochs=2, device="cuda", amp="fp16"))
+    assert result.amp == "fp16" and result.loss == "binary_cross_entropy"
     assert result.history[-1].val_accuracy > 0.9

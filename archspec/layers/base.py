@@ -319,6 +319,9 @@ class LayerKind:
     # source of a small nn.Module class that `torch_module` refers to, where PyTorch has none
     torch_helper: ClassVar[str] = ""
     probabilities: ClassVar[bool] = False  # gives probabilities (softmax): a training loss takes their log
+    # gives a probability per unit, each on its own (sigmoid): a one-unit output trains with binary
+    # cross-entropy on that probability
+    unit_probabilities: ClassVar[bool] = False
 
     def arg_names(self, args: list[Value]) -> list[str]:
         """The option each positional argument sets, in order; after a word the kind accepts

@@ -267,6 +267,13 @@ class Activation(LayerKind):
         return TorchCall(f"nn.{self.torch_class}", (), kwargs, defaults)
 
 
+class Sigmoid(Activation):
+    unit_probabilities = True
+
+    def __init__(self):
+        super().__init__("sigmoid", "Sigmoid", can_inplace=False)
+
+
 class Softmax(Activation):
     probabilities = True
 
@@ -407,7 +414,7 @@ _ACTIVATIONS = [
     Activation("leaky_relu", "LeakyReLU", {"slope": Opt("float", 0.01)}, ("leakyrelu",), {"slope": "negative_slope"}),
     Activation("elu", "ELU", {"alpha": Opt("float", 1.0)}),
     Activation("tanh", "Tanh", can_inplace=False),
-    Activation("sigmoid", "Sigmoid", can_inplace=False),
+    Sigmoid(),
     Softmax(),
     Activation("gelu", "GELU", can_inplace=False),
     Activation("silu", "SiLU", aliases=("swish",)),
