@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         help="add each layer's receptive field to the table: size, jump (product of strides) and start "
         "(centre of the first output's field, in input pixels); the JSON always has them",
     )
+    freeze_options(check)
     _add_compile(sub)
     _add_render(sub)
     _add_tree(sub)
@@ -210,6 +211,7 @@ def _add_compile(sub) -> None:
         metavar="NAME",
         help="the network class's name (default: the spec's network name)",
     )
+    freeze_options(compile_)
 
 
 def _class_name(text: str) -> str:
@@ -266,7 +268,29 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def load_checked(path: str, verb: str = "show", consequence: str = "", quiet: bool = False):
+class _FreezeAction(argparse.Action):
+    """`--freeze PATH` / `--unfreeze PATH`, kept in the order given (in `args.freeze`)."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        namespace.freeze = [*(getattr(namespace, "freeze", None) or []), (option_string.lstrip("-"), value)]
+
+
+def freeze_options(command: argparse.ArgumentParser) -> None:
+    """`--freeze PATH` and `--unfreeze PATH`: `freeze` lines added after the spec's own."""
+    command.set_defaults(freeze=[])
+    for verb, what in (("freeze", "do not train"), ("unfreeze", "train again")):
+        command.add_argument(
+            f"--{verb}",
+            action=_FreezeAction,
+            metavar="PATH",
+            help=f"{what} the layer or block at PATH (`{verb} PATH` after the spec's lines; repeatable, "
+            "applied in order; `*` matches within a name, e.g. 'features.2*')",
+        )
+
+
+def load_checked(
+    path: str, verb: str = "show", consequence: str = "", quiet: bool = False, freeze: list[tuple[str, str]] = ()
+):
     """The analysis of one spec with a network for `compile`, `train`, `render` and `tree`, or an exit
     status after printing the diagnostics (as `check` does; nothing when `quiet`) when the spec has
     errors or defines no network. `verb` and `consequence` finish the messages: "no network to
@@ -274,7 +298,7 @@ def load_checked(path: str, verb: str = "show", consequence: str = "", quiet: bo
     from .diagnostics import render
     from .load import analyse_file
 
-    result = analyse_file(path)
+    result = analyse_file(path, freeze)
 
     def say(text: str) -> None:
         if not quiet:
@@ -363,7 +387,7 @@ def _check(args) -> int:
 
     results, failed, unreadable = [], False, False
     for path in args.files:
-        result = analyse_file(path)
+        result = analyse_file(path, args.freeze)
         failed |= not result.ok
         unreadable |= result.unreadable
         if args.json:
@@ -397,7 +421,7 @@ def _compile(args) -> int:
     from .codegen import CodegenError, generate
     from .diagnostics import render
 
-    result = load_checked(args.file, "compile", "; nothing written")
+    result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze)
     if isinstance(result, int):
         return result
     net = result.network

@@ -25,6 +25,7 @@ from .pynames import (
     class_name_for,
     comment_text,
     literal,
+    path_literal,
     sanitise,
     valid_class_name,
 )
@@ -135,6 +136,7 @@ class ClassDef:
     exprs: dict[tuple, str]  # (op index, leaf path) -> source
     optional: tuple[int, ...] = ()  # ops built only when the flag is true
     flag: str | None = None
+    frozen: tuple[str, ...] = ()  # the network's: module paths whose parameters are not trained
 
 
 @dataclass
@@ -665,10 +667,43 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
             lines.append("        else:")
             for j in c.optional:
                 lines.append(f"            self.{t.ops[j].attr} = None")
+    if c.frozen:
+        lines += render_frozen(c)
     lines.append("")
     lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
     lines += render_forward(c, network)
+    if c.frozen:
+        lines += [
+            "",
+            f'    def train(self, mode: bool = True) -> "{c.name}":',
+            '        """As nn.Module.train, but the frozen modules\' normalisations stay in eval mode: they',
+            "        normalise with their running statistics and do not update them, as Keras runs a frozen",
+            '        BatchNormalization."""',
+            "        super().train(mode)",
+            "        for name in self._frozen:",
+            "            for module in self.get_submodule(name).modules():",
+            '                if getattr(module, "track_running_stats", False):',
+            "                    module.eval()",
+            "        return self",
+        ]
     return lines
+
+
+def render_frozen(c: ClassDef) -> list[str]:
+    """The end of the network's __init__: the spec's `freeze` lines, as `requires_grad_(False)`."""
+    names = ", ".join(path_literal(p) for p in c.frozen) + ("," if len(c.frozen) == 1 else "")
+    head = "        self._frozen = ("
+    if len(head) + len(names) + len(")  # the spec's `freeze` lines: not trained") <= MAX_LINE:
+        lines = [f"{head}{names})  # the spec's `freeze` lines: not trained"]
+    else:
+        lines = ["        # the spec's `freeze` lines: not trained", head]
+        lines += [f"            {path_literal(p)}," for p in c.frozen]
+        lines.append("        )")
+    return [
+        *lines,
+        "        for name in self._frozen:",
+        "            self.get_submodule(name).requires_grad_(False)",
+    ]
 
 
 def render_forward(c: ClassDef, network: bool) -> list[str]:
@@ -836,6 +871,7 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
             raise ValueError(f"`{class_name}` names a class archspec writes (a block's, or a helper's such as Rescale)")
         name = emitter.unique_class_name(name + "Net")
     network = emitter.network_class(name)
+    network.frozen = net.frozen
     lines = header(net, __version__, source or net.file)
     body: list[str] = []
     for cls in emitter.classes:

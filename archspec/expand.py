@@ -5,6 +5,7 @@ node's shape, parameters and MACs inferred as it is added (block arguments such 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from typing import Any
 
 from . import syntax as s
@@ -186,6 +187,8 @@ class Expander:
             try:
                 if isinstance(stmt, s.Expect):
                     self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."), scope)
+                elif isinstance(stmt, s.Freeze):
+                    self.freeze(stmt, scope, first_node)
                 elif isinstance(stmt, s.Compound):
                     cur = self.run_compound(stmt, scope, cur)
                 else:
@@ -805,16 +808,49 @@ class Expander:
     def _close_group(self, index: int, out: int | None) -> None:
         self.groups[index] = replace(self.groups[index], last=len(self.nodes) - 1, output=out)
 
+    def freeze(self, stmt: s.Freeze, scope: Scope, first: int) -> None:
+        """Mark (or unmark) as frozen the layers under each path: the layers and blocks of this body
+        made so far, named relative to it, as Keras's `layer.trainable = False` does at that point."""
+        if scope.in_node is None and first == 0:
+            return  # a block no line calls, or a network without input: nothing to freeze yet
+        paths = {n.path: (n.id, n.id) for n in self.nodes[first:]}
+        paths.update({g.path: (g.first, g.last) for g in self.groups if g.first >= first and g.path})
+        for pattern, span in stmt.paths:
+            full = scope.prefix + pattern
+            if "*" in pattern:
+                hits = [p for p in paths if fnmatchcase(p, full) and not _inside_any(p, full)]
+            else:
+                hits = [full] if full in paths else []
+            if not hits:
+                if pattern.split(".")[0] in scope.failed:
+                    continue  # its line's error is already reported
+                near = [p[len(scope.prefix) :] for p in paths if p.startswith(scope.prefix)]
+                where = "in the network" if span.file == "<command line>" else "before this line"
+                raise fail(
+                    "undefined-name",
+                    f"no layer or block `{pattern}` {where}",
+                    span,
+                    "not found",
+                    did_you_mean(pattern, near) or "name a layer or block defined above, as `check` lists it",
+                )
+            for hit in hits:
+                lo, hi = paths[hit]
+                for node in self.nodes[lo : hi + 1]:
+                    if node.frozen != stmt.frozen:
+                        self.nodes[node.id] = replace(node, frozen=stmt.frozen)
+
     def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
         """Check `expect` against the tensor `cur` and the nodes made since `first`."""
         if cur is None:
             return
         part = self.nodes[first:]
         params = sum(n.params for n in part)
+        trainable = sum(n.trainable for n in part)
         actual: dict[str, Any] = {
             "shape": self.nodes[cur].shape,
             "params": params,
-            "trainable": params,
+            "trainable": trainable,
+            "non_trainable": params - trainable,
             "buffers": sum(n.buffers for n in part),
             "macs": sum(n.macs for n in part),
         }
@@ -877,6 +913,13 @@ def show_value_of(expr: s.Expr) -> str:
     if isinstance(expr, s.Dims):
         return fmt_shape(expr.sizes)
     return "..."
+
+
+def _inside_any(path: str, pattern: str) -> bool:
+    """Whether `path` lies inside a shorter path `pattern` also matches (`features.2*` matches
+    `features.24`, and its layers are frozen with it)."""
+    parts = path.split(".")
+    return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
 
 
 def _is_call(elem: s.Elem) -> bool:

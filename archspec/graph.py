@@ -33,6 +33,12 @@ class Node:
     # the options a block's body writes as expressions over its parameters or `in` (`pad=k//2`), as
     # written: `options` holds their values for this call; `archspec compile` writes the expressions
     exprs: dict[str, Expr] = field(default_factory=dict)
+    frozen: bool = False  # `freeze`: its parameters are not trained (and a batchnorm keeps its statistics)
+
+    @property
+    def trainable(self) -> int:
+        """Its parameters that training updates: all of them, or none where it is frozen."""
+        return 0 if self.frozen else self.params
 
     @property
     def kind_name(self) -> str:
@@ -120,7 +126,19 @@ class Network:
 
     @property
     def trainable_params(self) -> int:
-        return self.params
+        return sum(n.trainable for n in self.nodes)
+
+    @property
+    def non_trainable_params(self) -> int:
+        """Parameters of frozen layers (Keras's "Non-trainable params", less its batchnorm statistics,
+        which archspec counts as buffers)."""
+        return self.params - self.trainable_params
+
+    @property
+    def frozen(self) -> tuple[str, ...]:
+        """The fewest module paths that cover every frozen layer with parameters or buffers and no
+        trainable one: what the emitted module sets `requires_grad_(False)` on."""
+        return frozen_modules(self)
 
     @property
     def buffers(self) -> int:
@@ -145,6 +163,9 @@ class Network:
         part = self.nodes[first : last + 1]
         return sum(n.params for n in part), sum(n.buffers for n in part), sum(n.macs for n in part)
 
+    def trainable_in(self, first: int, last: int) -> int:
+        return sum(n.trainable for n in self.nodes[first : last + 1])
+
     def _row(self, kind: str, i: int) -> dict:
         if kind == "node":
             n = self.nodes[i]
@@ -153,6 +174,7 @@ class Network:
                 "kind": n.kind_name,
                 "output": list(n.shape),
                 "params": n.params,
+                "trainable": n.trainable,
                 "buffers": n.buffers,
                 "macs": n.macs,
                 "file": n.span.file if n.span else None,
@@ -170,6 +192,7 @@ class Network:
             "args": g.args,
             "output": list(self.nodes[g.output].shape) if g.output is not None else None,
             "params": params,
+            "trainable": self.trainable_in(g.first, g.last),
             "buffers": buffers,
             "macs": macs,
             "file": g.span.file if g.span else None,
@@ -221,3 +244,24 @@ class Network:
             for i in n.inputs:
                 g.add_edge(self.nodes[i].path, n.path, shape=self.nodes[i].shape)
         return g
+
+
+def frozen_modules(net: Network) -> tuple[str, ...]:
+    """The paths of the largest blocks, sequences and layers whose layers with parameters or buffers
+    are all frozen (at least one of them), outermost first, in execution order."""
+    weighted = [n for n in net.nodes if n.params or n.buffers]
+    if not any(n.frozen for n in weighted):
+        return ()
+    covered: set[str] = set()
+    out: list[str] = []
+    spans = sorted(
+        [(g.first, -1, g.path, g.first, g.last) for g in net.groups] + [(n.id, 0, n.path, n.id, n.id) for n in weighted]
+    )
+    for _, _, path, first, last in spans:
+        if any(path.startswith(c + ".") for c in covered):
+            continue
+        part = [n for n in net.nodes[first : last + 1] if n.params or n.buffers]
+        if part and all(n.frozen for n in part):
+            covered.add(path)
+            out.append(path)
+    return tuple(out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import syntax as s
@@ -113,10 +113,30 @@ def _collect_blocks(
     return blocks
 
 
-def analyse(text: str, file: str = "<string>", max_nodes: int | None = None) -> Result:
-    """Check one spec text. Never raises for bad input: problems come back as diagnostics."""
+COMMAND_LINE = "<command line>"
+
+
+def freezes_from(options: list[tuple[str, str]]) -> tuple[str, tuple[s.Freeze, ...]]:
+    """`--freeze PATH` and `--unfreeze PATH` options, in their order, as `freeze` lines placed after
+    the network's body, with a source text of their own (one line per option) for the diagnostics."""
+    lines, stmts = [], []
+    for number, (verb, pattern) in enumerate(options, 1):
+        text = f"--{verb} {pattern}"
+        lines.append(text)
+        column = len(verb) + 4
+        span = s.Span(COMMAND_LINE, number, column, number, column + len(pattern))
+        whole = s.Span(COMMAND_LINE, number, 1, number, len(text) + 1)
+        stmts.append(s.Freeze(verb == "freeze", ((pattern, span),), whole))
+    return "\n".join(lines) + "\n", tuple(stmts)
+
+
+def analyse(
+    text: str, file: str = "<string>", max_nodes: int | None = None, freeze: list[tuple[str, str]] = ()
+) -> Result:
+    """Check one spec text. Never raises for bad input: problems come back as diagnostics.
+    `freeze`: ("freeze" | "unfreeze", path) options from the command line, applied after the spec's body."""
     try:
-        return _analyse(text, file, max_nodes)
+        return _analyse(text, file, max_nodes, list(freeze))
     except RecursionError:  # e.g. an expression of thousands of terms
         span = s.Span(file, 1, 1, 1, 2)
         return Result(
@@ -134,13 +154,16 @@ def analyse(text: str, file: str = "<string>", max_nodes: int | None = None) -> 
         )
 
 
-def _analyse(text: str, file: str, max_nodes: int | None) -> Result:
+def _analyse(text: str, file: str, max_nodes: int | None, freeze: list[tuple[str, str]]) -> Result:
     sources = {file: text}
     diagnostics: list[Diagnostic] = []
     try:
         spec = parse(text, file)
     except ArchspecError as err:
         return Result(None, err.diagnostics, sources)
+    if freeze:
+        sources[COMMAND_LINE], extra = freezes_from(freeze)
+        spec = replace(spec, body=spec.body + extra)
     blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
     expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
     finished = False
@@ -267,12 +290,12 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(out, key=lambda d: (d.span.file, d.span.line, d.span.column) if d.span else ("", 0, 0))
 
 
-def analyse_file(path: str) -> Result:
+def analyse_file(path: str, freeze: list[tuple[str, str]] = ()) -> Result:
     try:
         text = _read(path)
     except (OSError, ValueError) as exc:
         return Result(None, [Diagnostic("file-not-found", f"{path}: {_unreadable(exc)}", None)], {})
-    return analyse(text, path)
+    return analyse(text, path, freeze=freeze)
 
 
 def _raise_or_return(result: Result) -> Network:

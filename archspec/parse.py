@@ -207,6 +207,17 @@ class _ToSyntax(Transformer):
     def expect_stmt(self, c):
         return c[0]
 
+    def _freeze(self, meta, c, frozen: bool) -> s.Freeze:
+        return s.Freeze(frozen, tuple((str(t), self._tok(t)) for t in c), self._sp(meta))
+
+    @v_args(meta=True)
+    def freeze(self, meta, c):
+        return self._freeze(meta, c, True)
+
+    @v_args(meta=True)
+    def unfreeze(self, meta, c):
+        return self._freeze(meta, c, False)
+
     @v_args(meta=True)
     def line(self, meta, c):
         label, *elems, expect = c
@@ -292,6 +303,7 @@ _EXPECTED_WORDS = {
     "EQUAL": "`=`",
     "COMMA": "`,`",
     "STRING": 'a quoted path like "blocks.arch"',
+    "PATH": "the path of a layer or block, like `layer4.2.conv3`",
     "CALL_OPEN": "a block call like `name(`",
     "REPEAT": "a repeat like x3",
     "MINUS": "`-`",

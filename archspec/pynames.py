@@ -98,6 +98,16 @@ def literal(value: Any) -> str:
     raise ValueError(f"no literal for {value!r}")
 
 
+MODULE_PATH = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\Z")
+
+
+def path_literal(path: str) -> str:
+    """A submodule's dotted path (`layer4.0.downsample.0`) as a string literal."""
+    if not MODULE_PATH.match(path):
+        raise ValueError(f"no literal for the module path {path!r}")
+    return f'"{path}"'
+
+
 def comment_text(text: str) -> str:
     """Text for a `#` comment: characters that could end the line are replaced."""
     return "".join(c if c.isprintable() else "?" for c in text)

@@ -31,6 +31,8 @@ def to_json(result: Result, file: str) -> dict:
         "output": None,
         "params": None,
         "trainable_params": None,
+        "non_trainable_params": None,
+        "frozen": None,
         "buffers": None,
         "macs": None,
         "memory": None,
@@ -42,6 +44,8 @@ def to_json(result: Result, file: str) -> dict:
             output=list(net.output_shape),
             params=net.params,
             trainable_params=net.trainable_params,
+            non_trainable_params=net.non_trainable_params,
+            frozen=list(net.frozen),
             buffers=net.buffers,
             macs=net.macs,
             memory=net.memory.to_json(),
@@ -63,7 +67,7 @@ def row_fields(net: Network) -> list[Field | None]:
 
 
 def _layer_json(row: dict, field: Field | None = None) -> dict:
-    keys = ("path", "kind", "output", "params", "buffers", "macs", "file", "line", "column", "depth")
+    keys = ("path", "kind", "output", "params", "trainable", "buffers", "macs", "file", "line", "column", "depth")
     out = {k: row[k] for k in keys}
     out["rf"] = field.to_json() if field is not None else None
     if row["kind"] == "block":
@@ -73,9 +77,10 @@ def _layer_json(row: dict, field: Field | None = None) -> dict:
 
 
 def table_rows(net: Network, max_depth: int | None = None, rf: bool = False) -> list[tuple[str, ...]]:
-    """(layer, kind, output, params, macs, [rf size, jump, start,] style) for every row down to
-    `max_depth` levels."""
+    """(layer, kind, output, params, [trainable,] macs, [rf size, jump, start,] style) for every row
+    down to `max_depth` levels; the trainable parameters where part of the network is frozen."""
     rows = []
+    frozen = net.non_trainable_params > 0
     fields = row_fields(net) if rf else [None] * len(net.rows)
     for row, field in zip(net.layers, fields):
         if max_depth is not None and row["depth"] > max_depth:
@@ -87,7 +92,8 @@ def table_rows(net: Network, max_depth: int | None = None, rf: bool = False) -> 
         macs = f"{row['macs']:,}" if row["macs"] else "-"
         style = "bold" if group else ("dim" if row["kind"] == "input" else "")
         extra = _rf_cells(field) if rf else ()
-        rows.append((name, row["describe"], shape, params, macs, *extra, style))
+        trainable = (f"{row['trainable']:,}" if row["params"] else "-",) if frozen else ()
+        rows.append((name, row["describe"], shape, params, *trainable, macs, *extra, style))
     return rows
 
 
@@ -107,10 +113,11 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
     """The layer table and the totals as (text, style) lines. The columns are aligned here
     rather than by rich.Table, which takes a tenth of a second for a thousand rows. `rf` adds the
     receptive field's size, jump and start."""
-    header = ("Layer", "Kind", "Output", "Params", "MACs") + (("RF", "Jump", "Start") if rf else ())
+    frozen = ("Trainable",) if net.non_trainable_params else ()
+    header = ("Layer", "Kind", "Output", "Params", *frozen, "MACs") + (("RF", "Jump", "Start") if rf else ())
     rows = table_rows(net, max_depth, rf)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    right = (False, False, True, True, True) + ((True, True, True) if rf else ())
+    right = (False, False) + (True,) * (len(header) - 2)
 
     def line(values) -> str:
         return " │ ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right))
@@ -119,7 +126,8 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
     totals = [
         f"Total params: {net.params:,}",
         f"Trainable params: {net.trainable_params:,}",
-        f"Non-trainable params: {net.params - net.trainable_params:,}",
+        f"Non-trainable params: {net.non_trainable_params:,}"
+        + (f" (frozen: {', '.join(net.frozen)})" if net.frozen else ""),
         f"Buffers (batchnorm statistics): {net.buffers:,}",
         f"MACs: {net.macs:,} ({human(net.macs)}; as FLOPs counted 2 per MAC: {human(2 * net.macs)})",
         f"Output shape: {fmt_shape(net.output_shape)}",

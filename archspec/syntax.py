@@ -156,7 +156,17 @@ class Compound:
     head_span: Span
 
 
-Stmt = Line | Compound | Expect
+@dataclass(frozen=True)
+class Freeze:
+    """`freeze base` (`frozen`) or `unfreeze base.features.24`: the paths, relative to the body,
+    of layers and blocks whose parameters are (not) trained; `*` matches within a name."""
+
+    frozen: bool
+    paths: tuple[tuple[str, Span], ...]
+    span: Span
+
+
+Stmt = Line | Compound | Expect | Freeze
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ TOP_KEYS = {
     "input",
     "output",
     "params",
+    "non_trainable_params",
+    "frozen",
     "trainable_params",
     "buffers",
     "macs",
@@ -28,7 +30,7 @@ TOP_KEYS = {
     "diagnostics",
 }
 MEMORY_KEYS = {"input_mb", "forward_backward_mb", "params_mb", "total_mb"}
-LAYER_KEYS = {"path", "kind", "output", "params", "macs", "line", "column"}
+LAYER_KEYS = {"path", "kind", "output", "params", "trainable", "macs", "line", "column"}
 DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hint", "notes"}
 
 
@@ -133,6 +135,7 @@ def test_json_for_one_file_is_an_object(good):
     assert out["file"] == good and out["ok"] is True and out["network"] == "T"
     assert out["input"] == [1, 28, 28] and out["output"] == [10]
     assert out["params"] == out["trainable_params"] == 80 + 5408 * 10 + 10
+    assert out["non_trainable_params"] == 0 and out["frozen"] == []
     assert out["buffers"] == 0
     assert out["macs"] == 8 * 26 * 26 * 9 + 5408 * 10
     assert out["memory"]["input_mb"] == pytest.approx(28 * 28 * 4 / 2**20, abs=1e-4)
