@@ -10,7 +10,7 @@ from .diagnostics import ArchspecError, Diagnostic
 from .graph import Network
 from .load import load, loads
 
-__all__ = ["ArchspecError", "Diagnostic", "Network", "build", "load", "loads"]
+__all__ = ["ArchspecError", "Diagnostic", "Network", "WeightsError", "build", "load", "loads"]
 __version__ = "0.1.0"
 
 
@@ -20,4 +20,8 @@ def __getattr__(name: str):
         from .builder import build
 
         return build
+    if name == "WeightsError":
+        from .weights import WeightsError
+
+        return WeightsError
     raise AttributeError(f"module 'archspec' has no attribute {name!r}")

@@ -18,7 +18,11 @@ from .load import load, loads
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
+def build(
+    spec_or_path: Network | str | os.PathLike,
+    weights: str | os.PathLike | dict[str, str | os.PathLike] | None = None,
+    **block_args: Any,
+):
     """Build the network of a spec as a `torch.nn.Module` (in training mode, freshly initialised).
 
     `spec_or_path` is an analysed `Network`, a path to a `.arch` file (a `str` without a newline
@@ -28,15 +32,29 @@ def build(spec_or_path: Network | str | os.PathLike, **block_args: Any):
     other keyword arguments and an `input` shape (`"256x56x56"` or a tuple):
     `build("specs/blocks.arch", block="bottleneck", input="256x56x56", width=64)`.
 
+    `weights` loads a local state_dict file (nothing is downloaded) into the module: a path for the
+    whole network, or `{PART: path}` for named parts, as `{"features": "vgg16.pth"}` loads the
+    `features.*` entries of torchvision's VGG-16 file into the spec's `features` (see
+    `archspec.weights.load_weights`; a file that does not fit raises `WeightsError` listing the
+    missing, unexpected and mis-shaped keys).
+
     The module's forward takes a batch `(N, *input_shape)` and returns `(N, *output_shape)`.
     Raises `ArchspecError` for a spec that does not check or cannot be written as a module, with
     every diagnostic."""
     block = block_args.pop("block", None)
     if block is not None:
-        return _build_block(spec_or_path, block, block_args)
-    if block_args:
+        model = _build_block(spec_or_path, block, block_args)
+    elif block_args:
         raise TypeError(f"unexpected arguments {', '.join(block_args)}: block arguments need `block=NAME`")
-    return module_of(_network(spec_or_path))
+    else:
+        model = module_of(_network(spec_or_path))
+    if weights is not None:
+        from .weights import load_weights
+
+        parts = weights if isinstance(weights, dict) else {"": weights}
+        for part, path in parts.items():
+            load_weights(model, path, part)
+    return model
 
 
 def module_of(net: Network, class_name: str | None = None):

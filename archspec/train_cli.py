@@ -98,6 +98,16 @@ def add_train_parser(sub) -> None:
         metavar="N",
         help="images of `--data synthetic`, training and validation together (1024)",
     )
+    p.add_argument(
+        "--weights",
+        action="append",
+        default=[],
+        metavar="[PART=]FILE",
+        help="start from the weights of a local state_dict file (torch.save; torchvision's .pth files, or a "
+        "--save checkpoint): FILE for the whole network, PART=FILE for a named part, e.g. features=vgg16.pth "
+        "takes the file's features.* entries; every tensor must fit by name and shape. Repeatable; nothing is "
+        "downloaded",
+    )
     p.add_argument("--save", metavar="CKPT", help="write a checkpoint at the end of every epoch (atomically)")
     p.add_argument(
         "--resume",
@@ -156,6 +166,8 @@ def run_train(args) -> int:
 def _run(args, rank: int) -> int:
     from .traindata import ImageFolder, ModelSpec, Synthetic, TrainError, check_fits, scan_image_folder
 
+    if args.resume and args.weights:
+        raise TrainError("--weights and --resume: a resumed run goes on from its checkpoint's weights; give one")
     if args.resume and not args.save:
         raise TrainError("--resume needs --save CKPT: the checkpoint to go on from, and to go on writing")
     if args.resume and not os.path.exists(args.save):
@@ -170,6 +182,11 @@ def _run(args, rank: int) -> int:
     if isinstance(checked, int):
         return checked
     network = checked.network
+    if network.params and not network.trainable_params:
+        raise TrainError(
+            f"every parameter of {network.name or args.file} is frozen: nothing to train; "
+            "unfreeze a part (`unfreeze PATH` in the spec, or --unfreeze PATH)"
+        )
     spec = ModelSpec.of(network)
     data = Synthetic(args.synthetic_size) if args.data == "synthetic" else scan_image_folder(args.data)
     check_fits(spec, data)
@@ -199,6 +216,10 @@ def _run(args, rank: int) -> int:
     model = _build(checked, args.file, rank)
     if model is None:
         return EXIT_FAILED
+    loaded = _load_weights(model, args.weights)
+    if rank == 0:
+        for line in loaded:
+            print(line, file=sys.stderr if args.json else sys.stdout)
     reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank)
     try:
         result = training.train(model, spec, data, config, reporter)
@@ -219,6 +240,9 @@ def _run(args, rank: int) -> int:
         "batch_size": config.batch_size,
         "channels_last": config.channels_last,
         "compile": config.compile,
+        "weights": [{"part": w.part, "file": w.file, "tensors": w.tensors, "skipped": w.skipped} for w in loaded],
+        "frozen": list(network.frozen),
+        "trainable_params": network.trainable_params,
         **result.to_json(),
     }
     text = json.dumps(report, indent=2) + "\n"
@@ -259,6 +283,21 @@ def _import_torch(pillow: bool):
                 "install it with: pip install 'archspec[train]' (or: pip install pillow)"
             ) from None
     return torch
+
+
+def _load_weights(model, options: list[str]) -> list:
+    """`--weights [PART=]FILE` options loaded into `model`, in order; a TrainError for a file that does not fit."""
+    from .traindata import TrainError
+    from .weights import WeightsError, load_weights, parse_weights_option
+
+    loaded = []
+    for option in options:
+        part, path = parse_weights_option(option)
+        try:
+            loaded.append(load_weights(model, path, part))
+        except WeightsError as err:
+            raise TrainError(f"--weights {option}: {err}", EXIT_USAGE if err.unreadable else EXIT_FAILED) from None
+    return loaded
 
 
 def _build(checked, path: str, rank: int):

@@ -86,10 +86,11 @@ class Processes:
 
 
 def fingerprint(network: Network) -> str:
-    """A digest of every layer's path, kind, options and shape: comments, formatting and `expect`
-    lines do not change it, any change to what the module computes does."""
+    """A digest of every layer's path, kind, options, shape and freezing: comments, formatting and
+    `expect` lines do not change it, any change to what the module computes or trains does."""
     layers = [
         [n.path, n.kind_name, sorted((k, repr(v)) for k, v in n.options.items()), list(n.shape), list(n.inputs)]
+        + (["frozen"] if n.frozen else [])  # what training updates; unfrozen layers keep the digest they had
         for n in network.nodes
     ]
     text = json.dumps([list(network.input_shape or ()), layers], separators=(",", ":"))
