@@ -15,6 +15,8 @@ from . import syntax as s
 from .diagnostics import Diagnostic, SpecError
 from .expr import evaluate
 from .graph import Network, Node
+from .initialise import PYTORCH_DEFAULTS, WEIGHTS, is_default
+from .initialise import describe as describe_init
 from .layers import ALL
 from .layers.base import TorchCall
 from .pynames import (
@@ -137,6 +139,11 @@ class ClassDef:
     optional: tuple[int, ...] = ()  # ops built only when the flag is true
     flag: str | None = None
     frozen: tuple[str, ...] = ()  # the network's: module paths whose parameters are not trained
+    # the network's `init` line: the loop's branches (the classes, and the statements over `m`), in
+    # the order torchvision writes them, and the normalisations zero_init_residual sets to 0
+    init: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    zero_init: tuple[str, ...] = ()
+    init_comment: str = ""
 
 
 @dataclass
@@ -667,6 +674,8 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
             lines.append("        else:")
             for j in c.optional:
                 lines.append(f"            self.{t.ops[j].attr} = None")
+    if c.init or c.zero_init:
+        lines += render_init(c)
     if c.frozen:
         lines += render_frozen(c)
     lines.append("")
@@ -704,6 +713,82 @@ def render_frozen(c: ClassDef) -> list[str]:
         "        for name in self._frozen:",
         "            self.get_submodule(name).requires_grad_(False)",
     ]
+
+
+# `init` option -> the family of the layer kinds whose modules its branch of the loop sets
+INIT_FAMILIES = {"conv": "conv", "norm": "norm", "linear": "dense"}
+
+
+def init_branches(net: Network) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The branches of the `init` line's loop over `self.modules()`, in torchvision's order (conv,
+    norm, linear): each is the PyTorch classes of the network's layers with parameters of that
+    family, and the statements that set a module `m` of them. Only what the line asks for, and
+    branches with the same statements are one (`isinstance(m, (nn.Conv2d, nn.Linear))`)."""
+    branches: dict[tuple[str, ...], list[str]] = {}
+    for option, family in INIT_FAMILIES.items():
+        scheme = net.init.get(option, "default")
+        if scheme == "default":
+            continue
+        classes, unset = [], set()  # unset: classes of layers without parameters (`affine=false`)
+        for node in net.nodes:
+            if node.kind is None or node.kind.family != family:
+                continue
+            ctor = node.kind.torch_module(node.options, net.nodes[node.inputs[0]].shape)
+            for func in _module_classes(ctor):
+                if not node.params:
+                    unset.add(func)
+                elif func not in classes:
+                    classes.append(func)
+        if not classes:
+            continue
+        if option == "norm":
+            body = ["nn.init.constant_(m.weight, 1)", "nn.init.constant_(m.bias, 0)"]
+            if unset & set(classes):
+                body = ["if m.weight is not None:", *(f"    {b}" for b in body)]
+        else:
+            _, weight, zero_bias = WEIGHTS[scheme]
+            body = [weight] + (["if m.bias is not None:", "    nn.init.constant_(m.bias, 0)"] if zero_bias else [])
+        branches.setdefault(tuple(body), []).extend(classes)
+    return tuple((tuple(classes), body) for body, classes in branches.items())
+
+
+def _module_classes(call: Any) -> list[str]:
+    """The PyTorch classes a constructor makes, but containers: `nn.Conv2d` twice for a separable conv."""
+    if not isinstance(call, TorchCall):
+        return []
+    inner = [f for a in call.args for f in _module_classes(a)]
+    return inner if call.func == "nn.Sequential" else [call.func, *inner]
+
+
+def render_init(c: ClassDef) -> list[str]:
+    """The end of the network's __init__: the spec's `init` line, as torchvision writes it (a loop
+    over the modules, then the last batchnorm of each residual branch set to 0)."""
+    lines = [f"        # {line}" for line in _wrapped(c.init_comment, 10)]
+    if c.init:
+        lines.append("        for m in self.modules():")
+        for number, (classes, body) in enumerate(c.init):
+            test = classes[0] if len(classes) == 1 else f"({', '.join(classes)})"
+            lines.append(f"            {'elif' if number else 'if'} isinstance(m, {test}):")
+            lines += [f"                {statement}" for statement in body]
+    if c.zero_init:
+        lines.append(
+            "        # zero_init_residual: each residual branch's last batchnorm starts at 0 (the block: the identity)"
+        )
+        names = ", ".join(path_literal(p) for p in c.zero_init) + ("," if len(c.zero_init) == 1 else "")
+        if len("        for name in ():") + len(names) <= MAX_LINE:
+            lines.append(f"        for name in ({names}):")
+        else:
+            lines += ["        for name in (", *(f"            {path_literal(p)}," for p in c.zero_init), "        ):"]
+        lines.append("            nn.init.constant_(self.get_submodule(name).weight, 0)")
+    return lines
+
+
+def _wrapped(text: str, indent: int) -> list[str]:
+    """A comment's text in lines that fit MAX_LINE after `indent` columns and `# `, the lines after
+    the first indented by two more."""
+    import textwrap
+
+    return textwrap.wrap(comment_text(text), MAX_LINE - indent - 2, subsequent_indent="  ", break_long_words=False)
 
 
 def render_forward(c: ClassDef, network: bool) -> list[str]:
@@ -837,12 +922,18 @@ def header(net: Network, version: str, source: str) -> list[str]:
     shape_in = ", ".join(str(d) for d in net.input_shape or ())
     shape_out = ", ".join(str(d) for d in net.output_shape or ())
     name = net.name or "network"
+    if is_default(net.init):
+        init = f"initialisation: {PYTORCH_DEFAULTS}"
+    else:
+        init = f"initialisation: the spec's `init` line: {describe_init(net.init)}"
+        init += "; the other layers PyTorch's defaults" if "default" in net.init.values() else ""
     return [
         f"# {comment_text(name)}: PyTorch module generated by archspec {version} from",
         f"#   {comment_text(source)}",
         f"# input (N, {shape_in}) -> output (N, {shape_out})",
         f"# params: {net.params:,} (buffers: {net.buffers:,}); "
         f"MACs: {net.macs:,} (FLOPs counted 2 per MAC: {2 * net.macs:,})",
+        *(f"# {line}" for line in _wrapped(init, 0)),
     ]
 
 
@@ -872,6 +963,9 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
         name = emitter.unique_class_name(name + "Net")
     network = emitter.network_class(name)
     network.frozen = net.frozen
+    if not is_default(net.init):
+        network.init, network.zero_init = init_branches(net), net.zero_init
+        network.init_comment = f"the spec's `init` line: {describe_init(net.init)}"
     lines = header(net, __version__, source or net.file)
     body: list[str] = []
     for cls in emitter.classes:

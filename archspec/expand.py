@@ -12,7 +12,8 @@ from . import syntax as s
 from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from .expect import check_expectations
 from .expr import evaluate
-from .graph import Group, Node, memory_of
+from .graph import Group, Node, memory_of, residual_norms
+from .initialise import DEFAULT_INIT, read_init
 from .layers import (
     CATALOGUE,
     MERGE_NAMES,
@@ -114,6 +115,8 @@ class Expander:
         self.rows: list[tuple[str, int]] = []
         self.diagnostics: list[Diagnostic] = []
         self.used_blocks: set[str] = set()
+        self.init: dict[str, str | bool] = dict(DEFAULT_INIT)  # the network's `init` line
+        self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
 
     # ------------------------------------------------------------------ nodes
 
@@ -189,6 +192,15 @@ class Expander:
                     self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."), scope)
                 elif isinstance(stmt, s.Freeze):
                     self.freeze(stmt, scope, first_node)
+                elif isinstance(stmt, s.Init):
+                    where = "a block" if scope.stack else "a merge"
+                    raise fail(
+                        "misplaced-init",
+                        "`init` belongs to the network's body",
+                        _keyword(stmt.span, "init"),
+                        f"inside {where}",
+                        "move it to the network's body (unindented, after `input`): it initialises the whole network",
+                    )
                 elif isinstance(stmt, s.Compound):
                     cur = self.run_compound(stmt, scope, cur)
                 else:
@@ -198,6 +210,8 @@ class Expander:
                 raise
             except SpecError as err:
                 self.diagnostics.append(self._located(err.diagnostic, scope))
+                if isinstance(stmt, s.Init):
+                    continue  # the tensor flows on past a misplaced `init`
                 cur = None  # what follows has no known input: skip it quietly
             if cur is None and isinstance(stmt, (s.Line, s.Compound)):
                 # failed, or skipped after an error: a merge naming it is skipped too, not a second error
@@ -697,6 +711,9 @@ class Expander:
             out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
         except SpecError as err:
             raise self._blame_branch(err, outs, cur) from None
+        if kind.residual:  # the branches of its own layers, for `init zero_init_residual=true`
+            ends = tuple(o for i, o in enumerate(outs) if i != project and o > cur)
+            self.nodes[out] = replace(self.nodes[out], branch_ends=ends)
         if comp.label:
             scope.names[comp.label] = out
         return out
@@ -839,6 +856,37 @@ class Expander:
                     if node.frozen != stmt.frozen:
                         self.nodes[node.id] = replace(node, frozen=stmt.frozen)
 
+    def read_inits(self, stmts: list[s.Init]) -> None:
+        """The network's `init` line: its options, each checked (a second line is an error)."""
+        for number, stmt in enumerate(stmts):
+            if number:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "duplicate-init",
+                        "the network already has an `init` line",
+                        _keyword(stmt.span, "init"),
+                        "second `init`",
+                        f"write all the options on the first one, at line {stmts[0].span.line}",
+                    )
+                )
+                continue
+            self.init, self.init_spans, problems = read_init(stmt)
+            self.diagnostics.extend(problems)
+
+    def check_zero_init(self) -> None:
+        """`zero_init_residual=true` needs a residual branch that ends in a batchnorm."""
+        if self.init["zero_init_residual"] and not residual_norms(self.nodes):
+            self.diagnostics.append(
+                Diagnostic(
+                    "bad-option",
+                    "`zero_init_residual=true`: no residual branch of the network ends in a batchnorm",
+                    self.init_spans["zero_init_residual"],
+                    "nothing to set to 0",
+                    "it zeroes the last batchnorm of each `add:` branch, as torchvision's ResNet does "
+                    "(not a projected shortcut's): remove it, or end the branches with `bn`",
+                )
+            )
+
     def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
         """Check `expect` against the tensor `cur` and the nodes made since `first`."""
         if cur is None:
@@ -950,6 +998,11 @@ def _refers(expr: s.Expr, env: dict[str, Any]) -> bool:
     if isinstance(expr, s.Tuple):
         return any(_refers(i, env) for i in expr.items)
     return False
+
+
+def _keyword(span: s.Span, word: str) -> s.Span:
+    """The span of the keyword that starts a statement (`init`), rather than of the whole line."""
+    return s.Span(span.file, span.line, span.column, span.line, span.column + len(word))
 
 
 def _join(a: s.Span, b: s.Span) -> s.Span:

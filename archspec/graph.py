@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from .diagnostics import Diagnostic
+from .initialise import DEFAULT_INIT
 from .layers import LayerKind
 from .layers.base import notation
 from .syntax import Expr, Span
@@ -34,6 +35,9 @@ class Node:
     # written: `options` holds their values for this call; `archspec compile` writes the expressions
     exprs: dict[str, Expr] = field(default_factory=dict)
     frozen: bool = False  # `freeze`: its parameters are not trained (and a batchnorm keeps its statistics)
+    # an `add:`'s inputs that end a branch of its own layers: neither the input taken as it is nor
+    # a projected shortcut (`shortcut: project`), for `init zero_init_residual=true`
+    branch_ends: tuple[int, ...] = ()
 
     @property
     def trainable(self) -> int:
@@ -115,6 +119,8 @@ class Network:
     rows: tuple[tuple[str, int], ...]  # ("group" | "node", index) in execution order
     blocks: tuple[str, ...]  # names of the blocks the file defines or imports
     warnings: tuple[Diagnostic, ...] = ()  # what did not fail the check but may be a mistake
+    # the `init` line's options, each at its default (PyTorch's initialisation) where not written
+    init: dict[str, str | bool] = field(default_factory=lambda: dict(DEFAULT_INIT))
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:
@@ -139,6 +145,12 @@ class Network:
         """The fewest module paths that cover every frozen layer with parameters or buffers and no
         trainable one: what the emitted module sets `requires_grad_(False)` on."""
         return frozen_modules(self)
+
+    @property
+    def zero_init(self) -> tuple[str, ...]:
+        """The paths of the normalisations `init zero_init_residual=true` sets to 0: the last one
+        of each residual branch (none without that option)."""
+        return tuple(n.path for n in residual_norms(self.nodes)) if self.init.get("zero_init_residual") else ()
 
     @property
     def buffers(self) -> int:
@@ -265,3 +277,16 @@ def frozen_modules(net: Network) -> tuple[str, ...]:
             covered.add(path)
             out.append(path)
     return tuple(out)
+
+
+def residual_norms(nodes: list[Node] | tuple[Node, ...]) -> list[Node]:
+    """The normalisation with parameters (a batchnorm) that ends each branch of a residual merge,
+    in execution order: what torchvision's `zero_init_residual` sets to 0 (`bn2` of a BasicBlock,
+    `bn3` of a Bottleneck), so that each residual block starts as the identity. A projected
+    shortcut's batchnorm is no branch end."""
+    ends = {i for n in nodes if n.kind is not None and n.kind.residual for i in n.branch_ends}
+    return [
+        nodes[i]
+        for i in sorted(ends)
+        if nodes[i].kind is not None and nodes[i].kind.family == "norm" and nodes[i].params
+    ]

@@ -204,6 +204,7 @@ def _analyse(text: str, file: str, max_nodes: int | None, freeze: list[tuple[str
         rows=tuple(expander.rows),
         blocks=tuple(blocks),
         warnings=tuple(d for d in diagnostics if d.severity == "warning"),
+        init=expander.init,
     )
     return Result(network, diagnostics, sources, finished)
 
@@ -211,6 +212,8 @@ def _analyse(text: str, file: str, max_nodes: int | None, freeze: list[tuple[str
 def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic]) -> bool:
     """Expand the network's body; True when it reached the output."""
     scope = Scope("", {}, None, 0)
+    expander.read_inits([stmt for stmt in spec.body if isinstance(stmt, s.Init)])
+    spec = replace(spec, body=tuple(stmt for stmt in spec.body if not isinstance(stmt, s.Init)))
     if spec.input_shape is None:
         if spec.body:
             where = spec.network_span or spec.body[0].span
@@ -236,6 +239,8 @@ def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diag
     diagnostics.extend(_layout_warnings(spec.input_shape, spec.input_span))
     cur = expander.add_input(spec.input_shape, spec.input_span)
     out = expander.run_body(spec.body, scope, cur, 1)
+    if out is not None:
+        expander.check_zero_init()
     if out is None and not _real_errors(expander.diagnostics):
         # every path that loses the tensor must have reported why; say so rather than pass quietly
         diagnostics.append(

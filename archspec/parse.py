@@ -219,6 +219,10 @@ class _ToSyntax(Transformer):
         return self._freeze(meta, c, False)
 
     @v_args(meta=True)
+    def init_stmt(self, meta, c):
+        return s.Init(tuple(c), self._sp(meta))
+
+    @v_args(meta=True)
     def line(self, meta, c):
         label, *elems, expect = c
         return s.Line(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .graph import Network
+from .initialise import describe as describe_init
 from .layers import fmt_shape
 from .load import Result
 
@@ -33,6 +34,7 @@ def to_json(result: Result, file: str) -> dict:
         "trainable_params": None,
         "non_trainable_params": None,
         "frozen": None,
+        "init": None,
         "buffers": None,
         "macs": None,
         "memory": None,
@@ -46,6 +48,7 @@ def to_json(result: Result, file: str) -> dict:
             trainable_params=net.trainable_params,
             non_trainable_params=net.non_trainable_params,
             frozen=list(net.frozen),
+            init=dict(net.init),
             buffers=net.buffers,
             macs=net.macs,
             memory=net.memory.to_json(),
@@ -129,6 +132,7 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
         f"Non-trainable params: {net.non_trainable_params:,}"
         + (f" (frozen: {', '.join(net.frozen)})" if net.frozen else ""),
         f"Buffers (batchnorm statistics): {net.buffers:,}",
+        f"Initialisation: {describe_init(net.init)}",
         f"MACs: {net.macs:,} ({human(net.macs)}; as FLOPs counted 2 per MAC: {human(2 * net.macs)})",
         f"Output shape: {fmt_shape(net.output_shape)}",
         f"Input size (MB): {mem.input_mb:.2f}",

@@ -166,7 +166,16 @@ class Freeze:
     span: Span
 
 
-Stmt = Line | Compound | Expect | Freeze
+@dataclass(frozen=True)
+class Init:
+    """`init conv=kaiming_normal norm=constant zero_init_residual=true`: how the network's layers are
+    initialised (the network's body only)."""
+
+    options: tuple[Option, ...]
+    span: Span
+
+
+Stmt = Line | Compound | Expect | Freeze | Init
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ TOP_KEYS = {
     "params",
     "non_trainable_params",
     "frozen",
+    "init",
     "trainable_params",
     "buffers",
     "macs",

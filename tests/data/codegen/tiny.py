@@ -2,6 +2,8 @@
 #   tests/data/codegen/tiny.arch
 # input (N, 3, 32, 32) -> output (N, 10)
 # params: 95,226 (buffers: 294); MACs: 27,968,128 (FLOPs counted 2 per MAC: 55,936,256)
+# initialisation: PyTorch's per-layer defaults (conv and linear: kaiming_uniform_(a=sqrt(5)) weights,
+#   uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) biases; batchnorm and layernorm: weight 1, bias 0)
 
 import torch
 from torch import nn
