@@ -934,6 +934,15 @@ def header(net: Network, version: str, source: str) -> list[str]:
         f"# params: {net.params:,} (buffers: {net.buffers:,}); "
         f"MACs: {net.macs:,} (FLOPs counted 2 per MAC: {2 * net.macs:,})",
         *(f"# {line}" for line in _wrapped(init, 0)),
+        *(
+            f"# {line}"
+            for line in _wrapped(
+                f"frozen (not trained; their batchnorms keep their statistics): {', '.join(net.frozen)}; "
+                f"trainable params: {net.trainable_params:,}",
+                0,
+            )
+            if net.frozen
+        ),
     ]
 
 

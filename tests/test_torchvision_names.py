@@ -5,6 +5,7 @@ not needed here."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,22 @@ def test_a_state_dict_with_torchvisions_keys_loads_strictly_and_is_used(spec, mo
     module.load_state_dict(weights, strict=True)
     for key, value in module.state_dict().items():
         assert torch.equal(value, weights[key]), key
+
+
+INIT = json.loads((DATA / "torchvision_init_seed0.json").read_text())
+
+
+@pytest.mark.parametrize("spec", sorted(INIT["models"]))
+def test_the_init_line_initialises_as_torchvision_does(spec):
+    """Built after `torch.manual_seed(0)`, the spec's module holds the very numbers torchvision's
+    model holds after the same seed (each tensor's sum and sum of squares, written by
+    bench/torchvision_init_fingerprints.py): the same layers, made in the same order, initialised
+    by the same loop (`init` line) or left to PyTorch (the classifier of a ResNet)."""
+    golden = INIT["models"][spec]["tensors"]
+    torch.manual_seed(0)
+    state = archspec.build(SPECS / f"{spec}.arch").state_dict()
+    assert list(state) == list(golden)
+    for key, (total, squares) in golden.items():
+        value = state[key].double()
+        assert value.sum().item() == pytest.approx(total, rel=1e-9, abs=1e-9), key
+        assert value.square().sum().item() == pytest.approx(squares, rel=1e-9, abs=1e-9), key
