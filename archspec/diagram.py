@@ -241,16 +241,19 @@ def _node_label(node: Node, top_level: bool) -> str:
     if name and top_level:
         name = node.path
     lines = [(name, "b")] if name else []
-    return _html(*lines, (node.notation, "" if name else "b"), (fmt_shape(node.shape), "s"))
+    frozen = [("frozen", "s")] if node.frozen and node.params else []
+    return _html(*lines, (node.notation, "" if name else "b"), (fmt_shape(node.shape), "s"), *frozen)
 
 
 def _group_label(net: Network, gi: int) -> str:
     """A collapsed block or sequence: its path, its call or its members' calls, shape and params."""
     g = net.groups[gi]
     params = net.totals(g.first, g.last)[0]
+    trainable = net.trainable_in(g.first, g.last)
     calls = _call_lines(g, 36) if g.kind == "block" else block_calls(net, gi)
     shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
-    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}, {params:,} params", "s"))
+    frozen = "" if trainable == params else ", frozen" if not trainable else f", {trainable:,} trainable"
+    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}, {params:,} params{frozen}", "s"))
 
 
 def _cluster_label(net: Network, gi: int) -> str:
@@ -270,6 +273,7 @@ def _legend(
     if focus is None:
         shapes = f"input {fmt_shape(net.input_shape)}, output {fmt_shape(net.output_shape)}"
         params, macs = net.params, net.macs
+        trainable = net.trainable_params
     else:
         g = net.groups[focus]
         name = f"{name} {g.path}: {block_calls(net, focus)[0] if g.kind == 'block' else g.name}"
@@ -277,7 +281,9 @@ def _legend(
         shapes = f"input {fmt_shape(net.nodes[entry[0]].shape)}, " if entry else ""
         shapes += f"output {fmt_shape(net.nodes[g.output].shape)}" if g.output is not None else ""
         params, _, macs = net.totals(g.first, g.last)
-    title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {params:,} params, {macs:,} MACs'
+        trainable = net.trainable_in(g.first, g.last)
+    counted = f"{params:,} params" + (f" ({trainable:,} trainable)" if trainable != params else "")
+    title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {counted}, {macs:,} MACs'
     cells = []
     for family in families:
         look = LOOKS.get(family, LOOKS["other"])

@@ -472,3 +472,14 @@ def test_a_network_of_its_input_alone_draws():
     net = archspec.loads("network Only\ninput 3x8x8\n")
     svg = ET.fromstring(draw(dot_source(net, 0), "svg"))
     assert [texts(g) for g in groups(svg, "node")] == [["input", "3x8x8"], ["output", "3x8x8"]]
+
+
+@needs_dot
+def test_frozen_parts_are_marked():
+    net = archspec.load(SPECS / "cats_vs_dogs_vgg16_finetune.arch")
+    collapsed = ET.fromstring(draw(dot_source(net, 0), "svg"))
+    assert "512x5x5, 14,714,688 params, 7,079,424 trainable" in texts(box_with(collapsed, "features"))
+    assert any("17,992,001 params (10,356,737 trainable)" in t for t in texts(collapsed))
+    expanded = ET.fromstring(draw(dot_source(net, None, only="features"), "svg"))
+    frozen = [box for box in groups(expanded, "node") if "frozen" in texts(box)]
+    assert len(frozen) == 10  # the 13 convolutions but the last three; ReLUs and poolings have no weights
