@@ -401,6 +401,12 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
         hint = "a `(` is not closed"
     if tok.type == "STRING":
         hint = "only `import` takes a quoted path; other words are written without quotes: `pad=same`"
+    src = lines[tok.line - 1] if tok.line and tok.line - 1 < len(lines) else ""
+    keyword = re.match(r"\s*(freeze|unfreeze|init)\s*:", src)
+    if tok.type == "COLON" and keyword:
+        word = keyword.group(1)
+        message = f"`{word}` is a word of the language: it cannot name a line"
+        hint = f"rename the line, e.g. `{word}_1:`"
     if tok.type == "COMMA" and re.search(r"[0-9],[0-9]{3}", lines[tok.line - 1] if tok.line - 1 < len(lines) else ""):
         hint = "write numbers without thousands separators (`61706`, or `61_706`)"
     return Diagnostic("syntax-error", message, span, "here", hint)

@@ -129,8 +129,7 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
     totals = [
         f"Total params: {net.params:,}",
         f"Trainable params: {net.trainable_params:,}",
-        f"Non-trainable params: {net.non_trainable_params:,}"
-        + (f" (frozen: {', '.join(net.frozen)})" if net.frozen else ""),
+        f"Non-trainable params: {net.non_trainable_params:,}" + _frozen_note(net.frozen),
         f"Buffers (batchnorm statistics): {net.buffers:,}",
         f"Initialisation: {describe_init(net.init)}",
         f"MACs: {net.macs:,} ({human(net.macs)}; as FLOPs counted 2 per MAC: {human(2 * net.macs)})",
@@ -148,6 +147,15 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
         ("─" * (sum(widths) + 3 * (len(widths) - 1)), "dim"),
         *((text, "") for text in totals),
     ]
+
+
+def _frozen_note(frozen: tuple[str, ...]) -> str:
+    """` (frozen: features)`; past four modules the first three and the count."""
+    if not frozen:
+        return ""
+    if len(frozen) > 4:
+        return f" (frozen: {', '.join(frozen[:3])}, ... {len(frozen)} modules)"
+    return f" (frozen: {', '.join(frozen)})"
 
 
 def render_table(net: Network, stream, max_depth: int | None = None, rf: bool = False) -> None:
