@@ -369,7 +369,11 @@ class Emitter:
                 signature.append((p, _annotation([contexts[gi][p] for gi in members]), None))
         keyword_only = len(signature)
         for arg, key in extra:
-            signature.append((arg, _annotation([v for _, v in leaf_values[key]]), None))
+            annotation = _annotation([v for _, v in leaf_values[key]])
+            if key[0] in optional:  # a value of the optional chain: given only by the calls that build it
+                signature.append((arg, f"{annotation} | None", "None"))
+            else:
+                signature.append((arg, annotation, None))
         if flag:
             signature.append((flag, "bool", "False"))
         self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, optional, flag))
@@ -858,7 +862,9 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             continue
         first = rel[0]
         wanted = branches.get(i)
-        if wanted and (var.get(first) == wanted or wanted not in live_names(i)):
+        # a branch's variable, unless it still holds a value a later op reads (a line the spec named `branch1`)
+        reusable = var.get(first) == wanted and last_use.get(first) == i
+        if wanted and (reusable or wanted not in live_names(i)):
             name = wanted
         elif op.merge and first in branches:  # the branches meet: the result flows on
             name = fresh(op, i)

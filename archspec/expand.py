@@ -115,6 +115,7 @@ class Expander:
         self.rows: list[tuple[str, int]] = []
         self.diagnostics: list[Diagnostic] = []
         self.used_blocks: set[str] = set()
+        self.line_input: int | None = None  # the tensor flowing into the line being expanded
         self.init: dict[str, str | bool] = dict(DEFAULT_INIT)  # the network's `init` line
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
 
@@ -124,8 +125,11 @@ class Expander:
         return None if node is None else self.nodes[node].shape
 
     def in_shape(self, scope: Scope, cur: int | None) -> tuple[int, ...] | None:
-        """What `in` means: the block instance's input, or at the network level the line's input."""
-        return self.shape(scope.in_node if scope.in_node is not None else cur)
+        """What `in` means: the block instance's input, or at the network level the line's input
+        (for every layer of the line, as `conv 8 1x1 conv (in.c) 1` reads the line's channels)."""
+        if scope.in_node is not None:
+            return self.shape(scope.in_node)
+        return self.shape(self.line_input if self.line_input is not None else cur)
 
     def add_input(self, shape: tuple[int, ...], span: s.Span | None) -> int:
         return self._append(Node(self._next_id(), "input", None, {}, (), shape, 0, 0, 0, span, 0))
@@ -251,10 +255,14 @@ class Expander:
         if line.label:
             scope.claim(line.label, line.label_span)
         sequence = len(line.elems) > 1 or line.elems[0].repeat > 1
-        if sequence:
-            cur = self.run_sequence(line, scope, cur)
-        else:
-            cur = self.run_elem(line.elems[0], scope, cur, line.label, scope.prefix, scope.depth)
+        outer, self.line_input = self.line_input, cur
+        try:
+            if sequence:
+                cur = self.run_sequence(line, scope, cur)
+            else:
+                cur = self.run_elem(line.elems[0], scope, cur, line.label, scope.prefix, scope.depth)
+        finally:
+            self.line_input = outer
         if line.label:
             scope.names[line.label] = cur
         if line.expect is not None:

@@ -590,3 +590,33 @@ def test_tracebacks_show_the_generated_source():
     with pytest.raises(RuntimeError) as err:
         model(torch.zeros(2, 3, 32, 32))  # three channels where the spec says one
     assert "x = self.c1(x)" in "".join(traceback.format_tb(err.value.__traceback__))
+
+
+def test_calls_whose_projected_shortcuts_differ_build():
+    # one call projects 2 -> 1 channels, the next keeps 1 (identity), the last projects 1 -> 8: the
+    # projection's sizes are the class's optional arguments, given by the calls that build it
+    spec = """network Net
+input 2x16x23
+block bott0(w, s=1, e=4):
+    add:
+        branch:
+            conv (w*e) 1
+        shortcut: project
+bott0(1, e=1) x2
+bott0(2)
+"""
+    net = archspec.loads(spec)
+    agree(net, archspec.build(net))
+
+
+def test_a_line_named_like_a_branch_variable_keeps_its_value():
+    # `branch1` is the spec's name of the flatten, which both dense branches read: the first branch's
+    # output must not overwrite it before the second branch reads it
+    spec = "network FuzzNet\ninput 1x13x13\nbranch1: flatten\nn23: mul:\n    branch: dense 8\n    branch: dense 8\n"
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    x = torch.randn(2, 1, 13, 13)
+    flat = x.flatten(1)
+    expected = model.dense_1(flat) * model.dense_2(flat)
+    assert torch.equal(model(x), expected)

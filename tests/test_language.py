@@ -434,3 +434,13 @@ def test_a_line_cannot_merge_its_own_sequence():
 def test_warnings_reach_python_callers():
     net = archspec.loads("network T\ninput 224x224x3\nrelu\n")
     assert [w.code for w in net.warnings] == ["input-layout"]
+
+
+def test_in_at_the_network_level_is_the_lines_input_for_every_layer_of_the_chain():
+    # docs/language.md: `in` is the tensor flowing into the current line (6 channels), not the
+    # output of the chain's previous layer (2 channels)
+    net = archspec.loads("network N\ninput 6x5x10x3\nconv 2 kernel=4x3x1 conv ((in.c%3)+1) 1\n")
+    assert net.output_shape == ((6 % 3) + 1, 2, 8, 3)
+    # in a block, `in` stays the block's input
+    block = "block b():\n    conv 2 1 conv (in.c) 1\nnetwork N\ninput 6x4x4\nb()\n"
+    assert archspec.loads(block).output_shape == (6, 4, 4)
