@@ -665,13 +665,16 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
         head = "    def __init__(\n" + "".join(f"        {s},\n" for s in sig) + "    ) -> None:"
     lines.append(head)
     lines.append("        super().__init__()")
+    by_op: dict[int, dict] = {}  # op index -> {leaf path: source}, sorted once (not per op: a 10,000-layer class)
+    for (index, path), source in c.exprs.items():
+        by_op.setdefault(index, {})[path] = source
     for i, op in enumerate(t.ops):
         if op.ctor is None:
             continue
         if c.optional and i == c.optional[0]:
             lines.append(f"        if {c.flag}:")
         indent = 12 if i in c.optional else 8
-        exprs = {k[1]: v for k, v in c.exprs.items() if k[0] == i}
+        exprs = by_op.get(i, {})
         prefix = " " * indent + f"self.{op.attr} = "
         lines.append(prefix + render_call(op.ctor, exprs, (), indent, len(prefix)))
         if c.optional and i == c.optional[-1]:
@@ -953,8 +956,12 @@ def header(net: Network, version: str, source: str) -> list[str]:
 
 
 def default_class_name(net: Network) -> str:
+    """The spec's network name where Python can use it; `None`, `True` or `torch` become `NoneNet`, ..."""
     name = net.name or "Network"
-    return name if valid_class_name(name) else class_name_for(sanitise(name))
+    if valid_class_name(name):
+        return name
+    name = class_name_for(sanitise(name))
+    return name if valid_class_name(name) else name + "Net"
 
 
 def generate(net: Network, class_name: str | None = None, source: str | None = None) -> str:

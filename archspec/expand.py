@@ -29,6 +29,7 @@ from .layers import (
 from .layers.base import MAX_SIZE
 
 MAX_NODES = 200_000
+MAX_ERRORS = 200  # errors reported in full; past it they are counted (40,000 typos make 7 MB of text)
 
 
 def merge_kind(word: str) -> LayerKind | None:
@@ -116,8 +117,22 @@ class Expander:
         self.diagnostics: list[Diagnostic] = []
         self.used_blocks: set[str] = set()
         self.line_input: int | None = None  # the tensor flowing into the line being expanded
+        self.unreported = 0  # errors past MAX_ERRORS: counted, not reported
         self.init: dict[str, str | bool] = dict(DEFAULT_INIT)  # the network's `init` line
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
+
+    # ------------------------------------------------------------------ diagnostics
+
+    @property
+    def capped(self) -> bool:
+        """MAX_ERRORS errors are reported: the next are counted only (and get no did-you-mean)."""
+        return len(self.diagnostics) >= MAX_ERRORS
+
+    def _report(self, diagnostic: Diagnostic) -> None:
+        if self.capped and diagnostic.severity == "error":
+            self.unreported += 1
+        else:
+            self.diagnostics.append(diagnostic)
 
     # ------------------------------------------------------------------ nodes
 
@@ -213,7 +228,7 @@ class Expander:
                 big.span = stmt.span if not isinstance(stmt, s.Compound) else stmt.head_span
                 raise
             except SpecError as err:
-                self.diagnostics.append(self._located(err.diagnostic, scope))
+                self._report(self._located(err.diagnostic, scope))
                 if isinstance(stmt, s.Init):
                     continue  # the tensor flows on past a misplaced `init`
                 cur = None  # what follows has no known input: skip it quietly
@@ -399,6 +414,8 @@ class Expander:
         return [(kind, word, atoms, labels.get(i)) for i, (kind, word, atoms) in enumerate(segments)]
 
     def _unknown_layer(self, atom: s.Name, scope: Scope) -> SpecError:
+        if self.capped:  # counted, never shown: no did-you-mean search
+            return fail("unknown-layer", f"unknown layer kind `{atom.name}`", atom.span)
         if atom.name in self.blocks:
             return fail(
                 "unknown-layer",
@@ -418,15 +435,16 @@ class Expander:
         )
 
     def known_options(
-        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, earlier: tuple[LayerKind, ...] = ()
+        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, chain: list[LayerKind] = (), index: int = 0
     ) -> list[s.Atom]:
         """`atoms` without the options `kind` does not have, each reported (with a did-you-mean)
-        and dropped, so that the line and the lines after it are still checked. `earlier`: the
-        layers before `kind` on its line, whose option it may be."""
+        and dropped, so that the line and the lines after it are still checked. `chain[:index]`:
+        the layers before `kind` on its line, whose option it may be (sliced only for an unknown
+        option: a chain of n layers stays O(n))."""
         kept = []
         for atom in atoms:
             if isinstance(atom, s.Option) and atom.key not in kind.options:
-                owner = next((k for k in reversed(earlier) if atom.key in k.options), None)
+                owner = next((k for k in reversed(chain[:index]) if atom.key in k.options), None)
                 choices = list(kind.options)
                 if atom.key in CATALOGUE:
                     written = atom.key + (f" {show_value_of(atom.value)}" if CATALOGUE[atom.key].positional else "")
@@ -445,13 +463,13 @@ class Expander:
                 unknown = Diagnostic(
                     "unknown-option", f"`{kind.name}` has no option `{atom.key}`", atom.key_span, "unknown option", hint
                 )
-                self.diagnostics.append(self._located(unknown, scope))
+                self._report(self._located(unknown, scope))
             else:
                 kept.append(atom)
         return kept
 
     def bind_options(
-        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span, earlier=()
+        self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span, chain=(), index=0
     ) -> tuple[dict, dict[str, s.Span], dict[str, s.Expr]]:
         """Evaluate a layer's arguments and options; returns them resolved, with the span that
         each option's errors point at (`span`, the whole layer, where none is more precise), and
@@ -459,7 +477,7 @@ class Expander:
         args, opts, blame, arg_atoms = [], {}, {}, []
         written: dict[str, s.Expr] = {}
         in_block = scope.in_node is not None
-        for atom in self.known_options(kind, atoms, scope, earlier):
+        for atom in self.known_options(kind, atoms, scope, chain, index):
             if not isinstance(atom, s.Option):
                 args.append(evaluate(atom, scope.env, in_shape))
                 arg_atoms.append(atom)
@@ -496,8 +514,9 @@ class Expander:
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
         """Without an input shape, still report what can be known: unknown kinds and options."""
         segments = self.split_chain(elem, scope)
+        kinds = [seg[0] for seg in segments]
         for index, (kind, _, atoms, _) in enumerate(segments):
-            self.known_options(kind, atoms, scope, tuple(seg[0] for seg in segments[:index]))
+            self.known_options(kind, atoms, scope, kinds, index)
 
     def run_chain(
         self,
@@ -513,6 +532,7 @@ class Expander:
         the last name on the line (`conv1_relu`), else `relu_1`; in a sequence (`numbered`), by its
         position from `numbered` on."""
         segments = self.split_chain(elem, scope)
+        kinds = [seg[0] for seg in segments]
         if numbered is not None and any(seg[3] for seg in segments):
             first = next(seg[3] for seg in segments if seg[3])
             raise fail(
@@ -525,8 +545,7 @@ class Expander:
         for index, (kind, word, atoms, own) in enumerate(segments):
             in_shape = self.in_shape(scope, cur)
             span = _join(word.span, atoms[-1].span) if atoms else word.span
-            earlier = tuple(seg[0] for seg in segments[:index])
-            options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, earlier)
+            options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, kinds, index)
             if numbered is not None:
                 name = str(numbered + index)
             elif own is not None:
@@ -868,7 +887,7 @@ class Expander:
         """The network's `init` line: its options, each checked (a second line is an error)."""
         for number, stmt in enumerate(stmts):
             if number:
-                self.diagnostics.append(
+                self._report(
                     Diagnostic(
                         "duplicate-init",
                         "the network already has an `init` line",
@@ -884,7 +903,7 @@ class Expander:
     def check_zero_init(self) -> None:
         """`zero_init_residual=true` needs a residual branch that ends in a batchnorm."""
         if self.init["zero_init_residual"] and not residual_norms(self.nodes):
-            self.diagnostics.append(
+            self._report(
                 Diagnostic(
                     "bad-option",
                     "`zero_init_residual=true`: no residual branch of the network ends in a batchnorm",
@@ -918,7 +937,7 @@ class Expander:
             total_mb=mem.total_mb,
         )
         for diagnostic in check_expectations(expect, actual, where):
-            self.diagnostics.append(self._located(diagnostic, scope))
+            self._report(self._located(diagnostic, scope))
 
 
 def _foreign_call_hint(name: str) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import syntax as s
 from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
-from .expand import Expander, Scope, TooManyLayers
+from .expand import MAX_ERRORS, Expander, Scope, TooManyLayers
 from .graph import Network
 from .layers.base import MAX_SIZE, fmt_shape
 from .parse import parse
@@ -30,7 +31,7 @@ class Result:
     @property
     def unreadable(self) -> bool:
         """The file could not be read: a usage error (exit 2), not a failed check."""
-        return self.network is None and any(d.code == "file-not-found" for d in self.diagnostics)
+        return self.network is None and any(d.code in ("file-not-found", "bad-file") for d in self.diagnostics)
 
     @property
     def complete(self) -> bool:
@@ -48,19 +49,64 @@ def _real_errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == "error" and d.code not in EXPECT_CODES]
 
 
+MAX_SPEC_BYTES = 4 * 2**20  # the zoo's largest spec is 4 KB; a 40,000-layer one, 400 KB
+MAX_LINE_CHARS = 100_000
+
+
+class BadFile(Exception):
+    """A file archspec will not read as a spec (a pipe, a device, too large, not UTF-8): `reason`
+    says why; `span`, and `shown` (the text to show it in), where the problem has a place."""
+
+    def __init__(self, reason: str, span: s.Span | None = None, shown: str | None = None):
+        super().__init__(reason)
+        self.reason, self.span, self.shown = reason, span, shown
+
+
 def _read(path: str) -> str:
-    """A spec's text; a byte-order mark (as some Windows editors write) is dropped."""
-    with open(path, encoding="utf-8-sig") as f:
-        return f.read()
+    """A spec's text; a byte-order mark (as some Windows editors write) is dropped. Only a regular
+    file of at most MAX_SPEC_BYTES, in UTF-8, with lines of at most MAX_LINE_CHARS, is read: a
+    FIFO would wait forever and /dev/zero never ends."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise BadFile("is not a regular file (a pipe or a device?)")
+    too_large = f"is larger than {MAX_SPEC_BYTES // 2**20} MB, more than a spec can sensibly be"
+    if info.st_size > MAX_SPEC_BYTES:
+        raise BadFile(too_large)
+    with open(path, "rb") as f:
+        data = f.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise BadFile(too_large)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")) + 1
+        shown = data.decode("utf-8-sig", errors="replace")
+        short = len(shown.split("\n")[line - 1]) <= 1000
+        raise BadFile(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}, column {column})",
+            s.Span(path, line, column, line, column + 1) if short else None,
+            shown if short else None,
+        ) from None
+    longest = max(text.split("\n"), key=len)
+    if len(longest) > MAX_LINE_CHARS:
+        line = text.split("\n").index(longest) + 1
+        raise BadFile(f"has a line of {len(longest):,} characters (line {line}); a line may have {MAX_LINE_CHARS:,}")
+    return text
 
 
 def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, BadFile):
+        return exc.reason
     if isinstance(exc, FileNotFoundError):
         return "not found"
     if isinstance(exc, IsADirectoryError):
         return "is a directory"
-    if isinstance(exc, UnicodeDecodeError):
-        return "is not UTF-8 text"
+    if isinstance(exc, PermissionError):
+        return "cannot be read (permission denied)"
     return f"cannot be read ({exc.__class__.__name__})"
 
 
@@ -80,7 +126,7 @@ def _collect_blocks(
                 raise fail("import-cycle", f"imports go round in a circle: {cycle}", imp.span, "imported again")
             try:
                 text = _read(target)
-            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path; UnicodeDecodeError
+            except (OSError, ValueError, BadFile) as exc:  # ValueError: a NUL in the path
                 reason = _unreadable(exc)
                 raise fail(
                     "import-not-found",
@@ -98,8 +144,9 @@ def _collect_blocks(
             diagnostics.extend(err.diagnostics)
             continue
         blocks.update(_collect_blocks(imported, sources, diagnostics, chain + (target,)))
+    seen: set[str] = set()
     for block in spec.blocks:
-        if block.name in {b.name for b in spec.blocks if b is not block and b.span.line < block.span.line}:
+        if block.name in seen:
             diagnostics.append(
                 Diagnostic(
                     "duplicate-name",
@@ -109,6 +156,7 @@ def _collect_blocks(
                     "rename one of them",
                 )
             )
+        seen.add(block.name)
         blocks[block.name] = block
     return blocks
 
@@ -195,6 +243,15 @@ def _analyse(text: str, file: str, max_nodes: int | None, freeze: list[tuple[str
         )
     diagnostics.extend(expander.diagnostics)
     diagnostics = _unique(diagnostics)
+    if expander.unreported:
+        diagnostics.append(
+            Diagnostic(
+                "too-many-errors",
+                f"{expander.unreported:,} more errors not shown (archspec shows the first {MAX_ERRORS})",
+                None,
+                hint="fix the errors above and check again",
+            )
+        )
     network = Network(
         name=spec.network,
         file=file,
@@ -298,6 +355,10 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def analyse_file(path: str, freeze: list[tuple[str, str]] = ()) -> Result:
     try:
         text = _read(path)
+    except BadFile as bad:
+        sources = {path: bad.shown} if bad.shown is not None else {}
+        hint = "save the file as UTF-8" if "UTF-8" in bad.reason else "a spec is a text file of .arch lines"
+        return Result(None, [Diagnostic("bad-file", f"{path}: {bad.reason}", bad.span, "here", hint)], sources)
     except (OSError, ValueError) as exc:
         return Result(None, [Diagnostic("file-not-found", f"{path}: {_unreadable(exc)}", None)], {})
     return analyse(text, path, freeze=freeze)

@@ -75,8 +75,10 @@ MODULE_ATTRIBUTES = frozenset(
         "pop",
     ]
 )
-# names of the emitted file itself: its imports and the forward's argument
-RESERVED = frozenset({"torch", "nn", "OrderedDict", "self", "x", "super", "int", "float", "bool", "tuple", "range"})
+# names of the emitted file itself: its imports, the forward's argument and the builtins it calls
+RESERVED = frozenset(
+    {"torch", "nn", "self", "x", "super", "int", "float", "bool", "tuple", "range", "isinstance", "getattr", "None"}
+)
 
 
 def literal(value: Any) -> str:
@@ -126,6 +128,8 @@ def valid_class_name(name: str) -> bool:
 
 def sanitise(name: str) -> str:
     name = re.sub(r"\W", "_", name)
+    if name.startswith("__"):  # `__class__` and the like mean something to Python inside a class
+        name = name.strip("_") + "_"
     if not IDENT.match(name) or keyword.iskeyword(name) or name in RESERVED:
         name += "_"
     return name
