@@ -62,3 +62,27 @@ def calc(text: str, shape: tuple[int, ...]) -> Calc:
         at += len(piece) + 1
     spec = "network calc\ninput " + "x".join(map(str, shape)) + "\n" + "\n".join(ops) + "\n"
     return Calc(text, spec, tuple(offsets), analyse(spec, SOURCE))
+
+
+# the stand-in image sizes of a channels-only input (`--input 64`): large enough for any short chain
+# of windows and strides; two of them, to find the parameters that depend on the size after all
+STAND_IN = (1024, 1031)
+
+
+def needs_image(run: Calc) -> bool:
+    """Whether the operations failed only because the flat input is no image (`conv` on `64`)."""
+    return any(d.code == "bad-input-rank" for d in run.result.diagnostics)
+
+
+def channels_only(text: str, channels: int) -> tuple[Calc, bool]:
+    """The operations on `channels` channels of an image whose size is not given: analysed on a
+    stand-in size. Returns (the analysis, whether its parameters hold for any image size): they do
+    not where a flatten feeds a dense layer, whose weights count every position."""
+    runs = [calc(text, (channels, size, size)) for size in STAND_IN]
+    first, second = runs
+    same = (
+        first.result.complete
+        and second.result.complete
+        and [n.params for n in first.result.network.nodes] == [n.params for n in second.result.network.nodes]
+    )
+    return first, same

@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="parse specs, infer every shape, count params, MACs and memory, and verify `expect` lines",
         description="Parse each spec, infer every tensor shape, count parameters, MACs and memory "
-        "(as torchsummary estimates it), and verify the spec's `expect` lines. "
+        "(as torchsummary estimates it, or torchinfo with --memory torchinfo), and verify the spec's `expect` lines. "
         "Exit status: 0 when every file checks, 1 when any fails, 2 for a usage error.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help=".arch spec files")
@@ -42,6 +42,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add each layer's receptive field to the table: size, jump (product of strides) and start "
         "(centre of the first output's field, in input pixels); the JSON always has them",
+    )
+    check.add_argument(
+        "--memory",
+        choices=("torchsummary", "torchinfo"),
+        default="torchsummary",
+        help="whose memory estimate to print: torchsummary's (the default: every layer's output, MB = 2**20 bytes; "
+        "what `expect forward_backward_mb=` checks) or torchinfo's (outputs of layers with parameters, "
+        "MB = 10**6 bytes); the JSON has both under memory_conventions",
+    )
+    check.add_argument(
+        "--style",
+        choices=("archspec", "keras"),
+        default="archspec",
+        help="the table's style: archspec's (the default) or keras, as Keras's model.summary() prints it: "
+        "activations folded into their layer, (None, H, W, C) shapes, Keras's class names and totals",
     )
     freeze_options(check)
     _add_compile(sub)
@@ -385,18 +400,23 @@ def _check(args) -> int:
     from .load import analyse_file
     from .report import render_table, to_json
 
+    if args.style == "keras" and (args.rf or args.depth is not None):
+        option = "--rf" if args.rf else "--depth"
+        print(f"archspec check: error: {option} does not go with --style keras (Keras's summary has no such column)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     results, failed, unreadable = [], False, False
     for path in args.files:
         result = analyse_file(path, args.freeze)
         failed |= not result.ok
         unreadable |= result.unreadable
         if args.json:
-            results.append(to_json(result, path))
+            results.append(to_json(result, path, args.memory))
             continue
         net = result.network
         if (result.ok or result.complete) and not args.quiet:
             if net is not None and net.nodes:
-                render_table(net, sys.stdout, args.depth, args.rf)
+                render_table(net, sys.stdout, args.depth, args.rf, args.memory, args.style)
             else:
                 blocks = ", ".join(net.blocks) if net and net.blocks else "nothing"
                 print(f"{path}: no network; defines {blocks}")

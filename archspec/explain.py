@@ -7,6 +7,7 @@ only selects layers, adds the receptive-field steps and renders text or JSON.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class Explanation:
     steps: tuple[Step, ...]
     field: Field
     rf_steps: tuple[Step, ...]
+    notes: tuple[tuple[str, tuple], ...] = ()  # (English text, args), after the steps
 
 
 class UnknownLayer(Exception):
@@ -69,7 +71,11 @@ def explain(net: Network, nodes: list[Node]) -> list[Explanation]:
         shapes = [net.nodes[i].shape for i in node.inputs]
         steps = node.kind.formulas(node.options, shapes, node.shape)
         ins = [fields[i] for i in node.inputs]
-        out.append(Explanation(node, tuple(shapes), tuple(steps), fields[node.id], tuple(rf_steps(node, shapes, ins))))
+        image = tuple(net.input_shape[1:]) if net.input_shape and len(net.input_shape) > 1 else ()
+        notes = tuple(field_notes(fields[node.id], image)) if image else ()
+        out.append(
+            Explanation(node, tuple(shapes), tuple(steps), fields[node.id], tuple(rf_steps(node, shapes, ins)), notes)
+        )
     return out
 
 
@@ -126,9 +132,48 @@ def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> lis
                 "start_in + offset * j_in",
                 f"{exact(st)} + {exact(c)}*{exact(j)}",
                 after.start[d],
+                START_NOTE if d == 0 else "",
             ),
         ]
     return steps
+
+
+# what `offset` and `start` are, said once per layer, after its `start` line
+START_NOTE = (
+    "offset: the centre of this layer's first window, in positions of its input; start: the centre of the "
+    "first output's field, in input pixels (negative: in the padding)"
+)
+
+
+def field_notes(field: Field, image: tuple[int, ...]) -> list[tuple[str, tuple]]:
+    """A note where the receptive field is larger than the image (`image`: its spatial sizes): why
+    (the padding) and which input pixels the first output's field holds, as (English text, args)."""
+    if not field.size or len(field.size) != len(image) or all(r <= n for r, n in zip(field.size, image)):
+        return []
+    spans = []
+    for r, st, n in zip(field.size, field.start, image):
+        low, high = st - (r - 1) / 2, st + (r - 1) / 2
+        first, last = max(math.ceil(low), 0), min(math.floor(high), n - 1)
+        spans.append((show(low), show(high), first, last, max(last - first + 1, 0)))
+    size = "x".join(str(n) for n in image)
+    alike = len(set(spans)) == 1
+    low, high, first, last, real = spans[0]
+    if alike:
+        where = f"{low}..{high}"
+        pixels = f"{first}..{last}"
+        count = "x".join([str(real)] * len(image))
+    else:
+        where = ", ".join(f"{s[0]}..{s[1]}" for s in spans)
+        pixels = ", ".join(f"{s[2]}..{s[3]}" for s in spans)
+        count = "x".join(str(s[4]) for s in spans)
+    return [
+        (
+            "the field ({0}) is larger than the {1} image because the padding adds zeros around the image and "
+            "the field counts them as positions. The first output's field spans positions {2}: pixels {3} of "
+            "it ({4}) are real, the rest padding; outputs near the middle see the whole image.",
+            (field.text(), size, where, pixels, count),
+        )
+    ]
 
 
 def _of_the_input(alike: bool, field: Field) -> tuple[str, tuple[str, ...]]:
@@ -148,8 +193,9 @@ def exact(x) -> str:
 
 
 def show_result(value) -> str:
+    """`2,048` for a number; a shape as shapes are written everywhere else, `1024x1x1`."""
     if isinstance(value, tuple):
-        return "x".join(show_result(v) for v in value)
+        return "x".join(str(v) if isinstance(v, int) else show(v) for v in value)
     if isinstance(value, int):
         return f"{value:,}"
     return show(value)  # a Fraction
@@ -159,7 +205,8 @@ def step_line(step: Step, t: Callable[..., str]) -> str:
     """`H = floor((H_in + 2*P - K) / S) + 1 = floor((32 + 2*0 - 5) / 1) + 1 = 28`."""
     parts = [step.symbol, t(step.formula)]
     result = show_result(step.result)
-    if step.numbers and step.numbers not in (step.formula, result, str(step.result)):
+    # `9216` is the result `9,216` again, only without the thousands' commas: say it once
+    if step.numbers and step.numbers.replace(",", "") not in (step.formula, result.replace(",", ""), str(step.result)):
         parts.append(step.numbers)
     if parts[-1] != result:
         parts.append(result)
@@ -191,6 +238,7 @@ def layer_lines(e: Explanation, t: Callable[..., str]) -> list[str]:
         shown = label if label != previous else ""
         previous = label
         lines.append("  " + shown + " " * (width - cell_len(shown)) + "  " + step_line(step, t))
+    lines += ["  " + t("note: {0}", t(text, *args)) for text, args in e.notes]
     return lines
 
 
@@ -234,4 +282,5 @@ def to_json(e: Explanation, t: Callable[..., str]) -> dict:
         "rf": e.field.to_json(),
         "steps": [step_json(s, t) for s in e.steps],
         "rf_steps": [step_json(s, t) for s in e.rf_steps],
+        "notes": [t(text, *args) for text, args in e.notes],
     }

@@ -77,20 +77,42 @@ class Group:
     depth: int
 
 
+CONVENTIONS = ("torchsummary", "torchinfo")
+
+# torchinfo's "Input size" is `sys.getsizeof` of the input tensor's storage: its bytes and the
+# Python object around them (64 bytes with torch 2.14 on 64-bit CPython, measured: bench/torchinfo_memory.py)
+TORCHINFO_STORAGE_OVERHEAD = 64
+
+
 @dataclass(frozen=True)
 class Memory:
-    """torchsummary's estimate, in MiB: input, forward+backward activations, parameters, total."""
+    """A memory estimate for a batch of one, float32, as one tool prints it: the input, the
+    forward/backward activations, the parameters and their total, in that tool's megabytes.
+
+    - `torchsummary`: MB = 2**20 bytes; forward/backward = 2 x the output of every module (every
+      operation that holds an output of its own: views such as flatten hold none).
+    - `torchinfo` (`summary(model, input_size=(1, C, H, W))`, torchinfo 1.8): MB = 10**6 bytes;
+      forward/backward = 2 x the output of every leaf module that has parameters (convolutions,
+      dense layers, batchnorms with a scale and shift), so activations, pooling and in-place ReLUs
+      count nothing; the input is its storage as `sys.getsizeof` measures it."""
 
     input_mb: float
     forward_backward_mb: float
     params_mb: float
+    convention: str = "torchsummary"
 
     @property
     def total_mb(self) -> float:
         return self.input_mb + self.forward_backward_mb + self.params_mb
 
+    @property
+    def megabyte(self) -> int:
+        return MB if self.convention == "torchsummary" else 10**6
+
     def to_json(self) -> dict:
         return {
+            "convention": self.convention,
+            "megabyte_bytes": self.megabyte,
             "input_mb": round(self.input_mb, 4),
             "forward_backward_mb": round(self.forward_backward_mb, 4),
             "params_mb": round(self.params_mb, 4),
@@ -99,11 +121,35 @@ class Memory:
 
 
 def memory_of(nodes: list[Node] | tuple[Node, ...], input_shape: tuple[int, ...], params: int) -> Memory:
+    """torchsummary's estimate."""
     activations = sum(n.activation_elements for n in nodes)
     return Memory(
         input_mb=math.prod(input_shape) * BYTES / MB,
         forward_backward_mb=2 * activations * BYTES / MB,
         params_mb=params * BYTES / MB,
+    )
+
+
+def torchinfo_outputs(node: Node, in_shapes: list[tuple[int, ...]]) -> int:
+    """The output elements torchinfo counts for one operation: those of the leaf modules with
+    parameters that its module is made of. A separable conv is two of them (depthwise, then
+    pointwise 1x1): the depthwise output counts as well."""
+    if node.kind is None or not node.params:
+        return 0
+    out = math.prod(node.shape)
+    if node.kind.name == "sepconv":
+        out += in_shapes[0][0] * node.options["multiplier"] * math.prod(node.shape[1:])
+    return out
+
+
+def torchinfo_memory_of(nodes: list[Node] | tuple[Node, ...], input_shape: tuple[int, ...], params: int) -> Memory:
+    """torchinfo's estimate (see `Memory`), batch size 1."""
+    outputs = sum(torchinfo_outputs(n, [nodes[i].shape for i in n.inputs]) for n in nodes)
+    return Memory(
+        input_mb=(math.prod(input_shape) * BYTES + TORCHINFO_STORAGE_OVERHEAD) / 10**6,
+        forward_backward_mb=2 * outputs * BYTES / 10**6,
+        params_mb=params * BYTES / 10**6,
+        convention="torchinfo",
     )
 
 
@@ -162,8 +208,17 @@ class Network:
 
     @property
     def memory(self) -> Memory | None:
+        """torchsummary's memory estimate (what `expect forward_backward_mb=` checks)."""
+        return self.memory_as("torchsummary")
+
+    def memory_as(self, convention: str) -> Memory | None:
+        """The memory estimate as `convention` ("torchsummary" or "torchinfo") makes it."""
         if self.input_shape is None:
             return None
+        if convention == "torchinfo":
+            return torchinfo_memory_of(self.nodes, self.input_shape, self.params)
+        if convention != "torchsummary":
+            raise ValueError(f"no memory convention {convention!r}: expected one of {', '.join(CONVENTIONS)}")
         return memory_of(self.nodes, self.input_shape, self.params)
 
     @property

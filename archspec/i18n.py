@@ -133,6 +133,29 @@ KO: dict[str, str] = {
         "형태는 C x H x W 또는 H x W x C 로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
     ),
     "no layer to explain: the network is its input alone": "설명할 층이 없음: 신경망에 입력만 있음",
+    # --- explain: receptive-field notes and calc with channels only (explain.py, teach.py) ---
+    "offset: the centre of this layer's first window, in positions of its input; start: the centre of the "
+    "first output's field, in input pixels (negative: in the padding)": (
+        "offset: 이 층의 첫 윈도우 중심 (층 입력의 위치 단위); start: 첫 출력의 수용 영역 중심 "
+        "(입력 픽셀 단위, 음수면 패딩 안)"
+    ),
+    "note: {0}": "참고: {0}",
+    "the field ({0}) is larger than the {1} image because the padding adds zeros around the image and "
+    "the field counts them as positions. The first output's field spans positions {2}: pixels {3} of "
+    "it ({4}) are real, the rest padding; outputs near the middle see the whole image.": (
+        "수용 영역({0})이 {1} 이미지보다 큼: 패딩이 이미지 둘레에 0을 덧붙이고 수용 영역은 그 자리도 셈. "
+        "첫 출력의 수용 영역은 위치 {2}에 걸치며, 그중 픽셀 {3} ({4})만 실제 픽셀이고 나머지는 패딩임. "
+        "가운데 근처의 출력은 이미지 전체를 봄."
+    ),
+    "channels only, no image size: parameters and channels hold for any image size; "
+    "output sizes and MACs need one (--input {0}xHxW)": (
+        "채널 수만 주어짐 (이미지 크기 없음): 파라미터 수와 채널 수는 이미지 크기와 무관함. "
+        "출력 크기와 곱셈 수 (MACs)는 이미지 크기가 있어야 계산됨 (--input {0}xHxW)"
+    ),
+    "Output channels: {0}": "출력 채널 수: {0}",
+    "{0} channels": "{0} 채널",
+    "MACs: need an image size (--input {0}xHxW)": "곱셈 수 (MACs): 이미지 크기가 필요함 (--input {0}xHxW)",
+    # --- end of the block ---
 }
 
 CATALOGUES = {"ko": KO}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .graph import Network
+from .graph import CONVENTIONS, Network
 from .initialise import describe as describe_init
 from .layers import fmt_shape
 from .load import Result
@@ -21,7 +21,9 @@ def human(n: int | float) -> str:
     return f"{n:g}" if isinstance(n, float) else str(n)
 
 
-def to_json(result: Result, file: str) -> dict:
+def to_json(result: Result, file: str, memory: str = "torchsummary") -> dict:
+    """The check of one file as JSON. `memory` names the convention of the `memory` entry;
+    `memory_conventions` has every convention's figures, by name."""
     net = result.network
     ok = result.ok
     base = {
@@ -38,6 +40,7 @@ def to_json(result: Result, file: str) -> dict:
         "buffers": None,
         "macs": None,
         "memory": None,
+        "memory_conventions": None,
         "layers": [],
         "diagnostics": [d.to_json() for d in result.diagnostics],
     }
@@ -51,7 +54,8 @@ def to_json(result: Result, file: str) -> dict:
             init=dict(net.init),
             buffers=net.buffers,
             macs=net.macs,
-            memory=net.memory.to_json(),
+            memory=net.memory_as(memory).to_json(),
+            memory_conventions={name: net.memory_as(name).to_json() for name in CONVENTIONS},
             layers=[_layer_json(row, field) for row, field in zip(net.layers, row_fields(net))],
         )
     return base
@@ -112,10 +116,19 @@ def _rf_cells(field: Field | None) -> tuple[str, str, str]:
     return field.text(), cell(field.jump), cell(field.start)
 
 
-def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) -> list[tuple[str, str]]:
+MEMORY_HEADINGS = {
+    "torchsummary": "Memory as torchsummary estimates it (MB = 2**20 bytes; --memory torchinfo for torchinfo's):",
+    "torchinfo": "Memory as torchinfo estimates it (MB = 10**6 bytes; --memory torchsummary for torchsummary's):",
+}
+
+
+def table_lines(
+    net: Network, max_depth: int | None = None, rf: bool = False, memory: str = "torchsummary"
+) -> list[tuple[str, str]]:
     """The layer table and the totals as (text, style) lines. The columns are aligned here
     rather than by rich.Table, which takes a tenth of a second for a thousand rows. `rf` adds the
-    receptive field's size, jump and start."""
+    receptive field's size, jump and start; `memory` names the convention of the memory lines
+    (torchsummary's or torchinfo's), which a heading line says."""
     frozen = ("Trainable",) if net.non_trainable_params else ()
     header = ("Layer", "Kind", "Output", "Params", *frozen, "MACs") + (("RF", "Jump", "Start") if rf else ())
     rows = table_rows(net, max_depth, rf)
@@ -125,7 +138,7 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
     def line(values) -> str:
         return " │ ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right))
 
-    mem = net.memory
+    mem = net.memory_as(memory)
     totals = [
         f"Total params: {net.params:,}",
         f"Trainable params: {net.trainable_params:,}",
@@ -134,6 +147,7 @@ def table_lines(net: Network, max_depth: int | None = None, rf: bool = False) ->
         f"Initialisation: {describe_init(net.init)}",
         f"MACs: {net.macs:,} ({human(net.macs)}; as FLOPs counted 2 per MAC: {human(2 * net.macs)})",
         f"Output shape: {fmt_shape(net.output_shape)}",
+        MEMORY_HEADINGS[memory],
         f"Input size (MB): {mem.input_mb:.2f}",
         f"Forward/backward pass size (MB): {mem.forward_backward_mb:.2f}",
         f"Params size (MB): {mem.params_mb:.2f}",
@@ -158,10 +172,22 @@ def _frozen_note(frozen: tuple[str, ...]) -> str:
     return f" (frozen: {', '.join(frozen)})"
 
 
-def render_table(net: Network, stream, max_depth: int | None = None, rf: bool = False) -> None:
+def render_table(
+    net: Network,
+    stream,
+    max_depth: int | None = None,
+    rf: bool = False,
+    memory: str = "torchsummary",
+    style: str = "archspec",
+) -> None:
     """Print the table to `stream`: with styles through rich on a terminal, else plain text
-    (rich is not even imported then)."""
-    lines = table_lines(net, max_depth, rf)
+    (rich is not even imported then). `style` "keras" prints it as Keras's `model.summary()`."""
+    if style == "keras":
+        from .keras import summary_lines
+
+        lines = summary_lines(net)
+    else:
+        lines = table_lines(net, max_depth, rf, memory)
     if not stream.isatty():
         stream.write("\n".join(text for text, _ in lines) + "\n")
         return

@@ -80,7 +80,8 @@ def explain_command(args) -> int:
 
 
 def calc_command(args) -> int:
-    from .calc import calc, parse_shape
+    from .calc import calc, needs_image, parse_shape
+    from .calc import channels_only as calc_channels_only
     from .explain import explain, render_text, select, to_json
     from .report import human
 
@@ -92,6 +93,17 @@ def calc_command(args) -> int:
     if not args.ops.replace(";", "").strip():
         return usage_error("calc", 'give at least one operation, e.g. "conv 64 3x3"')
     run = calc(args.ops, shape)
+    channels_only = False
+    if len(shape) == 1 and needs_image(run):  # `--input 64` for a conv: a channel count, no image size
+        image_run, fixed = calc_channels_only(args.ops, shape[0])
+        if image_run.result.complete and not fixed:
+            return usage_error(
+                "calc",
+                f"--input {args.input} gives channels only, and these operations' parameters depend on the image "
+                f"size (a dense layer after flatten): give it as {shape[0]}xHxW",
+            )
+        if image_run.result.complete:
+            run, channels_only = image_run, True
     _report(run.diagnostics, run.sources)
     net = run.result.network
     if not run.result.complete:
@@ -101,6 +113,8 @@ def calc_command(args) -> int:
     status = EXIT_OK if run.result.ok else EXIT_FAILED  # an `expect` that fails: the numbers are right, it is not
     t = translator(language(args.lang))
     explanations = explain(net, select(net, []))
+    if channels_only:
+        return _calc_channels_only(args, shape[0], net, run, explanations, status, t)
     if args.json:
         _dump(
             {
@@ -121,6 +135,64 @@ def calc_command(args) -> int:
     rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
     print(t("MACs: {0}", f"{net.macs:,}{rounded}"))
     print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
+    return status
+
+
+# what a channels-only `calc` shows: what does not depend on the image size
+SIZE_FREE = ("channels", "params", "buffers")
+CHANNELS_ONLY = (
+    "channels only, no image size: parameters and channels hold for any image size; "
+    "output sizes and MACs need one (--input {0}xHxW)"
+)
+
+
+def _calc_channels_only(args, channels: int, net, run, explanations, status: int, t) -> int:
+    """`calc "conv 128 1x1" --input 64`: each layer's channels and parameters (and receptive field,
+    which does not depend on the image size either); sizes and MACs need an image size."""
+    from dataclasses import replace
+
+    from .explain import render_text, to_json
+
+    note = t(CHANNELS_ONLY, channels)
+    kept = [replace(e, steps=tuple(s for s in e.steps if s.quantity in SIZE_FREE), notes=()) for e in explanations]
+    if args.json:
+        layers = []
+        for e in kept:
+            layer = to_json(e, t)
+            layer.update(inputs=None, output=None, macs=None)
+            layer["input_channels"] = [net.nodes[i].shape[0] for i in e.node.inputs]
+            layer["output_channels"] = e.node.shape[0]
+            layers.append(layer)
+        _dump(
+            {
+                "ok": run.result.ok,
+                "input": [channels],
+                "channels_only": True,
+                "note": note,
+                "output": None,
+                "output_channels": net.output_shape[0],
+                "params": net.params,
+                "buffers": net.buffers,
+                "macs": None,
+                "layers": layers,
+                "diagnostics": [d.to_json() for d in run.diagnostics],
+            }
+        )
+        return status
+    print(note)
+    print()
+    text = render_text(kept, t)
+    for e in kept:  # the layer's input line: channels, not the stand-in image
+        ins = ", ".join(str(net.nodes[i].shape[0]) for i in e.node.inputs)
+        old = "  " + t("{0} -> {1}", t("input {0}", ", ".join("x".join(map(str, s)) for s in e.inputs)),
+                       "x".join(map(str, e.node.shape)))  # fmt: skip
+        new = "  " + t("{0} -> {1}", t("input {0}", t("{0} channels", ins)), t("{0} channels", e.node.shape[0]))
+        text = text.replace(old + "\n", new + "\n", 1)
+    sys.stdout.write(text)
+    print()
+    print(t("Total params: {0}", f"{net.params:,}"))
+    print(t("MACs: need an image size (--input {0}xHxW)", channels))
+    print(t("Output channels: {0}", net.output_shape[0]))
     return status
 
 

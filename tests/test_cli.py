@@ -27,10 +27,11 @@ TOP_KEYS = {
     "buffers",
     "macs",
     "memory",
+    "memory_conventions",
     "layers",
     "diagnostics",
 }
-MEMORY_KEYS = {"input_mb", "forward_backward_mb", "params_mb", "total_mb"}
+MEMORY_KEYS = {"convention", "megabyte_bytes", "input_mb", "forward_backward_mb", "params_mb", "total_mb"}
 LAYER_KEYS = {"path", "kind", "output", "params", "trainable", "macs", "line", "column"}
 DIAGNOSTIC_KEYS = {"severity", "code", "message", "file", "line", "column", "hint", "notes"}
 
@@ -140,6 +141,9 @@ def test_json_for_one_file_is_an_object(good):
     assert out["buffers"] == 0
     assert out["macs"] == 8 * 26 * 26 * 9 + 5408 * 10
     assert out["memory"]["input_mb"] == pytest.approx(28 * 28 * 4 / 2**20, abs=1e-4)
+    assert out["memory"]["convention"] == "torchsummary"
+    assert out["memory_conventions"]["torchsummary"] == out["memory"]
+    assert out["memory_conventions"]["torchinfo"]["convention"] == "torchinfo"
     assert out["diagnostics"] == []
     for layer in out["layers"]:
         assert set(layer) >= LAYER_KEYS
