@@ -188,7 +188,8 @@ def _teaching_commands(sub) -> None:
         "parameters, MACs and receptive field, and the totals; print right and wrong with the correct value "
         "and its formula. Exit status: 0 when every answer is right, 1 when any is wrong or the sheet has "
         "errors, 2 for a usage error. With --make, write a question sheet (to stdout or -o) and its answer "
-        "key (--answers-out), the same for the same --seed.",
+        "key (--answers-out, else beside the sheet as SHEET-key.toml, or NAME-quiz-key.toml in the current "
+        "folder; stderr says where), the same for the same --seed.",
     )
     quiz.add_argument("file", metavar="FILE", help="an .arch spec file")
     mode = quiz.add_mutually_exclusive_group(required=True)
@@ -199,7 +200,44 @@ def _teaching_commands(sub) -> None:
     quiz.add_argument("-o", "--output", metavar="FILE", help="with --make: write the question sheet here")
     quiz.add_argument("--answers-out", metavar="KEY", help="with --make: write the answer key (TOML) here")
     quiz.add_argument("--json", action="store_true", help="with --answers: print the grading as JSON")
+    policy = quiz.add_mutually_exclusive_group()
+    policy.add_argument(
+        "--exact", action="store_true", help="with --answers: parameters and MACs must be written with every digit"
+    )
+    policy.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        metavar="R",
+        help="with --answers: accept parameters and MACs within a relative error R (0.05: 5%%); with --make "
+        "--format moodle: the questions' tolerance (default: a rounded answer is right when it is the true value "
+        "rounded to the digits written, with at least two significant digits)",
+    )
+    quiz.add_argument(
+        "--format",
+        choices=("toml", "moodle", "print"),
+        default="toml",
+        help="with --make: toml (the sheet students fill in, default), moodle (Moodle XML: a numerical "
+        "question per number, a short-answer one per shape) or print (Markdown with blank answer lines; "
+        "the key in its own file)",
+    )
+    quiz.add_argument(
+        "--variants",
+        type=_count,
+        metavar="N",
+        help="with --make: N versions of the sheet, each for a spec with other channel counts, kernels and "
+        "strides that checks; written as SHEET-v1.toml, SHEET-v1-key.toml, SHEET-v1.arch, ...",
+    )
     _lang_option(quiz)
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a relative error from 0 to 1 (0.05 for 5%), not {text!r}")
+    return value
 
 
 def _count(text: str) -> int:

@@ -170,6 +170,7 @@ class Expander:
         depth: int,
         blame: dict[str, s.Span],
         exprs: dict[str, s.Expr] | None = None,
+        generated: bool = False,
     ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
@@ -199,7 +200,10 @@ class Expander:
             raise fail(err.code, err.message, where, label, err.hint) from None
         options = {k: v for k, v in options.items() if not k.startswith("_")}  # `_names`: for messages only
         node_id = self._next_id()
-        node = Node(node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {})
+        node = Node(
+            node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {},
+            generated=generated,
+        )  # fmt: skip
         return self._append(node)
 
     # ------------------------------------------------------------------ bodies
@@ -289,7 +293,7 @@ class Expander:
         word = head.name if isinstance(head, (s.Call, s.Name)) else "seq"
         label = line.label or scope.auto_name(word)
         path = scope.prefix + label
-        group = self._open_group(path, "sequence", "", {}, line.span, scope.depth)
+        group = self._open_group(path, "sequence", "", {}, line.span, scope.depth, generated=not line.label)
         index = 0
         for elem in line.elems:
             if elem.repeat > self.max_nodes:
@@ -546,18 +550,19 @@ class Expander:
             in_shape = self.in_shape(scope, cur)
             span = _join(word.span, atoms[-1].span) if atoms else word.span
             options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, kinds, index)
+            generated = False
             if numbered is not None:
                 name = str(numbered + index)
             elif own is not None:
                 scope.claim(own.name, own.span)
                 name = label = own.name
             elif label is None:
-                name = scope.auto_name(kind.name)
+                name, generated = scope.auto_name(kind.name), True
             elif index == 0:
                 name = label
             else:
-                name = scope.fresh(f"{label}_{word.name}")
-            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs)
+                name, generated = scope.fresh(f"{label}_{word.name}"), True
+            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs, generated)
             if numbered is None and (index or label is None or own is not None):
                 scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
@@ -602,7 +607,7 @@ class Expander:
             return None
         env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
         path = prefix + name
-        group = self._open_group(path, "block", block.name, env, call.span, depth)
+        group = self._open_group(path, "block", block.name, env, call.span, depth, generated=not label)
         inner = Scope(path + ".", env, cur, depth + 1, scope.stack + ((call.name, call.span),))
         out = self.run_body(block.body, inner, cur, self.groups[group].first)
         self._close_group(group, out)
@@ -735,7 +740,10 @@ class Expander:
                 raise fail(d.code, d.message, span or d.span, f"gives {shape}", d.hint) from None
         name = comp.label or scope.auto_name(kind.name)
         try:
-            out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
+            out = self.add_layer(
+                kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {},
+                generated=not comp.label,
+            )  # fmt: skip
         except SpecError as err:
             raise self._blame_branch(err, outs, cur) from None
         if kind.residual:  # the branches of its own layers, for `init zero_init_residual=true`
@@ -794,7 +802,7 @@ class Expander:
         name = scope.fresh("shortcut")
         for suffix, kind, options in layers:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name
-            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {})
+            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {}, generated=True)
         return cur
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
@@ -839,13 +847,13 @@ class Expander:
             inputs.append(node)
             names.append(f"`{arg.name}`")
         name = label or scope.auto_name(kind.name)
-        return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {})
+        return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {}, generated=not label)
 
     # ------------------------------------------------------------------ groups and expectations
 
-    def _open_group(self, path, kind, name, args, span, depth) -> int:
+    def _open_group(self, path, kind, name, args, span, depth, generated=False) -> int:
         """Start a group at the next node; returns its index for `_close_group`."""
-        self.groups.append(Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth))
+        self.groups.append(Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth, generated))
         self.rows.append(("group", len(self.groups) - 1))
         return len(self.groups) - 1
 

@@ -38,6 +38,7 @@ class Node:
     # an `add:`'s inputs that end a branch of its own layers: neither the input taken as it is nor
     # a projected shortcut (`shortcut: project`), for `init zero_init_residual=true`
     branch_ends: tuple[int, ...] = ()
+    generated: bool = False  # its name is archspec's (`conv_4`, `c1_relu`, `flatten_1`), not one the spec writes
 
     @property
     def trainable(self) -> int:
@@ -75,6 +76,7 @@ class Group:
     output: int | None
     span: Span | None
     depth: int
+    generated: bool = False  # its name is archspec's (`inception_1`), not one the spec writes
 
 
 CONVENTIONS = ("torchsummary", "torchinfo")

@@ -156,6 +156,32 @@ KO: dict[str, str] = {
     "{0} channels": "{0} 채널",
     "MACs: need an image size (--input {0}xHxW)": "곱셈 수 (MACs): 이미지 크기가 필요함 (--input {0}xHxW)",
     # --- end of the block ---
+    # --- quiz: making sheets and their keys, variants, exports, the grading policy (archspec/quiz.py,
+    # archspec/moodle.py, archspec/teach.py) ---
+    "archspec quiz: {0} ({1}), seed {2}, {3} questions": "archspec 퀴즈: {0} ({1}), 시드 {2}, {3} 문항",
+    "A rounded number needs at least two significant digits (62K, not 0.1M).": (
+        "반올림한 수는 유효숫자가 두 자리 이상이어야 함 (0.1M 이 아니라 62K)."
+    ),
+    "Graded {0}": "채점 기준: {0}",
+    "exact: every digit of parameters and MACs": "정확히: 파라미터 수와 곱셈 수 (MACs) 의 모든 자릿수",
+    "tolerance: parameters and MACs within {0} of the true value": (
+        "허용 오차: 파라미터 수와 곱셈 수 (MACs) 가 참값의 {0} 이내"
+    ),
+    "rounded: exact, or the true value rounded to at least two significant digits": (
+        "반올림: 정확한 값, 또는 유효숫자 두 자리 이상으로 반올림한 참값"
+    ),
+    "`{0}` has one significant digit: write at least two": "`{0}` 은 유효숫자가 한 자리임: 두 자리 이상 적을 것",
+    "asked for {0} questions; {1} gives {2}: one per quantity of a layer or block it names that the kind "
+    "does not fix": "{0} 문항을 요청했지만 {1} 에서는 {2} 문항만 나옴: 명세가 이름 붙인 층과 블록의 값 가운데 "
+    "종류만으로 정해지지 않는 것마다 한 문항",
+    "wrote the answer key to {0}": "정답지를 {0} 에 씀",
+    "wrote {0}": "{0} 을 씀",
+    "Name": "이름",
+    "Answer key": "정답지",
+    "Write shapes as C x H x W.": "형태는 C x H x W 로 적을 것.",
+    "Write the receptive field's side in input pixels.": "수용 영역의 한 변을 입력 픽셀 수로 적을 것.",
+    "the whole network": "신경망 전체",
+    # --- end of quiz ---
 }
 
 CATALOGUES = {"ko": KO}

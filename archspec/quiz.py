@@ -18,7 +18,7 @@ from fractions import Fraction
 from .diagnostics import Diagnostic, did_you_mean
 from .explain import Explanation, explain, step_line
 from .graph import Network
-from .layers.base import Step, fmt_shape
+from .layers.base import Step, fmt_shape, show_value
 from .parse import _measure
 from .receptive import Field, receptive_fields
 from .syntax import Span
@@ -41,6 +41,68 @@ QUESTIONS = {
     "macs": "{0}: MACs?",
     "rf": "{0}: receptive field?",
 }
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How numbers (parameters, MACs) are graded. `rounded` (the default): an exact answer, or the
+    true value rounded to the digits written with at least two significant digits (62,006 is `62K`
+    or `0.062M`, not `0.1M`); `exact`: every digit; `tolerance`: within a relative error `tolerance`.
+    Shapes and receptive fields are whole numbers and always graded exactly."""
+
+    name: str = "rounded"
+    tolerance: float = 0.0
+
+    def accepts(self, want: int, written: str | int | float) -> bool | None:
+        """Whether the answer `written` is right for `want`; None where it is not a number."""
+        number = parse_number(written)
+        if number is None:
+            return None
+        got, half_unit = number
+        exact = abs(want - got) <= 1e-9 * max(1.0, abs(got))
+        if self.name == "exact" or exact:
+            return exact
+        if self.name == "tolerance":
+            return abs(want - got) <= self.tolerance * abs(want) + 1e-9 * max(1.0, abs(got))
+        return abs(want - got) <= half_unit + 1e-9 * max(1.0, abs(got)) and significant_digits(written) >= 2
+
+    def describe(self, t) -> str:
+        if self.name == "exact":
+            return t("exact: every digit of parameters and MACs")
+        if self.name == "tolerance":
+            return t("tolerance: parameters and MACs within {0} of the true value", f"{self.tolerance:.4g}")
+        return t("rounded: exact, or the true value rounded to at least two significant digits")
+
+    def to_json(self, t) -> dict:
+        return {"name": self.name, "tolerance": self.tolerance if self.name == "tolerance" else None,
+                "text": self.describe(t)}  # fmt: skip
+
+    def moodle_tolerance(self, want: int) -> float:
+        """The absolute tolerance of a Moodle numerical answer `want` under this policy: 0 for exact,
+        `tolerance * want`, or for rounded answers half a unit of the second significant digit (the
+        narrowest interval around the true value holding every rounding this policy accepts)."""
+        if self.name == "exact" or want == 0:
+            return 0.0
+        if self.name == "tolerance":
+            return self.tolerance * abs(want)
+        unit = 10 ** (len(str(abs(int(want)))) - 2)
+        return 0.0 if unit < 1 else unit / 2
+
+
+ROUNDED = Policy()
+
+
+def significant_digits(written) -> int:
+    """The significant digits an answer is written with: `62K` 2, `0.062M` 2, `0.1M` 1, `650K` 3
+    (trailing zeros of a whole mantissa count: written to the thousand, 650K is three digits)."""
+    if isinstance(written, int) and not isinstance(written, bool):
+        written = str(written)
+    if isinstance(written, float):
+        written = repr(written)
+    text = str(written).strip().replace(",", "").replace("_", "").replace(" ", "")
+    mantissa = re.split(r"[eE]", text.rstrip("kKmMgG"))[0]
+    digits = mantissa.replace(".", "").lstrip("0")
+    return len(digits)
 
 
 @dataclass(frozen=True)
@@ -69,6 +131,7 @@ class Grading:
     layout: str  # channels-first, channels-last, or "" where the sheet neither says nor shows it
     marks: tuple[Mark, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    policy: Policy = ROUNDED
 
     @property
     def score(self) -> int:
@@ -259,13 +322,13 @@ def _network_truth(net: Network) -> Truth:
     return Truth(net.output_shape, net.params, net.macs, None, sums)
 
 
-def grade(net: Network, text: str, file: str) -> Grading:
-    """Grade the sheet `text` (TOML) against `net`. Problems with the sheet itself come back as
-    diagnostics (and no marks)."""
+def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Grading:
+    """Grade the sheet `text` (TOML) against `net` under `policy`. Problems with the sheet itself
+    come back as diagnostics (and no marks)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return Grading(net.file, file, "", (), (_toml_error(exc, file),))
+        return Grading(net.file, file, "", (), (_toml_error(exc, file),), policy)
     spans = _positions(text, file)
     truths = _truths(net)
     diagnostics: list[Diagnostic] = []
@@ -316,14 +379,17 @@ def grade(net: Network, text: str, file: str) -> Grading:
             continue
         answers.append((table, name, value, span))
     if any(d.code == "bad-answer" for d in diagnostics):  # a bad layout: the shapes cannot be graded
-        return Grading(net.file, file, stated, (), tuple(diagnostics))
+        return Grading(net.file, file, stated, (), tuple(diagnostics), policy)
     layout = stated or _inferred_layout(answers, truths, net)
-    marks = [_mark(table, name, value, span, truths, net, layout, bool(stated)) for table, name, value, span in answers]
+    marks = [
+        _mark(table, name, value, span, truths, net, layout, bool(stated), policy)
+        for table, name, value, span in answers
+    ]
     problems = diagnostics + [m for m in marks if isinstance(m, Diagnostic)]
     if problems:
         problems.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
-        return Grading(net.file, file, layout, (), tuple(problems))
-    return Grading(net.file, file, layout, tuple(marks))
+        return Grading(net.file, file, layout, (), tuple(problems), policy)
+    return Grading(net.file, file, layout, tuple(marks), policy=policy)
 
 
 def _true_shape(table: str, truths: dict[str, Truth], net: Network) -> tuple[int, ...]:
@@ -348,7 +414,7 @@ def _inferred_layout(answers, truths, net) -> str:
     return max(votes, key=votes.get)
 
 
-def _mark(table, name, value, span, truths, net, layout, stated) -> Mark | Diagnostic:
+def _mark(table, name, value, span, truths, net, layout, stated, policy=ROUNDED) -> Mark | Diagnostic:
     if isinstance(value, bool):
         written = "true" if value else "false"  # as the sheet wrote it, not Python's True
     else:
@@ -370,13 +436,14 @@ def _mark(table, name, value, span, truths, net, layout, stated) -> Mark | Diagn
         got = size * len(want) if len(size) == 1 else size
         status = "right" if got == want else "wrong"
         return Mark(table, name, written, truth.rf.text(), status, formula, span=span)
-    number = parse_number(value)
-    if number is None:
-        return _bad(span, table, name, written, "a number like `156`, `8,320`, `1.5K` or `163.8M`")
-    got, tolerance = number
     want = truth.params if name == "params" else truth.macs
-    right = abs(want - got) <= tolerance + 1e-9 * max(1.0, abs(got))
-    return Mark(table, name, written, f"{want:,}", "right" if right else "wrong", formula, span=span)
+    right = policy.accepts(want, value)
+    if right is None:
+        return _bad(span, table, name, written, "a number like `156`, `8,320`, `1.5K` or `163.8M`")
+    note, args = "", ()
+    if not right and policy.name == "rounded" and parse_number(value)[1] and significant_digits(value) < 2:
+        note, args = "`{0}` has one significant digit: write at least two", (written,)
+    return Mark(table, name, written, f"{want:,}", "right" if right else "wrong", formula, note, args, span)
 
 
 def _bad(span, table, name, written, expected) -> Diagnostic:
@@ -468,6 +535,7 @@ def render(grading: Grading, t, stream) -> None:
             for step in m.formula:
                 console.print("  " + t("formula: {0}", step_line(step, t)), markup=False)
     console.print()
+    console.print(t("Graded {0}", grading.policy.describe(t)), markup=False)
     console.print(t("Score: {0} / {1}", grading.score, len(grading.marks)), markup=False)
     if plain is not None:
         stream.write("\n".join(line.rstrip() for line in plain.getvalue().split("\n")))
@@ -479,6 +547,7 @@ def to_json(grading: Grading, t) -> dict:
         "file": grading.file,
         "sheet": grading.sheet,
         "layout": grading.layout or None,
+        "policy": grading.policy.to_json(t),
         "score": grading.score,
         "questions": len(grading.marks),
         "all_right": grading.all_right,
@@ -501,66 +570,204 @@ def to_json(grading: Grading, t) -> dict:
 
 # ----------------------------------------------------------------------------- making a sheet
 
+# options that change none of the answers asked (output, parameters, MACs, receptive field)
+SILENT_OPTIONS = ("eps", "momentum", "alpha", "beta", "k", "p", "dim", "count_include_pad", "scale", "offset")
+
+
+@dataclass(frozen=True)
+class Question:
+    layer: str  # a layer's or a block's path as the spec names it, or "total"
+    field: str  # output, params, macs, rf
+    statement: str  # the layer with every option its answers depend on, or the block's call
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A question sheet and its answers: what `make` writes as TOML, `moodle` as Moodle XML or a
+    printable sheet."""
+
+    name: str  # the network's name
+    file: str
+    seed: int
+    asked: int  # how many questions were asked for
+    available: int  # how many the spec gives
+    questions: tuple[Question, ...]
+    answers: dict[tuple[str, str], object]  # (layer, field) -> int, or the text of a shape or field
+
+    def answer_text(self, q: Question) -> str:
+        value = self.answers[(q.layer, q.field)]
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def statement(node) -> str:
+    """The layer as a spec line writes it, with every option its answers depend on written out:
+    `maxpool 3x3 stride=1 pad=1 ceil_mode=false dilation=1`, not the table's `maxpool 3x3`."""
+    kind, rank = node.kind, len(node.shape) - 1
+    options = {  # a size written once stands for every spatial dimension: `1` is `1x1` for a 2-D input
+        k: (v,) * rank
+        if rank >= 1 and k in kind.positional and kind.options[k].type == "size" and type(v) is int
+        else v
+        for k, v in node.options.items()
+    }
+    positional = [k for k in kind.positional if options.get(k) is not None]
+    parts = [kind.name, *(show_value(options[k]) for k in positional)]
+    parts += [
+        f"{k}={show_value(v)}"
+        for k, v in options.items()
+        if k not in positional and v is not None and k not in SILENT_OPTIONS
+    ]
+    return " ".join(parts)
+
+
+def _group_statement(group, net: Network) -> str:
+    if group.kind == "block":
+        return f"{group.name}(" + ", ".join(f"{k}={show_value(v)}" for k, v in group.args.items()) + ")"
+    members = [g for g in net.groups if g.depth == group.depth + 1 and group.first <= g.first <= group.last]
+    if not members or members[0].first != group.first:
+        return f"{group.name} ({group.path}.0 ... {net.nodes[group.last].path})"
+    calls: list[list] = []
+    for m in members:
+        text = _group_statement(m, net)
+        if calls and calls[-1][0] == text:
+            calls[-1][1] += 1
+        else:
+            calls.append([text, 1])
+    return ", ".join(text + (f" x{n}" if n > 1 else "") for text, n in calls)
+
+
+def candidates(net: Network) -> list[Question]:
+    """Every question a teacher would set about `net`, in the network's order: about the layers and
+    blocks the spec names (not archspec's names: `conv_4`, `flatten_1`), and only where the kind does
+    not fix the answer (a pool's 0 parameters, the whole input a dense layer sees); then the totals."""
+    fields = receptive_fields(net)
+    made = [g.path + "." for g in net.groups if g.generated]
+    named = {n.id: not n.generated and not any(n.path.startswith(p) for p in made) for n in net.nodes}
+    lines: dict[tuple, list] = {}
+    for node in net.nodes:
+        if node.kind is not None and node.span is not None:
+            lines.setdefault((node.span.file, node.span.line, node.path.rpartition(".")[0]), []).append(node)
+    blocks = [g for g in net.groups if g.kind == "block"]
+    pool: list[Question] = []
+    for row, index in net.rows:
+        if row == "group":
+            g = net.groups[index]
+            inside = any(b.path != g.path and g.path.startswith(b.path + ".") for b in blocks)
+            if g.generated or g.output is None or any(g.path.startswith(p) for p in made):
+                continue
+            if g.kind == "sequence" and inside:  # `downsample: project`: archspec's layers
+                continue
+            text = _group_statement(g, net)
+            params, _, macs = net.totals(g.first, g.last)
+            pool.append(Question(g.path, "output", text))
+            pool += [Question(g.path, f, text) for f, v in (("params", params), ("macs", macs)) if v]
+            continue
+        node = net.nodes[index]
+        if node.kind is None or not named[node.id] or node.kind.family in ("activation", "regularization"):
+            continue
+        line = lines.get((node.span.file, node.span.line, node.path.rpartition(".")[0]), []) if node.span else []
+        if any(o.generated and o.id > node.id and (o.params or o.shape != node.shape) for o in line):
+            continue  # `conv2: conv 64 1x1 relu conv 192 3x3`: the label reads as the whole line's
+        text = statement(node)
+        family = node.kind.family
+        if family != "norm":
+            pool.append(Question(node.path, "output", text))
+        if node.params or node.options.get("affine") is False:
+            pool.append(Question(node.path, "params", text))
+        if node.macs:
+            pool.append(Question(node.path, "macs", text))
+        size = fields[node.id].size
+        if (
+            family in ("conv", "pool")
+            and not node.kind.name.startswith(("global_", "adaptive_"))
+            and size
+            and all(x.denominator == 1 for x in size)
+        ):
+            pool.append(Question(node.path, "rf", text))
+    return [*pool, Question("total", "params", ""), Question("total", "macs", "")]
+
+
+def build(net: Network, file: str, count: int, seed: int, only: list[tuple[str, str]] | None = None) -> Quiz:
+    """`count` questions drawn with `seed` from `candidates`, in the network's order, with their
+    answers; or, with `only`, those (layer, field) questions (a variant of another sheet)."""
+    pool = candidates(net)
+    order = {(q.layer, q.field): i for i, q in enumerate(pool)}
+    if only is not None:
+        chosen = [q for q in pool if (q.layer, q.field) in set(only)]
+    else:
+        chosen = random.Random(seed).sample(pool, min(count, len(pool)))
+    chosen = sorted(chosen, key=lambda q: order[(q.layer, q.field)])
+    truths = _truths(net)
+    answers: dict[tuple[str, str], object] = {}
+    for q in chosen:
+        truth = _network_truth(net) if q.layer == "total" else truths[q.layer]
+        answers[(q.layer, q.field)] = _answer(q.field, truth)
+    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers)
+
+
+def _answer(name: str, truth: Truth) -> object:
+    if name == "output":
+        return fmt_shape(truth.output)
+    if name == "rf":
+        return truth.rf.text() if truth.rf else ""
+    return truth.params if name == "params" else truth.macs
+
 
 def _toml_key(path: str) -> str:
     return path if re.fullmatch(r"[A-Za-z0-9_-]+", path) else f'"{path}"'
 
 
 def questions(net: Network, count: int, seed: int) -> list[tuple[str, str]]:
-    """`count` (layer, field) questions drawn with `seed`, in the network's order. Layers that
-    only pass their input on (activations, dropout) are left out; MACs are asked where a layer
-    has some."""
-    fields = receptive_fields(net)
-    pool = []
-    for node in net.nodes:
-        if node.kind is None or node.kind.family in ("activation", "regularization"):
-            continue
-        pool.append((node.path, "output"))
-        pool.append((node.path, "params"))
-        if node.macs:
-            pool.append((node.path, "macs"))
-        if fields[node.id].size and all(x.denominator == 1 for x in fields[node.id].size):
-            pool.append((node.path, "rf"))
-    pool += [("total", "params"), ("total", "macs")]
-    order = {q: i for i, q in enumerate(pool)}
-    chosen = random.Random(seed).sample(pool, min(count, len(pool)))
-    return sorted(chosen, key=order.__getitem__)
+    """`count` (layer, field) questions drawn with `seed`, in the network's order (see `candidates`)."""
+    return [(q.layer, q.field) for q in build(net, "", count, seed).questions]
+
+
+def header(quiz: Quiz, t) -> list[str]:
+    return [
+        t("archspec quiz: {0} ({1}), seed {2}, {3} questions", quiz.name, quiz.file, quiz.seed, len(quiz.questions)),
+        t("Answer each question for the network in {0}.", quiz.file),
+        t("Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).")
+        + " "
+        + t("A rounded number needs at least two significant digits (62K, not 0.1M)."),
+    ]
+
+
+def to_toml(quiz: Quiz, t) -> tuple[str, str]:
+    """(question sheet, answer key), both TOML; the key grades as all right."""
+    top = ["# " + line for line in header(quiz, t)]
+    sheet = [*top, '# layout = "channels_last"  # uncomment if you write shapes as H x W x C']
+    key = [*top, 'layout = "channels_first"']
+    current = None
+    for q in quiz.questions:
+        if q.layer != current:
+            current = q.layer
+            comment = f"  # {q.statement}" if q.statement else ""
+            sheet += ["", f"[{_toml_key(q.layer)}]{comment}"]
+            key += ["", f"[{_toml_key(q.layer)}]{comment}"]
+        sheet.append(f'{q.field} = ""  # {t(QUESTIONS[q.field], q.layer)}')
+        value = quiz.answers[(q.layer, q.field)]
+        key.append(f"{q.field} = {value}" if isinstance(value, int) else f'{q.field} = "{value}"')
+    return "\n".join(sheet) + "\n", "\n".join(key) + "\n"
 
 
 def make(net: Network, file: str, count: int, seed: int, t) -> tuple[str, str]:
     """(question sheet, answer key), both TOML; the key grades as all right."""
-    truths = _truths(net)
-    picked = questions(net, count, seed)
-    header = [
-        f"# archspec quiz: {net.name or 'network'} ({file}), seed {seed}, {len(picked)} questions",
-        "# " + t("Answer each question for the network in {0}.", file),
-        "# " + t("Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M)."),
-    ]
-    sheet = [*header, '# layout = "channels_last"  # uncomment if you write shapes as H x W x C']
-    key = [*header, 'layout = "channels_first"']
-    describe = {n.path: n.notation for n in net.nodes if n.kind}
-    current = None
-    for layer, name in picked:
-        if layer != current:
-            current = layer
-            comment = f"  # {describe[layer]}" if layer in describe else ""
-            sheet += ["", f"[{_toml_key(layer)}]{comment}"]
-            key += ["", f"[{_toml_key(layer)}]{comment}"]
-        question = t(QUESTIONS[name], layer)
-        sheet.append(f'{name} = ""  # {question}')
-        if layer == "total":
-            value = {"params": net.params, "macs": net.macs}[name]
-            key.append(f"{name} = {value}")
-        else:
-            truth = truths[layer]
-            answer = {
-                "output": f'"{fmt_shape(truth.output)}"',
-                "params": str(truth.params),
-                "macs": str(truth.macs),
-                "rf": f'"{truth.rf.text()}"' if truth.rf else '""',
-            }[name]
-            key.append(f"{name} = {answer}")
-    return "\n".join(sheet) + "\n", "\n".join(key) + "\n"
+    return to_toml(build(net, file, count, seed), t)
 
 
-__all__ = ["Grading", "Mark", "grade", "make", "parse_field", "parse_number", "parse_shape", "questions", "render"]
+__all__ = [
+    "Grading",
+    "Mark",
+    "Policy",
+    "Question",
+    "Quiz",
+    "build",
+    "candidates",
+    "grade",
+    "make",
+    "parse_field",
+    "parse_number",
+    "parse_shape",
+    "questions",
+    "render",
+    "to_toml",
+]

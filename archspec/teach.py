@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from .diagnostics import render
@@ -196,6 +197,16 @@ def _calc_channels_only(args, channels: int, net, run, explanations, status: int
     return status
 
 
+def _policy(args):
+    from .quiz import Policy
+
+    if args.exact:
+        return Policy("exact")
+    if args.tolerance is not None:
+        return Policy("tolerance", args.tolerance)
+    return Policy()
+
+
 def quiz_command(args) -> int:
     from . import quiz
 
@@ -204,17 +215,7 @@ def quiz_command(args) -> int:
         return status
     t = translator(language(args.lang))
     if args.make:
-        sheet, key = quiz.make(net, args.file, args.count, args.seed, t)
-        from .output import write_atomically
-
-        files = {path: text.encode("utf-8") for path, text in ((args.output, sheet), (args.answers_out, key)) if path}
-        try:
-            write_atomically(files)
-        except OSError as err:
-            return usage_error("quiz", f"cannot write {err.filename or ', '.join(files)}: {err.strerror or err}")
-        if not args.output:
-            sys.stdout.write(sheet)
-        return EXIT_OK
+        return _make(args, net, t)
     try:
         with open(args.answers, encoding="utf-8-sig") as f:
             text = f.read()
@@ -222,7 +223,7 @@ def quiz_command(args) -> int:
         return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {err.strerror or err}")
     except ValueError:  # not UTF-8
         return usage_error("quiz", f"cannot read the answer sheet {args.answers}: it is not UTF-8 text")
-    grading = quiz.grade(net, text, args.answers)
+    grading = quiz.grade(net, text, args.answers, _policy(args))
     if grading.diagnostics:
         _report(grading.diagnostics, {args.answers: text})
         count = len(grading.diagnostics)
@@ -237,3 +238,105 @@ def quiz_command(args) -> int:
     else:
         quiz.render(grading, t, sys.stdout)
     return EXIT_OK if grading.all_right else EXIT_FAILED
+
+
+SUFFIXES = {"toml": ".toml", "moodle": ".xml", "print": ".md"}
+
+
+def _split(path: str) -> tuple[str, str]:
+    """`out/quiz.toml` -> (`out/quiz`, `.toml`)."""
+    root, ext = os.path.splitext(path)
+    return root, ext
+
+
+def _render(made, fmt: str, t, policy) -> tuple[str, str]:
+    from . import moodle, quiz
+
+    if fmt == "moodle":
+        return moodle.to_moodle(made, t, policy), quiz.to_toml(made, t)[1]
+    if fmt == "print":
+        return moodle.to_print(made, t)
+    return quiz.to_toml(made, t)
+
+
+def _write(files: dict[str, str]) -> int | None:
+    from .output import write_atomically
+
+    try:
+        write_atomically({path: text.encode("utf-8") for path, text in files.items()})
+    except OSError as err:
+        return usage_error("quiz", f"cannot write {err.filename or ', '.join(files)}: {err.strerror or err}")
+    return None
+
+
+def _make(args, net, t) -> int:
+    """`quiz --make`: the sheet (stdout or -o) and its key, always written (--answers-out, else beside
+    the sheet, else in the current folder) and named on stderr; with --variants, N pairs of files."""
+    from . import quiz
+
+    policy = _policy(args)
+    suffix = SUFFIXES[args.format]
+    key_suffix = ".md" if args.format == "print" else ".toml"
+    stem = os.path.splitext(os.path.basename(args.file))[0]
+    if args.variants:
+        return _make_variants(args, net, t, policy, suffix, key_suffix, stem)
+    made = quiz.build(net, args.file, args.count, args.seed)
+    if len(made.questions) < args.count:
+        print(t(FEWER, args.count, args.file, len(made.questions)), file=sys.stderr)
+    sheet, key = _render(made, args.format, t, policy)
+    key_path = args.answers_out or (
+        _split(args.output)[0] + "-key" + key_suffix if args.output else f"{stem}-quiz-key{key_suffix}"
+    )
+    files = {path: text for path, text in ((args.output, sheet), (key_path, key)) if path}
+    failed = _write(files)
+    if failed is not None:
+        return failed
+    if not args.output:
+        sys.stdout.write(sheet)
+    print(t("wrote the answer key to {0}", key_path), file=sys.stderr)
+    return EXIT_OK
+
+
+FEWER = (
+    "asked for {0} questions; {1} gives {2}: one per quantity of a layer or block it names that the kind does not fix"
+)
+
+
+def _make_variants(args, net, t, policy, suffix, key_suffix, stem) -> int:
+    from . import quiz
+    from .variants import relocated, variants
+
+    try:
+        with open(args.file, encoding="utf-8-sig") as f:
+            text = f.read()
+    except (OSError, ValueError) as err:
+        return usage_error("quiz", f"cannot read {args.file}: {err}")
+    original = quiz.build(net, args.file, args.count, args.seed)
+    if len(original.questions) < args.count:
+        print(t(FEWER, args.count, args.file, len(original.questions)), file=sys.stderr)
+    asked = [(q.layer, q.field) for q in original.questions]
+
+    def same_questions(variant) -> bool:
+        return set(asked) <= {(q.layer, q.field) for q in quiz.candidates(variant)}
+
+    found = variants(text, args.file, args.variants, args.seed, same_questions)
+    if len(found) < args.variants:
+        print(f"asked for {args.variants} variants; {len(found)} of {args.file} check and differ", file=sys.stderr)
+    if not found:
+        return EXIT_FAILED
+    base = _split(args.output)[0] if args.output else f"{stem}-quiz"
+    key_base = _split(args.answers_out)[0] if args.answers_out else base
+    files: dict[str, str] = {}
+    for number, variant in enumerate(found, 1):
+        spec_path = f"{base}-v{number}.arch"
+        made = quiz.build(variant.network, spec_path, args.count, args.seed, only=asked)
+        sheet, key = _render(made, args.format, t, policy)
+        files[f"{base}-v{number}{suffix}"] = sheet
+        files[f"{key_base}-v{number}-key{key_suffix}"] = key
+        files[spec_path] = relocated(variant.text, args.file, spec_path)
+    failed = _write(files)
+    if failed is not None:
+        return failed
+    for path in files:
+        print(t("wrote {0}", path), file=sys.stderr)
+    return EXIT_OK

@@ -305,14 +305,14 @@ def test_help():
     assert result.returncode == 0 and "--answers" in result.stdout and "--make" in result.stdout
 
 
-def test_make_is_reproducible_by_seed():
+def test_make_is_reproducible_by_seed(tmp_path):
     net = archspec.load(SPECS / "resnet50.arch")
     t = translator("en")
     assert make(net, "resnet50.arch", 8, 7, t) == make(net, "resnet50.arch", 8, 7, t)
     sheets = {make(net, "resnet50.arch", 8, seed, t)[0] for seed in range(5)}
     assert len(sheets) > 1
-    first = run_cli("quiz", str(SPECS / "resnet50.arch"), "--make", "--seed", "7", "--count", "8")
-    second = run_cli("quiz", str(SPECS / "resnet50.arch"), "--make", "--seed", "7", "--count", "8")
+    args = ("quiz", str(SPECS / "resnet50.arch"), "--make", "--seed", "7", "--count", "8")
+    first, second = run_cli(*args, cwd=tmp_path), run_cli(*args, cwd=tmp_path)
     assert first.returncode == 0 and first.stdout == second.stdout
 
 

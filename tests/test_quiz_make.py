@@ -1,0 +1,255 @@
+"""`archspec quiz --make`: which questions a sheet asks, the key always written, variants, the
+Moodle and printable exports; and the grading policy (`--exact`, `--tolerance`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import SPECS
+from test_cli import archspec as run_cli
+
+import archspec
+from archspec.i18n import translator
+from archspec.load import analyse_file
+from archspec.moodle import to_moodle, to_print
+from archspec.quiz import LABELS, Policy, build, candidates, grade
+
+CIFAR = str(SPECS / "cifar10_net.arch")
+GENERATED = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*_[0-9]+")  # conv_4, flatten_1, conv1_relu_1
+
+
+def generated_names(net) -> set[str]:
+    return {n.path for n in net.nodes if n.generated} | {g.path for g in net.groups if g.generated}
+
+
+@pytest.mark.parametrize("spec", ["googlenet", "lenet5", "resnet50", "cifar10_net"])
+def test_questions_are_about_what_the_spec_names_and_not_fixed_by_the_kind(spec):
+    net = archspec.load(SPECS / f"{spec}.arch")
+    nodes = {n.path: n for n in net.nodes}
+    made = generated_names(net)
+    pool = candidates(net)
+    assert pool and len({(q.layer, q.field) for q in pool}) == len(pool)
+    for q in pool:
+        assert q.layer not in made and not any(q.layer.startswith(p + ".") for p in made), q
+        assert not GENERATED.fullmatch(q.layer.rsplit(".", 1)[-1]), q
+        node = nodes.get(q.layer)
+        if node is None:
+            continue  # a block, a sequence or the total
+        family = node.kind.family
+        assert family not in ("activation", "regularization"), q
+        if q.field == "params":
+            assert family not in ("pool", "reshape", "merge"), q  # always 0
+        if q.field == "rf":  # flatten, dense and global pooling see the whole input
+            assert family in ("conv", "pool") and not node.kind.name.startswith("global_"), q
+        for option in ("stride", "pad", "dilation", "groups", "ceil_mode"):  # every option stated
+            if option in node.options:
+                assert f"{option}=" in q.statement, q
+
+
+def test_cifar10_asks_23_questions():
+    # by hand: conv1 and conv2 output, params, MACs, rf (8); pool1 and pool2 output, rf (4);
+    # fc1..fc3 output, params, MACs (9); total params and MACs (2). No flatten, no pool params.
+    pool = candidates(archspec.load(CIFAR))
+    assert len(pool) == 23
+    assert [(q.layer, q.field) for q in pool if q.layer == "pool1"] == [("pool1", "output"), ("pool1", "rf")]
+    assert (
+        next(q for q in pool if q.layer == "pool1").statement == "maxpool 2x2 stride=2 pad=0 ceil_mode=false dilation=1"
+    )
+
+
+def test_googlenet_asks_about_its_inception_rows_not_their_generated_layers():
+    net = archspec.load(SPECS / "googlenet.arch")
+    pool = candidates(net)
+    layers = {q.layer for q in pool}
+    assert not any(layer.startswith("inc") and "." in layer for layer in layers)  # inc4b.conv_4, inc3a.maxpool_1
+    assert {"inc3a", "inc4e", "inc5b"} <= layers
+    inc3a = {q.field: q for q in pool if q.layer == "inc3a"}
+    assert inc3a["output"].statement == "inception(n1=64, r3=96, n3=128, r5=16, n5=32, pp=32)"
+    made = build(net, "googlenet.arch", 100, 0)
+    assert made.answers[("inc3a", "output")] == "256x28x28"  # seed 002's table: 28x28x256
+    # `conv2: conv 64 1x1 relu conv 192 3x3`: the label reads as the whole line, so it is not asked
+    assert "conv2" not in layers
+    pool1 = next(q for q in pool if q.layer == "pool1")
+    assert "stride=2" in pool1.statement and "ceil_mode=true" in pool1.statement
+
+
+def test_more_questions_than_the_spec_gives_are_said_so_and_the_key_is_written(tmp_path):
+    result = run_cli("quiz", CIFAR, "--make", "--count", "40", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"asked for 40 questions; {CIFAR} gives 23: one per quantity of a layer or block it names that the kind "
+        "does not fix",
+        "wrote the answer key to cifar10_net-quiz-key.toml",
+    ]
+    key = tmp_path / "cifar10_net-quiz-key.toml"
+    assert grade(archspec.load(CIFAR), key.read_text(), "key.toml").all_right
+    sheet = tmp_path / "q.toml"
+    beside = run_cli("quiz", CIFAR, "--make", "--count", "5", "-o", str(sheet), cwd=tmp_path)
+    assert beside.stderr == f"wrote the answer key to {tmp_path / 'q-key.toml'}\n"
+    assert (tmp_path / "q-key.toml").exists()
+
+
+# ----------------------------------------------------------------------------- grading policy
+
+
+@pytest.mark.parametrize(
+    "policy, answer, right",
+    [
+        ([], '"0.1M"', False),  # one significant digit
+        ([], '"62K"', True),
+        ([], '"0.062M"', True),
+        ([], '"61K"', False),  # 62,006 rounds to 62K
+        ([], '"62,006"', True),
+        ([], "62000", False),  # a whole number is read as exact
+        (["--exact"], '"62K"', False),
+        (["--exact"], '"62,006"', True),
+        (["--exact"], '"62.006K"', True),
+        (["--tolerance", "0.05"], '"60K"', True),  # 3.2% off
+        (["--tolerance", "0.05"], '"66K"', False),  # 6.4% off
+        (["--tolerance", "0.05"], '"0.1M"', False),
+    ],
+)
+def test_grading_policy_for_params(tmp_path, policy, answer, right):
+    # 62,006: the PyTorch tutorial's CIFAR-10 net (seed 004): (5*5*3+1)*6 + (5*5*6+1)*16 + 401*120 + 121*84 + 85*10
+    sheet = tmp_path / "s.toml"
+    sheet.write_text(f"[total]\nparams = {answer}\n")
+    result = run_cli("quiz", CIFAR, "--answers", str(sheet), "--json", *policy)
+    out = json.loads(result.stdout)
+    assert out["marks"][0]["result"] == ("right" if right else "wrong"), out
+    assert out["policy"]["name"] == {0: "rounded", 1: "exact", 2: "tolerance"}[len(policy)]
+
+
+@pytest.mark.parametrize(
+    "answer, right", [("1M", False), ("650K", False), ("652K", True), ("0.65M", True), ("651.7K", True)]
+)
+def test_rounded_macs(answer, right):
+    # 651,720 MACs by hand: conv1 28*28*6*75 = 352,800; conv2 10*10*16*150 = 240,000; fc 48,000 + 10,080 + 840
+    net = archspec.load(CIFAR)
+    assert net.macs == 651_720
+    grading = grade(net, f'[total]\nmacs = "{answer}"\n', "s.toml")
+    assert grading.marks[0].right is right
+
+
+def test_the_report_names_the_policy(tmp_path):
+    sheet = tmp_path / "s.toml"
+    sheet.write_text('[total]\nparams = "0.1M"\n')
+    text = run_cli("quiz", CIFAR, "--answers", str(sheet))
+    assert "Graded rounded: exact, or the true value rounded to at least two significant digits" in text.stdout
+    assert "`0.1M` has one significant digit: write at least two" in text.stdout
+    exact = run_cli("quiz", CIFAR, "--answers", str(sheet), "--exact", "--json")
+    assert json.loads(exact.stdout)["policy"] == {
+        "name": "exact",
+        "tolerance": None,
+        "text": "exact: every digit of parameters and MACs",
+    }
+    tol = run_cli("quiz", CIFAR, "--answers", str(sheet), "--tolerance", "0.05", "--lang", "ko")
+    assert "채점 기준: 허용 오차" in tol.stdout
+    assert run_cli("quiz", CIFAR, "--answers", str(sheet), "--exact", "--tolerance", "0.1").returncode == 2
+    assert run_cli("quiz", CIFAR, "--answers", str(sheet), "--tolerance", "lots").returncode == 2
+
+
+# ----------------------------------------------------------------------------- variants
+
+
+def test_variants_are_distinct_check_and_pair_with_their_keys(tmp_path):
+    args = ["quiz", str(SPECS / "lenet5.arch"), "--make", "--count", "8", "--variants", "3", "--seed", "4"]
+    (tmp_path / "a").mkdir()
+    first = run_cli(*args, "-o", "quiz.toml", cwd=tmp_path / "a")
+    assert first.returncode == 0, first.stderr
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == [f"quiz-v{i}{end}" for i in (1, 2, 3) for end in ("-key.toml", ".arch", ".toml")]
+    sheets, specs = set(), set()
+    for i in (1, 2, 3):
+        spec = tmp_path / "a" / f"quiz-v{i}.arch"
+        result = analyse_file(str(spec))
+        assert result.ok and result.complete, result.diagnostics
+        specs.add(spec.read_text())
+        sheets.add((tmp_path / "a" / f"quiz-v{i}.toml").read_text().split("\n", 1)[1])
+        graded = run_cli("quiz", str(spec), "--answers", str(tmp_path / "a" / f"quiz-v{i}-key.toml"), "--json")
+        out = json.loads(graded.stdout)
+        assert graded.returncode == 0 and out["all_right"] and out["questions"] == 8
+    assert len(specs) == 3 and len(sheets) == 3
+    assert (SPECS / "lenet5.arch").read_text() not in specs
+    (tmp_path / "b").mkdir()
+    assert run_cli(*args, "-o", "quiz.toml", cwd=tmp_path / "b").returncode == 0
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_variants_of_a_spec_that_imports(tmp_path):
+    result = run_cli("quiz", str(SPECS / "resnet50.arch"), "--make", "--count", "6", "--variants", "2",
+                     "-o", str(tmp_path / "r.toml"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for i in (1, 2):
+        graded = run_cli("quiz", str(tmp_path / f"r-v{i}.arch"), "--answers", str(tmp_path / f"r-v{i}-key.toml"))
+        assert graded.returncode == 0, graded.stdout + graded.stderr
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+def parse_moodle(text: str):
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "quiz"
+    category, *questions = root.findall("question")
+    assert category.get("type") == "category" and category.find("category/text").text.startswith("$course$/")
+    return questions
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy("exact"), Policy("tolerance", 0.05)])
+def test_moodle_xml_has_the_documented_structure_and_the_keys_answers(policy):
+    net = archspec.load(CIFAR)
+    made = build(net, "cifar10_net.arch", 23, 0)
+    questions = parse_moodle(to_moodle(made, translator("en"), policy))
+    assert len(questions) == len(made.questions) == 23
+    for element, q in zip(questions, made.questions):
+        assert element.find("name/text").text.endswith(f"{q.layer}: {LABELS[q.field]}")
+        assert element.find("questiontext").get("format") == "html"
+        answers = element.findall("answer")
+        assert all(a.get("fraction") == "100" for a in answers)
+        value = made.answers[(q.layer, q.field)]
+        if element.get("type") == "numerical":
+            (answer,) = answers
+            tolerance = float(answer.find("tolerance").text)
+            if q.field in ("params", "macs"):
+                assert int(answer.find("text").text) == value
+                want = {"exact": 0, "tolerance": 0.05 * value}.get(policy.name)
+                if want is None:  # rounded: half a unit of the second significant digit
+                    want = 10 ** (len(str(value)) - 2) / 2 if value >= 100 else (0.5 if value >= 10 else 0)
+                assert tolerance == pytest.approx(want)
+            else:
+                assert tolerance == 0 and str(value).split("x")[0] == answer.find("text").text
+        else:
+            assert element.get("type") == "shortanswer" and q.field == "output"
+            assert answers[0].find("text").text == value
+    params = next(e for e, q in zip(questions, made.questions) if (q.layer, q.field) == ("total", "params"))
+    assert params.find("answer/tolerance").text == {"rounded": "500", "exact": "0", "tolerance": "3100.3"}[policy.name]
+
+
+def test_moodle_escapes_and_keeps_korean(tmp_path):
+    spec = tmp_path / "a<b&c.arch"
+    spec.write_text("network N\ninput 3x32x32\nc1: conv 6 5x5\npool: maxpool 2x2\n")
+    out = tmp_path / "q.xml"
+    result = run_cli("quiz", str(spec), "--make", "--format", "moodle", "-o", str(out), "--lang", "ko", "--count", "9")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "a<b&c" not in text and "a&amp;lt;b&amp;amp;c" in text  # HTML in XML: escaped twice
+    questions = parse_moodle(text)
+    html = questions[0].find("questiontext/text").text
+    assert "a&lt;b&amp;c.arch 의 신경망에 대해 각 문항에 답하시오." in html
+    assert any("파라미터 수는?" in q.find("questiontext/text").text for q in questions)
+    assert (tmp_path / "q-key.toml").exists()
+
+
+def test_a_printable_sheet_and_its_key():
+    made = build(archspec.load(SPECS / "lenet5.arch"), "lenet5.arch", 5, 1)
+    sheet, key = to_print(made, translator("en"))
+    assert sheet.startswith("# archspec quiz: LeNet5 (lenet5.arch), seed 1, 5 questions\n")
+    assert sheet.count("   ______________________________") == 5
+    for q in made.questions:
+        assert made.answer_text(q) in key
+    assert "**" not in sheet
