@@ -7,7 +7,6 @@ not at start-up); drawing SVG, PNG or PDF runs Graphviz's `dot` program."""
 from __future__ import annotations
 
 import heapq
-import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -165,15 +164,12 @@ def _branches(nodes: tuple[Node, ...], inputs: tuple[int, ...]) -> list[list[int
 
 
 def _written_name(node: Node) -> str | None:
-    """The node's own name where the spec wrote one (`c1`, `shortcut`), None where archspec made
-    it from the layer's word (`c1_tanh`, `relu_2`, `conv1_bn`): the box says the kind anyway."""
+    """The node's own name where the spec wrote one (`c1`, `fc`, `shortcut`, a sequence's `0`), None
+    where archspec made it up for an unnamed layer (`c1_tanh`, `relu_2`, `conv1_bn`): the box says
+    the kind anyway. A written name shows even where it is the kind's word (`fc: dense 1000`,
+    `maxpool: maxpool 3x3`, Keras's `dense_1`)."""
     last = node.path.rsplit(".", 1)[-1]
-    if node.kind is None:
-        return last
-    base = re.sub(r"_\d+$", "", last)
-    if any(base == w or base.endswith("_" + w) for w in (node.kind.name, *node.kind.aliases)):
-        return None
-    return last
+    return last if node.kind is None or node.named else None
 
 
 def _html(*lines: tuple[str, str]) -> str:

@@ -151,6 +151,7 @@ class Expander:
         depth: int,
         blame: dict[str, s.Span],
         exprs: dict[str, s.Expr] | None = None,
+        named: bool = True,
     ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
@@ -180,7 +181,21 @@ class Expander:
             raise fail(err.code, err.message, where, label, err.hint) from None
         options = {k: v for k, v in options.items() if not k.startswith("_")}  # `_names`: for messages only
         node_id = self._next_id()
-        node = Node(node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {})
+        node = Node(
+            node_id,
+            path,
+            kind,
+            options,
+            tuple(inputs),
+            out,
+            params,
+            buffers,
+            macs,
+            span,
+            depth,
+            exprs or {},
+            named=named,
+        )
         return self._append(node)
 
     # ------------------------------------------------------------------ bodies
@@ -519,18 +534,19 @@ class Expander:
             span = _join(word.span, atoms[-1].span) if atoms else word.span
             earlier = tuple(seg[0] for seg in segments[:index])
             options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, earlier)
+            named = True
             if numbered is not None:
                 name = str(numbered + index)
             elif own is not None:
                 scope.claim(own.name, own.span)
                 name = label = own.name
             elif label is None:
-                name = scope.auto_name(kind.name)
+                name, named = scope.auto_name(kind.name), False
             elif index == 0:
                 name = label
             else:
-                name = scope.fresh(f"{label}_{word.name}")
-            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs)
+                name, named = scope.fresh(f"{label}_{word.name}"), False
+            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs, named)
             if numbered is None and (index or label is None or own is not None):
                 scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
@@ -708,7 +724,17 @@ class Expander:
                 raise fail(d.code, d.message, span or d.span, f"gives {shape}", d.hint) from None
         name = comp.label or scope.auto_name(kind.name)
         try:
-            out = self.add_layer(kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {})
+            out = self.add_layer(
+                kind,
+                {"_names": names},
+                outs,
+                scope.prefix + name,
+                comp.head_span,
+                scope.depth,
+                {},
+                None,
+                bool(comp.label),
+            )
         except SpecError as err:
             raise self._blame_branch(err, outs, cur) from None
         if kind.residual:  # the branches of its own layers, for `init zero_init_residual=true`
@@ -767,7 +793,7 @@ class Expander:
         name = scope.fresh("shortcut")
         for suffix, kind, options in layers:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name
-            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {})
+            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {}, None, not suffix)
         return cur
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
@@ -812,7 +838,7 @@ class Expander:
             inputs.append(node)
             names.append(f"`{arg.name}`")
         name = label or scope.auto_name(kind.name)
-        return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {})
+        return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {}, None, bool(label))
 
     # ------------------------------------------------------------------ groups and expectations
 

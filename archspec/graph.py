@@ -38,6 +38,9 @@ class Node:
     # an `add:`'s inputs that end a branch of its own layers: neither the input taken as it is nor
     # a projected shortcut (`shortcut: project`), for `init zero_init_residual=true`
     branch_ends: tuple[int, ...] = ()
+    # the name is the spec's (`c1:`, `fc:`, a sequence's position `0`, `shortcut:`), not one archspec
+    # made up for an unnamed layer (`relu_2`, `c1_tanh`, `conv1_bn`, `shortcut_bn`)
+    named: bool = True
 
     @property
     def trainable(self) -> int:

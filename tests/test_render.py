@@ -483,3 +483,16 @@ def test_frozen_parts_are_marked():
     expanded = ET.fromstring(draw(dot_source(net, None, only="features"), "svg"))
     frozen = [box for box in groups(expanded, "node") if "frozen" in texts(box)]
     assert len(frozen) == 10  # the 13 convolutions but the last three; ReLUs and poolings have no weights
+
+
+@needs_dot
+def test_every_written_name_shows_even_the_kinds_word():
+    # `fc: dense 1000` and `maxpool: maxpool 3x3 ...` are names the spec wrote; `c1_tanh` archspec made up
+    svg = svg_of("resnet50.arch")
+    assert texts(box_with(svg, "fc")) == ["fc", "dense 1000", "1000"]
+    assert texts(box_with(svg, "maxpool"))[:2] == ["maxpool", "maxpool 3x3 /2"]
+    assert ["relu", "64x112x112"] in [texts(g) for g in groups(svg, "node")]  # conv1's relu: unnamed
+    # Keras's layer names, written in the spec though they look made up
+    svg = svg_of("mnist_keras.arch")
+    assert texts(box_with(svg, "dense_1"))[:2] == ["dense_1", "dense 10"]
+    assert texts(box_with(svg, "conv2d_3"))[0] == "conv2d_3"
