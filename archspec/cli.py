@@ -61,7 +61,7 @@ def _add_render(sub) -> None:
         "render",
         help="draw a spec's network as a diagram (SVG, PNG, PDF or Graphviz DOT)",
         description="Draw the network of a spec through Graphviz: a box per layer or per block, its kind in the "
-        "notation of lecture tables and its output shape, tensor shapes on the arrows, shortcuts dashed. "
+        "notation of lecture tables and its output shape (or the shapes on the arrows: --shapes), shortcuts dashed. "
         "Blocks and sequences are one box each unless expanded. SVG, PNG and PDF need Graphviz's `dot` "
         "program; `--format dot` writes the DOT text without it. The file is written only when drawing "
         "succeeds. Exit status: 0 when drawn, 1 when the spec has errors or drawing fails, 2 for a usage error.",

@@ -462,7 +462,10 @@ def dot_source(
         for u in node.inputs:
             if u < lo and owner[u] != f"x{u}":  # a block drawn alone: what comes in is an input marker
                 source = net.nodes[u]
-                lines = [("input", "b")] + ([(source.path, "")] if source.kind is not None else [])
+                # what comes in by the name of the block that made it (`layer1.2`, not its `relu_1`)
+                makers = [g for g in net.groups if g.output == u and group and g.depth <= group.depth]
+                where = max(makers, key=lambda g: g.depth).path if makers else source.path
+                lines = [("input", "b")] + ([(where, "")] if source.kind is not None else [])
                 label = _html(*lines, *([(fmt_shape(source.shape), "s")] if shapes != "edges" else []))
                 dot.node(f"x{u}", label, **_attrs(END))
                 owner[u] = f"x{u}"

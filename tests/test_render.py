@@ -169,6 +169,8 @@ def test_one_bottleneck_alone_and_a_sequence_at_a_depth():
     assert len(groups(svg, "node")) == 12 + 2  # 10 layers, the projection's conv and bn, input and output
     assert dashed_edges(svg) == 3
     assert texts(box_with(svg, "conv 512, 1x1 /2")) == ["0", "conv 512, 1x1 /2", "512x28x28"]  # downsample.0
+    # what comes in goes by the block that made it, not by that block's last layer (relu_1)
+    assert texts(box_with(svg, "input")) == ["input", "layer1.2", "256x56x56"]
     # layer2 with its 4 bottlenecks as boxes
     svg = ET.fromstring(draw(dot_source(net, 0, only="layer2"), "svg"))
     assert len(groups(svg, "node")) == 4 + 2
