@@ -101,6 +101,19 @@ def _network(spec_or_path: Network | str | os.PathLike) -> Network:
 
 def _build_block(spec_or_path: Network | str | os.PathLike, block: str, args: dict[str, Any]):
     """One block definition as a module of its own: a network of one line calling it."""
+    if isinstance(spec_or_path, Network) or (isinstance(spec_or_path, str) and "\n" in spec_or_path):
+        raise TypeError("`block=` builds a block of a file: pass the file's path")
+    text, file = block_spec(spec_or_path, block, args)
+    model = module_of(loads(text, file=file))
+    return getattr(model, block)
+
+
+def block_spec(path: str | os.PathLike, block: str, args: dict[str, Any]) -> tuple[str, str]:
+    """The spec of a network of one line that calls block `block` of the file at `path` with `args`
+    (its `input` shape among them, `"256x56x56"` or a tuple), and the name to analyse it under:
+    how `build(..., block=...)` and `archspec render --block` take one block alone. ValueError or
+    TypeError for a bad block name, input shape or argument."""
+    args = dict(args)
     shape = args.pop("input", None)
     if not isinstance(block, str) or not _NAME.match(block):
         raise ValueError(f"`block` must be a block's name, not {block!r}")
@@ -109,16 +122,12 @@ def _build_block(spec_or_path: Network | str | os.PathLike, block: str, args: di
     dims = shape if isinstance(shape, str) else "x".join(str(int(d)) for d in shape)
     if not re.fullmatch(r"\d+(x\d+)*", dims):
         raise ValueError(f"`input` must be a shape like '256x56x56', not {shape!r}")
-    if isinstance(spec_or_path, Network) or (isinstance(spec_or_path, str) and "\n" in spec_or_path):
-        raise TypeError("`block=` builds a block of a file: pass the file's path")
-    path = Path(spec_or_path).resolve()
-    if '"' in str(path) or "\n" in str(path):
-        raise ValueError(f"cannot import {str(path)!r}: the path holds a quote or a newline")
+    resolved = Path(path).resolve()
+    if '"' in str(resolved) or "\n" in str(resolved):
+        raise ValueError(f"cannot import {str(resolved)!r}: the path holds a quote or a newline")
     call = ", ".join(f"{key}={_spec_value(key, value)}" for key, value in args.items())
-    text = f'import "{path}"\nnetwork {block}\ninput {dims}\n{block}: {block}({call})\n'
-    net = loads(text, file=f"<{block} of {path.name}>")
-    model = module_of(net)
-    return getattr(model, block)
+    text = f'import "{resolved}"\nnetwork {block}\ninput {dims}\n{block}: {block}({call})\n'
+    return text, f"<{block} of {resolved.name}>"
 
 
 def _spec_value(key: str, value: Any) -> str:

@@ -70,18 +70,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_render(sub) -> None:
-    from .diagram import DIRECTIONS, FORMATS
+    from .diagram import DIRECTIONS, FORMATS, PNG_DPI, SHAPES
 
     render = sub.add_parser(
         "render",
         help="draw a spec's network as a diagram (SVG, PNG, PDF or Graphviz DOT)",
         description="Draw the network of a spec through Graphviz: a box per layer or per block, its kind in the "
-        "notation of lecture tables and its output shape, tensor shapes on the arrows, shortcuts dashed. "
+        "notation of lecture tables and its output shape (or the shapes on the arrows: --shapes), shortcuts dashed. "
         "Blocks and sequences are one box each unless expanded. SVG, PNG and PDF need Graphviz's `dot` "
         "program; `--format dot` writes the DOT text without it. The file is written only when drawing "
         "succeeds. Exit status: 0 when drawn, 1 when the spec has errors or drawing fails, 2 for a usage error.",
     )
     render.add_argument("file", metavar="FILE", help=".arch spec file")
+    render.add_argument(
+        "block_args",
+        nargs="*",
+        metavar="ARG=VALUE",
+        help="with --block, the block's arguments (`width=64 stride=2`)",
+    )
     render.add_argument(
         "-o",
         "--output",
@@ -105,6 +111,33 @@ def _add_render(sub) -> None:
         metavar="PATH",
         help="draw one block instance or sequence alone, expanded, by its path as `archspec tree` shows it "
         "(`inc3a`, `layer2.0`); with --depth N, N levels of the blocks inside it",
+    )
+    render.add_argument(
+        "--block",
+        metavar="NAME",
+        help="draw one block definition of FILE alone (a blocks file such as specs/blocks.arch), called with "
+        "the ARG=VALUE arguments on an input of shape --input: `render specs/blocks.arch --block bottleneck "
+        "--input 256x56x56 width=64`; expanded unless --depth says otherwise, --only a path inside it",
+    )
+    render.add_argument("--input", metavar="SHAPE", help="with --block, the shape the block takes (`256x56x56`)")
+    render.add_argument(
+        "--fold",
+        action="store_true",
+        help="draw a layer with weights and the batchnorm and activations after it as one box, as lecture "
+        "tables write a row: `conv 6, 5x5, tanh`, `conv 64, 7x7 /2, bn, relu`",
+    )
+    render.add_argument(
+        "--shapes",
+        choices=SHAPES,
+        default="boxes",
+        help="where tensor shapes are written: boxes (default: each in the box that makes it), edges (on the "
+        "arrows), or both",
+    )
+    render.add_argument(
+        "--dpi",
+        type=_positive,
+        metavar="N",
+        help=f"resolution of a PNG (default {PNG_DPI}; Graphviz's own is 96); PNG and DOT only",
     )
     levels = render.add_mutually_exclusive_group()
     levels.add_argument("--expand", action="store_true", help="draw every layer, all blocks expanded")
@@ -281,9 +314,18 @@ def _depth(text: str) -> int:
     return int(text)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
+        args.block_args += [e for e in extra if not e.startswith("-")]
+        extra = [e for e in extra if e not in args.block_args]
     if extra:  # name the command whose options were wrong, with its usage, not the top level's
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
         commands.get(args.command, parser).error("unrecognized arguments: " + " ".join(extra))
@@ -374,31 +416,42 @@ def load_checked(
 
 
 def _render(args) -> int:
-    from .diagram import FORMATS, DrawError, dot_source, draw
+    from .diagram import FORMATS, PNG_DPI, DrawError, dot_source, draw
+
+    def usage(message: str) -> int:
+        print(f"archspec render: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
 
     fmt, out = args.format, args.output
     suffix = os.path.splitext(out)[1].lstrip(".").lower() if out and out != "-" else ""
     if fmt is None:
         fmt = suffix if suffix in FORMATS else "svg"
     elif suffix in FORMATS and suffix != fmt:
-        print(f"archspec render: error: `-o {out}` says {suffix}, `--format` says {fmt}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage(f"`-o {out}` says {suffix}, `--format` says {fmt}")
+    if args.dpi is not None and fmt not in ("png", "dot"):
+        return usage(f"--dpi sets a PNG's resolution; {fmt} is drawn in points, at any size")
+    dpi = args.dpi if args.dpi is not None else PNG_DPI if fmt == "png" else None
+    if args.block is None and (args.input is not None or args.block_args):
+        what = "--input" if args.input is not None else f"`{args.block_args[0]}`"
+        return usage(f"{what} is for --block NAME: `archspec render FILE --block NAME --input SHAPE [ARG=VALUE ...]`")
     if out is None:
-        out = os.path.splitext(os.path.basename(args.file))[0] + "." + fmt
-    result = load_checked(args.file)
+        out = (args.block or os.path.splitext(os.path.basename(args.file))[0]) + "." + fmt
+    result = load_checked(args.file) if args.block is None else _block_network(args)
     if isinstance(result, int):
         return result
     net = result.network
+    only = args.only
+    if args.block is not None:
+        only = args.block if only is None else f"{args.block}.{only}"
     depth = args.depth
-    if args.expand or (depth is None and args.only):
+    if args.expand or (depth is None and only):
         depth = None
     elif depth is None:
         depth = 0
     try:
-        source = dot_source(net, depth, args.direction, args.only)
+        source = dot_source(net, depth, args.direction, only, fold=args.fold, shapes=args.shapes, dpi=dpi)
     except ValueError as err:  # --only names no block
-        print(f"archspec render: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage(str(err))
     except ImportError:
         print("archspec render: error: the `graphviz` Python package is missing: pip install graphviz", file=sys.stderr)
         return EXIT_FAILED
@@ -420,6 +473,71 @@ def _render(args) -> int:
         return EXIT_USAGE
     print(f"wrote {out}")
     return EXIT_OK
+
+
+def _block_network(args):
+    """`render FILE --block NAME --input SHAPE ARG=VALUE...`: the analysis of a network of one line
+    calling the block (`archspec.build`'s `block=`, through the same spec), or an exit status after
+    saying what is wrong."""
+    from .builder import block_spec
+    from .diagnostics import render
+    from .load import analyse, analyse_file
+
+    def usage(message: str) -> int:
+        print(f"archspec render: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+    result = analyse_file(args.file)
+    for diag in result.diagnostics:
+        print(render(diag, result.sources) + "\n", file=sys.stderr)
+    if result.unreadable:
+        return EXIT_USAGE
+    if not result.ok:
+        count = sum(d.severity == "error" for d in result.diagnostics)
+        print(f"{args.file}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_FAILED
+    defined = result.network.blocks
+    if args.block not in defined:
+        known = f"it defines {', '.join(defined)}" if defined else "it defines no blocks"
+        return usage(f"{args.file} has no block `{args.block}`; {known}")
+    if args.input is None:
+        return usage(f"--block {args.block} needs the shape it takes: --input SHAPE (e.g. --input 256x56x56)")
+    values = {"input": args.input}
+    for arg in args.block_args:
+        key, sep, text = arg.partition("=")
+        if not sep or not key or not text:
+            return usage(f"`{arg}` is not an argument: write ARG=VALUE, e.g. width=64")
+        if key in values:
+            return usage(f"`{key}` is given twice")
+        values[key] = _block_value(text)
+    try:
+        text, file = block_spec(args.file, args.block, values)
+    except (TypeError, ValueError) as err:
+        return usage(str(err))
+    block_result = analyse(text, file)
+    if not block_result.ok:
+        for diag in block_result.diagnostics:
+            print(render(diag, block_result.sources) + "\n", file=sys.stderr)
+        call = ", ".join(args.block_args)
+        return usage(f"cannot call {args.block}({call}) on {args.input}: see above")
+    return block_result
+
+
+def _block_value(text: str):
+    """A block argument from the command line as `block_spec` takes it: a whole number, a number,
+    true or false, a shape (`3x3`, a tuple), else the word itself (checked there)."""
+    import re
+
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"\d+(x\d+)+", text):
+        return tuple(int(d) for d in text.split("x"))
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _tree(args) -> int:

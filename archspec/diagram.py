@@ -7,7 +7,6 @@ not at start-up); drawing SVG, PNG or PDF runs Graphviz's `dot` program."""
 from __future__ import annotations
 
 import heapq
-import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -16,6 +15,10 @@ from .layers import fmt_shape
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DIRECTIONS = ("TB", "LR")
+# where tensor shapes are written: in the box that makes each tensor (once per tensor, as the
+# lecture tables' output column), on the arrows that carry it, or both
+SHAPES = ("boxes", "edges", "both")
+PNG_DPI = 150  # Graphviz draws at 96 dpi: too coarse for a projector
 INSTALL_HINT = "install Graphviz (`apt-get install graphviz` or `brew install graphviz`), or use `--format dot`"
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -165,15 +168,12 @@ def _branches(nodes: tuple[Node, ...], inputs: tuple[int, ...]) -> list[list[int
 
 
 def _written_name(node: Node) -> str | None:
-    """The node's own name where the spec wrote one (`c1`, `shortcut`), None where archspec made
-    it from the layer's word (`c1_tanh`, `relu_2`, `conv1_bn`): the box says the kind anyway."""
+    """The node's own name where the spec wrote one (`c1`, `fc`, `shortcut`, a sequence's `0`), None
+    where archspec made it up for an unnamed layer (`c1_tanh`, `relu_2`, `conv1_bn`): the box says
+    the kind anyway. A written name shows even where it is the kind's word (`fc: dense 1000`,
+    `maxpool: maxpool 3x3`, Keras's `dense_1`)."""
     last = node.path.rsplit(".", 1)[-1]
-    if node.kind is None:
-        return last
-    base = re.sub(r"_\d+$", "", last)
-    if any(base == w or base.endswith("_" + w) for w in (node.kind.name, *node.kind.aliases)):
-        return None
-    return last
+    return last if node.kind is None or not node.generated else None
 
 
 def _html(*lines: tuple[str, str]) -> str:
@@ -232,20 +232,69 @@ def _call_lines(g: Group, width: int) -> list[str]:
     return lines
 
 
-def _node_label(node: Node, top_level: bool) -> str:
+def _node_label(
+    node: Node, top_level: bool, shapes: str = "boxes", folded: tuple[Node, ...] = (), title: str | None = None
+) -> str:
+    """A layer's box: its written name, what it is in lecture notation, its output shape. With
+    `folded` (the batchnorm and activations after it, drawn in its box), the notation goes on as
+    the lecture tables write a row (`conv 64, 7x7 /2, bn, relu`) and the shape is the last one's."""
+    last = folded[-1] if folded else node
+    shape = [(fmt_shape(last.shape), "s")] if shapes != "edges" else []
     if node.kind is None:
-        return _html(("input", "b"), (fmt_shape(node.shape), "s"))
+        return _html(("input", "b"), *shape)
     if node.kind.symbol:
         return _html((node.kind.symbol, "b"))
     name = _written_name(node)
     if name and top_level:
         name = node.path
+    name = title or name
     lines = [(name, "b")] if name else []
     frozen = [("frozen", "s")] if node.frozen and node.params else []
-    return _html(*lines, (node.notation, "" if name else "b"), (fmt_shape(node.shape), "s"), *frozen)
+    what = _wrap([node.notation, *(_fold_word(n) for n in folded)], 30) if folded else [node.notation]
+    return _html(*lines, *((line, "" if name else "b") for line in what), *shape, *frozen)
 
 
-def _group_label(net: Network, gi: int) -> str:
+def _fold_word(node: Node) -> str:
+    """A folded layer as a lecture table's row names it: `bn`, `relu`, `leaky_relu 0.1`."""
+    return "bn" if node.kind is not None and node.kind.name == "batchnorm" else node.notation
+
+
+FOLDABLE = ("batchnorm",)  # with the activations: what a row of a lecture table writes after a conv
+
+
+def fold_chains(net: Network) -> dict[int, tuple[int, ...]]:
+    """For each layer with weights (a conv, a dense, ...) the batchnorm and activations that follow
+    it in a chain, to draw in its box: each the single consumer of the one before, taking nothing
+    else, in the same block or sequence (never across a block's edge)."""
+    consumers: dict[int, list[int]] = {}
+    for node in net.nodes:
+        for u in node.inputs:
+            consumers.setdefault(u, []).append(node.id)
+    inner = [-1] * len(net.nodes)  # the innermost group of each node
+    for gi, g in enumerate(net.groups):  # outer groups come first: inner ones overwrite them
+        for n in range(g.first, g.last + 1):
+            inner[n] = gi
+    chains: dict[int, tuple[int, ...]] = {}
+    taken: set[int] = set()
+    for node in net.nodes:
+        kind = node.kind
+        if kind is None or node.id in taken or not node.params or kind.family in ("norm", "activation"):
+            continue
+        chain, tail = [], node.id
+        while len(consumers.get(tail, ())) == 1:
+            nxt = net.nodes[consumers[tail][0]]
+            foldable = nxt.kind.family == "activation" or nxt.kind.name in FOLDABLE
+            if not foldable or nxt.inputs != (tail,) or inner[nxt.id] != inner[node.id]:
+                break
+            chain.append(nxt.id)
+            tail = nxt.id
+        if chain:
+            chains[node.id] = tuple(chain)
+            taken.update(chain)
+    return chains
+
+
+def _group_label(net: Network, gi: int, shapes: str = "boxes") -> str:
     """A collapsed block or sequence: its path, its call or its members' calls, shape and params."""
     g = net.groups[gi]
     params = net.totals(g.first, g.last)[0]
@@ -253,7 +302,8 @@ def _group_label(net: Network, gi: int) -> str:
     calls = _call_lines(g, 36) if g.kind == "block" else block_calls(net, gi)
     shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
     frozen = "" if trainable == params else ", frozen" if not trainable else f", {trainable:,} trainable"
-    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}, {params:,} params{frozen}", "s"))
+    shape = "" if shapes == "edges" else f"{shape}, "
+    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}{params:,} params{frozen}", "s"))
 
 
 def _cluster_label(net: Network, gi: int) -> str:
@@ -276,7 +326,9 @@ def _legend(
         trainable = net.trainable_params
     else:
         g = net.groups[focus]
-        name = f"{name} {g.path}: {block_calls(net, focus)[0] if g.kind == 'block' else g.name}"
+        call = block_calls(net, focus)[0] if g.kind == "block" else g.name
+        # a block drawn alone (`render --block`) is the network of one line calling it: the call says it all
+        name = call if g.path == name and g.depth == 0 else f"{name} {g.path}: {call}"
         entry = net.nodes[g.first].inputs[:1]
         shapes = f"input {fmt_shape(net.nodes[entry[0]].shape)}, " if entry else ""
         shapes += f"output {fmt_shape(net.nodes[g.output].shape)}" if g.output is not None else ""
@@ -308,23 +360,40 @@ def _legend(
 # ---------------------------------------------------------------------------- the DOT text
 
 
-def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only: str | None = None) -> str:
+def dot_source(
+    net: Network,
+    depth: int | None = 0,
+    direction: str = "TB",
+    only: str | None = None,
+    *,
+    fold: bool = False,
+    shapes: str = "boxes",
+    dpi: int | None = None,
+) -> str:
     """The diagram as DOT text. `depth`: how many levels of blocks to expand (0: every top-level
     block and sequence is one box; None: every operation is a box). `direction`: TB or LR.
     `only`: the path of one block instance or sequence to draw alone, `depth` counting from inside
-    it. ValueError for a direction or a path that does not exist."""
+    it. `fold`: a layer with weights and the batchnorm and activations after it are one box
+    (`conv 6, 5x5, tanh`). `shapes`: where tensor shapes are written, "boxes" (each in the box
+    that makes it), "edges" (on the arrows) or "both". `dpi`: Graphviz's resolution for bitmaps
+    (PNG); None leaves Graphviz's 96. ValueError for a direction, shapes or path that does not exist."""
     import graphviz
 
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    if shapes not in SHAPES:
+        raise ValueError(f"shapes must be one of {', '.join(SHAPES)}, not {shapes!r}")
     focus = find_group(net, only) if only is not None else None
     owner, root = _layout(net, depth, focus)
+    folds, lifted = _fold(net, owner, root) if fold else ({}, {})
     group = net.groups[focus] if focus is not None else None
     lo, hi = (group.first, group.last) if group else (0, len(net.nodes) - 1)
     skips = shortcut_edges(net.nodes)
     dot = graphviz.Digraph(net.name or "network")
     dot.attr(rankdir=direction, nodesep="0.25", ranksep="0.3", fontname=FONT, fontsize="10")
     dot.attr(labelloc="t", labeljust="l")
+    if dpi is not None:
+        dot.attr(dpi=str(dpi))
     dot.attr("node", fontname=FONT, fontsize="10", margin="0.12,0.04", height="0.3", penwidth="1")
     dot.attr("edge", fontname=FONT, fontsize="8", color="#333333", arrowsize="0.6", fontcolor="#333333")
 
@@ -357,11 +426,11 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
                         captions.append((owner[net.groups[i].output], f"c{i}"))
             elif what == "box":
                 blocks = True
-                graph.node(f"g{i}", _group_label(net, i), margin="0.15,0.1", **_attrs(BLOCK))
+                graph.node(f"g{i}", _group_label(net, i, shapes), margin="0.15,0.1", **_attrs(BLOCK))
             else:
                 node = net.nodes[i]
                 if node.kind is None:
-                    graph.node(f"n{i}", _node_label(node, True), **_attrs(END))
+                    graph.node(f"n{i}", _node_label(node, True, shapes), **_attrs(END))
                     continue
                 families.add(node.kind.family)
                 if node.kind.merge:
@@ -374,7 +443,14 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
                     if name:  # `se: mul`: the name beside the circle, which has room for the operator only
                         name = name if cluster.group is None else name.rsplit(".", 1)[-1]
                         attrs["xlabel"] = f'<<FONT POINT-SIZE="10"><B>{escape(name)}</B></FONT>>'
-                graph.node(f"n{i}", _node_label(node, cluster.group is None), **attrs)
+                folded = tuple(net.nodes[f] for f in folds.get(i, ()))
+                label = _node_label(node, cluster.group is None, shapes, folded)
+                if i in lifted:  # a frame's one box, named after the group it stands for
+                    path = net.groups[lifted[i]].path
+                    label = _node_label(
+                        node, True, shapes, folded, path if cluster.group is None else path.rsplit(".", 1)[-1]
+                    )
+                graph.node(f"n{i}", label, **attrs)
 
     emit(dot, root)
     for out, caption in captions:
@@ -386,23 +462,60 @@ def dot_source(net: Network, depth: int | None = 0, direction: str = "TB", only:
         for u in node.inputs:
             if u < lo and owner[u] != f"x{u}":  # a block drawn alone: what comes in is an input marker
                 source = net.nodes[u]
-                label = _html(("input", "b"), (source.path, ""), (fmt_shape(source.shape), "s"))
+                # what comes in by the name of the block that made it (`layer1.2`, not its `relu_1`)
+                makers = [g for g in net.groups if g.output == u and group and g.depth <= group.depth]
+                where = max(makers, key=lambda g: g.depth).path if makers else source.path
+                lines = [("input", "b")] + ([(where, "")] if source.kind is not None else [])
+                label = _html(*lines, *([(fmt_shape(source.shape), "s")] if shapes != "edges" else []))
                 dot.node(f"x{u}", label, **_attrs(END))
                 owner[u] = f"x{u}"
             key = (owner[u], owner[node.id], u)
             if key[0] != key[1]:
                 edges[key] = edges.get(key, True) and (u, node.id) in skips
     for (src, dst, u), skip in edges.items():
-        attrs = {"label": " " + fmt_shape(net.nodes[u].shape)}
+        attrs = {"label": " " + fmt_shape(net.nodes[u].shape)} if shapes != "boxes" else {}
         if skip:
             attrs.update(style="dashed", weight="0", penwidth="1.3")
         dot.edge(src, dst, **attrs)
     last = net.nodes[group.output if group and group.output is not None else hi]
-    dot.node("output", _html(("output", "b"), (fmt_shape(last.shape), "s")), **_attrs(END))
-    dot.edge(owner[last.id], "output", label=" " + fmt_shape(last.shape))
+    # the shape of what comes out is in the last box, or on the arrow into the marker
+    dot.node(
+        "output", _html(("output", "b"), *([(fmt_shape(last.shape), "s")] if shapes == "both" else [])), **_attrs(END)
+    )
+    dot.edge(owner[last.id], "output", **({"label": " " + fmt_shape(last.shape)} if shapes != "boxes" else {}))
     order = [f for f in LOOKS if f in families]
     dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values())))
     return dot.source
+
+
+def _fold(net: Network, owner: list[str], root: _Cluster) -> tuple[dict[int, tuple[int, ...]], dict[int, int]]:
+    """Fold the chains of `fold_chains` whose layers are all boxes of their own (not inside a
+    collapsed block): their boxes become the head's. A frame left with one box (a projection's
+    conv and batchnorm, `downsample`) gives way to the box, named after the group. Returns the
+    chains folded, by head, and the groups that boxes now stand for, by node."""
+    folds = {
+        head: chain for head, chain in fold_chains(net).items() if all(owner[n] == f"n{n}" for n in (head, *chain))
+    }
+    gone = set()
+    for head, chain in folds.items():
+        for n in chain:
+            owner[n] = f"n{head}"
+            gone.add(n)
+
+    lifted: dict[int, int] = {}
+
+    def prune(cluster: _Cluster) -> None:
+        cluster.items = [(what, i) for what, i in cluster.items if what != "node" or i not in gone]
+        for gi, child in list(cluster.children.items()):
+            prune(child)
+            if len(child.items) == 1 and child.items[0][0] == "node" and child.items[0][1] in folds:
+                n = child.items[0][1]
+                cluster.items[cluster.items.index(("cluster", gi))] = ("node", n)
+                del cluster.children[gi]
+                lifted[n] = gi
+
+    prune(root)
+    return folds, lifted
 
 
 def _branch_heads(net: Network, owner: list[str], skips: set, lo: int, hi: int) -> list[list[str]]:

@@ -802,7 +802,10 @@ class Expander:
         name = scope.fresh("shortcut")
         for suffix, kind, options in layers:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name
-            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {}, generated=True)
+            # `shortcut` is the spec's word (`shortcut: project`); `shortcut_bn` is archspec's
+            cur = self.add_layer(
+                kind, options, [cur], scope.prefix + path, span, scope.depth, {}, generated=bool(suffix)
+            )
         return cur
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:

@@ -30,8 +30,8 @@ def archspec_cli(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
     )
 
 
-def svg_of(spec: str, depth: int | None = 0) -> ET.Element:
-    return ET.fromstring(draw(dot_source(archspec.load(SPECS / spec), depth), "svg"))
+def svg_of(spec: str, depth: int | None = 0, **options) -> ET.Element:
+    return ET.fromstring(draw(dot_source(archspec.load(SPECS / spec), depth, **options), "svg"))
 
 
 def groups(svg: ET.Element, cls: str) -> list[ET.Element]:
@@ -169,6 +169,8 @@ def test_one_bottleneck_alone_and_a_sequence_at_a_depth():
     assert len(groups(svg, "node")) == 12 + 2  # 10 layers, the projection's conv and bn, input and output
     assert dashed_edges(svg) == 3
     assert texts(box_with(svg, "conv 512, 1x1 /2")) == ["0", "conv 512, 1x1 /2", "512x28x28"]  # downsample.0
+    # what comes in goes by the block that made it, not by that block's last layer (relu_1)
+    assert texts(box_with(svg, "input")) == ["input", "layer1.2", "256x56x56"]
     # layer2 with its 4 bottlenecks as boxes
     svg = ET.fromstring(draw(dot_source(net, 0, only="layer2"), "svg"))
     assert len(groups(svg, "node")) == 4 + 2
@@ -197,7 +199,7 @@ def test_collapsed_block_box_says_name_call_shape_and_params():
 
 @needs_dot
 def test_lenet_boxes_in_lecture_notation():
-    svg = svg_of("lenet5.arch")
+    svg = svg_of("lenet5.arch", shapes="both")
     assert texts(box_with(svg, "c1")) == ["c1", "conv 6, 5x5", "6x28x28"]
     assert texts(box_with(svg, "s2")) == ["s2", "avgpool 2x2 /2", "6x14x14"]
     assert texts(box_with(svg, "f6")) == ["f6", "dense 84", "84"]
@@ -471,7 +473,7 @@ def test_a_network_of_its_input_alone_draws():
     # nothing to key: the diagram is the input and output markers (Graphviz rejects an empty key row)
     net = archspec.loads("network Only\ninput 3x8x8\n")
     svg = ET.fromstring(draw(dot_source(net, 0), "svg"))
-    assert [texts(g) for g in groups(svg, "node")] == [["input", "3x8x8"], ["output", "3x8x8"]]
+    assert [texts(g) for g in groups(svg, "node")] == [["input", "3x8x8"], ["output"]]
 
 
 @needs_dot
@@ -483,3 +485,268 @@ def test_frozen_parts_are_marked():
     expanded = ET.fromstring(draw(dot_source(net, None, only="features"), "svg"))
     frozen = [box for box in groups(expanded, "node") if "frozen" in texts(box)]
     assert len(frozen) == 10  # the 13 convolutions but the last three; ReLUs and poolings have no weights
+
+
+@needs_dot
+def test_every_written_name_shows_even_the_kinds_word():
+    # `fc: dense 1000` and `maxpool: maxpool 3x3 ...` are names the spec wrote; `c1_tanh` archspec made up
+    svg = svg_of("resnet50.arch")
+    assert texts(box_with(svg, "fc")) == ["fc", "dense 1000", "1000"]
+    assert texts(box_with(svg, "maxpool"))[:2] == ["maxpool", "maxpool 3x3 /2"]
+    assert ["relu", "64x112x112"] in [texts(g) for g in groups(svg, "node")]  # conv1's relu: unnamed
+    # Keras's layer names, written in the spec though they look made up
+    svg = svg_of("mnist_keras.arch")
+    assert texts(box_with(svg, "dense_1"))[:2] == ["dense_1", "dense 10"]
+    assert texts(box_with(svg, "conv2d_3"))[0] == "conv2d_3"
+
+
+# ---------------------------------------------------------------------------- --fold: a lecture table's rows
+
+
+def edge_labels(svg: ET.Element) -> list[list[str]]:
+    return [texts(g) for g in groups(svg, "edge") if texts(g)]
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    ("spec", "depth", "boxes"),
+    [
+        # LeNet-5's spec, a box per line: input; c1 (conv 6 5x5 tanh); s2; c3 (conv + tanh); s4; c5 (conv + tanh);
+        # flatten; f6 (dense 84 tanh); out (dense 10 softmax); and the output marker: 10 (15 unfolded)
+        ("lenet5.arch", None, 10),
+        # ResNet-50 collapsed: input, conv1 (conv + bn1 + relu), maxpool, layer1..4, avgpool, fc, output: 10
+        ("resnet50.arch", 0, 10),
+        # ResNet-50 expanded: a bottleneck is conv1 + bn1 + relu, conv2 + bn2 + relu, conv3 + bn3, the add and
+        # the relu after it: 5 boxes; the first of each layer has its projection (downsample: conv + bn) as a 6th.
+        # 16 * 5 + 4 = 84, and input, conv1, maxpool, avgpool, fc, output: 90
+        ("resnet50.arch", None, 90),
+        # GoogLeNet expanded: an inception module is 4 branches (conv + relu; conv + relu twice; twice again;
+        # maxpool, conv + relu) and the concat: 1 + 2 + 2 + 2 + 1 = 8, 9 modules 72. Outside: input, conv1 + relu,
+        # pool1, norm1, conv2's two convs with their relus (2), norm2, pool2, pool3, pool4, avgpool, dropout,
+        # flatten, linear + softmax: 14. 14 + 72 + output = 87. Collapsed: 14 + 9 + 1 = 24.
+        ("googlenet.arch", None, 87),
+        ("googlenet.arch", 0, 24),
+    ],
+)
+def test_folded_box_counts_counted_by_hand(spec, depth, boxes):
+    assert len(groups(svg_of(spec, depth, fold=True), "node")) == boxes
+
+
+@needs_dot
+def test_folded_boxes_read_as_the_lecture_tables_rows():
+    svg = svg_of("lenet5.arch", fold=True)
+    assert texts(box_with(svg, "c1")) == ["c1", "conv 6, 5x5, tanh", "6x28x28"]
+    assert texts(box_with(svg, "f6")) == ["f6", "dense 84, tanh", "84"]
+    assert texts(box_with(svg, "out")) == ["out", "dense 10, softmax", "10"]
+    assert texts(box_with(svg, "s2")) == ["s2", "avgpool 2x2 /2", "6x14x14"]  # nothing to fold
+    assert "activation" not in texts(svg)  # no activation is drawn: none in the key
+    svg = svg_of("resnet50.arch", fold=True)
+    assert texts(box_with(svg, "conv1")) == ["conv1", "conv 64, 7x7 /2, bn, relu", "64x112x112"]
+    # edges stay right: LeNet's 9 arrows between 10 boxes carry the folded boxes' last shapes
+    labels = edge_labels(svg_of("lenet5.arch", None, fold=True, shapes="edges"))
+    assert labels == [
+        ["1x32x32"],
+        ["6x28x28"],
+        ["6x14x14"],
+        ["16x10x10"],
+        ["16x5x5"],
+        ["120x1x1"],
+        ["120"],
+        ["84"],
+        ["10"],
+    ]
+
+
+@needs_dot
+def test_folded_residual_blocks_keep_shortcuts_and_the_add():
+    svg = svg_of("resnet50.arch", None, fold=True)
+    # 12 identity shortcuts (1 dashed edge each) and 4 projections, folded to one box: into it and out of it
+    assert dashed_edges(svg) == 12 + 4 * 2
+    assert add_circles(svg) == 16
+    net = archspec.load(SPECS / "resnet50.arch")
+    one = ET.fromstring(draw(dot_source(net, None, only="layer2.0", fold=True), "svg"))
+    # conv1, conv2, conv3 (each with its bn and relu but the last), downsample, +, relu, input, output
+    assert len(groups(one, "node")) == 8
+    # the projection's sequence of conv and bn is one box named after it, with no frame of its own
+    assert texts(box_with(one, "downsample")) == ["downsample", "conv 512, 1x1 /2, bn", "512x28x28"]
+    assert len(groups(one, "cluster")) == 1
+    assert texts(box_with(one, "conv2")) == ["conv2", "conv 128, 3x3 /2, bn, relu", "128x28x28"]
+    assert dashed_edges(one) == 2
+
+
+def add_circles(svg: ET.Element) -> int:
+    return sum(1 for g in groups(svg, "node") if texts(g) == ["+"] and g.find(f"{SVG}ellipse") is not None)
+
+
+@needs_dot
+def test_folded_inception_branches():
+    net = archspec.load(SPECS / "googlenet.arch")
+    svg = ET.fromstring(draw(dot_source(net, None, only="inc3a", fold=True), "svg"))
+    assert len(groups(svg, "node")) == 8 + 2  # the module's 8 boxes, input and output markers
+    words = texts(svg)
+    for row in ("conv 64, 1x1, relu", "conv 128, 3x3, relu", "conv 32, 5x5, relu", "maxpool 3x3", "conv 32, 1x1, relu"):
+        assert row in words
+    assert len(groups(svg, "edge")) == 4 + 3 + 4 + 1  # into the branches, along them, into the concat, out
+
+
+def test_fold_stays_inside_a_block_and_a_chain():
+    # the relu after a block is not the block's; a conv whose output two layers take folds nothing
+    text = """network F
+block b(c):
+    conv c 3x3 pad=1
+input 4x8x8
+x: b(4)
+relu
+y: conv 4 1x1
+a: relu
+add(y, x)
+"""
+    from archspec.diagram import fold_chains
+
+    net = archspec.loads(text)
+    assert fold_chains(net) == {}
+    net = archspec.loads("network G\ninput 4x8x8\nconv 4 3x3 bn relu dropout 0.5 relu\n")
+    assert fold_chains(net) == {1: (2, 3)}  # conv, bn, relu; the dropout stops it
+
+
+# ---------------------------------------------------------------------------- --shapes
+
+
+@needs_dot
+def test_shapes_on_boxes_edges_or_both():
+    # LeNet-5 unfolded: 14 layer boxes, 14 arrows between its 15 boxes (the input and output markers among them)
+    boxes = svg_of("lenet5.arch", shapes="boxes")
+    assert edge_labels(boxes) == []
+    assert texts(box_with(boxes, "c1")) == ["c1", "conv 6, 5x5", "6x28x28"]
+    assert texts(box_with(boxes, "output")) == ["output"]  # the last box says it
+    edges = svg_of("lenet5.arch", shapes="edges")
+    assert len(edge_labels(edges)) == 14
+    assert texts(box_with(edges, "c1")) == ["c1", "conv 6, 5x5"]
+    assert texts(box_with(edges, "input")) == ["input"]  # the arrow out of it says it
+    both = svg_of("lenet5.arch", shapes="both")
+    assert len(edge_labels(both)) == 14
+    assert texts(box_with(both, "c1")) == ["c1", "conv 6, 5x5", "6x28x28"]
+    assert texts(box_with(both, "output")) == ["output", "10"]
+    # a collapsed block keeps its parameters, without the shape, on edges
+    layer1 = box_with(svg_of("resnet50.arch", shapes="edges"), "layer1")
+    assert texts(layer1)[-1] == "215,808 params"
+    with pytest.raises(ValueError, match="shapes must be one of boxes, edges, both"):
+        dot_source(archspec.load(SPECS / "lenet5.arch"), shapes="arrows")
+
+
+# ---------------------------------------------------------------------------- --dpi
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk: 4 bytes each, big-endian, after the 8-byte signature
+    and the chunk's length and type."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@needs_dot
+def test_png_size_follows_dpi(tmp_path):
+    spec = str(SPECS / "lenet5.arch")
+    sizes = {}
+    for dpi in (72, 144, None):
+        out = tmp_path / f"{dpi}.png"
+        run = archspec_cli("render", spec, "-o", str(out), *(["--dpi", str(dpi)] if dpi else []))
+        assert run.returncode == 0, run.stderr
+        sizes[dpi] = png_size(out.read_bytes())
+    (w72, h72), (w144, h144), (w, h) = sizes[72], sizes[144], sizes[None]
+    assert abs(w144 - 2 * w72) <= 2 and abs(h144 - 2 * h72) <= 2
+    assert abs(w - w72 * 150 / 72) <= 3 and abs(h - h72 * 150 / 72) <= 3  # the default: 150 dpi
+    dot = archspec_cli("render", spec, "--format", "dot", "--dpi", "300", "-o", "-").stdout.decode()
+    assert "dpi=300" in dot
+    assert "dpi" not in archspec_cli("render", spec, "--format", "dot", "-o", "-").stdout.decode()
+
+
+def test_dpi_is_for_png():
+    spec = str(SPECS / "lenet5.arch")
+    run = archspec_cli("render", spec, "--format", "svg", "--dpi", "300", "-o", "-")
+    assert run.returncode == 2 and b"--dpi sets a PNG's resolution; svg is drawn in points" in run.stderr
+    run = archspec_cli("render", spec, "--dpi", "0", "-o", "x.png")
+    assert run.returncode == 2 and b"expected a whole number above 0" in run.stderr
+
+
+# ---------------------------------------------------------------------------- --block
+
+
+def block_svg(*args: str) -> ET.Element:
+    run = archspec_cli("render", str(SPECS / "blocks.arch"), "--block", "bottleneck", *args, "-o", "-")
+    assert run.returncode == 0, run.stderr
+    return ET.fromstring(run.stdout)
+
+
+@needs_dot
+def test_one_block_of_a_blocks_file():
+    # bottleneck(64) on 256x56x56: conv1 bn1 relu, conv2 bn2 relu, conv3 bn3, add, relu: 10 layers; the shortcut
+    # is the input itself (256 channels in and out, stride 1): one dashed edge. Input and output markers: 12.
+    svg = block_svg("--input", "256x56x56", "width=64")
+    assert len(groups(svg, "node")) == 10 + 2
+    assert dashed_edges(svg) == 1
+    assert "bottleneck(width=64, stride=1)" in texts(svg)  # the title is the call
+    assert texts(box_with(svg, "input")) == ["input", "256x56x56"]
+    # stride=2: the shapes differ, so the shortcut projects: downsample.0 (conv 256 1x1 /2) and .1 (bn), on the
+    # dashed path: into the conv, into the bn, into the add. 12 + 2 = 14.
+    svg = block_svg("--input", "256x56x56", "width=64", "stride=2")
+    assert len(groups(svg, "node")) == 14
+    assert dashed_edges(svg) == 3
+    assert texts(box_with(svg, "conv 256, 1x1 /2")) == ["0", "conv 256, 1x1 /2", "256x28x28"]
+    assert "input 256x56x56, output 256x28x28, 136,448 params, 144,506,880 MACs" in texts(svg)
+    # folded: conv1, conv2, conv3, downsample, +, relu and the markers
+    svg = block_svg("--input", "256x56x56", "width=64", "stride=2", "--fold")
+    assert len(groups(svg, "node")) == 8
+    assert texts(box_with(svg, "downsample")) == ["downsample", "conv 256, 1x1 /2, bn", "256x28x28"]
+
+
+def test_block_errors_are_usage_errors(tmp_path):
+    blocks = str(SPECS / "blocks.arch")
+
+    def render(*args: str) -> tuple[int, str]:
+        run = archspec_cli("render", blocks, *args, "--format", "dot", cwd=tmp_path)
+        return run.returncode, run.stderr.decode()
+
+    code, err = render("--block", "bottleneek", "--input", "256x56x56")
+    assert code == 2 and f"error: {blocks} has no block `bottleneek`; it defines basic, bottleneck" in err
+    code, err = render("--block", "bottleneck", "width=64")
+    assert code == 2 and "--block bottleneck needs the shape it takes: --input SHAPE" in err
+    code, err = render("--block", "bottleneck", "--input", "256by56", "width=64")
+    assert code == 2 and "`input` must be a shape like '256x56x56', not '256by56'" in err
+    code, err = render("--block", "bottleneck", "--input", "256x56x56", "width")
+    assert code == 2 and "`width` is not an argument: write ARG=VALUE" in err
+    code, err = render("--block", "bottleneck", "--input", "256x56x56", "width=64", "depth=3")
+    assert code == 2 and "depth" in err and "cannot call bottleneck(width=64, depth=3) on 256x56x56" in err
+    code, err = render("--block", "bottleneck", "--input", "256x56x56")  # width has no default
+    assert code == 2 and "width" in err and "Traceback" not in err
+    code, err = render("--input", "256x56x56")
+    assert code == 2 and "--input is for --block NAME" in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_block_draws_to_its_own_name(tmp_path):
+    run = archspec_cli(
+        "render", str(SPECS / "blocks.arch"), "--block", "basic", "--input", "64x56x56", "width=64", "--format", "dot",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert os.listdir(tmp_path) == ["basic.dot"]
+
+
+# ---------------------------------------------------------------------------- every spec in every mode
+
+
+@needs_dot
+@pytest.mark.parametrize("spec", ZOO, ids=lambda p: p.stem)
+def test_every_spec_draws_in_every_mode(spec):
+    from archspec.diagram import fold_chains
+
+    net = archspec.load(spec)
+    folded = sum(len(chain) for chain in fold_chains(net).values())
+    for depth, shapes in ((None, "edges"), (0, "both"), (1, "boxes")):
+        svg = ET.fromstring(draw(dot_source(net, depth, fold=True, shapes=shapes), "svg"))
+        if depth is None:  # every layer a box, less those folded into the box before them
+            assert len(groups(svg, "node")) == len(net.nodes) + 1 - folded
+        assert {"input", "output"} <= set(texts(svg))
+    svg = ET.fromstring(draw(dot_source(net, None, direction="LR", shapes="edges"), "svg"))
+    assert len(groups(svg, "node")) == len(net.nodes) + 1
