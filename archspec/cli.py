@@ -248,11 +248,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from .diagnostics import set_output_language
+    from .diagnostics import output_language, set_output_language
     from .i18n import language, units
 
     lang = language(getattr(args, "lang", None))
+    before = output_language()
     set_output_language(lang, units(getattr(args, "units", None), lang))
+    try:
+        return _run(args)
+    finally:
+        set_output_language(*before)  # main() called from Python leaves the library English
+
+
+def _run(args) -> int:
     if args.command == "check":
         import gc
 

@@ -124,7 +124,7 @@ KO: dict[str, str] = {
         "채널이 처음인 형태({0})로 읽힘: 답안지의 나머지는 채널이 마지막임"
     ),
     "ambiguous: `{0}` is right as {1} but not as {2}; write `layout = ...` in the sheet": (
-        "모호함: `{0}`은/는 {1}으로/로 읽으면 맞고 {2}으로/로 읽으면 틀림: 답안지에 `layout = ...`을/를 적을 것"
+        "모호함: `{0}`은/는 {1}으로/로 읽으면 맞고 {2}으로/로 읽으면 틀림: 답안지에 `layout = ...` 줄을 적을 것"
     ),
     "right as {0}, but the sheet says {1}": "{0}으로/로는 맞지만 답안지는 {1}임",
     "channels-first": "채널 처음 (C x H x W)",
