@@ -6,7 +6,7 @@ import json
 import sys
 
 from .diagnostics import render
-from .i18n import language, translator
+from .i18n import count, language, translator, units
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -45,6 +45,7 @@ def _analysed(path: str, as_json: bool):
 def _teachable(path: str, result):
     """(network or None, exit status), saying on stderr why there is none."""
     from .messages import say
+
     if result.unreadable:
         return None, EXIT_USAGE
     net = result.network
@@ -120,9 +121,11 @@ def calc_command(args) -> int:
         return status
     sys.stdout.write(render_text(explanations, t))
     print()
-    print(t("Total params: {0}", f"{net.params:,}"))
+    lang = language(args.lang)
+    unit = units(getattr(args, "units", None), lang)  # 만 and 억 under Korean, as the notes count
+    print(t("Total params: {0}", count(net.params, unit)))
     rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
-    print(t("MACs: {0}", f"{net.macs:,}{rounded}"))
+    print(t("MACs: {0}", f"{count(net.macs, unit)}{rounded}"))
     print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
     return status
 

@@ -317,3 +317,12 @@ def test_the_library_stays_english_under_a_korean_lang(monkeypatch):
     with pytest.raises(archspec.ArchspecError) as info:
         archspec.loads(H + "maxpol 2\n")
     assert "unknown layer kind" in render(info.value.diagnostics[0], {})
+
+
+def test_calc_totals_in_korean_units():
+    run = run_cli("calc", "conv 32 5x5", "--input", "200x32x32", "--lang", "ko")
+    assert run.returncode == 0, run.stderr
+    assert "총 파라미터 수: 16만 32" in run.stdout.splitlines()
+    assert "곱셈 수 (MACs): 1억 2544만 (125.44M)" in run.stdout.splitlines()
+    english = run_cli("calc", "conv 32 5x5", "--input", "200x32x32", "--lang", "en")
+    assert "Total params: 160,032" in english.stdout.splitlines()
