@@ -446,7 +446,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("{call:call}", "사용법: `{call}`"),
     ("in `{path}`, the `{block}` called at {where}", "`{path}` 안 ({where}에서 호출한 `{block}`)"),
     # ---------------------------------------------------------------- expectations (expect.py)
-    ("{where}: expected {key:key!k} {text}, found {shown}", "{where}의 {key!k}: 기대한 값 {text}, 실제 값 {shown}"),
+    ("{where}: expected {key:key!k} {text}, found {shown}", "`{where}`의 {key!k}: 기대한 값 {text}, 실제 값 {shown}"),
     ("expected {key:key!k} {text}, found {shown}", "{key!k}: 기대한 값 {text}, 실제 값 {shown}"),
     ("found {shown}", "실제 값 {shown}"),
     ("cannot expect `{key}`", "`{key}`은/는 `expect`로 확인할 수 없음"),
