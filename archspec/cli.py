@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         "activations folded into their layer, (None, H, W, C) shapes, Keras's class names and totals",
     )
     freeze_options(check)
+    _lang_option(check)
     _add_compile(sub)
     _add_render(sub)
     _add_tree(sub)
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     from .train_cli import add_train_parser
 
     add_train_parser(sub)
+    for name in ("compile", "render", "tree", "train"):
+        if "--lang" not in sub.choices[name]._option_string_actions:
+            _lang_option(sub.choices[name])
     return parser
 
 
@@ -171,14 +175,21 @@ def _add_tree(sub) -> None:
 
 
 def _lang_option(command: argparse.ArgumentParser) -> None:
-    from .i18n import LANGUAGES
+    from .i18n import LANGUAGES, UNITS
 
     command.add_argument(
         "--lang",
         choices=LANGUAGES,
         default=None,
-        help="language of the output: en (English, the default) or ko (Korean, in the lecture notes' terms); "
-        "without it, LC_ALL, LC_MESSAGES or LANG starting with `ko` choose Korean",
+        help="language of the output, diagnostics included: en (English, the default) or ko (Korean, in the "
+        "lecture notes' terms); without it, LC_ALL, LC_MESSAGES or LANG starting with `ko` choose Korean",
+    )
+    command.add_argument(
+        "--units",
+        choices=UNITS,
+        default=None,
+        help="how counts are written: en (163,840,000) or ko (1억 6384만, as the lecture notes write them); "
+        "default: ko under Korean, else en",
     )
 
 
@@ -332,6 +343,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from .diagnostics import output_language, set_output_language
+    from .i18n import language, units
+
+    lang = language(getattr(args, "lang", None))
+    before = output_language()
+    set_output_language(lang, units(getattr(args, "units", None), lang))
+    try:
+        return _run(args)
+    finally:
+        set_output_language(*before)  # main() called from Python leaves the library English
+
+
+def _run(args) -> int:
     if args.command == "check":
         import gc
 
@@ -392,6 +416,7 @@ def load_checked(
     {verb}", "2 errors{consequence}"."""
     from .diagnostics import render
     from .load import analyse_file
+    from .messages import say as t
 
     result = analyse_file(path, freeze)
 
@@ -405,21 +430,22 @@ def load_checked(
         return EXIT_USAGE
     if not result.ok:
         count = sum(d.severity == "error" for d in result.diagnostics)
-        say(f"{path}: {count} error{'s' if count != 1 else ''}{consequence}")
+        say(t(f"{path}: {count} error{'s' if count != 1 else ''}{consequence}"))
         return EXIT_FAILED
     net = result.network
     if not net.nodes:
         blocks = ", ".join(net.blocks) if net.blocks else "nothing"
-        say(f"{path}: no network to {verb}; the file defines {blocks}")
+        say(t(f"{path}: no network to {verb}; the file defines {blocks}"))
         return EXIT_FAILED
     return result
 
 
 def _render(args) -> int:
     from .diagram import FORMATS, PNG_DPI, DrawError, dot_source, draw
+    from .messages import say as t
 
     def usage(message: str) -> int:
-        print(f"archspec render: error: {message}", file=sys.stderr)
+        print(t(f"archspec render: error: {message}"), file=sys.stderr)
         return EXIT_USAGE
 
     fmt, out = args.format, args.output
@@ -453,12 +479,14 @@ def _render(args) -> int:
     except ValueError as err:  # --only names no block
         return usage(str(err))
     except ImportError:
-        print("archspec render: error: the `graphviz` Python package is missing: pip install graphviz", file=sys.stderr)
+        print(
+            t("archspec render: error: the `graphviz` Python package is missing: pip install graphviz"), file=sys.stderr
+        )
         return EXIT_FAILED
     try:
         data = draw(source, fmt)
     except DrawError as err:
-        print(f"archspec render: error: {err}", file=sys.stderr)
+        print(t(f"archspec render: error: {err}"), file=sys.stderr)
         return EXIT_FAILED
     if out == "-":
         sys.stdout.flush()
@@ -469,9 +497,9 @@ def _render(args) -> int:
     try:
         write_atomically({out: data})
     except OSError as err:
-        print(f"archspec render: error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
+        print(t(f"archspec render: error: cannot write {out}: {err.strerror or err}"), file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {out}")
+    print(t(f"wrote {out}"))
     return EXIT_OK
 
 
@@ -552,8 +580,9 @@ def _tree(args) -> int:
 
 
 def _check(args) -> int:
-    from .diagnostics import render
+    from .diagnostics import output_language, render
     from .load import analyse_file
+    from .messages import say as t
     from .report import render_table, to_json
 
     if args.style == "keras" and (args.rf or args.depth is not None):
@@ -561,6 +590,8 @@ def _check(args) -> int:
         print(f"archspec check: error: {option} does not go with --style keras (Keras's summary has no such column)",
               file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
+    lang, unit = output_language()
+
     results, failed, unreadable = [], False, False
     for path in args.files:
         result = analyse_file(path, args.freeze)
@@ -572,10 +603,13 @@ def _check(args) -> int:
         net = result.network
         if (result.ok or result.complete) and not args.quiet:
             if net is not None and net.nodes:
-                render_table(net, sys.stdout, args.depth, args.rf, args.memory, args.style)
+                if lang == "en" or args.style == "keras":
+                    render_table(net, sys.stdout, args.depth, args.rf, args.memory, args.style)
+                else:
+                    _korean_table(net, args.depth, args.rf, lang, unit, args.memory)
             else:
                 blocks = ", ".join(net.blocks) if net and net.blocks else "nothing"
-                print(f"{path}: no network; defines {blocks}")
+                print(t(f"{path}: no network; defines {blocks}"))
             if len(args.files) > 1:
                 print()
         for diag in result.diagnostics:
@@ -583,19 +617,37 @@ def _check(args) -> int:
             print(file=sys.stderr)
         if not result.ok:
             count = sum(d.severity == "error" for d in result.diagnostics)
-            print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+            print(t(f"{path}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
     if args.json:
         payload = results[0] if len(results) == 1 else results
-        json.dump(payload, sys.stdout, indent=2)
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=lang == "en")
         sys.stdout.write("\n")
     if unreadable:
         return EXIT_USAGE
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _korean_table(net, depth, rf, lang, unit, memory: str = "torchsummary") -> None:
+    """`check`'s table with its header and totals in `lang` (archspec.messages.localise_table)."""
+    from .messages import localise_table
+    from .report import table_lines
+
+    lines = localise_table(table_lines(net, depth, rf, memory), lang, unit)
+    if not sys.stdout.isatty():
+        sys.stdout.write("\n".join(text for text, _ in lines) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=sys.stdout, highlight=False)
+    for text, style in lines:
+        console.print(Text(text, style=style or ""), no_wrap=True, crop=False)
+
+
 def _compile(args) -> int:
     from .codegen import CodegenError, generate
     from .diagnostics import render
+    from .messages import say as t
 
     result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze)
     if isinstance(result, int):
@@ -605,10 +657,10 @@ def _compile(args) -> int:
         source = generate(net, args.class_name, args.file)
     except CodegenError as err:
         print(render(err.diagnostic, result.sources), file=sys.stderr)
-        print(f"\n{args.file}: 1 error; nothing written", file=sys.stderr)
+        print("\n" + t(f"{args.file}: 1 error; nothing written"), file=sys.stderr)
         return EXIT_FAILED
     except ValueError as err:  # a class name that a block class already has
-        print(f"archspec compile: error: {err}", file=sys.stderr)
+        print(t(f"archspec compile: error: {err}"), file=sys.stderr)
         return EXIT_USAGE
     if args.output is None:
         sys.stdout.write(source)
@@ -618,7 +670,7 @@ def _compile(args) -> int:
     try:
         write_atomically({args.output: source.encode()})
     except OSError as err:
-        print(f"archspec compile: error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
+        print(t(f"archspec compile: error: cannot write {args.output}: {err.strerror or err}"), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 

@@ -17,17 +17,57 @@ class Diagnostic:
     severity: str = "error"
     notes: tuple[str, ...] = ()  # where it happened, for errors inside block instances
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str | None = None, unit: str | None = None) -> dict:
+        """The diagnostic for tools; `lang="ko"`: its message, hint and notes in Korean (the code
+        and severity stay as they are: they are names, not prose). Without `lang`, the output
+        language the command line set (`set_output_language`), English elsewhere."""
+        diag = localise(self, lang, unit)
         return {
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "file": self.span.file if self.span else None,
-            "line": self.span.line if self.span else None,
-            "column": self.span.column if self.span else None,
-            "hint": self.hint or None,
-            "notes": list(self.notes),
+            "severity": diag.severity,
+            "code": diag.code,
+            "message": diag.message,
+            "file": diag.span.file if diag.span else None,
+            "line": diag.span.line if diag.span else None,
+            "column": diag.span.column if diag.span else None,
+            "hint": diag.hint or None,
+            "notes": list(diag.notes),
         }
+
+
+_OUTPUT = {"lang": "en", "unit": None}
+
+
+def set_output_language(lang: str, unit: str | None = None) -> None:
+    """The language (and the units of counts) that diagnostics are rendered in where no call says:
+    the command line sets it from `--lang`, `--units` and the environment; Python callers get English."""
+    _OUTPUT.update(lang=lang, unit=unit)
+
+
+def output_language() -> tuple[str, str | None]:
+    return _OUTPUT["lang"], _OUTPUT["unit"]
+
+
+def localise(diag: Diagnostic, lang: str | None = None, unit: str | None = None) -> Diagnostic:
+    """`diag` with its message, label, hint and notes in `lang`, as far as the catalogue
+    (archspec.messages) has them; what it lacks stays English."""
+    if lang is None:
+        lang, unit = _OUTPUT["lang"], unit or _OUTPUT["unit"]
+    if lang != "ko":
+        return diag
+    from dataclasses import replace
+
+    from .messages import translate
+
+    def t(text: str) -> str:
+        return translate(text, lang, unit)
+
+    return replace(
+        diag,
+        message=t(diag.message),
+        label=t(diag.label),
+        hint=t(diag.hint),
+        notes=tuple(t(n) for n in diag.notes),
+    )
 
 
 class ArchspecError(Exception):
@@ -71,9 +111,19 @@ def _cells(text: str) -> int:
     return cell_len(text)
 
 
-def render(diag: Diagnostic, sources: dict[str, str]) -> str:
-    """Render as a compiler does: `error[code]: message`, location, source line, caret, help."""
-    out = [f"{diag.severity}[{diag.code}]: {diag.message}"]
+SEVERITY_KO = {"error": "오류", "warning": "경고"}
+
+
+def render(diag: Diagnostic, sources: dict[str, str], lang: str | None = None, unit: str | None = None) -> str:
+    """Render as a compiler does: `error[code]: message`, location, source line, caret, help.
+    `lang="ko"`: in Korean (`오류[code]: ...`, `참고:`, `도움말:`), the code as it is. Without
+    `lang`: the output language the command line set, English elsewhere."""
+    if lang is None:
+        lang, unit = _OUTPUT["lang"], unit or _OUTPUT["unit"]
+    diag = localise(diag, lang, unit)
+    korean = lang == "ko"
+    severity = SEVERITY_KO.get(diag.severity, diag.severity) if korean else diag.severity
+    out = [f"{severity}[{diag.code}]: {diag.message}"]
     span = diag.span
     if span is not None:
         out.append(f"  --> {span.file}:{span.line}:{span.column}")
@@ -96,7 +146,8 @@ def render(diag: Diagnostic, sources: dict[str, str]) -> str:
             caret = " " * pad + "^" * width + (f" {diag.label}" if diag.label else "")
             out.append(f"{gutter} | {caret}")
             out.append(f"{gutter} |")
-    out.extend(f"note: {note}" for note in diag.notes)
+    note, help_ = ("참고", "도움말") if korean else ("note", "help")
+    out.extend(f"{note}: {text}" for text in diag.notes)
     if diag.hint:
-        out.append(f"help: {diag.hint}")
+        out.append(f"{help_}: {diag.hint}")
     return "\n".join(out)

@@ -8,6 +8,7 @@ English (formulas such as `floor((H_in + 2*P - K) / S) + 1` need none).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
 LANGUAGES = ("en", "ko")
@@ -63,20 +64,20 @@ KO: dict[str, str] = {
     "the number of pointwise 1x1 filters": "점별 1x1 필터 수",
     "the number of units": "유닛 수",
     "no bias": "편향(바이어스) 없음",
-    "grouped convolution: each filter sees C_in/groups channels": "집단 컨볼루션: 필터 하나가 C_in/groups 개 채널을 봄",
+    "grouped convolution: each filter sees C_in/groups channels": "집단 컨볼루션: 필터 하나가 C_in/groups개 채널을 봄",
     "one filter per channel": "채널마다 필터 하나",
     "depthwise (no bias) then pointwise 1x1": "채널별 합성곱(편향 없음) 후 1x1 합성곱",
     "every input value is multiplied by a whole kernel": "입력 값 하나마다 커널 전체를 곱함",
-    "pad=same keeps the size (stride 1)": "pad=same 은 크기를 유지함 (스트라이드 1)",
+    "pad=same keeps the size (stride 1)": "pad=same은/는 크기를 유지함 (스트라이드 1)",
     "dilated: the kernel spans {0} pixels": "팽창 컨볼루션: 커널이 {0} 픽셀에 걸침",
     "the last window would start in the padding, so PyTorch drops it": (
-        "마지막 창이 패딩에서 시작하므로 PyTorch 는 버림"
+        "마지막 창이 패딩에서 시작하므로 PyTorch은/는 버림"
     ),
     "pooling keeps the channels": "풀링층은 채널 수(깊이)를 바꾸지 않음",
     "adaptive: output i pools the input from floor(i*{0}/{1}) to ceil((i+1)*{0}/{1})": (
-        "적응형: 출력 i 는 입력의 floor(i*{0}/{1}) 부터 ceil((i+1)*{0}/{1}) 까지를 풀링함"
+        "적응형: 출력 i는 입력의 floor(i*{0}/{1})부터 ceil((i+1)*{0}/{1})까지를 풀링함"
     ),
-    "each channel's {0} values pooled to one": "채널마다 {0} 개 값을 하나로 풀링함",
+    "each channel's {0} values pooled to one": "채널마다 {0}개 값을 하나로 풀링함",
     "a view: no memory of its own": "뷰(view): 따로 메모리를 쓰지 않음",
     "a scale and a shift per channel": "채널마다 스케일과 시프트",
     "a scale and a shift per element": "원소마다 스케일과 시프트",
@@ -112,7 +113,7 @@ KO: dict[str, str] = {
     "Score: {0} / {1}": "점수: {0} / {1}",
     "{0}: output shape?": "{0}: 출력 크기는?",
     "{0}: parameters?": "{0}: 파라미터 수는?",
-    "{0}: MACs?": "{0}: 곱셈 수 (MACs) 는?",
+    "{0}: MACs?": "{0}: 곱셈 수 (MACs)는?",
     "{0}: receptive field?": "{0}: 수용 영역은?",
     "formula: {0}": "공식: {0}",
     "output shape": "출력 크기",
@@ -123,14 +124,14 @@ KO: dict[str, str] = {
         "채널이 처음인 형태({0})로 읽힘: 답안지의 나머지는 채널이 마지막임"
     ),
     "ambiguous: `{0}` is right as {1} but not as {2}; write `layout = ...` in the sheet": (
-        "모호함: `{0}` 은 {1} 로 읽으면 맞고 {2} 로 읽으면 틀림: 답안지에 `layout = ...` 을 적을 것"
+        "모호함: `{0}`은/는 {1}으로/로 읽으면 맞고 {2}으로/로 읽으면 틀림: 답안지에 `layout = ...` 줄을 적을 것"
     ),
-    "right as {0}, but the sheet says {1}": "{0} 로는 맞지만 답안지는 {1} 임",
+    "right as {0}, but the sheet says {1}": "{0}으로/로는 맞지만 답안지는 {1}임",
     "channels-first": "채널 처음 (C x H x W)",
     "channels-last": "채널 마지막 (H x W x C)",
-    "Answer each question for the network in {0}.": "{0} 의 신경망에 대해 각 문항에 답하시오.",
+    "Answer each question for the network in {0}.": "{0}의 신경망에 대해 각 문항에 답하시오.",
     "Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).": (
-        "형태는 C x H x W 또는 H x W x C 로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
+        "형태는 C x H x W 또는 H x W x C로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
     ),
     "no layer to explain: the network is its input alone": "설명할 층이 없음: 신경망에 입력만 있음",
     # --- explain: receptive-field notes and calc with channels only (explain.py, teach.py) ---
@@ -158,27 +159,28 @@ KO: dict[str, str] = {
     # --- end of the block ---
     # --- quiz: making sheets and their keys, variants, exports, the grading policy (archspec/quiz.py,
     # archspec/moodle.py, archspec/teach.py) ---
-    "archspec quiz: {0} ({1}), seed {2}, {3} questions": "archspec 퀴즈: {0} ({1}), 시드 {2}, {3} 문항",
+    "archspec quiz: {0} ({1}), seed {2}, {3} questions": "archspec 퀴즈: {0} ({1}), 시드 {2}, {3}문항",
+    "uncomment if you write shapes as H x W x C": "형태를 H x W x C로 적으면 이 줄의 주석을 풀 것",
     "A rounded number needs at least two significant digits (62K, not 0.1M).": (
-        "반올림한 수는 유효숫자가 두 자리 이상이어야 함 (0.1M 이 아니라 62K)."
+        "반올림한 수는 유효숫자가 두 자리 이상이어야 함 (0.1M이 아니라 62K)."
     ),
     "Graded {0}": "채점 기준: {0}",
-    "exact: every digit of parameters and MACs": "정확히: 파라미터 수와 곱셈 수 (MACs) 의 모든 자릿수",
+    "exact: every digit of parameters and MACs": "정확히: 파라미터 수와 곱셈 수 (MACs)의 모든 자릿수",
     "tolerance: parameters and MACs within {0} of the true value": (
-        "허용 오차: 파라미터 수와 곱셈 수 (MACs) 가 참값의 {0} 이내"
+        "허용 오차: 파라미터 수와 곱셈 수 (MACs)가 참값의 {0} 이내"
     ),
     "rounded: exact, or the true value rounded to at least two significant digits": (
         "반올림: 정확한 값, 또는 유효숫자 두 자리 이상으로 반올림한 참값"
     ),
-    "`{0}` has one significant digit: write at least two": "`{0}` 은 유효숫자가 한 자리임: 두 자리 이상 적을 것",
+    "`{0}` has one significant digit: write at least two": "`{0}`은/는 유효숫자가 한 자리임: 두 자리 이상 적을 것",
     "asked for {0} questions; {1} gives {2}: one per quantity of a layer or block it names that the kind "
-    "does not fix": "{0} 문항을 요청했지만 {1} 에서는 {2} 문항만 나옴: 명세가 이름 붙인 층과 블록의 값 가운데 "
+    "does not fix": "{0}문항을 요청했지만 {1}에서는 {2}문항만 나옴: 명세가 이름 붙인 층과 블록의 값 가운데 "
     "종류만으로 정해지지 않는 것마다 한 문항",
-    "wrote the answer key to {0}": "정답지를 {0} 에 씀",
-    "wrote {0}": "{0} 을 씀",
+    "wrote the answer key to {0}": "정답지를 {0}에 씀",
+    "wrote {0}": "{0}을/를 씀",
     "Name": "이름",
     "Answer key": "정답지",
-    "Write shapes as C x H x W.": "형태는 C x H x W 로 적을 것.",
+    "Write shapes as C x H x W.": "형태는 C x H x W로 적을 것.",
     "Write the receptive field's side in input pixels.": "수용 영역의 한 변을 입력 픽셀 수로 적을 것.",
     "the whole network": "신경망 전체",
     # --- end of quiz ---
@@ -206,6 +208,148 @@ def translator(lang: str) -> Callable[..., str]:
 
     def t(text: str, *args) -> str:
         out = catalogue.get(text, text)
-        return out.format(*args) if args else out
+        out = out.format(*args) if args else out
+        return particles(out) if lang == "ko" else out
 
     return t
+
+
+# ----------------------------------------------------------------------------- particles (조사)
+# A Korean particle takes its form from the last sound of the word it follows: 은/는, 이/가, 을/를,
+# 과/와, 이나/나 and 으로/로 after a final consonant (받침) or a vowel, 로 after ㄹ. Templates write both
+# forms, `은/는`, and `particles()` chooses, reading the word before them as a Korean reader would:
+#   - text in parentheses just before the particle is skipped, as Korean writing does:
+#     `채널 마지막 (H x W x C)으로` follows 마지막; backticks, quotes and `.,:;` are skipped too;
+#   - a Hangul syllable: its own 받침;
+#   - a number is read in Sino-Korean: by its last digit (3x3 -> 삼 곱하기 삼: 삼 -> 을; 6 -> 육 ->
+#     을; 2 -> 이 -> 를; 1, 7, 8 -> 일, 칠, 팔: ㄹ, so 로), or by its round unit where it ends in
+#     zeros (10 십, 100 백, 1,000 천, 10,000 만, 10^8 억: all end in a consonant); digits after a
+#     decimal point are read one by one (0.5 -> 오 -> 를);
+#   - a single Latin letter or a word of capitals (`C`, `RGB`, `H x W x C`'s C) is read by the names
+#     of the letters: L, R (엘, 알) end in ㄹ, M, N (엠, 엔) in another consonant, the others in a
+#     vowel (`C`는, `RGB`는);
+#   - another Latin word is read as English: after -l or -le: ㄹ (`kernel`로, `scale`로, `maxpool`은);
+#     after -m, -n, -ng, -c, -ck, -p, -me, -ne, or a vowel and -t: another consonant (`same`을,
+#     `archspec`은, `init`은); after anything else, a vowel (`relu`를, `stride`를, and `conv`를,
+#     read 콘브). English spelling does not always tell (`input` 인풋 reads as `init` does not):
+#     templates put Korean words before particles where they can.
+PAIRS = {
+    "은/는": ("은", "는"),
+    "이/가": ("이", "가"),
+    "을/를": ("을", "를"),
+    "과/와": ("과", "와"),
+    "으로/로": ("으로", "로"),
+    "이나/나": ("이나", "나"),
+}
+
+NONE, CONSONANT, RIEUL = 0, 1, 2  # the final sound: a vowel, a consonant other than ㄹ, ㄹ
+
+_DIGIT_SOUND = {"0": CONSONANT, "1": RIEUL, "2": NONE, "3": CONSONANT, "4": NONE, "5": NONE, "6": CONSONANT,
+                "7": RIEUL, "8": RIEUL, "9": NONE}  # 영 일 이 삼 사 오 육 칠 팔 구  # fmt: skip
+_LETTER_SOUND = {"l": RIEUL, "r": RIEUL, "m": CONSONANT, "n": CONSONANT}  # 엘 알 엠 엔; the rest end in a vowel
+_SKIPPED = "`'\"“”‘’.,:;!? \t"
+_PARTICLE = re.compile("|".join(re.escape(p) for p in sorted(PAIRS, key=len, reverse=True)))
+
+
+def final_sound(text: str) -> int:
+    """NONE, CONSONANT or RIEUL: how the text ends when read aloud (see the rule above)."""
+    text = text.rstrip(_SKIPPED)
+    while text.endswith(")") and "(" in text:  # `마지막 (H x W x C)`: the word before the parentheses
+        depth, i = 0, len(text) - 1
+        for i in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+        text = text[1:-1] if i == 0 else text[:i]  # all of it in parentheses: read what is inside
+        text = text.rstrip(_SKIPPED)
+    if not text:
+        return NONE
+    last = text[-1]
+    if "가" <= last <= "힣":
+        jong = (ord(last) - ord("가")) % 28
+        return NONE if jong == 0 else RIEUL if jong == 8 else CONSONANT
+    if last.isdigit():
+        return _number_sound(re.search(r"[0-9][0-9,_.]*$", text).group())
+    if last.isascii() and last.isalpha():
+        word = re.search(r"[A-Za-z]+$", text).group()
+        if len(word) == 1 or word.isupper():
+            return _LETTER_SOUND.get(last.lower(), NONE)
+        return _english_sound(word.lower())
+    return NONE
+
+
+def _number_sound(number: str) -> int:
+    digits = number.replace(",", "").replace("_", "").rstrip(".")
+    if "." in digits:  # read digit by digit after the point
+        return _DIGIT_SOUND[digits[-1]]
+    whole = digits.lstrip("0")
+    if not whole:
+        return CONSONANT  # 영
+    zeros = len(whole) - len(whole.rstrip("0"))
+    if zeros == 0:
+        return _DIGIT_SOUND[whole[-1]]
+    return CONSONANT  # 십, 백, 천, 만, 십만, 백만, 천만, 억, ...: all end in ㅂ, ㄱ, ㄴ
+
+
+def _english_sound(word: str) -> int:
+    if word.endswith(("l", "le")):
+        return RIEUL
+    if word.endswith(("m", "n", "ng", "c", "ck", "p", "me", "ne")):
+        return CONSONANT
+    if re.search(r"[aeiou]t$", word):  # a vowel and t: `init` 이닛, `out` 아웃, `concat` 콘캣 (`input` 인풋 is not)
+        return CONSONANT
+    return NONE
+
+
+def particle(word: str, pair: str) -> str:
+    """The form of `pair` (`을/를`) that follows `word`: `particle("채널", "으로/로")` -> `로`."""
+    with_consonant, with_vowel = PAIRS[pair]
+    sound = final_sound(word)
+    if pair == "으로/로":
+        return with_consonant if sound == CONSONANT else with_vowel
+    return with_consonant if sound != NONE else with_vowel
+
+
+def particles(text: str) -> str:
+    """Choose every `은/는`, `이/가`, `을/를`, `과/와`, `으로/로` in `text` by the word before it."""
+    if "/" not in text:
+        return text
+    out, start = [], 0
+    for m in _PARTICLE.finditer(text):
+        out.append(text[start : m.start()])
+        out.append(particle("".join(out), m.group()))
+        start = m.end()
+    out.append(text[start:])
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- numbers
+UNITS = ("en", "ko")
+
+
+def units(requested: str | None, lang: str) -> str:
+    """`ko` (만 and 억) or `en` (thousands separators): the one asked for, else Korean's under Korean."""
+    return requested or ("ko" if lang == "ko" else "en")
+
+
+def count(n: int | float, unit: str = "en") -> str:
+    """A count as the lecture notes write it. `en`: 163,840,000. `ko`: in groups of four digits
+    named 만 (10^4), 억 (10^8), 조 (10^12), each group without a separator, as the notes write
+    `1억 3800만` and Korean orthography `12억 3456만 7898`: 163,840,000 -> `1억 6384만`,
+    62,006 -> `6만 2006`, 100,000,000 -> `1억`. Below 10,000 both write `1,000`."""
+    if isinstance(n, float) and not n.is_integer():
+        return f"{n:,}"
+    n = int(n)
+    if unit != "ko" or abs(n) < 10_000:
+        return f"{n:,}"
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    groups = []
+    for name in ("", "만", "억", "조", "경"):
+        n, group = divmod(n, 10_000)
+        if group:
+            groups.append(f"{group}{name}")
+        if not n:
+            break
+    if n:  # beyond 경: the rest in front
+        groups.append(f"{n:,}경")
+    return sign + " ".join(reversed(groups))

@@ -7,13 +7,15 @@ import os
 import sys
 
 from .diagnostics import render
-from .i18n import language, translator
+from .i18n import count, language, translator, units
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def usage_error(command: str, message: str) -> int:
-    print(f"archspec {command}: error: {message}", file=sys.stderr)
+    from .messages import say
+
+    print(say(f"archspec {command}: error: {message}"), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -43,16 +45,18 @@ def _analysed(path: str, as_json: bool):
 
 def _teachable(path: str, result):
     """(network or None, exit status), saying on stderr why there is none."""
+    from .messages import say
+
     if result.unreadable:
         return None, EXIT_USAGE
     net = result.network
     if result.ok and net is not None and not net.nodes:  # an empty file, or one of blocks for others to import
         blocks = ", ".join(net.blocks) if net.blocks else "nothing"
-        print(f"{path}: no network to teach from; the file defines {blocks}", file=sys.stderr)
+        print(say(f"{path}: no network to teach from; the file defines {blocks}"), file=sys.stderr)
         return None, EXIT_FAILED
     if not result.complete:
         count = sum(d.severity == "error" for d in result.diagnostics)
-        print(f"{path}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(say(f"{path}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
         return None, EXIT_FAILED
     return net, EXIT_OK if result.ok else EXIT_FAILED
 
@@ -132,9 +136,11 @@ def calc_command(args) -> int:
         return status
     sys.stdout.write(render_text(explanations, t))
     print()
-    print(t("Total params: {0}", f"{net.params:,}"))
+    lang = language(args.lang)
+    unit = units(getattr(args, "units", None), lang)  # 만 and 억 under Korean, as the notes count
+    print(t("Total params: {0}", count(net.params, unit)))
     rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
-    print(t("MACs: {0}", f"{net.macs:,}{rounded}"))
+    print(t("MACs: {0}", f"{count(net.macs, unit)}{rounded}"))
     print(t("Output shape: {0}", "x".join(map(str, net.output_shape))))
     return status
 

@@ -354,7 +354,7 @@ def test_korean_quiz_table_is_aligned(tmp_path):
 def test_a_korean_question_sheet():
     net = archspec.load(LENET)
     sheet, key = make(net, "lenet5.arch", 3, 0, translator("ko"))
-    assert "lenet5.arch 의 신경망에 대해 각 문항에 답하시오." in sheet
+    assert "lenet5.arch의 신경망에 대해 각 문항에 답하시오." in sheet
     assert any(line.endswith("는?") for line in sheet.splitlines())
     assert grade(net, key, "key.toml").all_right
 

@@ -1,0 +1,875 @@
+"""The catalogue of archspec's diagnostics and command-line messages in English and Korean.
+
+The messages are made in English where the analyser finds a problem (`fail(...)`, `Diagnostic(...)`,
+`ShapeError(...)`); they are translated at the edge, when a diagnostic is rendered or turned into
+JSON under Korean (`--lang ko`, or a Korean `LANG`). Each entry pairs an English template with its
+Korean one. In an English template `{name}` stands for any text (the shortest that makes the whole
+message match), `{name:code}` for text without a backtick, `{name:num}` for a number; the same name
+twice must be the same text. In the Korean template `{name}` puts the text back as it was, and a
+conversion translates it first:
+
+    {name!t}      the text translated by the catalogue (PHRASES or TEMPLATES); the entry does not
+                  match where it cannot be
+    {name!n}      a count in the chosen units (`1억 6384만` in Korean units, `163,840,000` in English)
+    {name!or}     `A or B or C`, each part translated (or left as it is where it is code), joined by 또는
+    {name!list}   `X gives S, Y gives T`: the inputs of a merge, each part translated
+    {name!codes}  `a, b, c`: each part in backticks, unless it translates
+
+Particles after any of them are written `은/는`, `이/가`, `을/를`, `과/와`, `이나/나`, `으로/로`, chosen
+by the word before them (`archspec.i18n.particles`). A message no entry matches stays English:
+translating never fails.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .i18n import count, particles
+
+# every diagnostic code: a short English and Korean description (docs/errors.md describes them)
+CODES: dict[str, tuple[str, str]] = {
+    "syntax-error": ("the text does not follow the grammar", "문법에 맞지 않는 글"),
+    "bad-indentation": ("a line dedented to no enclosing level", "바깥 본문과 맞지 않는 들여쓰기"),
+    "unknown-layer": ("not a layer kind", "알 수 없는 층 종류"),
+    "unknown-option": ("no such option", "없는 옵션"),
+    "bad-option": ("an option of the wrong type or value", "옵션의 형식이나 값이 잘못됨"),
+    "unknown-block": ("no such block", "없는 블록"),
+    "bad-argument": ("a block call's arguments are wrong", "블록 호출의 인자가 잘못됨"),
+    "recursive-block": ("a block calls itself", "블록이 자기 자신을 호출함"),
+    "too-many-layers": ("the network expands too far", "층이 너무 많음"),
+    "bad-repeat": ("a repeat of zero", "0번 반복"),
+    "kernel-too-large": ("a window larger than its input", "입력보다 큰 커널이나 창"),
+    "empty-output": ("an output size of 0 or less", "크기가 0 이하인 출력"),
+    "bad-input-rank": ("an input of the wrong rank", "차원 수가 맞지 않는 입력"),
+    "not-flat": ("a dense layer on an image", "평탄하지 않은 입력을 받은 완전연결층"),
+    "shape-mismatch": ("merged tensors do not fit together", "병합하는 텐서의 형태가 맞지 않음"),
+    "shape-error": ("a layer cannot take its input", "층이 입력을 받을 수 없음"),
+    "undefined-name": ("a name not defined there", "정의되지 않은 이름"),
+    "bad-expression": ("an expression that cannot be computed", "계산할 수 없는 식"),
+    "too-deep": ("nesting too deep to analyse", "분석하기에 너무 깊은 중첩"),
+    "duplicate-name": ("a name defined twice", "두 번 정의된 이름"),
+    "expected-layer": ("a line that is no layer", "층이 아닌 줄"),
+    "misplaced-branch": ("a branch outside a merge", "병합 밖의 가지"),
+    "expected-branch": ("a merge without its branches", "가지가 없거나 모자란 병합"),
+    "bad-shortcut": ("`project` outside an `add:` shortcut", "`add:`의 숏컷 밖에 쓴 `project`"),
+    "unknown-merge": ("a body opened by no merge", "병합이 아닌 본문"),
+    "expect-failed": ("an `expect` does not hold", "`expect`가 맞지 않음"),
+    "unknown-expect": ("an `expect` of something not computed", "계산하지 않는 값의 `expect`"),
+    "bad-expect": ("an `expect` that cannot be right", "맞을 수 없는 `expect`"),
+    "no-input": ("a network without `input`", "`input`이 없는 신경망"),
+    "bad-input": ("an input size of 0 or too large", "0이거나 너무 큰 입력 크기"),
+    "duplicate-network": ("a second `network` line", "두 번째 `network` 줄"),
+    "duplicate-input": ("a second `input` line", "두 번째 `input` 줄"),
+    "duplicate-init": ("a second `init` line", "두 번째 `init` 줄"),
+    "misplaced-init": ("`init` outside the network's body", "신경망 본문 밖의 `init`"),
+    "import-not-found": ("an import that cannot be read", "읽을 수 없는 `import`"),
+    "import-cycle": ("imports that go round in a circle", "순환하는 `import`"),
+    "file-not-found": ("a file that cannot be read", "읽을 수 없는 파일"),
+    "bad-file": ("a file archspec will not read as a spec", "명세로 읽지 않는 파일"),
+    "too-many-errors": ("more errors than are shown", "오류가 너무 많음"),
+    "input-layout": ("an input that looks channels-last or batch-first", "채널이 마지막이거나 배치가 처음인 듯한 입력"),
+    "bad-name": ("a name PyTorch cannot take", "PyTorch에서 쓸 수 없는 이름"),
+    "unsupported": ("a construct PyTorch source cannot express", "PyTorch 소스로 쓸 수 없는 구성"),
+    "internal-error": ("a bug in archspec", "archspec의 버그"),
+    "sheet-syntax": ("an answer sheet that is not TOML", "TOML이 아닌 답안지"),
+    "unknown-field": ("a question the sheet cannot answer", "답할 수 없는 문항"),
+    "bad-answer": ("an answer that cannot be read", "읽을 수 없는 답"),
+}
+
+# words and phrases that parts of messages are made of (exact text)
+PHRASES: dict[str, str] = {
+    # tokens (parse.py)
+    "end of line": "줄 끝",
+    "an indented line": "들여쓴 줄",
+    "an indented body": "들여쓴 본문",
+    "end of the indented body": "들여쓴 본문의 끝",
+    "end of file": "파일 끝",
+    "a name": "이름",
+    "a number": "수",
+    "a size like 3x3": "3x3 같은 크기",
+    'a quoted path like "blocks.arch"': '"blocks.arch" 같이 따옴표로 감싼 경로',
+    "the path of a layer or block, like `layer4.2.conv3`": "`layer4.2.conv3` 같은 층이나 블록의 경로",
+    "a block call like `name(`": "`name(` 같은 블록 호출",
+    "a repeat like x3": "x3 같은 반복",
+    # labels
+    "here": "여기",
+    "not allowed here": "여기에 쓸 수 없음",
+    "the spec stops here": "명세가 여기서 끝남",
+    "dedented to here": "여기까지 내어 씀",
+    "too large": "너무 큼",
+    "not whole": "정수가 아님",
+    "second one": "두 번째",
+    "second `network`": "두 번째 `network`",
+    "second `input`": "두 번째 `input`",
+    "second `init`": "두 번째 `init`",
+    "second definition": "두 번째 정의",
+    "second name": "두 번째 이름",
+    "merged here": "여기서 병합함",
+    "x0": "x0",
+    "outside a merge": "병합 밖",
+    "too many": "너무 많음",
+    "too few": "너무 적음",
+    "unexpected": "예상하지 못함",
+    "not a layer": "층이 아님",
+    "not a layer kind": "층 종류가 아님",
+    "names nothing": "이름 붙일 층이 없음",
+    "a block": "블록",
+    "a merge": "병합",
+    "a layer": "층",
+    "a shape": "형태",
+    "undefined": "정의되지 않음",
+    "recursive call": "재귀 호출",
+    "one too many": "하나 많음",
+    "unknown": "알 수 없음",
+    "again": "다시 나옴",
+    "missing argument": "빠진 인자",
+    "not a branch": "가지가 아님",
+    "one branch": "가지 하나",
+    "not a name": "이름이 아님",
+    "this line": "이 줄",
+    "no tensor": "텐서 없음",
+    "not found": "찾을 수 없음",
+    "nothing to set to 0": "0으로 둘 것이 없음",
+    "unknown option": "알 수 없는 옵션",
+    "not a shape": "형태가 아님",
+    "not a parameter of this block": "이 블록의 매개변수가 아님",
+    "not a number": "수가 아님",
+    "unknown attribute": "알 수 없는 속성",
+    "no input yet": "아직 입력 없음",
+    "no such dimension": "그런 차원이 없음",
+    "divides by 0": "0으로 나눔",
+    "not a scheme": "초기화 방식이 아님",
+    "not `true` or `false`": "`true`나 `false`가 아님",
+    "channels last?": "채널이 마지막?",
+    "batch first?": "배치가 처음?",
+    "imported again": "다시 가져옴",
+    "expands too far": "너무 많이 펼쳐짐",
+    "before any layer": "층보다 앞",
+    "in this file": "이 파일",
+    "this layer": "이 층",
+    "in a sequence": "반복 묶음 안",
+    "not an answer": "답이 아님",
+    "unknown layout": "알 수 없는 배치",
+    "one number?": "수 하나?",
+    # parts of messages
+    "layer kind": "층 종류",
+    "layer kind or parameter": "층 종류 또는 매개변수",
+    "in the network": "신경망에",
+    "before this line": "이 줄 앞에",
+    "is a directory": "디렉터리임",
+    "is not UTF-8 text": "UTF-8 텍스트가 아님",
+    "no such file": "그런 파일이 없음",
+    "a whole number": "정수",
+    "whole numbers": "정수",
+    "`true` or `false`": "`true`나 `false`",
+    "a size like `3` or `3x3`": "`3`이나 `3x3` 같은 크기",
+    "a number, a pair like `1x2`, `same` or `valid`": "수, `1x2` 같은 쌍, `same`, `valid` 중 하나",
+    "a number of sensible size": "적당한 크기의 수",
+    "no positional arguments": "위치 인자 없음",
+    "a size like `5x5` or `5`": "`5x5`나 `5` 같은 크기",
+    "a number like `156`, `8,320`, `1.5K` or `163.8M`": "`156`, `8,320`, `1.5K`, `163.8M` 같은 수",
+    "a shape like `6x28x28` or `28x28x6`": "`6x28x28`이나 `28x28x6` 같은 형태",
+    "nothing": "없음",
+    "the shortcut": "숏컷",
+    # what `expect` checks
+    "output shape": "출력 형태",
+    "params": "파라미터 수",
+    "trainable": "학습 가능한 파라미터 수",
+    "non_trainable": "학습하지 않는 파라미터 수",
+    "buffers": "버퍼 수",
+    "macs": "곱셈 수 (MACs)",
+    "input_mb": "입력 크기 (MB)",
+    "forward_backward_mb": "순전파/역전파 크기 (MB)",
+    "params_mb": "파라미터 크기 (MB)",
+    "total_mb": "추정 전체 크기 (MB)",
+    # verbs of `no network to {verb}`
+    "show": "보여 줄",
+    "compile": "컴파일할",
+    "train": "학습할",
+    "teach from": "설명할",
+    # the check table's columns
+    "Layer": "층",
+    "Kind": "종류",
+    "Output": "출력",
+    "Params": "파라미터 수",
+    "Trainable": "학습 가능",
+    "MACs": "곱셈 수",
+    "RF": "수용 영역",
+    "Jump": "점프",
+    "Start": "시작 위치",
+    "PyTorch's defaults": "PyTorch 기본값",
+    # hints without variables
+    "sizes are written like `3x3`, pairs like `(1, 2)`": "크기는 `3x3`처럼, 쌍은 `(1, 2)`처럼 적음",
+    "words are written without quotes: `pad=same`": "단어는 따옴표 없이 적음: `pad=same`",
+    "names are ASCII letters, digits and `_`; other text belongs in `#` comments": (
+        "이름에는 ASCII 영문자, 숫자, `_`만 씀: 다른 글은 `#` 주석에 적을 것"
+    ),
+    "indent the lines that belong to it": "본문에 속하는 줄을 들여쓸 것",
+    "a `(` is not closed": "닫히지 않은 여는 괄호가 있음: `(`",
+    "only `import` takes a quoted path; other words are written without quotes: `pad=same`": (
+        "따옴표로 감싼 경로는 `import`만 받음: 다른 단어는 따옴표 없이 적음: `pad=same`"
+    ),
+    "write numbers without thousands separators (`61706`, or `61_706`)": (
+        "수는 천 단위 구분 기호 없이 적을 것 (`61706` 또는 `61_706`)"
+    ),
+    "indent it exactly as far as the line that opened the body, or as its siblings": (
+        "본문을 연 줄이나 같은 본문의 다른 줄과 똑같이 들여쓸 것"
+    ),
+    "give each named line its own name": "이름 붙인 줄마다 다른 이름을 붙일 것",
+    "the input is too small here: remove a pooling layer or a stride": (
+        "여기서는 입력이 너무 작음: 풀링층이나 스트라이드를 하나 없앨 것"
+    ),
+    "move it to the network's body (unindented, after `input`): it initialises the whole network": (
+        "신경망 본문으로 옮길 것 (`input` 다음에 들여쓰지 않고): 신경망 전체를 초기화함"
+    ),
+    "remove the line, or write `x1` or more": "줄을 지우거나 `x1` 이상을 적을 것",
+    "indent it under a merge": "병합 아래에 들여쓸 것",
+    "is the count a typo?": "반복 횟수를 잘못 적지 않았는지?",
+    "put the next layer on a line of its own": "다음 층은 다음 줄에 적을 것",
+    "put it on a line of its own": "한 줄에 따로 적을 것",
+    "the layer kinds are listed in docs/language.md": "층 종류 목록은 docs/language.md에 있음",
+    "write the layer on a line of its own to name it": "이름을 붙이려면 층을 한 줄에 따로 적을 것",
+    "a block cannot contain itself; repeat it with `xN` instead": (
+        "블록은 자기 자신을 담을 수 없음: 대신 `xN`으로 반복할 것"
+    ),
+    "write `branch:` before each parallel path": "나란한 경로마다 앞에 `branch:`을/를 적을 것",
+    "write `shortcut: project` inside `add:`": "`add:` 안에 `shortcut: project`으로/로 적을 것",
+    "remove one of them": "둘 중 하나를 지울 것",
+    "rename one of them": "둘 중 하나의 이름을 바꿀 것",
+    "add `shortcut: project` or `branch: identity`": "`shortcut: project`이나/나 `branch: identity`을/를 더할 것",
+    "merge the outputs of earlier lines": "앞 줄들의 출력을 병합할 것",
+    "name a line with `NAME: ...` to refer to its output": "줄의 출력을 가리키려면 `NAME: ...`으로/로 이름을 붙일 것",
+    "it zeroes the last batchnorm of each `add:` branch, as torchvision's ResNet does (not a projected "
+    "shortcut's): remove it, or end the branches with `bn`": (
+        "torchvision의 ResNet처럼 `add:` 가지마다 마지막 배치 정규화를 0으로 둠 (사영 숏컷의 것은 빼고): "
+        "이 옵션을 지우거나 가지를 `bn`으로/로 끝낼 것"
+    ),
+    "archspec counts `macs`, which torchvision's GFLOPS and the papers' FLOPs are; "
+    "torch.utils.flop_counter counts 2 FLOPs per MAC": (
+        "archspec은/는 `macs`을/를 셈: torchvision의 GFLOPS와 논문의 FLOPs가 이것임: "
+        "`torch.utils.flop_counter`은/는 MAC 하나를 2 FLOPs로 셈"
+    ),
+    "write the shape alone: `expect 6x28x28`": "형태만 따로 적을 것: `expect 6x28x28`",
+    "write e.g. `in.c` for the incoming channels": "들어오는 채널 수는 `in.c`처럼 적을 것",
+    "see `init` in docs/language.md": "docs/language.md의 `init`을/를 볼 것",
+    "dense layers take flat inputs; convolutions and pooling take images": (
+        "완전연결층은 평탄한 입력을, 합성곱층과 풀링층은 이미지를 받음"
+    ),
+    "the number of groups must divide both the input and the output channels": (
+        "그룹 수는 입력 채널 수와 출력 채널 수를 모두 나누어떨어지게 해야 함"
+    ),
+    "write the padding as a number, e.g. `pad=1` for a 3x3 kernel": "패딩을 수로 적을 것. 예: 3x3 커널이면 `pad=1`",
+    "pad the input, use a smaller kernel, or remove a pooling layer before this one": (
+        "입력에 패딩을 더하거나, 더 작은 커널을 쓰거나, 이 층 앞의 풀링층을 하나 없앨 것"
+    ),
+    "reduce the padding": "패딩을 줄일 것",
+    "make the branches end with the same channels, or use `shortcut: project`": (
+        "가지들이 같은 채널 수로 끝나게 하거나 `shortcut: project`을/를 쓸 것"
+    ),
+    "pad or pool the branches to the same spatial size": "가지들을 패딩하거나 풀링해서 공간 크기를 맞출 것",
+    "pool to `C x 1 x 1` with `avgpool to 1x1` (not `global_avgpool`, which gives `C`)": (
+        "`avgpool to 1x1`으로/로 `C x 1 x 1`까지 풀링할 것 (`global_avgpool`은/는 `C`을/를 줌)"
+    ),
+    "sizes must be equal or 1 in each dimension (e.g. 64x56x56 times 64x1x1)": (
+        "차원마다 크기가 같거나 1이어야 함 (예: 64x56x56 곱하기 64x1x1)"
+    ),
+    "the branch must keep the input's rank": "가지는 입력의 차원 수를 유지해야 함",
+    "the branch's output size must be its input's divided by a stride; is a `pad=` missing in the branch?": (
+        "가지의 출력 크기는 입력 크기를 스트라이드로 나눈 값이어야 함: 가지에 `pad=`이/가 빠지지 않았는지?"
+    ),
+    "the zoom is drawn from [1 - factor, 1 + factor], as Keras' RandomZoom": (
+        "확대/축소 배율은 Keras의 `RandomZoom`처럼 `[1 - factor, 1 + factor]`에서 뽑음"
+    ),
+    "`preprocess tf` scales any number of channels": "`preprocess tf`은/는 채널 수와 상관없이 값을 조정함",
+    "adaptive pooling chooses its windows from the output size": "적응형 풀링은 출력 크기에 맞춰 창을 정함",
+    "PyTorch allows at most kernel // 2": "PyTorch은/는 `kernel // 2`까지만 허용함",
+    "remove a pooling layer, pad the input, or pool with a smaller window": (
+        "풀링층을 하나 없애거나, 입력에 패딩을 더하거나, 더 작은 창으로 풀링할 것"
+    ),
+    "use a smaller window": "더 작은 창을 쓸 것",
+    "this is a bug in archspec: please report it with this spec": "archspec의 버그임: 이 명세와 함께 알려 주기 바람",
+    "import paths are relative to the importing file": "`import` 경로는 가져오는 파일의 위치를 기준으로 함",
+    "check the repeat counts (`xN`) and nested blocks": "반복 횟수(`xN`)와 중첩된 블록을 확인할 것",
+    "add a line like `input 3x224x224` (channels x height x width)": (
+        "`input 3x224x224` (채널 x 높이 x 너비) 같은 줄을 더할 것"
+    ),
+    "split long expressions and deeply nested blocks": "긴 식과 깊이 중첩된 블록을 나눌 것",
+    "rename the line": "줄의 이름을 바꿀 것",
+    "name a layer or block defined above, as `check` lists it": (
+        "위에서 정의한 층이나 블록의 이름을 `check`이/가 보여 주는 대로 적을 것"
+    ),
+    "merge named tensors of the block's own body": "블록 자신의 본문에서 이름 붙인 텐서를 병합할 것",
+    "write the merge on a line of its own": "병합을 한 줄에 따로 적을 것",
+    "merge named tensors of the same body": "같은 본문의 이름 붙인 텐서를 병합할 것",
+    'write answers as `params = 156` or `output = "6x28x28"` under a `[layer]` header': (
+        '답은 `[layer]` 머리 아래에 `params = 156`이나 `output = "6x28x28"`처럼 적을 것'
+    ),
+    # messages without variables
+    "unexpected end of file": "파일이 예상보다 일찍 끝남",
+    "unexpected indentation": "예상하지 못한 들여쓰기",
+    "expected an indented body after the colon": "콜론 뒤에 들여쓴 본문이 와야 함",
+    "this line's indentation matches no enclosing level": "이 줄의 들여쓰기가 바깥 본문의 어느 단계와도 맞지 않음",
+    "a number too long to read": "너무 길어서 읽을 수 없는 수",
+    "a file describes one network": "파일 하나에는 신경망을 하나만 적음",
+    "the network already has an input": "신경망에 이미 입력이 있음",
+    "`init` belongs to the network's body": "`init`은/는 신경망 본문에 적음",
+    "a line repeats at least once": "줄은 적어도 한 번 반복해야 함",
+    "a block call stands alone: nothing may follow it on the line": (
+        "블록 호출은 한 줄에 혼자 씀: 같은 줄에서 뒤에 아무것도 올 수 없음"
+    ),
+    "a line starts with a layer kind or a block call": "줄은 층 종류나 블록 호출로 시작함",
+    "two names for one layer": "층 하나에 이름이 둘",
+    "a block call stands alone on its line": "블록 호출은 한 줄에 혼자 씀",
+    "the layers of a sequence are numbered: they take no names": "반복 묶음의 층에는 번호가 붙음: 이름을 붙일 수 없음",
+    "`project` is a shortcut of `add:`": "`project`은/는 `add:`의 숏컷에만 씀",
+    "an `add:` has one projected shortcut": "`add:` 하나에는 사영 숏컷이 하나뿐임",
+    "`zero_init_residual=true`: no residual branch of the network ends in a batchnorm": (
+        "`zero_init_residual=true`: 신경망의 잔차 가지 중 배치 정규화로 끝나는 것이 없음"
+    ),
+    "the network already has an `init` line": "신경망에 이미 `init` 줄이 있음",
+    "numbers are written without thousands separators": "수는 천 단위 구분 기호 없이 적음",
+    "division by zero": "0으로 나눔",
+    "`in` has no shape here": "여기서는 `in`에 형태가 없음",
+    "`pad=same` needs stride 1 (PyTorch does not pad unevenly)": (
+        "`pad=same`에는 스트라이드 1이 필요함 (PyTorch은/는 비대칭 패딩을 하지 않음)"
+    ),
+    "`upsample` needs a scale factor or `to SIZE` (one of them)": "`upsample`에는 배율이나 `to SIZE` 중 하나가 필요함",
+    "every input size must be positive": "입력 크기는 모두 양수여야 함",
+    "archspec lost track of the network's output without an error": "archspec이 오류 없이 신경망의 출력을 놓침",
+    "the network has no `input` shape": "신경망에 `input` 형태가 없음",
+    "the spec nests too deeply to analyse": "명세가 너무 깊이 중첩되어 분석할 수 없음",
+    "a block that reads tensors from outside it cannot be written as a PyTorch module": (
+        "바깥의 텐서를 읽는 블록은 PyTorch 모듈로 쓸 수 없음"
+    ),
+    "archspec cannot place this layer in a module": "archspec이 이 층을 모듈 안에 둘 수 없음",
+    "a merge by name inside a sequence cannot be written as an nn.Sequential member": (
+        "반복 묶음 안에서 이름으로 병합하면 `nn.Sequential`의 구성원으로 쓸 수 없음"
+    ),
+    "this layer reads a tensor from outside its block or sequence member": (
+        "이 층이 자기 블록이나 반복 묶음 구성원 바깥의 텐서를 읽음"
+    ),
+    "the `graphviz` Python package is missing: pip install graphviz": (
+        "`graphviz` 파이썬 패키지가 없음: `pip install graphviz`"
+    ),
+}
+
+# templates with variable parts: (English, Korean); the first that matches a whole text is used
+TEMPLATES: list[tuple[str, str]] = [
+    # ---------------------------------------------------------------- syntax (parse.py)
+    ("unexpected character `{c}`", "예상하지 못한 문자 `{c}`"),
+    ("unexpected {token!t}", "예상하지 못한 {token!t}"),
+    ("expected {what!or}", "와야 할 것: {what!or}"),
+    (
+        "only the body of `block`, {merges}, `branch:` and `shortcut:` is indented",
+        "`block`, {merges}, `branch:`, `shortcut:`의 본문만 들여씀",
+    ),
+    ("did you forget the `:` after `{word}`?", "`{word}` 뒤에 콜론(`:`)이 빠지지 않았는지?"),
+    ("`{n}` is too large a number", "`{n}`: 너무 큰 수"),
+    ("a size is a whole number, not `{x}`", "크기는 정수로 적음: `{x}`은/는 정수가 아님"),
+    ("`{name}` has two parameters named `{p}`", "`{name}`의 매개변수 `{p}`이/가 두 번 나옴"),
+    # ---------------------------------------------------------------- names, layers, options (expand.py)
+    (
+        "`{name}` is archspec's name for an earlier unnamed layer",
+        "`{name}`은/는 archspec이 앞의 이름 없는 층에 붙인 이름임",
+    ),
+    ("`{name}` is already defined in this body", "`{name}`은/는 이 본문에서 이미 정의됨"),
+    (
+        "{kind} gives an empty output ({out}) for the {shape} input",
+        "`{kind}`의 출력이 비어 있음: 입력 {shape}에서 ({out})",
+    ),
+    ("{kind} gives an empty output {out} for the {shape} input", "`{kind}`의 출력이 비어 있음: 입력 {shape}에서 {out}"),
+    ("{kind}: the sizes are too large (at most {max})", "`{kind}`: 크기가 너무 큼 (최대 {max})"),
+    ("input {shape}", "입력 {shape}"),
+    ("inside {where!t}", "{where!t} 안"),
+    ("`{label}:` belongs inside a merge ({words})", "`{label}:`은/는 병합 ({words}) 안에 적음"),
+    ("x{n:num} repeats past the limit of {max} layers", "x{n}: 층 수 제한 {max}개를 넘음"),
+    (
+        "`{label}:` names the layer that follows it, and none does",
+        "`{label}:`은/는 뒤따르는 층의 이름인데 뒤따르는 층이 없음",
+    ),
+    ("`{label}:` names the layer that follows it", "`{label}:`은/는 뒤따르는 층의 이름임"),
+    ("write a layer kind after `{label}:`, or remove the name", "`{label}:` 뒤에 층 종류를 적거나 이름을 지울 것"),
+    ("write a layer kind after `{label}:`, e.g. `{example}`", "`{label}:` 뒤에 층 종류를 적을 것. 예: `{example}`"),
+    (
+        "`{kind}` merges tensors: it is no layer of a chain",
+        "`{kind}`은/는 텐서를 병합함: 한 줄에 이어 쓰는 층이 될 수 없음",
+    ),
+    (
+        "write `{kind:code}:` with branches, or `{kind:code}(a, b)` with names",
+        "가지와 함께 `{kind}:`을/를, 또는 이름으로 `{kind}(a, b)`을/를 적을 것",
+    ),
+    ("`{name}` is a block: call it with parentheses", "`{name}`은/는 블록임: 괄호를 붙여 호출할 것"),
+    ("unknown {what!t} `{name}`", "알 수 없는 {what!t} `{name}`"),
+    ("not a {what!t}", "{what!t}이/가 아님"),
+    ("archspec writes `{a}` as `{b}`, without parentheses", "archspec에서는 `{a}`을/를 괄호 없이 `{b}`으로/로 적음"),
+    (
+        "archspec writes `{a}` as `{b}`: `{c}` merges named tensors",
+        "archspec에서는 `{a}`을/를 `{b}`으로/로 적음: `{c}`은/는 이름 붙인 텐서를 병합함",
+    ),
+    ("archspec writes `{a}` as `{b}`", "archspec에서는 `{a}`을/를 `{b}`으로/로 적음"),
+    ("did you mean `{x}`?", "혹시 `{x}`?"),
+    ("`{key}` is a layer: write `{written}`", "`{key}`은/는 층임: `{written}`처럼 따로 적을 것"),
+    (
+        "options belong to the layer they follow: put `{key}` before `{kind}`, after `{owner}`",
+        "옵션은 바로 앞의 층에 속함: `{key}`을/를 `{kind}` 앞, `{owner}` 뒤에 둘 것",
+    ),
+    ("`{kind}` takes no options", "`{kind}`에는 옵션이 없음"),
+    ("`{kind}` has no option `{key}`", "`{kind}`에는 `{key}` 옵션이 없음"),
+    ("`{key}` is given twice", "`{key}`이/가 두 번 주어짐"),
+    ("`{name}` is a layer kind, not a block", "`{name}`은/는 블록이 아니라 층 종류임"),
+    ("write `{name:code} ...` without parentheses", "괄호 없이 `{name} ...`처럼 적을 것"),
+    ("no block named `{name}`", "이름이 `{name}`인 블록이 없음"),
+    ("block `{name}` calls itself: {cycle}", "블록 `{name}`이/가 자기 자신을 호출함: {cycle}"),
+    ("`{name}` takes {n:num} argument, not {m:num}", "`{name}`은/는 인자를 {n}개 받음 ({m}개가 아님)"),
+    ("`{name}` takes {n:num} arguments, not {m:num}", "`{name}`은/는 인자를 {n}개 받음 ({m}개가 아님)"),
+    ("`{name}` has no parameter `{p}`", "`{name}`에는 `{p}` 매개변수가 없음"),
+    ("`{name}` needs `{p}`", "`{name}`에는 `{p}`이/가 필요함"),
+    ("`{head}:` is not a merge", "`{head}:`은/는 병합이 아님"),
+    ("expected {words:codes}", "와야 할 것: {words}"),
+    (
+        "the body of `{head}:` is made of `branch:` and `shortcut:` entries",
+        "`{head}:`의 본문은 `branch:`과/와 `shortcut:` 항목으로 이루어짐",
+    ),
+    ("`{head}:` needs at least two branches", "`{head}:`에는 가지가 둘 이상 필요함"),
+    ("gives {shape}", "출력 {shape}"),
+    ("`{name}(...)` takes names only", "`{name}(...)`에는 이름만 적음"),
+    ("`{name}(...)` merges at least two named tensors", "`{name}(...)`은/는 이름 붙인 텐서를 둘 이상 병합함"),
+    ("e.g. {example}", "예: {example}"),
+    ("`{name}(...)` takes names of earlier lines", "`{name}(...)`에는 앞 줄들의 이름을 적음"),
+    ("`{name}` is this line's own name: it has no output yet", "`{name}`은/는 이 줄 자신의 이름임: 아직 출력이 없음"),
+    ("`{name}` has no output here", "`{name}`은/는 여기서 아직 출력이 없음"),
+    ("`{name}` is not defined before this line", "`{name}`은/는 이 줄 앞에서 정의되지 않음"),
+    ("no layer or block `{path}` {where!t}", "{where!t} 층이나 블록 `{path}`이/가 없음"),
+    ("write all the options on the first one, at line {n:num}", "{n}번째 줄의 첫 `init`에 옵션을 모두 적을 것"),
+    ("write `{a:code}` or `{b:code}`", "`{a}` 또는 `{b}`으로/로 적을 것"),
+    ("write `{a:code}`", "`{a}`으로/로 적을 것"),
+    ("write `{a:code}` (or ignore this for a 3-D input)", "`{a}`으로/로 적을 것 (3차원 입력이면 무시해도 됨)"),
+    ("{call:call}", "사용법: `{call}`"),
+    ("in `{path}`, the `{block}` called at {where}", "`{path}` 안 ({where}에서 호출한 `{block}`)"),
+    # ---------------------------------------------------------------- expectations (expect.py)
+    ("{where}: expected {key:key!k} {text}, found {shown}", "`{where}`의 {key!k}: 기대한 값 {text}, 실제 값 {shown}"),
+    ("expected {key:key!k} {text}, found {shown}", "{key!k}: 기대한 값 {text}, 실제 값 {shown}"),
+    ("found {shown}", "실제 값 {shown}"),
+    ("cannot expect `{key}`", "`{key}`은/는 `expect`로 확인할 수 없음"),
+    ("expect a shape or {keys!codes}", "`expect`에는 형태나 {keys!codes}을/를 적을 것"),
+    ("`{key}` is a number, not a shape like `{text}`", "`{key}`은/는 수임: `{text}` 같은 형태가 아님"),
+    ("a shape is whole sizes, not `{text}`", "형태는 정수 크기로 적음: `{text}`은/는 형태가 아님"),
+    # ---------------------------------------------------------------- expressions (expr.py)
+    ("`{name}` is not defined", "`{name}`은/는 정의되지 않음"),
+    ("the names here are {names}", "여기서 쓸 수 있는 이름: {names}"),
+    ("arithmetic needs numbers, not `{value}`", "산술 연산에는 수가 필요함: `{value}`은/는 수가 아님"),
+    ("`{obj}.{attr}`: only `in` has attributes", "`{obj}.{attr}`: 속성이 있는 것은 `in`뿐임"),
+    ("`in.{attr}` is not a size", "`in.{attr}`은/는 크기가 아님"),
+    ("the sizes are {sizes}", "크기: {sizes}"),
+    ("`in.{attr}` does not exist for the {shape} input", "입력 {shape}에는 `in.{attr}`이/가 없음"),
+    # ---------------------------------------------------------------- options (layers, initialise.py)
+    ("`{key}` must be one of {choices}, not `{value}`", "`{key}`은/는 {choices} 중 하나여야 함: `{value}`은/는 안 됨"),
+    ("`{key}` must be one of {choices}", "`{key}`은/는 {choices} 중 하나여야 함"),
+    ("`{key}` must be {expected!t}, not `{value}`", "`{key}`에는 {expected!t}을/를 적어야 함: `{value}`은/는 안 됨"),
+    ("`{key}` must be at least {minimum}, not {value}", "`{key}`은/는 {minimum} 이상이어야 함: {value}은/는 안 됨"),
+    ("`{key}` is too large: {value} (at most {max})", "`{key}`이/가 너무 큼: {value} (최대 {max})"),
+    (
+        "`{key}` has {n:num} sizes ({value}) but the input has {rank:num} spatial dimension",
+        "`{key}`에 크기가 {n}개 ({value}) 있지만 입력의 공간 차원은 {rank}개임",
+    ),
+    (
+        "`{key}` has {n:num} sizes ({value}) but the input has {rank:num} spatial dimensions",
+        "`{key}`에 크기가 {n}개 ({value}) 있지만 입력의 공간 차원은 {rank}개임",
+    ),
+    (
+        "write one size per dimension, or a single number for all {rank:num}",
+        "차원마다 크기를 하나씩 적거나, {rank}개 모두에 쓸 수 하나를 적을 것",
+    ),
+    (
+        "`{kind}` takes {takes!codes}; `{extra}` is one argument too many",
+        "`{kind}`의 위치 인자: {takes!codes}: `{extra}`은/는 하나 더 많은 인자임",
+    ),
+    ("`{kind}` takes {options!codes}", "`{kind}`의 옵션: {options!codes}"),
+    (
+        "write `{kind:code} {word:code} SIZE`: one value after `{word:code}`",
+        "`{kind} {word} SIZE`처럼 적을 것: `{word}` 뒤에는 값이 하나",
+    ),
+    (
+        "write `{kind:code} {word:code} SIZE`: a value after `{word:code}`",
+        "`{kind} {word} SIZE`처럼 적을 것: `{word}` 뒤에 값이 필요함",
+    ),
+    (
+        "{kind} needs a {accepted!or} input, but gets {shape}",
+        "`{kind}`에는 {accepted!or} 입력이 필요하지만 {shape}이/가 들어옴",
+    ),
+    ("write it as `{a}`, e.g. `{b}`", "`{a}`처럼 적을 것. 예: `{b}`"),
+    (
+        "write it as `{a}`, or `{b}` for adaptive pooling",
+        "`{a}`처럼, 적응형 풀링이면 `{b}`처럼 적을 것",
+    ),
+    ("write it as `{a}` (scale factor) or `{b}`", "`{a}` (배율)나 `{b}`처럼 적을 것"),
+    ("write it as `{a}` (the output size)", "`{a}` (출력 크기)처럼 적을 것"),
+    ("dense needs a flat input, but gets {shape}", "`dense`에는 평탄한 입력이 필요하지만 {shape}이/가 들어옴"),
+    ("put `flatten` before it (it gives {n!n} features)", "앞에 `flatten`을/를 둘 것 (특징 {n!n}개가 나옴)"),
+    ("a dropout probability is at most 1, not {p}", "드롭아웃 확률은 1 이하여야 함: {p}은/는 안 됨"),
+    (
+        "lrn needs channels and at least one spatial dimension, but gets {shape}",
+        "`lrn`에는 채널과 하나 이상의 공간 차원이 필요하지만 {shape}이/가 들어옴",
+    ),
+    (
+        "softmax over dim {dim}, but the input {shape} has {n}",
+        "`softmax`의 차원은 {dim}인데 입력 {shape}의 차원은 {n}개임",
+    ),
+    (
+        "shuffle needs channels and a spatial size, but gets {shape}",
+        "`shuffle`에는 채널과 공간 크기가 필요하지만 {shape}이/가 들어옴",
+    ),
+    ("{c:num} channels cannot be shuffled in {g:num} groups", "채널 {c}개를 그룹 {g}개로 섞을 수 없음"),
+    (
+        "mode `{mode}` works on {n}-D data, the input is {rank}-D",
+        "모드 `{mode}`은/는 {n}차원 데이터에 쓰는데 입력은 {rank}차원임",
+    ),
+    (
+        "{kind}: {c:num} input channels cannot be split into {g:num} groups",
+        "`{kind}`: 입력 채널 {c}개를 그룹 {g}개로 나눌 수 없음",
+    ),
+    (
+        "{kind}: {c:num} output channels cannot be split into {g:num} groups",
+        "`{kind}`: 출력 채널 {c}개를 그룹 {g}개로 나눌 수 없음",
+    ),
+    (
+        "kernel {k} with dilation {d} does not fit the {shape} (padded) input",
+        "팽창 {d}인 커널 {k}이/가 패딩한 입력 {shape}보다 큼",
+    ),
+    ("kernel {k} with dilation {d} does not fit the {shape} input", "팽창 {d}인 커널 {k}이/가 입력 {shape}보다 큼"),
+    ("kernel {k} does not fit the {shape} (padded) input", "커널 {k}이/가 패딩한 입력 {shape}보다 큼"),
+    ("kernel {k} does not fit the {shape} input", "커널 {k}이/가 입력 {shape}보다 큼"),
+    (
+        "{kind} {k} does not fit the {shape} input (3-D average pooling does not count the padding here)",
+        "`{kind}` {k} 창이 입력 {shape}보다 큼 (3차원 평균 풀링은 여기서 패딩을 세지 않음)",
+    ),
+    ("{kind} {k} does not fit the {shape} input", "`{kind}` {k} 창이 입력 {shape}보다 큼"),
+    (
+        "`output_padding` ({p}) must be smaller than the stride or the dilation",
+        "`output_padding` ({p})은/는 스트라이드나 팽창보다 작아야 함",
+    ),
+    ("make it smaller than the stride ({t})", "스트라이드 ({t})보다 작게 할 것"),
+    ("add needs equal shapes: {inputs!list}", "`add`에는 같은 형태가 필요함: {inputs!list}"),
+    (
+        "concat needs the same sizes apart from channels: {inputs!list}",
+        "`concat`에는 채널 말고는 크기가 같아야 함: {inputs!list}",
+    ),
+    ("mul needs tensors of one rank: {inputs!list}", "`mul`에는 차원 수가 같은 텐서가 필요함: {inputs!list}"),
+    ("mul cannot broadcast: {inputs!list}", "`mul`: 브로드캐스트할 수 없음: {inputs!list}"),
+    ("branch {n:num} gives {shape}", "가지 {n}은/는 {shape}"),
+    ("the shortcut gives {shape}", "숏컷은 {shape}"),
+    ("`{name}` gives {shape}", "`{name}`은/는 {shape}"),
+    (
+        "one branch strides ({a} and {b}): `shortcut: project` strides the shortcut too",
+        "가지 하나에 스트라이드가 있음 ({a}과/와 {b}): `shortcut: project`은/는 숏컷에도 스트라이드를 줌",
+    ),
+    (
+        "the sizes differ ({a} and {b}): is a `pad=` missing?",
+        "크기가 다름 ({a}과/와 {b}): `pad=`이/가 빠지지 않았는지?",
+    ),
+    (
+        "the shortcut cannot project {a} to {b}: no stride of a 1x1 conv takes {x} to {y}",
+        "숏컷이 {a}을/를 {b}으로/로 사영할 수 없음: 1x1 합성곱의 어떤 스트라이드로도 {x}이/가 {y}이/가 되지 않음",
+    ),
+    ("the shortcut cannot project {a} to {b}", "숏컷이 {a}을/를 {b}으로/로 사영할 수 없음"),
+    ("a zoom factor is at most 1, not {f}", "확대/축소 비율은 1 이하여야 함: {f}은/는 안 됨"),
+    (
+        "preprocess {mode} needs 3 channels (RGB), the input has {c}",
+        "`preprocess {mode}`에는 채널 3개 (RGB)가 필요하지만 입력의 채널은 {c}개임",
+    ),
+    ("`{kind}` needs a kernel size or `to SIZE`", "`{kind}`에는 커널 크기나 `to SIZE`이/가 필요함"),
+    ("`{kind} to ...` is adaptive: it takes no `{key}`", "`{kind} to ...`은/는 적응형임: `{key}`을/를 받지 않음"),
+    ("padding {p} is more than half the kernel {k}", "패딩 {p}이/가 커널 {k}의 절반보다 큼"),
+    # ---------------------------------------------------------------- files, input, imports (load.py)
+    ("an input size is too large (at most {max})", "입력 크기가 너무 큼 (최대 {max})"),
+    (
+        "`{written}` looks channels-last; archspec reads channels x height x width",
+        "`{written}`은/는 채널이 마지막인 형태로 보임: archspec은/는 채널 x 높이 x 너비로 읽음",
+    ),
+    (
+        "does `{written}` include the batch dimension? archspec's shapes leave it out",
+        "`{written}`에 배치 차원이 들어 있는지? archspec의 형태에는 배치 차원을 적지 않음",
+    ),
+    ("imports go round in a circle: {cycle}", "`import`이/가 순환함: {cycle}"),
+    ("block `{name}` is defined twice", "블록 `{name}`이/가 두 번 정의됨"),
+    ("the network expands to more than {n} layers", "신경망을 펼치면 층이 {n}개를 넘음"),
+    ("`{path}` {reason!t} (looked for {target})", "`{path}`: {reason!t} (찾은 위치: {target})"),
+    ("cannot be read ({error})", "읽을 수 없음 ({error})"),
+    # ---------------------------------------------------------------- PyTorch source (codegen.py)
+    (
+        "`{name}` is a Python keyword: it cannot name a PyTorch submodule",
+        "`{name}`은/는 파이썬 예약어임: PyTorch 하위 모듈의 이름이 될 수 없음",
+    ),
+    (
+        "`{name}` cannot name a PyTorch submodule: nn.Module keeps names starting with `_`",
+        "`{name}`은/는 PyTorch 하위 모듈의 이름이 될 수 없음: `nn.Module`은/는 `_`으로/로 시작하는 이름을 씀",
+    ),
+    (
+        "`{name}` cannot name a PyTorch submodule: nn.Module has an attribute of that name",
+        "`{name}`은/는 PyTorch 하위 모듈의 이름이 될 수 없음: `nn.Module`에 같은 이름의 속성이 있음",
+    ),
+    ("rename the line, e.g. `{name}`", "줄의 이름을 바꿀 것. 예: `{name}`"),
+    ("`{path}` does not fit the module tree", "`{path}`이/가 모듈 트리에 맞지 않음"),
+    ("block `{name}` makes no layer", "블록 `{name}`이/가 층을 하나도 만들지 않음"),
+    # ---------------------------------------------------------------- answer sheets (quiz.py)
+    ("the answer sheet is not valid TOML: {error}", "답안지가 올바른 TOML이 아님: {error}"),
+    (
+        "`{table}.{name}`: cannot read `{written}` as {expected!t}",
+        "`{table}.{name}`: `{written}`을/를 {expected!t}으로/로 읽을 수 없음",
+    ),
+    ("write {expected!t}", "{expected!t}으로/로 적을 것"),
+    ("no layer `{table}` in {file}", "{file}에 층 `{table}`이/가 없음"),
+    ("`{table}` has no `{key}` to answer", "`{table}`에는 답할 `{key}`이/가 없음"),
+    (
+        '`layout` must be "channels_first" or "channels_last", not {value}',
+        '`layout`은/는 "channels_first"나 "channels_last"여야 함: {value}은/는 안 됨',
+    ),
+    ("unknown setting `{key}`", "알 수 없는 설정 `{key}`"),
+    # ---------------------------------------------------------------- the command line (cli.py, teach.py)
+    ("{path}: {n:num} error", "{path}: 오류 {n}개"),
+    ("{path}: {n:num} errors", "{path}: 오류 {n}개"),
+    ("{path}: {n:num} error; nothing written", "{path}: 오류 {n}개: 아무것도 쓰지 않음"),
+    ("{path}: {n:num} errors; nothing written", "{path}: 오류 {n}개: 아무것도 쓰지 않음"),
+    (
+        "{path}: no network to {verb!t}; the file defines {blocks!t}",
+        "{path}: {verb!t} 신경망이 없음: 파일에 정의된 것: {blocks!t}",
+    ),
+    (
+        "{path}: no network to {verb!t}; the file defines {blocks}",
+        "{path}: {verb!t} 신경망이 없음: 파일에 정의된 것: {blocks}",
+    ),
+    ("{path}: no network; defines {blocks!t}", "{path}: 신경망이 없음: 정의된 것: {blocks!t}"),
+    ("{path}: no network; defines {blocks}", "{path}: 신경망이 없음: 정의된 것: {blocks}"),
+    (
+        "{path}: the sheet answers no question; see `archspec quiz --make`",
+        "{path}: 답안지에 답한 문항이 없음: `archspec quiz --make`을/를 볼 것",
+    ),
+    ("`-o {out}` says {a}, `--format` says {b}", "`-o {out}`은/는 {a}, `--format`은/는 {b}"),
+    ("cannot write {path}: {reason}", "{path}에 쓸 수 없음: {reason}"),
+    ("wrote {path}", "{path}에 씀"),
+    ("archspec {command:code}: error: {message!m}", "archspec {command}: 오류: {message!m}"),
+    # ---------------------------------------------------------------- the check table's totals (report.py)
+    ("Total params: {n!n}", "총 파라미터 수: {n!n}"),
+    ("Trainable params: {n!n}", "학습 가능한 파라미터 수: {n!n}"),
+    ("Non-trainable params: {n!n} (frozen: {frozen})", "학습하지 않는 파라미터 수: {n!n} (고정: {frozen})"),
+    ("Non-trainable params: {n!n}", "학습하지 않는 파라미터 수: {n!n}"),
+    ("Buffers (batchnorm statistics): {n!n}", "버퍼 (배치 정규화 통계): {n!n}"),
+    ("Initialisation: {how!m}", "초기화: {how!m}"),
+    (
+        "MACs: {n!n} ({short}; as FLOPs counted 2 per MAC: {flops})",
+        "곱셈 수 (MACs): {n!n} ({short}: MAC 하나를 2 FLOPs로 세면 {flops})",
+    ),
+    ("Output shape: {shape}", "출력 형태: {shape}"),
+    ("Input size (MB): {mb}", "입력 크기 (MB): {mb}"),
+    ("Forward/backward pass size (MB): {mb}", "순전파/역전파 크기 (MB): {mb}"),
+    ("Params size (MB): {mb}", "파라미터 크기 (MB): {mb}"),
+    ("Estimated Total Size (MB): {mb}", "추정 전체 크기 (MB): {mb}"),
+    (
+        "Memory as torchsummary estimates it (MB = 2**20 bytes; --memory torchinfo for torchinfo's):",
+        "메모리: `torchsummary`의 추정 (MB = 2**20 바이트; `torchinfo`의 추정은 `--memory torchinfo`):",
+    ),
+    (
+        "Memory as torchinfo estimates it (MB = 10**6 bytes; --memory torchsummary for torchsummary's):",
+        "메모리: `torchinfo`의 추정 (MB = 10**6 바이트; `torchsummary`의 추정은 `--memory torchsummary`):",
+    ),
+    # ---------------------------------------------------------------- freeze lines, names in chains, files
+    ("no layer or block `{path}` before this line", "이 줄 앞에 층이나 블록 `{path}`이/가 없음"),
+    ("no layer or block `{path}` in the network", "신경망에 층이나 블록 `{path}`이/가 없음"),
+    ("not found", "찾을 수 없음"),
+    (
+        "name a layer or block defined above, as `check` lists it",
+        "위에서 정의한 층이나 블록의 이름을 `check`이/가 보여 주는 대로 적을 것",
+    ),
+    ("`{word:code}` is a word of the language: it cannot name a line", "`{word}`은/는 언어의 낱말이라 줄 이름이 될 수 없음"),
+    ("rename the line, e.g. `{name}`", "줄 이름을 바꿀 것 (예: `{name}`)"),
+    ("`{label:code}:` names the layer that follows it, and none does", "`{label}:`은/는 뒤따르는 층의 이름인데 뒤에 층이 없음"),
+    ("`{label:code}:` names the layer that follows it", "`{label}:`은/는 뒤따르는 층의 이름임"),
+    ("names nothing", "이름 붙일 층이 없음"),
+    ("not a layer kind", "층 종류가 아님"),
+    (
+        "write a layer kind after `{label}:`, or remove the name",
+        "`{label}:` 뒤에 층 종류를 적거나 이름을 지울 것",
+    ),
+    ("write a layer kind after `{label}:`, e.g. `{example}`", "`{label}:` 뒤에 층 종류를 적을 것 (예: `{example}`)"),
+    ("two names for one layer", "층 하나에 이름이 둘"),
+    ("second name", "두 번째 이름"),
+    ("the layers of a sequence are numbered: they take no names", "시퀀스의 층은 번호로 불리므로 이름을 붙일 수 없음"),
+    ("a name", "이름"),
+    ("write the layer on a line of its own to name it", "이름을 붙이려면 그 층을 따로 한 줄에 적을 것"),
+    (
+        "{n!n} more errors not shown (archspec shows the first {cap})",
+        "오류 {n!n}개를 더 보이지 않음 (archspec은 처음 {cap}개만 보임)",
+    ),
+    ("fix the errors above and check again", "위의 오류를 고치고 다시 검사할 것"),
+    ("{path}: is not a regular file (a pipe or a device?)", "{path}: 일반 파일이 아님 (파이프나 장치?)"),
+    (
+        "{path}: is larger than {mb:num} MB, more than a spec can sensibly be",
+        "{path}: {mb} MB보다 큼: 명세로는 지나치게 큼",
+    ),
+    (
+        "{path}: has a line of {n} characters (line {line:num}); a line may have {cap}",
+        "{path}: {line}번째 줄이 {n}자임: 한 줄은 {cap}자까지",
+    ),
+    (
+        "{path}: is not UTF-8 text (byte {byte} at line {line:num}, column {col:num})",
+        "{path}: UTF-8 글이 아님 ({line}번째 줄 {col}번째 칸의 바이트 {byte})",
+    ),
+    ("save the file as UTF-8", "파일을 UTF-8로 저장할 것"),
+    ("a spec is a text file of .arch lines", "명세는 .arch 줄로 된 텍스트 파일임"),
+    # last, as it matches widely: `x.arch: no such file` (file-not-found)
+    ("{path}: {reason!t}", "{path}: {reason!t}"),
+]
+
+_FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_SLOT = re.compile(r"\{(\w+)(?:!(\w+))?\}")
+_KINDS = {
+    "code": r"[^`]+?",
+    "num": r"[0-9][0-9,_]*",
+    "call": r"[A-Za-z_]\w*\([\w, ]*\)",
+    "codes": r"`[^`]+`(?:, `[^`]+`)*",
+    "key": r"output shape|\w+",
+    "": r".+?",
+}
+
+
+@cache
+def _compiled() -> list[tuple[re.Pattern, str]]:
+    out = []
+    for english, korean in TEMPLATES:
+        parts, seen, last = [], set(), 0
+        for m in _FIELD.finditer(_english_fields(english)):
+            parts.append(re.escape(_english_fields(english)[last : m.start()]))
+            name = m.group(1)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_KINDS[m.group(2) or '']})")
+            seen.add(name)
+            last = m.end()
+        parts.append(re.escape(_english_fields(english)[last:]))
+        out.append((re.compile("".join(parts), re.DOTALL), korean))
+    return out
+
+
+def _english_fields(english: str) -> str:
+    """The English template with its conversions (`{what!t}`) dropped: they say how to translate."""
+    return re.sub(r"\{(\w+)(:\w+)?![a-z]+\}", r"{\1\2}", english)
+
+
+def _conversions(english: str) -> dict[str, str]:
+    return dict(re.findall(r"\{(\w+)(?::\w+)?!([a-z]+)\}", english))
+
+
+class _NoMatch(Exception):
+    pass
+
+
+def _convert(value: str, how: str, unit: str) -> str:
+    if how == "t":
+        out = _lookup(value, unit)
+        if out is None:
+            raise _NoMatch
+        return out
+    if how == "m":  # translated where it can be, else as it is
+        out = _lookup(value, unit)
+        return value if out is None else out
+    if how == "k":  # a key of `expect`
+        return PHRASES.get(value, f"`{value}`")
+    if how == "n":
+        digits = value.replace(",", "").replace("_", "")
+        return count(int(digits), unit) if digits.isdigit() else value
+    if how == "or":
+        return " 또는 ".join(_part(p, unit) for p in value.split(" or "))
+    if how == "list":
+        return ", ".join(_convert(p, "t", unit) for p in value.split(", "))
+    if how == "codes":
+        if value in PHRASES:
+            return PHRASES[value]
+        return ", ".join(p if p.startswith("`") else f"`{p}`" for p in value.split(", "))
+    raise ValueError(how)
+
+
+def _part(value: str, unit: str) -> str:
+    """One alternative of `A or B`: translated, or as it is where it is code (`)` in backticks, `C x H x W`)."""
+    out = _lookup(value, unit)
+    if out is not None:
+        return out
+    if re.fullmatch(r"`[^`]*`|[A-Z0-9 x]+", value):
+        return value
+    raise _NoMatch
+
+
+def _lookup(text: str, unit: str) -> str | None:
+    """Korean for `text` with its particles still to choose, or None."""
+    if text in PHRASES:
+        return PHRASES[text]
+    if re.fullmatch(r"`[^`]*`", text):  # code alone: `)`
+        return text
+    for (pattern, korean), (english, _) in zip(_compiled(), TEMPLATES):
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        how = _conversions(english)
+        try:
+            values = {name: _convert(v, how[name], unit) if name in how else v for name, v in m.groupdict().items()}
+        except _NoMatch:
+            continue
+        return _SLOT.sub(lambda s, values=values: values[s.group(1)], korean)
+    return None
+
+
+def translate(text: str, lang: str = "ko", unit: str | None = None) -> str:
+    """`text` in `lang`: Korean where the catalogue has it, else the English text unchanged.
+    `unit`: how counts are written (`ko`: 만 and 억; default: Korean's under Korean)."""
+    if lang != "ko" or not text:
+        return text
+    out = _lookup(text, unit or "ko")
+    return text if out is None else particles(out)
+
+
+def translated(text: str) -> bool:
+    """Whether the catalogue has a Korean form of `text`."""
+    return _lookup(text, "ko") is not None
+
+
+def say(text: str) -> str:
+    """`text` in the language the command line chose (`archspec.diagnostics.set_output_language`)."""
+    from .diagnostics import output_language
+
+    lang, unit = output_language()
+    return translate(text, lang, unit)
+
+
+def localise_table(lines: list[tuple[str, str]], lang: str, unit: str | None = None) -> list[tuple[str, str]]:
+    """The lines of `check`'s table (archspec.report.table_lines: a title, the header, a rule, the
+    rows, a rule, the totals) with the header and the totals in `lang`, the columns aligned again
+    in terminal cells (a Korean character takes two)."""
+    if lang != "ko" or len(lines) < 3:
+        return lines
+    from rich.cells import cell_len
+
+    end = next((i for i in range(3, len(lines)) if lines[i][0] and set(lines[i][0]) == {"─"}), len(lines))
+    header = [PHRASES.get(c.strip(), c.strip()) for c in lines[1][0].split(" │ ")]
+    # the first two columns are left-aligned (a block's rows indented): keep their leading spaces
+    rows = [
+        ([c.rstrip() if i < 2 else c.strip() for i, c in enumerate(text.split(" │ "))], style)
+        for text, style in lines[3:end]
+    ]
+    if any(len(cells) != len(header) for cells, _ in rows):
+        return lines  # not the table this expects: leave it English rather than misalign it
+    widths = [max([cell_len(h)] + [cell_len(cells[i]) for cells, _ in rows]) for i, h in enumerate(header)]
+
+    def line(values) -> str:
+        out = []
+        for i, (v, w) in enumerate(zip(values, widths)):
+            pad = " " * (w - cell_len(v))
+            out.append(v + pad if i < 2 else pad + v)
+        return " │ ".join(out)
+
+    totals = [(translate(text, lang, unit), style) for text, style in lines[end + 1 :]]
+    return [
+        lines[0],
+        (line(header), lines[1][1]),
+        ("─┼─".join("─" * w for w in widths), lines[2][1]),
+        *((line(cells), style) for cells, style in rows),
+        ("─" * (sum(widths) + 3 * (len(widths) - 1)), lines[end][1] if end < len(lines) else "dim"),
+        *totals,
+    ]

@@ -1,0 +1,328 @@
+"""Korean output: diagnostics rendered in full (caret alignment in terminal cells), particles chosen
+by the final sound of the word before them, counts in 만 and 억, the catalogue's coverage of every
+message the error cases make, and docs/errors.md against the codes the sources emit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from test_cli import archspec as run_cli
+from test_errors import CASES, H
+
+import archspec
+from archspec.diagnostics import Diagnostic, render
+from archspec.i18n import count, particle, particles, translator
+from archspec.load import analyse
+from archspec.messages import CODES, PHRASES, TEMPLATES, translate, translated
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def korean(spec: str) -> str:
+    result = analyse(spec, "spec.arch")
+    assert len(result.diagnostics) == 1, result.diagnostics
+    return render(result.diagnostics[0], result.sources, "ko")
+
+
+# ---------------------------------------------------------------------- golden diagnostics, by hand
+def test_unknown_layer_with_did_you_mean():
+    assert korean(H + "conv 8 3x3\nmaxpol 2\n") == (
+        "오류[unknown-layer]: 알 수 없는 층 종류 `maxpol`\n"
+        "  --> spec.arch:4:1\n"
+        "  |\n"
+        "4 | maxpol 2\n"
+        "  | ^^^^^^ 층 종류가 아님\n"
+        "  |\n"
+        "도움말: 혹시 `maxpool`?"
+    )
+
+
+def test_shape_mismatch():
+    assert korean(H + "add:\n    branch: conv 3 3x3\n    branch: identity\n") == (
+        "오류[shape-mismatch]: `add`에는 같은 형태가 필요함: 가지 1은 3x30x30, 가지 2는 3x32x32\n"
+        "  --> spec.arch:4:13\n"
+        "  |\n"
+        "4 |     branch: conv 3 3x3\n"
+        "  |             ^^^^^^^^^^ 출력 3x30x30\n"
+        "  |\n"
+        "도움말: 크기가 다름 (30x30과 32x32): `pad=`가 빠지지 않았는지?"
+    )
+
+
+def test_kernel_too_large_after_korean_comment_on_its_line():
+    text = korean(H + "# 합성곱 층\nc1: conv 8 33x33   # 커널이 너무 큼\n")
+    assert text == (
+        "오류[kernel-too-large]: 커널 33x33이 입력 32x32보다 큼\n"
+        "  --> spec.arch:4:12\n"
+        "  |\n"
+        "4 | c1: conv 8 33x33   # 커널이 너무 큼\n"
+        "  |            ^^^^^ 입력 3x32x32\n"
+        "  |\n"
+        "도움말: 입력에 패딩을 더하거나, 더 작은 커널을 쓰거나, 이 층 앞의 풀링층을 하나 없앨 것"
+    )
+
+
+def test_caret_under_a_culprit_after_korean_text_counts_cells():
+    # the culprit follows a Korean path: two cells a character, as the terminal draws them
+    text = korean('import "모델.arch" x\n' + H + "relu\n")
+    rows = text.splitlines()
+    src, caret = rows[3][len("1 | ") :], rows[4][len("  | ") :]
+    assert caret.index("^") == cell_len(src[: src.rindex("x")]) == src.rindex("x") + 2
+    assert caret.endswith("^ 여기")
+
+
+def test_expect_failed():
+    assert korean(H + "c1: conv 8 3x3 expect 8x31x31\n") == (
+        "오류[expect-failed]: `c1`의 출력 형태: 기대한 값 8x31x31, 실제 값 8x30x30\n"
+        "  --> spec.arch:3:23\n"
+        "  |\n"
+        "3 | c1: conv 8 3x3 expect 8x31x31\n"
+        "  |                       ^^^^^^^ 실제 값 8x30x30\n"
+        "  |"
+    )
+
+
+def test_undefined_name():
+    assert korean(H + "a: relu\nadd(a, c)\n") == (
+        "오류[undefined-name]: `c`는 이 줄 앞에서 정의되지 않음\n"
+        "  --> spec.arch:4:8\n"
+        "  |\n"
+        "4 | add(a, c)\n"
+        "  |        ^ 텐서 없음\n"
+        "  |\n"
+        "도움말: 줄의 출력을 가리키려면 `NAME: ...`로 이름을 붙일 것"
+    )
+
+
+def test_duplicate_name():
+    assert korean(H + "a: relu\na: relu\n") == (
+        "오류[duplicate-name]: `a`는 이 본문에서 이미 정의됨\n"
+        "  --> spec.arch:4:1\n"
+        "  |\n"
+        "4 | a: relu\n"
+        "  | ^ 두 번째 정의\n"
+        "  |\n"
+        "도움말: 이름 붙인 줄마다 다른 이름을 붙일 것"
+    )
+
+
+def test_unknown_option():
+    assert korean(H + "conv 8 3x3 strid=2\n") == (
+        "오류[unknown-option]: `conv`에는 `strid` 옵션이 없음\n"
+        "  --> spec.arch:3:12\n"
+        "  |\n"
+        "3 | conv 8 3x3 strid=2\n"
+        "  |            ^^^^^ 알 수 없는 옵션\n"
+        "  |\n"
+        "도움말: 혹시 `stride`?"
+    )
+
+
+def test_a_note_inside_a_block_instance():
+    spec = "block blk(c):\n    conv c 3x3 relu\nnetwork N\ninput 3x12x12\nb1: blk(8) x3\nb2: blk(8) x3\n"
+    text = korean(spec)
+    assert text.startswith("오류[kernel-too-large]: 커널 3x3이 입력 2x2보다 큼\n")
+    assert "\n참고: `b2.2` 안 (spec.arch:6:5에서 호출한 `blk`)\n" in text
+
+
+def test_json_under_korean_keeps_code_and_severity():
+    (d,) = analyse(H + "maxpol 2\n", "spec.arch").diagnostics
+    got = d.to_json("ko")
+    assert (got["code"], got["severity"], got["message"]) == ("unknown-layer", "error", "알 수 없는 층 종류 `maxpol`")
+    assert d.to_json()["message"] == "unknown layer kind `maxpol`"  # English unless asked
+
+
+def test_an_unknown_message_stays_english():
+    d = Diagnostic("shape-error", "a message no catalogue has heard of", None, "odd label", "odd hint")
+    assert render(d, {}, "ko") == "오류[shape-error]: a message no catalogue has heard of\n도움말: odd hint"
+    assert translate("a message no catalogue has heard of") == "a message no catalogue has heard of"
+
+
+# ---------------------------------------------------------------------- every error case, in Korean
+ALLOWED = {"PyTorch", "archspec", "Keras", "torchvision", "ResNet", "TOML", "MACs", "FLOPs", "GFLOPS", "ASCII"}
+
+
+def english_left(text: str) -> list[str]:
+    """ASCII words of 4 letters or more outside code (backticks), file names and known names."""
+    text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"\S+\.(arch|md)(:\d+)*", "", text)
+    return [w for w in re.findall(r"[A-Za-z]{4,}", text) if w not in ALLOWED]
+
+
+@pytest.mark.parametrize("spec", [pytest.param(c[1], id=c[0]) for c in CASES])
+def test_every_error_case_is_korean(spec):
+    result = analyse(spec, "spec.arch")
+    assert result.diagnostics
+    for d in result.diagnostics:
+        for part in (d.message, d.label, d.hint, *d.notes):
+            if part:
+                assert translated(part), part
+                assert not english_left(translate(part)), (part, translate(part))
+
+
+def test_the_catalogue_has_both_languages():
+    hangul = re.compile("[\uac00-\ud7a3]")
+    for code, (english, ko) in CODES.items():
+        assert english and hangul.search(ko), code
+    for english, ko in [*PHRASES.items(), *TEMPLATES]:
+        assert english and ko, english
+        if re.search(r"[A-Za-z]{3,}", re.sub(r"`[^`]*`|\{[^}]*\}", "", english)):  # prose, not code alone
+            assert hangul.search(ko), english
+    assert len(TEMPLATES) + len(PHRASES) > 300
+
+
+def test_every_emitted_code_is_in_the_catalogue_and_the_docs():
+    source = "\n".join(p.read_text() for p in (ROOT / "archspec").rglob("*.py"))
+    emitted = set(re.findall(r'(?:fail\(|Diagnostic\(|(?<![a-z])_error\(|code=)\s*"([a-z-]+)"', source))
+    emitted.add("shape-error")  # ShapeError's default code
+    assert "shape-error" in emitted and "kernel-too-large" in emitted
+    assert emitted <= set(CODES), sorted(emitted - set(CODES))
+    docs = (ROOT / "docs" / "errors.md").read_text()
+    first_cells = re.findall(r"^\| ((?:`[a-z-]+`(?:, )?)+)", docs, re.MULTILINE)  # the tables' code column
+    documented = {code for cell in first_cells for code in re.findall(r"`([a-z-]+)`", cell)}
+    assert set(CODES) <= documented, sorted(set(CODES) - documented)
+    for code, (_, ko) in CODES.items():
+        assert ko in docs, code  # the Korean name beside each code
+
+
+# ---------------------------------------------------------------------- particles (조사)
+@pytest.mark.parametrize(
+    "word, pair, form",
+    [
+        ("채널 마지막 (H x W x C)", "으로/로", "으로"),  # the parentheses are skipped: 마지막
+        ("채널 처음 (C x H x W)", "으로/로", "으로"),
+        ("채널", "으로/로", "로"),
+        ("서울", "으로/로", "로"),  # ㄹ takes 로
+        ("서울", "은/는", "은"),
+        ("`3x3`", "을/를", "을"),  # 삼 곱하기 삼
+        ("2", "을/를", "를"),  # 이
+        ("6", "이/가", "이"),  # 육
+        ("7", "으로/로", "로"),  # 칠: ㄹ
+        ("1", "으로/로", "로"),  # 일: ㄹ
+        ("10", "은/는", "은"),  # 십
+        ("1,000", "이/가", "이"),  # 천
+        ("0.5", "을/를", "를"),  # 영 점 오
+        ("`C`", "은/는", "는"),  # 씨
+        ("`L`", "으로/로", "로"),  # 엘
+        ("RGB", "이/가", "가"),  # 알지비
+        ("`maxpool`", "은/는", "은"),  # 맥스풀
+        ("`conv`", "을/를", "를"),  # 콘브
+        ("`same`", "을/를", "을"),  # 세임
+        ("`init`", "은/는", "은"),  # 이닛
+        ("`stride`", "이/가", "가"),  # 스트라이드
+        ("archspec", "이/가", "이"),  # 아크스펙
+        ("`shortcut: project`", "이나/나", "나"),  # 프로젝트
+        ("`avgpool to 1x1`", "으로/로", "로"),  # 일
+        ("`add(a, b)`", "을/를", "를"),  # 애드
+        ("합성곱층", "과/와", "과"),
+        ("버퍼", "과/와", "와"),
+    ],
+)
+def test_particle(word, pair, form):
+    assert particle(word, pair) == form
+
+
+def test_particles_in_text():
+    assert particles("채널 마지막 (H x W x C)으로/로는 맞음") == "채널 마지막 (H x W x C)으로는 맞음"
+    assert particles("`a`은/는 `b`과/와 `6x28x28`을/를 줌") == "`a`는 `b`와 `6x28x28`을 줌"
+    assert particles("확대/축소") == "확대/축소"  # a slash that is no particle
+
+
+def test_the_quiz_strings_take_the_right_particles():
+    t = translator("ko")
+    right = t("right as {0}, but the sheet says {1}", t("channels-last"), t("channels-first"))
+    assert right == "채널 마지막 (H x W x C)으로는 맞지만 답안지는 채널 처음 (C x H x W)임"
+    ambiguous = t(
+        "ambiguous: `{0}` is right as {1} but not as {2}; write `layout = ...` in the sheet",
+        "6x28x28",
+        t("channels-first"),
+        t("channels-last"),
+    )
+    assert ambiguous.startswith("모호함: `6x28x28`은 채널 처음 (C x H x W)으로 읽으면 맞고 채널 마지막 (H x W x C)으로")
+    assert ambiguous.endswith("`layout = ...` 줄을 적을 것")
+    assert t("Answer each question for the network in {0}.", "lenet5.arch").startswith("lenet5.arch의 신경망")
+    assert translator("en")("{0}: MACs?", "c1") == "c1: MACs?"  # English untouched
+
+
+# ---------------------------------------------------------------------- counts in 만 and 억
+@pytest.mark.parametrize(
+    "n, ko",
+    [
+        (163_840_000, "1억 6384만"),
+        (62_006, "6만 2006"),
+        (1_000, "1,000"),
+        (9_999, "9,999"),
+        (10_000, "1만"),
+        (100_000_000, "1억"),
+        (138_357_544, "1억 3835만 7544"),
+        (1_200_000, "120만"),
+        (0, "0"),
+    ],
+)
+def test_count_in_korean_units(n, ko):
+    assert count(n, "ko") == ko
+    assert count(n, "en") == f"{n:,}"
+
+
+# ---------------------------------------------------------------------- the command line
+LENET = ROOT / "specs" / "lenet5.arch"
+
+
+def test_check_in_korean(tmp_path):
+    bad = tmp_path / "bad.arch"
+    bad.write_text(H + "conv 8 3x3\nmaxpol 2\n")
+    run = run_cli("check", str(bad), "--lang", "ko")
+    assert run.returncode == 1
+    assert "오류[unknown-layer]: 알 수 없는 층 종류 `maxpol`" in run.stderr
+    assert run.stderr.rstrip().endswith(f"{bad}: 오류 1개")
+    by_env = run_cli("check", str(bad), env={"LANG": "ko_KR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert by_env.stderr == run.stderr
+    english = run_cli("check", str(bad), "--lang", "en", env={"LC_ALL": "ko_KR.UTF-8"})
+    assert "unknown layer kind `maxpol`" in english.stderr
+
+
+def test_check_table_and_totals_in_korean():
+    run = run_cli("check", str(LENET), "--lang", "ko")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[1].split(" │ ")[0].strip() == "층"
+    widths = {cell_len(line) for line in lines[1:-12]}  # the header, the rule and the rows: one width
+    assert len(widths) == 1, lines[1:4]
+    assert "총 파라미터 수: 6만 1706" in lines  # LeNet-5's 61,706, as the notes write counts
+    assert not english_left("\n".join([lines[1], *lines[-11:]]))  # the header and the totals
+    plain = run_cli("check", str(LENET), "--lang", "ko", "--units", "en")
+    assert "총 파라미터 수: 61,706" in plain.stdout.splitlines()
+
+
+def test_compile_and_tree_say_the_error_count_in_korean(tmp_path):
+    bad = tmp_path / "bad.arch"
+    bad.write_text(H + "conv 8 33x33\n")
+    run = run_cli("compile", str(bad), "--lang", "ko")
+    assert run.returncode == 1 and run.stderr.rstrip().endswith("오류 1개: 아무것도 쓰지 않음")
+    tree = run_cli("tree", str(bad), "--lang", "ko")
+    assert "커널 33x33이 입력 32x32보다 큼" in tree.stderr
+
+
+def test_calc_shape_error_in_korean():
+    run = run_cli("calc", "lrn", "--input", "10", "--lang", "ko")
+    assert run.returncode == 1
+    assert "오류[shape-error]: `lrn`에는 채널과 하나 이상의 공간 차원이 필요하지만 10이 들어옴" in run.stderr
+
+
+def test_the_library_stays_english_under_a_korean_lang(monkeypatch):
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    with pytest.raises(archspec.ArchspecError) as info:
+        archspec.loads(H + "maxpol 2\n")
+    assert "unknown layer kind" in render(info.value.diagnostics[0], {})
+
+
+def test_calc_totals_in_korean_units():
+    run = run_cli("calc", "conv 32 5x5", "--input", "200x32x32", "--lang", "ko")
+    assert run.returncode == 0, run.stderr
+    assert "총 파라미터 수: 16만 32" in run.stdout.splitlines()
+    assert "곱셈 수 (MACs): 1억 2544만 (125.44M)" in run.stdout.splitlines()
+    english = run_cli("calc", "conv 32 5x5", "--input", "200x32x32", "--lang", "en")
+    assert "Total params: 160,032" in english.stdout.splitlines()
