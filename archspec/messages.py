@@ -681,9 +681,15 @@ TEMPLATES: list[tuple[str, str]] = [
         "name a layer or block defined above, as `check` lists it",
         "위에서 정의한 층이나 블록의 이름을 `check`이/가 보여 주는 대로 적을 것",
     ),
-    ("`{word:code}` is a word of the language: it cannot name a line", "`{word}`은/는 언어의 낱말이라 줄 이름이 될 수 없음"),
+    (
+        "`{word:code}` is a word of the language: it cannot name a line",
+        "`{word}`은/는 언어의 낱말이라 줄 이름이 될 수 없음",
+    ),
     ("rename the line, e.g. `{name}`", "줄 이름을 바꿀 것 (예: `{name}`)"),
-    ("`{label:code}:` names the layer that follows it, and none does", "`{label}:`은/는 뒤따르는 층의 이름인데 뒤에 층이 없음"),
+    (
+        "`{label:code}:` names the layer that follows it, and none does",
+        "`{label}:`은/는 뒤따르는 층의 이름인데 뒤에 층이 없음",
+    ),
     ("`{label:code}:` names the layer that follows it", "`{label}:`은/는 뒤따르는 층의 이름임"),
     ("names nothing", "이름 붙일 층이 없음"),
     ("not a layer kind", "층 종류가 아님"),
