@@ -56,10 +56,13 @@ await esbuild.build({
   entryPoints: [join(here, "src", "main.js")],
   bundle: true,
   format: "esm",
+  splitting: true, // viz.js (Graphviz in WebAssembly, 1.5 MB) is loaded when a diagram is first drawn
   target: "es2022",
   minify: true,
   legalComments: "none",
-  outfile: join(dist, "app.js"),
+  outdir: dist,
+  entryNames: "app",
+  chunkNames: "chunks/[name]-[hash]",
   define: { __LAYER_KINDS__: kinds.trim() },
   logLevel: "warning",
 });

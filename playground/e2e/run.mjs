@@ -212,6 +212,8 @@ try {
     await page.waitForSelector('#layers input[data-path="c3"][data-field="output"].wrong');
     const note = await page.textContent('#layers tr[data-path="c3"] .mark');
     assert(note.includes("16x10x10"), `the mark says ${note}`);
+    const formula = await output.getAttribute("title");
+    assert(formula.includes("H = floor((H_in + 2*P - K) / S) + 1"), `the formula: ${formula}`);
     const macs = page.locator('#layers input[data-path="c1"][data-field="macs"]');
     await macs.fill("117.6K");
     await macs.press("Enter");

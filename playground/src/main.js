@@ -48,12 +48,18 @@ function fatal(err) {
 const loadTimes = (window.__archspecLoad = {});
 const mark = (name) => (loadTimes[name] = Math.round(performance.now()));
 
-async function startPython() {
-  setStatus(t("loading"));
+// Started at once, while the page sets itself up: the runtime is most of the wait.
+async function loadRuntime() {
   mark("start");
   const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", base).href);
   const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", base).href });
   mark("pyodide");
+  return pyodide;
+}
+
+async function startPython(runtime) {
+  setStatus(t("loading"));
+  const pyodide = await runtime;
   setStatus(t("installing"));
   const wheels = await (await fetch(new URL("wheels/wheels.json", base))).json();
   await pyodide.loadPackage(new URL(`wheels/${wheels.micropip}`, base).href, { messageCallback: () => {} });
@@ -86,14 +92,21 @@ function analyse() {
   showDiagnostics(result);
   showTable(result);
   const t2 = performance.now();
-  const check = result.check;
-  const errors = check.diagnostics.filter((d) => d.severity === "error").length;
-  setStatus(`${errors ? (errors === 1 ? t("error1") : t("errors", errors)) : t("checks")} · ${t("analysed", Math.round(t2 - t0))}`, errors > 0);
+  lastMs = Math.round(t2 - t0);
+  showStatus();
   timings.push({ python: t1 - t0, render: t2 - t1, total: t2 - t0, rows: result.rows.length, at: t2 });
   document.body.dataset.state = "ready";
   document.body.dataset.updates = String(timings.length);
   if (state.tab === "diagram") setTimeout(drawDiagram, 0);
   if (selected) showExplain(selected);
+}
+
+let lastMs = 0;
+function showStatus() {
+  if (!result) return;
+  const errors = result.check.diagnostics.filter((d) => d.severity === "error").length;
+  const what = errors ? (errors === 1 ? t("error1") : t("errors", errors)) : t("checks");
+  setStatus(`${what} · ${t("analysed", lastMs)}`, errors > 0);
 }
 
 function showDiagnostics(res) {
@@ -197,11 +210,12 @@ function gradeCell(input) {
   if (mark.ok) {
     cls = mark.result === "right" ? "right" : "wrong";
     note = mark.result === "right" ? mark.status : `${mark.status}: ${mark.correct}`;
-    if (mark.result !== "right" && mark.formula.length) note += ` — ${mark.formula.join("; ")}`;
     if (mark.note) note += ` (${mark.note})`;
+    input.title = mark.formula.join("\n"); // how the right value comes about, as `archspec quiz` shows it
   } else {
     cls = "bad";
-    note = mark.message + (mark.hint ? ` — ${mark.hint}` : "");
+    note = mark.hint || mark.message;
+    input.title = mark.message;
   }
   answers.set(key, { answer, cls, note });
   input.className = cls;
@@ -325,6 +339,15 @@ function schedule() {
 
 async function main() {
   window.__archspecStarted = true;
+  // Pyodide's loader can fail inside a promise that nobody awaits (a WebAssembly file that does not
+  // arrive): while it loads, any such failure is the runtime's.
+  const onFailure = (event) => {
+    if (!call) fatal(event.reason || event.error || event.message);
+  };
+  window.addEventListener("unhandledrejection", onFailure);
+  window.addEventListener("error", onFailure);
+  const runtime = loadRuntime();
+  runtime.catch(() => {}); // reported when awaited below
   try {
     specs = await (await fetch(new URL("specs.json", base))).json();
   } catch (err) {
@@ -385,6 +408,7 @@ async function main() {
   $("lang").addEventListener("change", (e) => {
     state.lang = e.target.value;
     applyLanguage();
+    showStatus();
     if (result) showTable(result);
     if (selected && call) showExplain(selected);
     if (call) regradeAll();
@@ -439,15 +463,8 @@ async function main() {
     }
   });
 
-  // Pyodide's loader can fail inside a promise that nobody awaits (a WebAssembly file that does not
-  // arrive): while it loads, any such failure is the runtime's.
-  const onFailure = (event) => {
-    if (!call) fatal(event.reason || event.error || event.message);
-  };
-  window.addEventListener("unhandledrejection", onFailure);
-  window.addEventListener("error", onFailure);
   try {
-    call = await startPython();
+    call = await startPython(runtime);
   } catch (err) {
     console.error(err);
     fatal(err);
