@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_render(sub)
     _add_tree(sub)
     _teaching_commands(sub)
+    _add_playground(sub)
     from .train_cli import add_train_parser
 
     add_train_parser(sub)
@@ -153,6 +154,20 @@ def _add_render(sub) -> None:
         help="expand N levels of blocks (default 0: each top-level block or sequence is one box; "
         "2 opens resnet50's sequences and their bottlenecks; with --only, default all)",
     )
+
+
+def _add_playground(sub) -> None:
+    playground = sub.add_parser(
+        "playground",
+        help="serve the browser playground (playground/dist) locally and open it",
+        description="Serve the built browser playground, where archspec checks a spec as you type, on "
+        "127.0.0.1 and open it in the browser. Build it first: cd playground && npm ci && npm run build. "
+        "Exit status: 0 when stopped with Ctrl-C, 1 when the playground is not built, 2 when the port is taken.",
+    )
+    playground.add_argument(
+        "--port", type=int, default=8000, metavar="N", help="port to listen on (default 8000; 0: any)"
+    )
+    playground.add_argument("--no-browser", action="store_true", help="only serve; do not open a browser")
 
 
 def _add_tree(sub) -> None:
@@ -370,6 +385,10 @@ def _run(args) -> int:
         return _render(args)
     if args.command == "tree":
         return _tree(args)
+    if args.command == "playground":
+        from .playground import serve
+
+        return serve(args.port, not args.no_browser)
     from . import teach
 
     if args.command == "explain":
