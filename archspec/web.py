@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from .diagnostics import Diagnostic
+from .graph import CONVENTIONS
 from .load import Result
 from .load import analyse as _analyse_text
 from .parse import parse as _parse
@@ -90,7 +91,8 @@ def check_json(result: Result, file: str) -> dict:
         "init": dict(net.init),
         "buffers": net.buffers,
         "macs": net.macs,
-        "memory": net.memory.to_json(),
+        "memory": net.memory_as("torchsummary").to_json(),
+        "memory_conventions": {name: net.memory_as(name).to_json() for name in CONVENTIONS},
         "layers": layers,
         "diagnostics": [d.to_json() for d in result.diagnostics],
     }

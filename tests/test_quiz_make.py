@@ -240,7 +240,7 @@ def test_moodle_escapes_and_keeps_korean(tmp_path):
     assert "a<b&c" not in text and "a&amp;lt;b&amp;amp;c" in text  # HTML in XML: escaped twice
     questions = parse_moodle(text)
     html = questions[0].find("questiontext/text").text
-    assert "a&lt;b&amp;c.arch 의 신경망에 대해 각 문항에 답하시오." in html
+    assert "a&lt;b&amp;c.arch의 신경망에 대해 각 문항에 답하시오." in html
     assert any("파라미터 수는?" in q.find("questiontext/text").text for q in questions)
     assert (tmp_path / "q-key.toml").exists()
 
