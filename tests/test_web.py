@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.request
 
 import pytest
-from conftest import SPECS
+from conftest import ROOT, SPECS
 
 from archspec import web
 from archspec.load import analyse_file
@@ -183,3 +185,26 @@ def test_playground_command_without_dist(tmp_path, monkeypatch, capsys):
     assert main(["playground", "--no-browser", "--port", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("archspec playground: error: the playground is not built") and err.count("\n") == 1
+
+
+def test_the_browser_path_imports_only_the_wheels_the_page_installs():
+    """playground/wheels.txt leaves out networkx, pygments, markdown-it-py and mdurl: analysis,
+    diagram, explain and grading must work with them unimportable."""
+    code = """
+import os, sys
+for name in ("networkx", "pygments", "markdown_it", "mdurl"):
+    sys.modules[name] = None  # importing them now raises ImportError
+os.chdir(sys.argv[1])
+from archspec import web
+spec = open("resnet50.arch").read()
+assert web.analyse(spec, "resnet50.arch")["check"]["params"] == 25_557_032
+assert web.diagram(open("googlenet.arch").read(), "googlenet.arch", expanded=True)["ok"]
+assert web.explain(open("lenet5.arch").read(), "c1", "ko", "lenet5.arch")["ok"]
+assert web.grade(open("lenet5.arch").read(), "c1", "params", "156", "en", "lenet5.arch")["ok"]
+assert web.analyse("network N\\ninput 3x8x8\\nconv 8 3x3 rleu\\n", "x.arch")["check"]["diagnostics"]
+"""
+    run = subprocess.run([sys.executable, "-c", code, str(SPECS)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    lines = (ROOT / "playground" / "wheels.txt").read_text().splitlines()
+    listed = {line.split("==")[0] for line in lines if line and not line.startswith("#")}
+    assert listed == {"lark", "rich", "graphviz", "micropip"}
