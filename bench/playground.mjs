@@ -29,7 +29,7 @@ try {
     summary.loads.push(load);
     console.log(
       `load ${i + 1}: first table at ${load.table} ms (page ${load.domContentLoaded}, Pyodide ${load.pyodide - load.start}, ` +
-        `micropip ${load.micropip - load.pyodide}, wheels ${load.wheels - load.micropip}, import ${load.import - load.wheels}, ` +
+        `fetching wheels ${load.fetched - load.pyodide}, unpacking ${load.wheels - load.fetched}, import ${load.import - load.wheels}, ` +
         `first analysis ${load.table - load.import})`,
     );
     await page.close();

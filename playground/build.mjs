@@ -34,11 +34,7 @@ py([
   "--dest", join(dist, "wheels"), "-r", join(here, "wheels.txt"),
 ]);
 const wheels = readdirSync(join(dist, "wheels")).filter((f) => f.endsWith(".whl")).sort();
-const micropip = wheels.find((f) => f.startsWith("micropip-"));
-writeFileSync(
-  join(dist, "wheels", "wheels.json"),
-  JSON.stringify({ micropip, install: wheels.filter((f) => f !== micropip) }, null, 1),
-);
+writeFileSync(join(dist, "wheels", "wheels.json"), JSON.stringify({ install: wheels }, null, 1));
 
 // The zoo, for the examples menu; blocks.arch too, which the others import.
 const specs = {};

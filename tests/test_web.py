@@ -207,4 +207,4 @@ assert web.analyse("network N\\ninput 3x8x8\\nconv 8 3x3 rleu\\n", "x.arch")["ch
     assert run.returncode == 0, run.stderr
     lines = (ROOT / "playground" / "wheels.txt").read_text().splitlines()
     listed = {line.split("==")[0] for line in lines if line and not line.startswith("#")}
-    assert listed == {"lark", "rich", "graphviz", "micropip"}
+    assert listed == {"lark", "rich", "graphviz"}
