@@ -734,7 +734,7 @@ def header(quiz: Quiz, t) -> list[str]:
 def to_toml(quiz: Quiz, t) -> tuple[str, str]:
     """(question sheet, answer key), both TOML; the key grades as all right."""
     top = ["# " + line for line in header(quiz, t)]
-    sheet = [*top, '# layout = "channels_last"  # uncomment if you write shapes as H x W x C']
+    sheet = [*top, '# layout = "channels_last"  # ' + t("uncomment if you write shapes as H x W x C")]
     key = [*top, 'layout = "channels_first"']
     current = None
     for q in quiz.questions:
