@@ -15,7 +15,15 @@ class _Worded(LayerKind):
         return list(self.positional)
 
 
-class RandomFlip(_Worded):
+class _ImageAugment(LayerKind):
+    """Moves pixels within a C x H x W image (flip, rotation, zoom): the shape stays."""
+
+    def output_shape(self, o, ins):
+        spatial(ins[0], self.name, ranks=(2,))
+        return ins[0]
+
+
+class RandomFlip(_Worded, _ImageAugment):
     name = "random_flip"
     title = "random flip"
     foreign = ("RandomFlip", "RandomHorizontalFlip", "RandomVerticalFlip")
@@ -41,10 +49,6 @@ class RandomFlip(_Worded):
         return x
 '''
 
-    def output_shape(self, o, ins):
-        spatial(ins[0], self.name, ranks=(2,))
-        return ins[0]
-
     def describe(self, o):
         return f"random_flip {o['mode']}"
 
@@ -52,7 +56,7 @@ class RandomFlip(_Worded):
         return TorchCall("RandomFlip", (), {"mode": o["mode"]}, {"mode": "horizontal"})
 
 
-class RandomRotation(LayerKind):
+class RandomRotation(_ImageAugment):
     name = "random_rotation"
     title = "random rotation"
     foreign = ("RandomRotation",)
@@ -93,10 +97,6 @@ class RandomRotation(LayerKind):
         return nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
 '''
 
-    def output_shape(self, o, ins):
-        spatial(ins[0], self.name, ranks=(2,))
-        return ins[0]
-
     def describe(self, o):
         return f"random_rotation {o['factor']:g}"
 
@@ -104,7 +104,7 @@ class RandomRotation(LayerKind):
         return TorchCall("RandomRotation", (o["factor"],))
 
 
-class RandomZoom(LayerKind):
+class RandomZoom(_ImageAugment):
     name = "random_zoom"
     title = "random zoom"
     foreign = ("RandomZoom",)
@@ -150,10 +150,6 @@ class RandomZoom(LayerKind):
                 option="factor",
             )
         return o
-
-    def output_shape(self, o, ins):
-        spatial(ins[0], self.name, ranks=(2,))
-        return ins[0]
 
     def describe(self, o):
         return f"random_zoom {o['factor']:g}"
