@@ -112,11 +112,25 @@ def diagnostic_json(diag: Diagnostic, sources: dict[str, str]) -> dict:
     return out
 
 
-def analyse(text: str, file: str = DEFAULT_FILE) -> dict:
+def analyse(text: str, file: str = DEFAULT_FILE, lang: str = "en") -> dict:
     """Everything the page shows for a spec but the diagram: the `check --json` object
     (`check`), the table's rows as `check` prints them (`rows`: cells and style) with the line each
-    comes from, the totals' lines, and the diagnostics with their printed text. The layers of
-    `check` have no `rf` (see `check_json`)."""
+    comes from, the totals' lines, and the diagnostics with their printed text, in `lang` as the
+    command line gives them under `--lang`. The layers of `check` have no `rf` (see `check_json`)."""
+    from .diagnostics import output_language, set_output_language
+    from .i18n import units
+
+    before = output_language()
+    set_output_language(lang, units(None, lang))
+    try:
+        return _analysis(text, file, lang)
+    finally:
+        set_output_language(*before)
+
+
+def _analysis(text: str, file: str, lang: str) -> dict:
+    from .i18n import units
+    from .messages import localise_table
     from .report import table_lines, table_rows
 
     result = _result(text, file)
@@ -141,7 +155,7 @@ def analyse(text: str, file: str = DEFAULT_FILE) -> dict:
                     "quiz": layer["kind"] != "input" and layer["output"] is not None,
                 }
             )
-        lines = table_lines(net, 0)  # the totals follow the table's last rule, whatever its depth
+        lines = localise_table(table_lines(net, 0), lang, units(None, lang))  # the totals follow the last rule
         rule = max(i for i, (line, style) in enumerate(lines) if style == "dim" and line.startswith("─"))
         out["totals"] = [line for line, _ in lines[rule + 1 :]]
     return out

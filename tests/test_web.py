@@ -208,3 +208,13 @@ assert web.analyse("network N\\ninput 3x8x8\\nconv 8 3x3 rleu\\n", "x.arch")["ch
     lines = (ROOT / "playground" / "wheels.txt").read_text().splitlines()
     listed = {line.split("==")[0] for line in lines if line and not line.startswith("#")}
     assert listed == {"lark", "rich", "graphviz"}
+
+
+def test_analyse_speaks_the_pages_language():
+    bad = web.analyse("network N\ninput 3x8x8\nconv 8 3x3 rleu\n", "x.arch", lang="ko")
+    (d,) = bad["check"]["diagnostics"]
+    assert d["message"] == "알 수 없는 층 종류 `rleu`" and d["code"] == "unknown-layer"
+    good = web.analyse((SPECS / "lenet5.arch").read_text(), "lenet5.arch", lang="ko")
+    assert "총 파라미터 수: 6만 1706" in good["totals"]
+    english = web.analyse((SPECS / "lenet5.arch").read_text(), "lenet5.arch")
+    assert "Total params: 61,706" in english["totals"]  # and the library stays English after a Korean call

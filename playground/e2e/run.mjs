@@ -191,6 +191,8 @@ try {
     await page.waitForSelector('#layers tr[data-path="c1"]');
     assertEqual(await page.textContent('#layers th[data-col="Layer"]'), "층", "the header");
     assertEqual(await page.textContent('.tab[data-tab="table"]'), "표", "the tab");
+    const totals = await page.textContent("#totals");
+    assert(totals.includes("총 파라미터 수: 6만 1706"), `the totals say ${totals.slice(0, 120)}`);
     await page.click('#layers tr[data-path="c1"]');
     await page.waitForSelector("#explain-box:not([hidden])");
     const text = await page.textContent("#explain");

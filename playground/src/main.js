@@ -90,7 +90,7 @@ function analyse() {
   if (!call) return;
   const text = view.state.doc.toString();
   const t0 = performance.now();
-  result = call("analyse", { text, file: specFile() });
+  result = call("analyse", { text, file: specFile(), lang: state.lang });
   const t1 = performance.now();
   showDiagnostics(result);
   showTable(result);
@@ -411,8 +411,8 @@ async function main() {
   $("lang").addEventListener("change", (e) => {
     state.lang = e.target.value;
     applyLanguage();
-    showStatus();
-    if (result) showTable(result);
+    if (call) analyse();  // diagnostics and totals in the new language
+    else showStatus();
     if (selected && call) showExplain(selected);
     if (call) regradeAll();
     saveSoon();
