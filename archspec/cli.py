@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_render(sub) -> None:
-    from .diagram import DIRECTIONS, FORMATS, PNG_DPI, SHAPES
+    from .drawing import DIRECTIONS, FORMATS, PNG_DPI, SHAPES
 
     render = sub.add_parser(
         "render",
@@ -434,8 +434,8 @@ def load_checked(
     errors or defines no network. `verb` and `consequence` finish the messages: "no network to
     {verb}", "2 errors{consequence}"."""
     from .diagnostics import render
+    from .diagnostics import say as t
     from .load import analyse_file
-    from .messages import say as t
 
     result = analyse_file(path, freeze)
 
@@ -460,8 +460,8 @@ def load_checked(
 
 
 def _render(args) -> int:
+    from .diagnostics import say as t
     from .diagram import FORMATS, PNG_DPI, DrawError, dot_source, draw
-    from .messages import say as t
 
     def usage(message: str) -> int:
         print(t(f"archspec render: error: {message}"), file=sys.stderr)
@@ -600,8 +600,8 @@ def _tree(args) -> int:
 
 def _check(args) -> int:
     from .diagnostics import output_language, render
+    from .diagnostics import say as t
     from .load import analyse_file
-    from .messages import say as t
     from .report import render_table, to_json
 
     if args.style == "keras" and (args.rf or args.depth is not None):
@@ -666,7 +666,7 @@ def _korean_table(net, depth, rf, lang, unit, memory: str = "torchsummary") -> N
 def _compile(args) -> int:
     from .codegen import CodegenError, generate
     from .diagnostics import render
-    from .messages import say as t
+    from .diagnostics import say as t
 
     result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze)
     if isinstance(result, int):

@@ -47,6 +47,17 @@ def output_language() -> tuple[str, str | None]:
     return _OUTPUT["lang"], _OUTPUT["unit"]
 
 
+def say(text: str) -> str:
+    """`text` in the language the command line chose. The catalogue (archspec.messages) is imported
+    only where it is needed: an English `check` does without it."""
+    lang, unit = output_language()
+    if lang == "en" and unit in (None, "en"):
+        return text
+    from .messages import translate
+
+    return translate(text, lang, unit)
+
+
 def localise(diag: Diagnostic, lang: str | None = None, unit: str | None = None) -> Diagnostic:
     """`diag` with its message, label, hint and notes in `lang`, as far as the catalogue
     (archspec.messages) has them; what it lacks stays English."""

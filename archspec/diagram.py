@@ -10,15 +10,10 @@ import heapq
 from dataclasses import dataclass, field
 from html import escape
 
+from .drawing import DIRECTIONS, FORMATS, PNG_DPI, SHAPES  # noqa: F401 (the render options)
 from .graph import Group, Network, Node
 from .layers import fmt_shape
 
-FORMATS = ("svg", "png", "pdf", "dot")
-DIRECTIONS = ("TB", "LR")
-# where tensor shapes are written: in the box that makes each tensor (once per tensor, as the
-# lecture tables' output column), on the arrows that carry it, or both
-SHAPES = ("boxes", "edges", "both")
-PNG_DPI = 150  # Graphviz draws at 96 dpi: too coarse for a projector
 INSTALL_HINT = "install Graphviz (`apt-get install graphviz` or `brew install graphviz`), or use `--format dot`"
 FONT = "Helvetica,Arial,sans-serif"
 

@@ -838,10 +838,9 @@ def translated(text: str) -> bool:
 
 def say(text: str) -> str:
     """`text` in the language the command line chose (`archspec.diagnostics.set_output_language`)."""
-    from .diagnostics import output_language
+    from .diagnostics import say as said
 
-    lang, unit = output_language()
-    return translate(text, lang, unit)
+    return said(text)
 
 
 def localise_table(lines: list[tuple[str, str]], lang: str, unit: str | None = None) -> list[tuple[str, str]]:
