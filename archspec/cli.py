@@ -588,13 +588,14 @@ def _block_value(text: str):
 
 
 def _tree(args) -> int:
+    from .diagnostics import output_language
     from .tree import render_tree
 
     result = load_checked(args.file)
     if isinstance(result, int):
         return result
     net = result.network
-    render_tree(net, sys.stdout, args.depth)
+    render_tree(net, sys.stdout, args.depth, *output_language())
     return EXIT_OK
 
 

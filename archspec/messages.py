@@ -723,6 +723,11 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("save the file as UTF-8", "파일을 UTF-8로 저장할 것"),
     ("a spec is a text file of .arch lines", "명세는 .arch 줄로 된 텍스트 파일임"),
+    # ---------------------------------------------------------------- `archspec tree`'s title
+    (
+        "{name}  {a:code} -> {b:code}, {p:num!n} params, {m:num!n} MACs  ({file})",
+        "{name}  {a} -> {b}, 파라미터 수 {p!n}, 곱셈 수 {m!n}  ({file})",
+    ),
     # last, as it matches widely: `x.arch: no such file` (file-not-found)
     ("{path}: {reason!t}", "{path}: {reason!t}"),
 ]

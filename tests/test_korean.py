@@ -326,3 +326,21 @@ def test_calc_totals_in_korean_units():
     assert "곱셈 수 (MACs): 1억 2544만 (125.44M)" in run.stdout.splitlines()
     english = run_cli("calc", "conv 32 5x5", "--input", "200x32x32", "--lang", "en")
     assert "Total params: 160,032" in english.stdout.splitlines()
+
+
+# ---------------------------------------------------------------------- tree, render, train, argparse
+KO = {"LANG": "ko_KR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+def test_tree_title_and_header_in_korean():
+    run = run_cli("tree", str(LENET), env=KO)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == f"LeNet5  1x32x32 -> 10, 파라미터 수 6만 1706, 곱셈 수 41만 6520  ({LENET})"
+    assert lines[1] == "    층           종류                출력  파라미터 수"
+    assert lines[2] == "├── c1           conv 6, 5x5      6x28x28          156"
+    assert not english_left(lines[1]) and not english_left(lines[0].replace("LeNet5", ""))
+    # the header's columns end where the rows' do, in terminal cells
+    assert cell_len(lines[1]) == cell_len(lines[2])
+    plain = run_cli("tree", str(LENET), "--lang", "ko", "--units", "en")
+    assert plain.stdout.splitlines()[0].startswith("LeNet5  1x32x32 -> 10, 파라미터 수 61,706, 곱셈 수 416,520")
