@@ -529,9 +529,10 @@ def _block_network(args):
     from .builder import block_spec
     from .diagnostics import render
     from .load import analyse, analyse_file
+    from .messages import say as t
 
     def usage(message: str) -> int:
-        print(f"archspec render: error: {message}", file=sys.stderr)
+        print(t(f"archspec render: error: {message}"), file=sys.stderr)
         return EXIT_USAGE
 
     result = analyse_file(args.file)
@@ -541,7 +542,7 @@ def _block_network(args):
         return EXIT_USAGE
     if not result.ok:
         count = sum(d.severity == "error" for d in result.diagnostics)
-        print(f"{args.file}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(t(f"{args.file}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
         return EXIT_FAILED
     defined = result.network.blocks
     if args.block not in defined:

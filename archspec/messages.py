@@ -723,6 +723,59 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("save the file as UTF-8", "파일을 UTF-8로 저장할 것"),
     ("a spec is a text file of .arch lines", "명세는 .arch 줄로 된 텍스트 파일임"),
+    # ---------------------------------------------------------------- `archspec render` (cli.py, diagram.py)
+    (
+        "the network has no block or sequence `{path:code}`; the top-level ones are {names!codes}",
+        "신경망에 블록이나 반복 묶음 `{path}`이/가 없음: 맨 바깥의 것: {names!codes}",
+    ),
+    (
+        "the network has no block or sequence `{path:code}`; it has none",
+        "신경망에 블록이나 반복 묶음 `{path}`이/가 없음: 블록도 반복 묶음도 없음",
+    ),
+    (
+        "{name} has no block or sequence `{path:code}`; the top-level ones are {names!codes}",
+        "{name}에 블록이나 반복 묶음 `{path}`이/가 없음: 맨 바깥의 것: {names!codes}",
+    ),
+    (
+        "{name} has no block or sequence `{path:code}`; it has none",
+        "{name}에 블록이나 반복 묶음 `{path}`이/가 없음: 블록도 반복 묶음도 없음",
+    ),
+    (
+        "--dpi sets a PNG's resolution; {fmt} is drawn in points, at any size",
+        "`--dpi`은/는 PNG의 해상도를 정함: {fmt}은/는 포인트 단위로 그려서 크기에 제한이 없음",
+    ),
+    ("--input is for --block NAME: `{usage:code}`", "`--input`은/는 `--block NAME` 옵션과 함께 씀: `{usage}`"),
+    ("`{arg:code}` is for --block NAME: `{usage:code}`", "`{arg}`은/는 `--block NAME` 옵션과 함께 씀: `{usage}`"),
+    (
+        "{file} has no block `{block:code}`; it defines no blocks",
+        "{file}에 블록 `{block}`이/가 없음: 정의된 블록이 없음",
+    ),
+    (
+        "{file} has no block `{block:code}`; it defines {names!codes}",
+        "{file}에 블록 `{block}`이/가 없음: 정의된 블록: {names!codes}",
+    ),
+    (
+        "--block {block:code} needs the shape it takes: --input SHAPE (e.g. --input {shape:code})",
+        "`--block {block}`에는 블록이 받는 입력 형태가 필요함: `--input SHAPE` (예: `--input {shape}`)",
+    ),
+    (
+        "`{arg:code}` is not an argument: write ARG=VALUE, e.g. width=64",
+        "`{arg}`은/는 인자가 아님: `ARG=VALUE`처럼 적을 것. 예: `width=64`",
+    ),
+    ("cannot call {call} on {shape}: see above", "{shape}에 `{call}`을/를 호출할 수 없음: 위를 볼 것"),
+    ("`{key:code}` is not a block parameter name", "`{key}`은/는 블록 매개변수의 이름이 아님"),
+    (
+        "block argument `{key:code}` must be a number, a word or a tuple of whole numbers, not {value}",
+        "블록 인자 `{key}`은/는 수, 낱말, 정수의 튜플 중 하나여야 함: {value}은/는 안 됨",
+    ),
+    (
+        "Graphviz's `dot` program is not installed: install Graphviz (`apt-get install graphviz` or "
+        "`brew install graphviz`), or use `--format dot`",
+        "Graphviz의 `dot` 프로그램이 설치되어 있지 않음: Graphviz를 설치하거나 (`apt-get install graphviz` 또는 "
+        "`brew install graphviz`) `--format dot`을/를 쓸 것",
+    ),
+    ("Graphviz's `dot` failed: {detail}", "Graphviz의 `dot`이/가 실패함: {detail}"),
+    ("Graphviz's `dot` failed", "Graphviz의 `dot`이/가 실패함"),
     # ---------------------------------------------------------------- `archspec tree`'s title
     (
         "{name}  {a:code} -> {b:code}, {p:num!n} params, {m:num!n} MACs  ({file})",

@@ -142,7 +142,19 @@ def test_an_unknown_message_stays_english():
 
 
 # ---------------------------------------------------------------------- every error case, in Korean
-ALLOWED = {"PyTorch", "archspec", "Keras", "torchvision", "ResNet", "TOML", "MACs", "FLOPs", "GFLOPS", "ASCII"}
+ALLOWED = {
+    "PyTorch",
+    "archspec",
+    "Keras",
+    "torchvision",
+    "ResNet",
+    "TOML",
+    "MACs",
+    "FLOPs",
+    "GFLOPS",
+    "ASCII",
+    "Graphviz",
+}
 
 
 def english_left(text: str) -> list[str]:
@@ -344,3 +356,61 @@ def test_tree_title_and_header_in_korean():
     assert cell_len(lines[1]) == cell_len(lines[2])
     plain = run_cli("tree", str(LENET), "--lang", "ko", "--units", "en")
     assert plain.stdout.splitlines()[0].startswith("LeNet5  1x32x32 -> 10, 파라미터 수 61,706, 곱셈 수 416,520")
+
+
+RESNET50 = str(ROOT / "specs" / "resnet50.arch")
+USAGE = "`archspec render FILE --block NAME --input SHAPE [ARG=VALUE ...]`"
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (
+            [RESNET50, "--only", "layer9", "-o", "-"],
+            "ResNet50에 블록이나 반복 묶음 `layer9`가 없음: 맨 바깥의 것: `layer1`, `layer2`, `layer3`, `layer4`",
+        ),
+        (
+            [str(LENET), "--only", "x", "-o", "-"],
+            "LeNet5에 블록이나 반복 묶음 `x`가 없음: 블록도 반복 묶음도 없음",
+        ),
+        (
+            [RESNET50, "--format", "svg", "--dpi", "100"],
+            "`--dpi`는 PNG의 해상도를 정함: svg는 포인트 단위로 그려서 크기에 제한이 없음",
+        ),
+        ([RESNET50, "--input", "3x3"], f"`--input`은 `--block NAME` 옵션과 함께 씀: {USAGE}"),
+        ([RESNET50, "width=3"], f"`width=3`은 `--block NAME` 옵션과 함께 씀: {USAGE}"),
+        (
+            [RESNET50, "--block", "nope"],
+            f"{RESNET50}에 블록 `nope`가 없음: 정의된 블록: `basic`, `bottleneck`",
+        ),
+        (
+            [RESNET50, "--block", "bottleneck"],
+            "`--block bottleneck`에는 블록이 받는 입력 형태가 필요함: `--input SHAPE` (예: `--input 256x56x56`)",
+        ),
+        (
+            [RESNET50, "--block", "bottleneck", "--input", "256x56x56", "width"],
+            "`width`는 인자가 아님: `ARG=VALUE`처럼 적을 것. 예: `width=64`",
+        ),
+        (
+            [RESNET50, "--block", "bottleneck", "--input", "256x56x56", "bogus=3"],
+            "256x56x56에 `bottleneck(bogus=3)`을 호출할 수 없음: 위를 볼 것",
+        ),
+    ],
+    ids=["only", "only-none", "dpi", "input", "arg", "no-block", "no-input", "not-arg", "cannot-call"],
+)
+def test_render_errors_in_korean(args, korean):
+    run = run_cli("render", *args, env=KO)
+    assert run.returncode == 2, run.stderr
+    last = run.stderr.rstrip().splitlines()[-1]
+    assert last == f"archspec render: 오류: {korean}"
+    assert not english_left(korean.replace("ResNet50", "").replace("LeNet5", "").replace(USAGE, ""))
+
+
+def test_render_without_graphviz_in_korean(tmp_path):
+    run = run_cli("render", str(LENET), "-o", str(tmp_path / "x.svg"), env={**KO, "PATH": str(tmp_path)})
+    assert run.returncode == 1
+    assert run.stderr == (
+        "archspec render: 오류: Graphviz의 `dot` 프로그램이 설치되어 있지 않음: Graphviz를 설치하거나 "
+        "(`apt-get install graphviz` 또는 `brew install graphviz`) `--format dot`을 쓸 것\n"
+    )
+    assert not english_left(run.stderr.split(": ", 1)[1])  # after the command's name
