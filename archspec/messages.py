@@ -349,6 +349,12 @@ PHRASES: dict[str, str] = {
     "this layer reads a tensor from outside its block or sequence member": (
         "이 층이 자기 블록이나 반복 묶음 구성원 바깥의 텐서를 읽음"
     ),
+    # `archspec train`'s header
+    "synthetic data": "합성 데이터",
+    "channels-last": "채널 마지막 메모리 배치",
+    "compiled": "`torch.compile`로 컴파일함",
+    "logit": "로짓",
+    "probability": "확률",
     "the `graphviz` Python package is missing: pip install graphviz": (
         "`graphviz` 파이썬 패키지가 없음: `pip install graphviz`"
     ),
@@ -776,6 +782,100 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("Graphviz's `dot` failed: {detail}", "Graphviz의 `dot`이/가 실패함: {detail}"),
     ("Graphviz's `dot` failed", "Graphviz의 `dot`이/가 실패함"),
+    # ---------------------------------------------------------------- `archspec train` (train.py, progress.py)
+    (
+        "training {name} ({file}) on {source!m}: {classes!t}, {a:num} training and {b:num} validation images; "
+        "{setup!list}",
+        "{name} ({file}) 학습: {source!m}, {classes!t}, 학습 이미지 {a}장과 검증 이미지 {b}장: {setup!list}",
+    ),
+    ("{n:num} classes", "클래스 {n}개"),
+    (
+        "2 classes (one output, the {what!t} of `{c:code}`: binary cross-entropy)",
+        "클래스 2개 (출력 하나가 `{c}`의 {what!t}: 이진 교차 엔트로피)",
+    ),
+    ("{device:device} x {n:num} processes", "`{device}` 프로세스 {n}개"),
+    ("{device:device}", "`{device}`"),
+    ("batch {n:num}", "배치 {n}"),
+    ("{optimizer:code} lr {lr}", "`{optimizer}` 학습률 {lr}"),
+    ("amp {dtype:code}", "혼합 정밀도 `{dtype}`"),
+    ("epoch {e:num}/{n:num}", "에포크 {e}/{n}"),
+    (
+        "epoch {e:num}/{n:num}  train loss {tl} acc {ta}  val loss {vl} acc {va}  {ips} img/s  {sec} s",
+        "에포크 {e}/{n}  학습 손실 {tl} 정확도 {ta}  검증 손실 {vl} 정확도 {va}  {ips} img/s  {sec}초",
+    ),
+    (
+        "epoch {e:num}/{n:num}  train loss {tl} acc {ta}  {ips} img/s  {sec} s",
+        "에포크 {e}/{n}  학습 손실 {tl} 정확도 {ta}  {ips} img/s  {sec}초",
+    ),
+    (
+        "loaded {n:num} tensors from {file} into the network; "
+        "{k:num} entries of the file outside `{part:code}` not used",
+        "{file}에서 텐서 {n}개를 신경망에 읽어 들임: 파일에서 `{part}` 밖의 항목 {k}개는 쓰지 않음",
+    ),
+    ("loaded {n:num} tensors from {file} into the network", "{file}에서 텐서 {n}개를 신경망에 읽어 들임"),
+    (
+        "loaded {n:num} tensors from {file} into `{part:code}`; {k:num} entries of the file outside `{part}` not used",
+        "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임: 파일에서 `{part}` 밖의 항목 {k}개는 쓰지 않음",
+    ),
+    ("loaded {n:num} tensors from {file} into `{part:code}`", "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임"),
+    # its one-line errors (train_cli.py, traindata.py, train.py, weights.py)
+    (
+        "--weights and --resume: a resumed run goes on from its checkpoint's weights; give one",
+        "`--weights`과/와 `--resume`: 이어서 하는 학습은 체크포인트의 가중치에서 이어짐: 둘 중 하나만 줄 것",
+    ),
+    (
+        "--resume needs --save CKPT: the checkpoint to go on from, and to go on writing",
+        "`--resume`에는 `--save CKPT`이/가 필요함: 이어서 학습하고 계속 쓸 체크포인트",
+    ),
+    ("--resume {path}: no such checkpoint", "`--resume {path}`: 그런 체크포인트가 없음"),
+    ("{option:option} {path}: the folder {folder} does not exist", "`{option} {path}`: 폴더 {folder}이/가 없음"),
+    (
+        "every parameter of {name} is frozen: nothing to train; unfreeze a part (`unfreeze PATH` in the spec, "
+        "or --unfreeze PATH)",
+        "{name}의 파라미터가 모두 고정됨: 학습할 것이 없음: 일부를 풀 것 (명세에 `unfreeze PATH`, "
+        "또는 `--unfreeze PATH`)",
+    ),
+    (
+        "--metrics {path}: cannot be written ({reason})",
+        "`--metrics {path}`: 쓸 수 없음 ({reason})",
+    ),
+    (
+        "archspec train needs PyTorch, which cannot be imported ({error}); install it with: "
+        "pip install 'archspec[train]' (or: pip install torch pillow)",
+        "archspec train에는 PyTorch가 필요하지만 가져올 수 없음 ({error}): 설치할 것: "
+        "`pip install 'archspec[train]'` (또는 `pip install torch pillow`)",
+    ),
+    (
+        "reading an image folder needs Pillow, which is not installed; install it with: "
+        "pip install 'archspec[train]' (or: pip install pillow)",
+        "이미지 폴더를 읽으려면 Pillow가 필요하지만 설치되어 있지 않음: 설치할 것: "
+        "`pip install 'archspec[train]'` (또는 `pip install pillow`)",
+    ),
+    ("--weights {option}: {error!m}", "가중치 `--weights {option}`: {error!m}"),
+    ("--data {root}: no such folder", "`--data {root}`: 그런 폴더가 없음"),
+    (
+        "--data {root}: not a folder (give a folder with one sub-folder of images per class)",
+        "`--data {root}`: 폴더가 아님 (클래스마다 이미지 하위 폴더가 하나씩 있는 폴더를 줄 것)",
+    ),
+    (
+        "--device cuda: no CUDA device ({why}); use --device cpu or --device auto",
+        ("`--device cuda`: CUDA 장치가 없음 ({why}): `--device cpu`이나/나 `--device auto`을/를 쓸 것"),
+    ),
+    (
+        "out of GPU memory with --batch-size {n:num}: try a smaller one",
+        "`--batch-size {n}`에서 GPU 메모리가 모자람: 더 작게 해 볼 것",
+    ),
+    (
+        "a batch of one image cannot train this network (batchnorm needs two or more): use --batch-size 2 or more",
+        "이미지 하나짜리 배치로는 이 신경망을 학습할 수 없음 (배치 정규화에는 둘 이상 필요함): "
+        "`--batch-size 2` 이상을 쓸 것",
+    ),
+    ("{path}: is a folder, not a weight file", "{path}: 가중치 파일이 아니라 폴더임"),
+    (
+        "{path}: not a PyTorch weight file (torch.save of a state_dict)",
+        "{path}: PyTorch 가중치 파일이 아님 (`state_dict`을/를 `torch.save`로 저장한 파일이어야 함)",
+    ),
+    ("{path}: holds no state_dict (a dict of tensors by name)", "{path}: `state_dict` (이름별 텐서의 dict)이/가 없음"),
     # ---------------------------------------------------------------- `archspec tree`'s title
     (
         "{name}  {a:code} -> {b:code}, {p:num!n} params, {m:num!n} MACs  ({file})",
@@ -793,6 +893,8 @@ _KINDS = {
     "call": r"[A-Za-z_]\w*\([\w, ]*\)",
     "codes": r"`[^`]+`(?:, `[^`]+`)*",
     "key": r"output shape|\w+",
+    "device": r"cpu|cuda(?::[0-9]+)?|mps|xpu",
+    "option": r"--[a-z][a-z-]*",
     "": r".+?",
 }
 

@@ -414,3 +414,49 @@ def test_render_without_graphviz_in_korean(tmp_path):
         "(`apt-get install graphviz` 또는 `brew install graphviz`) `--format dot`을 쓸 것\n"
     )
     assert not english_left(run.stderr.split(": ", 1)[1])  # after the command's name
+
+
+def test_train_lines_in_korean(tmp_path):
+    pytest.importorskip("torch")
+    ckpt = tmp_path / "ck.pt"
+    args = ["train", str(LENET), "--data", "synthetic", "--synthetic-size", "32", "--epochs", "1", "--seed", "1"]
+    first = run_cli(*args, "--save", str(ckpt), env=KO)
+    assert first.returncode == 0, first.stderr
+    header, epoch = first.stdout.splitlines()
+    assert header == (
+        f"LeNet5 ({LENET}) 학습: 합성 데이터, 클래스 10개, 학습 이미지 26장과 검증 이미지 6장: "
+        "`cpu`, 배치 64, `adamw` 학습률 0.001"
+    )
+    assert re.fullmatch(
+        r"에포크 1/1  학습 손실 \d\.\d{4} 정확도 \d+\.\d%  검증 손실 \d\.\d{4} 정확도 \d+\.\d%"
+        r"  [\d,]+ img/s  \d+\.\d초",
+        epoch,
+    ), epoch
+    assert not english_left(header.replace("LeNet5", "")) and not english_left(epoch)
+    second = run_cli(*args, "--weights", str(ckpt), "--lang", "ko")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[0] == f"{ckpt}에서 텐서 10개를 신경망에 읽어 들임"
+    english = run_cli(*args, "--lang", "en")
+    assert english.stdout.startswith(f"training LeNet5 ({LENET}) on synthetic data: 10 classes,")
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (["--data", "/nx"], "`--data /nx`: 그런 폴더가 없음"),
+        (
+            ["--data", "synthetic", "--resume"],
+            "`--resume`에는 `--save CKPT`가 필요함: 이어서 학습하고 계속 쓸 체크포인트",
+        ),
+        (
+            ["--data", "synthetic", "--save", "/nx/ck.pt"],
+            "`--save /nx/ck.pt`: 폴더 /nx가 없음",
+        ),
+    ],
+    ids=["data", "resume", "save"],
+)
+def test_train_errors_in_korean(args, korean):
+    run = run_cli("train", str(LENET), *args, env=KO)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == f"archspec train: 오류: {korean}\n"
+    assert not english_left(korean)
