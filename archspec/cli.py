@@ -10,8 +10,33 @@ import sys
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+_ASKED_LANG: list[str | None] = [None]  # `--lang` as written on the command line, before it is parsed
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser with its one-line usage errors in the output language (`--lang ko`, or a
+    Korean `LANG`): the usage line and `--help` stay argparse's English."""
+
+    def error(self, message: str):
+        from .i18n import language
+        from .messages import translate
+
+        self.print_usage(sys.stderr)
+        text = translate(f"{self.prog}: error: {message}", language(_ASKED_LANG[0]))
+        self.exit(EXIT_USAGE, text + "\n")
+
+
+def _asked_lang(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="archspec",
         description="Check convolutional networks described in .arch specs: every tensor shape, "
         "parameter count, MAC count and memory estimate, from the spec alone; write them as PyTorch source.",
@@ -348,6 +373,7 @@ def _positive(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    _ASKED_LANG[0] = _asked_lang(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
         args.block_args += [e for e in extra if not e.startswith("-")]

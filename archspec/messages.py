@@ -876,6 +876,22 @@ TEMPLATES: list[tuple[str, str]] = [
         "{path}: PyTorch 가중치 파일이 아님 (`state_dict`을/를 `torch.save`로 저장한 파일이어야 함)",
     ),
     ("{path}: holds no state_dict (a dict of tensors by name)", "{path}: `state_dict` (이름별 텐서의 dict)이/가 없음"),
+    # ---------------------------------------------------------------- argparse's usage errors (cli.py's _Parser)
+    ("archspec {command:code}: error: {message!t}", "archspec {command}: 오류: {message!t}"),
+    ("archspec: error: {message!t}", "archspec: 오류: {message!t}"),
+    ("unrecognized arguments: {args!codes}", "알 수 없는 인자: {args!codes}"),
+    ("the following arguments are required: {names!codes}", "다음 인자가 필요함: {names!codes}"),
+    (
+        "argument {arg}: invalid choice: {value} (choose from {choices})",
+        "인자 `{arg}`: 잘못된 값 {value} (고를 수 있는 값: {choices})",
+    ),
+    ("argument {arg}: expected one argument", "인자 `{arg}`: 값이 하나 필요함"),
+    ("argument {arg}: {message!t}", "인자 `{arg}`: {message!t}"),
+    ("argument {arg}: invalid {type:code} value: {value}", "인자 `{arg}`: 잘못된 {type} 값: {value}"),
+    ("expected a whole number above 0, not {text}", "0보다 큰 정수여야 함: {text}은/는 안 됨"),
+    ("expected a whole number of 1 or more, not {text}", "1 이상의 정수여야 함: {text}은/는 안 됨"),
+    ("expected a whole number (0 or more), not {text}", "0 이상의 정수여야 함: {text}은/는 안 됨"),
+    ("expected a positive number, not {text}", "양수여야 함: {text}은/는 안 됨"),
     # ---------------------------------------------------------------- `archspec tree`'s title
     (
         "{name}  {a:code} -> {b:code}, {p:num!n} params, {m:num!n} MACs  ({file})",

@@ -460,3 +460,29 @@ def test_train_errors_in_korean(args, korean):
     assert run.returncode == 2, run.stderr
     assert run.stderr == f"archspec train: 오류: {korean}\n"
     assert not english_left(korean)
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (["check", str(LENET), "--bogus"], "archspec check: 오류: 알 수 없는 인자: `--bogus`"),
+        (["train", str(LENET)], "archspec train: 오류: 다음 인자가 필요함: `--data`"),
+        (["check", "--depth"], "archspec check: 오류: 인자 `--depth`: 값이 하나 필요함"),
+        (
+            ["train", str(LENET), "--data", "synthetic", "--epochs", "0"],
+            "archspec train: 오류: 인자 `--epochs`: 1 이상의 정수여야 함: '0'은 안 됨",
+        ),
+    ],
+    ids=["unrecognized", "required", "one-argument", "type"],
+)
+def test_argparse_errors_in_korean(args, korean):
+    run = run_cli(*args, env=KO)
+    assert run.returncode == 2
+    assert run.stderr.startswith("usage: archspec")  # argparse's usage line stays English
+    last = run.stderr.rstrip().splitlines()[-1]
+    assert last == korean
+    assert not english_left(last.split(": ", 1)[1])
+    by_option = run_cli(*args, "--lang", "ko")
+    assert by_option.stderr.rstrip().splitlines()[-1] == korean
+    english = run_cli(*args)
+    assert "error: " in english.stderr.rstrip().splitlines()[-1]
