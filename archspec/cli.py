@@ -10,8 +10,33 @@ import sys
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+_ASKED_LANG: list[str | None] = [None]  # `--lang` as written on the command line, before it is parsed
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser with its one-line usage errors in the output language (`--lang ko`, or a
+    Korean `LANG`): the usage line and `--help` stay argparse's English."""
+
+    def error(self, message: str):
+        from .i18n import language
+        from .messages import translate
+
+        self.print_usage(sys.stderr)
+        text = translate(f"{self.prog}: error: {message}", language(_ASKED_LANG[0]))
+        self.exit(EXIT_USAGE, text + "\n")
+
+
+def _asked_lang(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="archspec",
         description="Check convolutional networks described in .arch specs: every tensor shape, "
         "parameter count, MAC count and memory estimate, from the spec alone; write them as PyTorch source.",
@@ -348,6 +373,7 @@ def _positive(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    _ASKED_LANG[0] = _asked_lang(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
         args.block_args += [e for e in extra if not e.startswith("-")]
@@ -529,9 +555,10 @@ def _block_network(args):
     from .builder import block_spec
     from .diagnostics import render
     from .load import analyse, analyse_file
+    from .messages import say as t
 
     def usage(message: str) -> int:
-        print(f"archspec render: error: {message}", file=sys.stderr)
+        print(t(f"archspec render: error: {message}"), file=sys.stderr)
         return EXIT_USAGE
 
     result = analyse_file(args.file)
@@ -541,7 +568,7 @@ def _block_network(args):
         return EXIT_USAGE
     if not result.ok:
         count = sum(d.severity == "error" for d in result.diagnostics)
-        print(f"{args.file}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(t(f"{args.file}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
         return EXIT_FAILED
     defined = result.network.blocks
     if args.block not in defined:
@@ -588,13 +615,14 @@ def _block_value(text: str):
 
 
 def _tree(args) -> int:
+    from .diagnostics import output_language
     from .tree import render_tree
 
     result = load_checked(args.file)
     if isinstance(result, int):
         return result
     net = result.network
-    render_tree(net, sys.stdout, args.depth)
+    render_tree(net, sys.stdout, args.depth, *output_language())
     return EXIT_OK
 
 

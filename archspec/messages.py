@@ -349,6 +349,12 @@ PHRASES: dict[str, str] = {
     "this layer reads a tensor from outside its block or sequence member": (
         "이 층이 자기 블록이나 반복 묶음 구성원 바깥의 텐서를 읽음"
     ),
+    # `archspec train`'s header
+    "synthetic data": "합성 데이터",
+    "channels-last": "채널 마지막 메모리 배치",
+    "compiled": "`torch.compile`로 컴파일함",
+    "logit": "로짓",
+    "probability": "확률",
     "the `graphviz` Python package is missing: pip install graphviz": (
         "`graphviz` 파이썬 패키지가 없음: `pip install graphviz`"
     ),
@@ -723,6 +729,174 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("save the file as UTF-8", "파일을 UTF-8로 저장할 것"),
     ("a spec is a text file of .arch lines", "명세는 .arch 줄로 된 텍스트 파일임"),
+    # ---------------------------------------------------------------- `archspec render` (cli.py, diagram.py)
+    (
+        "the network has no block or sequence `{path:code}`; the top-level ones are {names!codes}",
+        "신경망에 블록이나 반복 묶음 `{path}`이/가 없음: 맨 바깥의 것: {names!codes}",
+    ),
+    (
+        "the network has no block or sequence `{path:code}`; it has none",
+        "신경망에 블록이나 반복 묶음 `{path}`이/가 없음: 블록도 반복 묶음도 없음",
+    ),
+    (
+        "{name} has no block or sequence `{path:code}`; the top-level ones are {names!codes}",
+        "{name}에 블록이나 반복 묶음 `{path}`이/가 없음: 맨 바깥의 것: {names!codes}",
+    ),
+    (
+        "{name} has no block or sequence `{path:code}`; it has none",
+        "{name}에 블록이나 반복 묶음 `{path}`이/가 없음: 블록도 반복 묶음도 없음",
+    ),
+    (
+        "--dpi sets a PNG's resolution; {fmt} is drawn in points, at any size",
+        "`--dpi`은/는 PNG의 해상도를 정함: {fmt}은/는 포인트 단위로 그려서 크기에 제한이 없음",
+    ),
+    ("--input is for --block NAME: `{usage:code}`", "`--input`은/는 `--block NAME` 옵션과 함께 씀: `{usage}`"),
+    ("`{arg:code}` is for --block NAME: `{usage:code}`", "`{arg}`은/는 `--block NAME` 옵션과 함께 씀: `{usage}`"),
+    (
+        "{file} has no block `{block:code}`; it defines no blocks",
+        "{file}에 블록 `{block}`이/가 없음: 정의된 블록이 없음",
+    ),
+    (
+        "{file} has no block `{block:code}`; it defines {names!codes}",
+        "{file}에 블록 `{block}`이/가 없음: 정의된 블록: {names!codes}",
+    ),
+    (
+        "--block {block:code} needs the shape it takes: --input SHAPE (e.g. --input {shape:code})",
+        "`--block {block}`에는 블록이 받는 입력 형태가 필요함: `--input SHAPE` (예: `--input {shape}`)",
+    ),
+    (
+        "`{arg:code}` is not an argument: write ARG=VALUE, e.g. width=64",
+        "`{arg}`은/는 인자가 아님: `ARG=VALUE`처럼 적을 것. 예: `width=64`",
+    ),
+    ("cannot call {call} on {shape}: see above", "{shape}에 `{call}`을/를 호출할 수 없음: 위를 볼 것"),
+    ("`{key:code}` is not a block parameter name", "`{key}`은/는 블록 매개변수의 이름이 아님"),
+    (
+        "block argument `{key:code}` must be a number, a word or a tuple of whole numbers, not {value}",
+        "블록 인자 `{key}`은/는 수, 낱말, 정수의 튜플 중 하나여야 함: {value}은/는 안 됨",
+    ),
+    (
+        "Graphviz's `dot` program is not installed: install Graphviz (`apt-get install graphviz` or "
+        "`brew install graphviz`), or use `--format dot`",
+        "Graphviz의 `dot` 프로그램이 설치되어 있지 않음: Graphviz를 설치하거나 (`apt-get install graphviz` 또는 "
+        "`brew install graphviz`) `--format dot`을/를 쓸 것",
+    ),
+    ("Graphviz's `dot` failed: {detail}", "Graphviz의 `dot`이/가 실패함: {detail}"),
+    ("Graphviz's `dot` failed", "Graphviz의 `dot`이/가 실패함"),
+    # ---------------------------------------------------------------- `archspec train` (train.py, progress.py)
+    (
+        "training {name} ({file}) on {source!m}: {classes!t}, {a:num} training and {b:num} validation images; "
+        "{setup!list}",
+        "{name} ({file}) 학습: {source!m}, {classes!t}, 학습 이미지 {a}장과 검증 이미지 {b}장: {setup!list}",
+    ),
+    ("{n:num} classes", "클래스 {n}개"),
+    (
+        "2 classes (one output, the {what!t} of `{c:code}`: binary cross-entropy)",
+        "클래스 2개 (출력 하나가 `{c}`의 {what!t}: 이진 교차 엔트로피)",
+    ),
+    ("{device:device} x {n:num} processes", "`{device}` 프로세스 {n}개"),
+    ("{device:device}", "`{device}`"),
+    ("batch {n:num}", "배치 {n}"),
+    ("{optimizer:code} lr {lr}", "`{optimizer}` 학습률 {lr}"),
+    ("amp {dtype:code}", "혼합 정밀도 `{dtype}`"),
+    ("epoch {e:num}/{n:num}", "에포크 {e}/{n}"),
+    (
+        "epoch {e:num}/{n:num}  train loss {tl} acc {ta}  val loss {vl} acc {va}  {ips} img/s  {sec} s",
+        "에포크 {e}/{n}  학습 손실 {tl} 정확도 {ta}  검증 손실 {vl} 정확도 {va}  {ips} img/s  {sec}초",
+    ),
+    (
+        "epoch {e:num}/{n:num}  train loss {tl} acc {ta}  {ips} img/s  {sec} s",
+        "에포크 {e}/{n}  학습 손실 {tl} 정확도 {ta}  {ips} img/s  {sec}초",
+    ),
+    (
+        "loaded {n:num} tensors from {file} into the network; "
+        "{k:num} entries of the file outside `{part:code}` not used",
+        "{file}에서 텐서 {n}개를 신경망에 읽어 들임: 파일에서 `{part}` 밖의 항목 {k}개는 쓰지 않음",
+    ),
+    ("loaded {n:num} tensors from {file} into the network", "{file}에서 텐서 {n}개를 신경망에 읽어 들임"),
+    (
+        "loaded {n:num} tensors from {file} into `{part:code}`; {k:num} entries of the file outside `{part}` not used",
+        "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임: 파일에서 `{part}` 밖의 항목 {k}개는 쓰지 않음",
+    ),
+    ("loaded {n:num} tensors from {file} into `{part:code}`", "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임"),
+    # its one-line errors (train_cli.py, traindata.py, train.py, weights.py)
+    (
+        "--weights and --resume: a resumed run goes on from its checkpoint's weights; give one",
+        "`--weights`과/와 `--resume`: 이어서 하는 학습은 체크포인트의 가중치에서 이어짐: 둘 중 하나만 줄 것",
+    ),
+    (
+        "--resume needs --save CKPT: the checkpoint to go on from, and to go on writing",
+        "`--resume`에는 `--save CKPT`이/가 필요함: 이어서 학습하고 계속 쓸 체크포인트",
+    ),
+    ("--resume {path}: no such checkpoint", "`--resume {path}`: 그런 체크포인트가 없음"),
+    ("{option:option} {path}: the folder {folder} does not exist", "`{option} {path}`: 폴더 {folder}이/가 없음"),
+    (
+        "every parameter of {name} is frozen: nothing to train; unfreeze a part (`unfreeze PATH` in the spec, "
+        "or --unfreeze PATH)",
+        "{name}의 파라미터가 모두 고정됨: 학습할 것이 없음: 일부를 풀 것 (명세에 `unfreeze PATH`, "
+        "또는 `--unfreeze PATH`)",
+    ),
+    (
+        "--metrics {path}: cannot be written ({reason})",
+        "`--metrics {path}`: 쓸 수 없음 ({reason})",
+    ),
+    (
+        "archspec train needs PyTorch, which cannot be imported ({error}); install it with: "
+        "pip install 'archspec[train]' (or: pip install torch pillow)",
+        "archspec train에는 PyTorch가 필요하지만 가져올 수 없음 ({error}): 설치할 것: "
+        "`pip install 'archspec[train]'` (또는 `pip install torch pillow`)",
+    ),
+    (
+        "reading an image folder needs Pillow, which is not installed; install it with: "
+        "pip install 'archspec[train]' (or: pip install pillow)",
+        "이미지 폴더를 읽으려면 Pillow가 필요하지만 설치되어 있지 않음: 설치할 것: "
+        "`pip install 'archspec[train]'` (또는 `pip install pillow`)",
+    ),
+    ("--weights {option}: {error!m}", "가중치 `--weights {option}`: {error!m}"),
+    ("--data {root}: no such folder", "`--data {root}`: 그런 폴더가 없음"),
+    (
+        "--data {root}: not a folder (give a folder with one sub-folder of images per class)",
+        "`--data {root}`: 폴더가 아님 (클래스마다 이미지 하위 폴더가 하나씩 있는 폴더를 줄 것)",
+    ),
+    (
+        "--device cuda: no CUDA device ({why}); use --device cpu or --device auto",
+        ("`--device cuda`: CUDA 장치가 없음 ({why}): `--device cpu`이나/나 `--device auto`을/를 쓸 것"),
+    ),
+    (
+        "out of GPU memory with --batch-size {n:num}: try a smaller one",
+        "`--batch-size {n}`에서 GPU 메모리가 모자람: 더 작게 해 볼 것",
+    ),
+    (
+        "a batch of one image cannot train this network (batchnorm needs two or more): use --batch-size 2 or more",
+        "이미지 하나짜리 배치로는 이 신경망을 학습할 수 없음 (배치 정규화에는 둘 이상 필요함): "
+        "`--batch-size 2` 이상을 쓸 것",
+    ),
+    ("{path}: is a folder, not a weight file", "{path}: 가중치 파일이 아니라 폴더임"),
+    (
+        "{path}: not a PyTorch weight file (torch.save of a state_dict)",
+        "{path}: PyTorch 가중치 파일이 아님 (`state_dict`을/를 `torch.save`로 저장한 파일이어야 함)",
+    ),
+    ("{path}: holds no state_dict (a dict of tensors by name)", "{path}: `state_dict` (이름별 텐서의 dict)이/가 없음"),
+    # ---------------------------------------------------------------- argparse's usage errors (cli.py's _Parser)
+    ("archspec {command:code}: error: {message!t}", "archspec {command}: 오류: {message!t}"),
+    ("archspec: error: {message!t}", "archspec: 오류: {message!t}"),
+    ("unrecognized arguments: {args!codes}", "알 수 없는 인자: {args!codes}"),
+    ("the following arguments are required: {names!codes}", "다음 인자가 필요함: {names!codes}"),
+    (
+        "argument {arg}: invalid choice: {value} (choose from {choices})",
+        "인자 `{arg}`: 잘못된 값 {value} (고를 수 있는 값: {choices})",
+    ),
+    ("argument {arg}: expected one argument", "인자 `{arg}`: 값이 하나 필요함"),
+    ("argument {arg}: {message!t}", "인자 `{arg}`: {message!t}"),
+    ("argument {arg}: invalid {type:code} value: {value}", "인자 `{arg}`: 잘못된 {type} 값: {value}"),
+    ("expected a whole number above 0, not {text}", "0보다 큰 정수여야 함: {text}은/는 안 됨"),
+    ("expected a whole number of 1 or more, not {text}", "1 이상의 정수여야 함: {text}은/는 안 됨"),
+    ("expected a whole number (0 or more), not {text}", "0 이상의 정수여야 함: {text}은/는 안 됨"),
+    ("expected a positive number, not {text}", "양수여야 함: {text}은/는 안 됨"),
+    # ---------------------------------------------------------------- `archspec tree`'s title
+    (
+        "{name}  {a:code} -> {b:code}, {p:num!n} params, {m:num!n} MACs  ({file})",
+        "{name}  {a} -> {b}, 파라미터 수 {p!n}, 곱셈 수 {m!n}  ({file})",
+    ),
     # last, as it matches widely: `x.arch: no such file` (file-not-found)
     ("{path}: {reason!t}", "{path}: {reason!t}"),
 ]
@@ -735,6 +909,8 @@ _KINDS = {
     "call": r"[A-Za-z_]\w*\([\w, ]*\)",
     "codes": r"`[^`]+`(?:, `[^`]+`)*",
     "key": r"output shape|\w+",
+    "device": r"cpu|cuda(?::[0-9]+)?|mps|xpu",
+    "option": r"--[a-z][a-z-]*",
     "": r".+?",
 }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from .messages import say  # the lines in the language the command line chose (English by default)
+
 if TYPE_CHECKING:
     from .train import EpochMetrics
 
@@ -45,10 +47,10 @@ class Lines(Reporter):
         self.stream = stream
 
     def begin(self, header: str) -> None:
-        print(header, file=self.stream, flush=True)
+        print(say(header), file=self.stream, flush=True)
 
     def epoch_finished(self, metrics: EpochMetrics, epochs: int) -> None:
-        print(epoch_summary(metrics, epochs), file=self.stream, flush=True)
+        print(say(epoch_summary(metrics, epochs)), file=self.stream, flush=True)
 
 
 class Bars(Reporter):
@@ -76,11 +78,11 @@ class Bars(Reporter):
     shows_steps = True
 
     def begin(self, header: str) -> None:
-        self.console.print(header)
+        self.console.print(say(header))
         self.progress.start()
 
     def epoch_started(self, epoch: int, epochs: int, steps: int) -> None:
-        self.task = self.progress.add_task(f"epoch {epoch}/{epochs}", total=steps, stats="")
+        self.task = self.progress.add_task(say(f"epoch {epoch}/{epochs}"), total=steps, stats="")
         self.progress.refresh()
 
     def step(self, done: int, loss: float, accuracy: float, images_per_second: float) -> None:
@@ -90,7 +92,7 @@ class Bars(Reporter):
 
     def epoch_finished(self, metrics: EpochMetrics, epochs: int) -> None:
         self.progress.remove_task(self.task)
-        self.progress.console.print(epoch_summary(metrics, epochs))
+        self.progress.console.print(say(epoch_summary(metrics, epochs)))
 
     def close(self) -> None:
         self.progress.stop()

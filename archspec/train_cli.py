@@ -159,7 +159,9 @@ def run_train(args) -> int:
         return _run(args, rank)
     except TrainError as err:
         if rank == 0 or err.local:
-            print(f"archspec train: error: {err.message}", file=sys.stderr)
+            from .messages import say
+
+            print(say(f"archspec train: error: {err.message}"), file=sys.stderr)
         return err.code
 
 
@@ -192,6 +194,7 @@ def _run(args, rank: int) -> int:
     check_fits(spec, data)
     torch = _import_torch(pillow=isinstance(data, ImageFolder))
     from . import train as training
+    from .messages import say
     from .progress import reporter_for
 
     config = training.TrainConfig(
@@ -219,7 +222,7 @@ def _run(args, rank: int) -> int:
     loaded = _load_weights(model, args.weights)
     if rank == 0:
         for line in loaded:
-            print(line, file=sys.stderr if args.json else sys.stdout)
+            print(say(str(line)), file=sys.stderr if args.json else sys.stdout)
     reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank)
     try:
         result = training.train(model, spec, data, config, reporter)

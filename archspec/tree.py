@@ -44,33 +44,55 @@ def entries(net: Network, max_depth: int | None = None) -> list[Entry]:
     return out
 
 
-def lines(net: Network, max_depth: int | None = None) -> tuple[str, str, list[tuple[Entry, str]]]:
+def lines(
+    net: Network, max_depth: int | None = None, lang: str = "en", unit: str | None = None
+) -> tuple[str, str, list[tuple[Entry, str]]]:
     """The root's title, a column header and each entry's label, padded so that the columns line up
-    once each label is indented by its level."""
+    once each label is indented by its level. Under `lang="ko"` the title and the header are Korean
+    (the title's counts in `unit`s, 만 and 억 by default; the rows' counts keep their digits, as
+    `check`'s table's do), the columns aligned in terminal cells (a Korean character takes two)."""
+    from rich.cells import cell_len
+
+    from .messages import PHRASES, translate
+
     items = entries(net, max_depth)
-    name_w = max([len("Layer"), *(e.level * INDENT + len(e.name) for e in items)]) - INDENT
-    what_w = max([len("Kind"), *(len(e.what) for e in items)])
-    shape_w = max([len("Output"), *(len(e.shape) for e in items)])
-    params_w = max([len("Params"), *(len(e.params) for e in items)])
+    heads = ("Layer", "Kind", "Output", "Params")
+    if lang == "ko":
+        heads = tuple(PHRASES[h] for h in heads)
+    name_w = max([cell_len(heads[0]), *(e.level * INDENT + len(e.name) for e in items)]) - INDENT
+    what_w = max([cell_len(heads[1]), *(len(e.what) for e in items)])
+    shape_w = max([cell_len(heads[2]), *(len(e.shape) for e in items)])
+    params_w = max([cell_len(heads[3]), *(len(e.params) for e in items)])
+
+    def left(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text))
+
+    def right(text: str, width: int) -> str:
+        return " " * (width - cell_len(text)) + text
 
     def columns(indent: int, name: str, what: str, shape: str, params: str) -> str:
-        return f"{name.ljust(name_w - indent)}  {what.ljust(what_w)}  {shape.rjust(shape_w)}  {params.rjust(params_w)}"
+        return (
+            f"{left(name, name_w - indent)}  {left(what, what_w)}  {right(shape, shape_w)}  {right(params, params_w)}"
+        )
 
     title = (
         f"{net.name or 'network'}  {fmt_shape(net.input_shape)} -> {fmt_shape(net.output_shape)}, "
         f"{net.params:,} params, {net.macs:,} MACs  ({net.file})"
     )
-    header = " " * INDENT + columns(0, "Layer", "Kind", "Output", "Params")
+    title = translate(title, lang, unit)
+    header = " " * INDENT + columns(0, *heads)
     return title, header, [(e, columns((e.level - 1) * INDENT, e.name, e.what, e.shape, e.params)) for e in items]
 
 
-def render_tree(net: Network, stream, max_depth: int | None = None) -> None:
-    """Print the tree to `stream` through rich: colours on a terminal, plain text otherwise."""
+def render_tree(net: Network, stream, max_depth: int | None = None, lang: str = "en", unit: str | None = None) -> None:
+    """Print the tree to `stream` through rich: colours on a terminal, plain text otherwise; the
+    title and the header in `lang` (`lines`)."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.text import Text
     from rich.tree import Tree
 
-    title, header, labelled = lines(net, max_depth)
+    title, header, labelled = lines(net, max_depth, lang, unit)
     terminal = stream.isatty()
     root = Tree(Text(title, style="bold") + Text("\n" + header, style="dim"), guide_style="dim")
     stack = [(0, root)]
@@ -79,6 +101,8 @@ def render_tree(net: Network, stream, max_depth: int | None = None) -> None:
             stack.pop()
         branch = stack[-1][1].add(Text(label, style="bold" if entry.group else ""))
         stack.append((entry.level, branch))
-    width = max(len(title), len(header), *(e.level * INDENT + len(label) for e, label in labelled)) + INDENT
+    width = (
+        max(cell_len(title), cell_len(header), *(e.level * INDENT + cell_len(label) for e, label in labelled)) + INDENT
+    )
     console = Console(file=stream, highlight=False, width=None if terminal else width, no_color=not terminal)
     console.print(root, crop=False, overflow="ignore")

@@ -142,7 +142,19 @@ def test_an_unknown_message_stays_english():
 
 
 # ---------------------------------------------------------------------- every error case, in Korean
-ALLOWED = {"PyTorch", "archspec", "Keras", "torchvision", "ResNet", "TOML", "MACs", "FLOPs", "GFLOPS", "ASCII"}
+ALLOWED = {
+    "PyTorch",
+    "archspec",
+    "Keras",
+    "torchvision",
+    "ResNet",
+    "TOML",
+    "MACs",
+    "FLOPs",
+    "GFLOPS",
+    "ASCII",
+    "Graphviz",
+}
 
 
 def english_left(text: str) -> list[str]:
@@ -326,3 +338,151 @@ def test_calc_totals_in_korean_units():
     assert "곱셈 수 (MACs): 1억 2544만 (125.44M)" in run.stdout.splitlines()
     english = run_cli("calc", "conv 32 5x5", "--input", "200x32x32", "--lang", "en")
     assert "Total params: 160,032" in english.stdout.splitlines()
+
+
+# ---------------------------------------------------------------------- tree, render, train, argparse
+KO = {"LANG": "ko_KR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+def test_tree_title_and_header_in_korean():
+    run = run_cli("tree", str(LENET), env=KO)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == f"LeNet5  1x32x32 -> 10, 파라미터 수 6만 1706, 곱셈 수 41만 6520  ({LENET})"
+    assert lines[1] == "    층           종류                출력  파라미터 수"
+    assert lines[2] == "├── c1           conv 6, 5x5      6x28x28          156"
+    assert not english_left(lines[1]) and not english_left(lines[0].replace("LeNet5", ""))
+    # the header's columns end where the rows' do, in terminal cells
+    assert cell_len(lines[1]) == cell_len(lines[2])
+    plain = run_cli("tree", str(LENET), "--lang", "ko", "--units", "en")
+    assert plain.stdout.splitlines()[0].startswith("LeNet5  1x32x32 -> 10, 파라미터 수 61,706, 곱셈 수 416,520")
+
+
+RESNET50 = str(ROOT / "specs" / "resnet50.arch")
+USAGE = "`archspec render FILE --block NAME --input SHAPE [ARG=VALUE ...]`"
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (
+            [RESNET50, "--only", "layer9", "-o", "-"],
+            "ResNet50에 블록이나 반복 묶음 `layer9`가 없음: 맨 바깥의 것: `layer1`, `layer2`, `layer3`, `layer4`",
+        ),
+        (
+            [str(LENET), "--only", "x", "-o", "-"],
+            "LeNet5에 블록이나 반복 묶음 `x`가 없음: 블록도 반복 묶음도 없음",
+        ),
+        (
+            [RESNET50, "--format", "svg", "--dpi", "100"],
+            "`--dpi`는 PNG의 해상도를 정함: svg는 포인트 단위로 그려서 크기에 제한이 없음",
+        ),
+        ([RESNET50, "--input", "3x3"], f"`--input`은 `--block NAME` 옵션과 함께 씀: {USAGE}"),
+        ([RESNET50, "width=3"], f"`width=3`은 `--block NAME` 옵션과 함께 씀: {USAGE}"),
+        (
+            [RESNET50, "--block", "nope"],
+            f"{RESNET50}에 블록 `nope`가 없음: 정의된 블록: `basic`, `bottleneck`",
+        ),
+        (
+            [RESNET50, "--block", "bottleneck"],
+            "`--block bottleneck`에는 블록이 받는 입력 형태가 필요함: `--input SHAPE` (예: `--input 256x56x56`)",
+        ),
+        (
+            [RESNET50, "--block", "bottleneck", "--input", "256x56x56", "width"],
+            "`width`는 인자가 아님: `ARG=VALUE`처럼 적을 것. 예: `width=64`",
+        ),
+        (
+            [RESNET50, "--block", "bottleneck", "--input", "256x56x56", "bogus=3"],
+            "256x56x56에 `bottleneck(bogus=3)`을 호출할 수 없음: 위를 볼 것",
+        ),
+    ],
+    ids=["only", "only-none", "dpi", "input", "arg", "no-block", "no-input", "not-arg", "cannot-call"],
+)
+def test_render_errors_in_korean(args, korean):
+    run = run_cli("render", *args, env=KO)
+    assert run.returncode == 2, run.stderr
+    last = run.stderr.rstrip().splitlines()[-1]
+    assert last == f"archspec render: 오류: {korean}"
+    assert not english_left(korean.replace("ResNet50", "").replace("LeNet5", "").replace(USAGE, ""))
+
+
+def test_render_without_graphviz_in_korean(tmp_path):
+    run = run_cli("render", str(LENET), "-o", str(tmp_path / "x.svg"), env={**KO, "PATH": str(tmp_path)})
+    assert run.returncode == 1
+    assert run.stderr == (
+        "archspec render: 오류: Graphviz의 `dot` 프로그램이 설치되어 있지 않음: Graphviz를 설치하거나 "
+        "(`apt-get install graphviz` 또는 `brew install graphviz`) `--format dot`을 쓸 것\n"
+    )
+    assert not english_left(run.stderr.split(": ", 1)[1])  # after the command's name
+
+
+def test_train_lines_in_korean(tmp_path):
+    pytest.importorskip("torch")
+    ckpt = tmp_path / "ck.pt"
+    args = ["train", str(LENET), "--data", "synthetic", "--synthetic-size", "32", "--epochs", "1", "--seed", "1"]
+    first = run_cli(*args, "--save", str(ckpt), env=KO)
+    assert first.returncode == 0, first.stderr
+    header, epoch = first.stdout.splitlines()
+    assert header == (
+        f"LeNet5 ({LENET}) 학습: 합성 데이터, 클래스 10개, 학습 이미지 26장과 검증 이미지 6장: "
+        "`cpu`, 배치 64, `adamw` 학습률 0.001"
+    )
+    assert re.fullmatch(
+        r"에포크 1/1  학습 손실 \d\.\d{4} 정확도 \d+\.\d%  검증 손실 \d\.\d{4} 정확도 \d+\.\d%"
+        r"  [\d,]+ img/s  \d+\.\d초",
+        epoch,
+    ), epoch
+    assert not english_left(header.replace("LeNet5", "")) and not english_left(epoch)
+    second = run_cli(*args, "--weights", str(ckpt), "--lang", "ko")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[0] == f"{ckpt}에서 텐서 10개를 신경망에 읽어 들임"
+    english = run_cli(*args, "--lang", "en")
+    assert english.stdout.startswith(f"training LeNet5 ({LENET}) on synthetic data: 10 classes,")
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (["--data", "/nx"], "`--data /nx`: 그런 폴더가 없음"),
+        (
+            ["--data", "synthetic", "--resume"],
+            "`--resume`에는 `--save CKPT`가 필요함: 이어서 학습하고 계속 쓸 체크포인트",
+        ),
+        (
+            ["--data", "synthetic", "--save", "/nx/ck.pt"],
+            "`--save /nx/ck.pt`: 폴더 /nx가 없음",
+        ),
+    ],
+    ids=["data", "resume", "save"],
+)
+def test_train_errors_in_korean(args, korean):
+    run = run_cli("train", str(LENET), *args, env=KO)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == f"archspec train: 오류: {korean}\n"
+    assert not english_left(korean)
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (["check", str(LENET), "--bogus"], "archspec check: 오류: 알 수 없는 인자: `--bogus`"),
+        (["train", str(LENET)], "archspec train: 오류: 다음 인자가 필요함: `--data`"),
+        (["check", "--depth"], "archspec check: 오류: 인자 `--depth`: 값이 하나 필요함"),
+        (
+            ["train", str(LENET), "--data", "synthetic", "--epochs", "0"],
+            "archspec train: 오류: 인자 `--epochs`: 1 이상의 정수여야 함: '0'은 안 됨",
+        ),
+    ],
+    ids=["unrecognized", "required", "one-argument", "type"],
+)
+def test_argparse_errors_in_korean(args, korean):
+    run = run_cli(*args, env=KO)
+    assert run.returncode == 2
+    assert run.stderr.startswith("usage: archspec")  # argparse's usage line stays English
+    last = run.stderr.rstrip().splitlines()[-1]
+    assert last == korean
+    assert not english_left(last.split(": ", 1)[1])
+    by_option = run_cli(*args, "--lang", "ko")
+    assert by_option.stderr.rstrip().splitlines()[-1] == korean
+    english = run_cli(*args)
+    assert "error: " in english.stderr.rstrip().splitlines()[-1]
