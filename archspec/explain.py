@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .diagnostics import did_you_mean
 from .graph import Network, Node
+from .i18n import count
 from .layers.base import Step, dim_names, fmt_shape
 from .receptive import Field, apply, number, receptive_fields, show, union
 
@@ -201,8 +202,13 @@ def show_result(value) -> str:
     return show(value)  # a Fraction
 
 
-def step_line(step: Step, t: Callable[..., str]) -> str:
-    """`H = floor((H_in + 2*P - K) / S) + 1 = floor((32 + 2*0 - 5) / 1) + 1 = 28`."""
+COUNTS = ("params", "buffers", "macs")  # quantities the notes read in 만 and 억 in Korean
+
+
+def step_line(step: Step, t: Callable[..., str], unit: str = "en") -> str:
+    """`H = floor((H_in + 2*P - K) / S) + 1 = floor((32 + 2*0 - 5) / 1) + 1 = 28`. With `unit`
+    "ko" a count of 10,000 or more is also read in 만 and 억 after it: `= 102,764,544 (1억 276만 4544)`
+    (the formula keeps its digits, so that it can still be checked by hand)."""
     parts = [step.symbol, t(step.formula)]
     result = show_result(step.result)
     # `9216` is the result `9,216` again, only without the thousands' commas: say it once
@@ -211,6 +217,8 @@ def step_line(step: Step, t: Callable[..., str]) -> str:
     if parts[-1] != result:
         parts.append(result)
     text = " = ".join(parts)
+    if unit == "ko" and step.quantity in COUNTS and type(step.result) is int and step.result >= 10_000:
+        text += f" ({count(step.result, 'ko')})"
     if step.note:
         text += f"  ({t(step.note, *step.args)})"
     return text
@@ -222,7 +230,7 @@ def heading(e: Explanation, t: Callable[..., str]) -> str:
     return f"{e.node.path}: {e.node.notation}  [{title}]"
 
 
-def layer_lines(e: Explanation, t: Callable[..., str]) -> list[str]:
+def layer_lines(e: Explanation, t: Callable[..., str], unit: str = "en") -> list[str]:
     from rich.cells import cell_len
 
     ins = ", ".join(fmt_shape(s) for s in e.inputs)
@@ -237,13 +245,13 @@ def layer_lines(e: Explanation, t: Callable[..., str]) -> list[str]:
     for label, step in zip(labels, steps):
         shown = label if label != previous else ""
         previous = label
-        lines.append("  " + shown + " " * (width - cell_len(shown)) + "  " + step_line(step, t))
+        lines.append("  " + shown + " " * (width - cell_len(shown)) + "  " + step_line(step, t, unit))
     lines += ["  " + t("note: {0}", t(text, *args)) for text, args in e.notes]
     return lines
 
 
-def render_text(explanations: list[Explanation], t: Callable[..., str]) -> str:
-    return "\n\n".join("\n".join(layer_lines(e, t)) for e in explanations) + "\n"
+def render_text(explanations: list[Explanation], t: Callable[..., str], unit: str = "en") -> str:
+    return "\n\n".join("\n".join(layer_lines(e, t, unit)) for e in explanations) + "\n"
 
 
 def plain(value):

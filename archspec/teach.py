@@ -72,7 +72,8 @@ def explain_command(args) -> int:
     except UnknownLayer as err:
         hint = f"; {err.hint}" if err.hint else ""
         return usage_error("explain", f"no layer `{err.name}` in {args.file}{hint}")
-    t = translator(language(args.lang))
+    lang = language(args.lang)
+    t = translator(lang)
     if not nodes and not args.json:  # `input 3x8x8` alone, or only `input` named
         print(f"{args.file}: {t('no layer to explain: the network is its input alone')}", file=sys.stderr)
         return status
@@ -80,7 +81,7 @@ def explain_command(args) -> int:
     if args.json:
         _dump([to_json(e, t) for e in explanations])
     else:
-        sys.stdout.write(render_text(explanations, t))
+        sys.stdout.write(render_text(explanations, t, units(getattr(args, "units", None), lang)))
     return status
 
 
@@ -134,10 +135,10 @@ def calc_command(args) -> int:
             }
         )
         return status
-    sys.stdout.write(render_text(explanations, t))
-    print()
     lang = language(args.lang)
     unit = units(getattr(args, "units", None), lang)  # 만 and 억 under Korean, as the notes count
+    sys.stdout.write(render_text(explanations, t, unit))
+    print()
     print(t("Total params: {0}", count(net.params, unit)))
     rounded = f" ({human(net.macs)})" if net.macs >= 1000 else ""  # not `30 (30)`
     print(t("MACs: {0}", f"{count(net.macs, unit)}{rounded}"))

@@ -486,3 +486,13 @@ def test_argparse_errors_in_korean(args, korean):
     assert by_option.stderr.rstrip().splitlines()[-1] == korean
     english = run_cli(*args)
     assert "error: " in english.stderr.rstrip().splitlines()[-1]
+
+
+def test_explain_reads_counts_in_man_and_eok_after_the_formula():
+    # VGG-16's first dense layer: (25088 + 1) * 4096 = 102,764,544 = 1억 276만 4544
+    spec = str(Path(archspec.__file__).parent.parent / "specs" / "vgg16.arch")
+    ko = run_cli("explain", spec, "classifier.0", "--lang", "ko")
+    assert ko.returncode == 0, ko.stderr
+    assert "= (25088 + 1) * 4096 = 102,764,544 (1억 276만 4544)" in ko.stdout
+    en = run_cli("explain", spec, "classifier.0")
+    assert "= 102,764,544\n" in en.stdout and "억" not in en.stdout
