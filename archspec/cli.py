@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "activations folded into their layer, (None, H, W, C) shapes, Keras's class names and totals",
     )
     freeze_options(check)
+    set_options(check)
     _lang_option(check)
     _add_compile(sub)
     _add_render(sub)
@@ -112,6 +113,7 @@ def _add_render(sub) -> None:
         "succeeds. Exit status: 0 when drawn, 1 when the spec has errors or drawing fails, 2 for a usage error.",
     )
     render.add_argument("file", metavar="FILE", help=".arch spec file")
+    set_options(render)
     render.add_argument(
         "block_args",
         nargs="*",
@@ -212,6 +214,7 @@ def _add_tree(sub) -> None:
         help="show every row, layers inside blocks included, down to N levels of blocks "
         "(default: blocks at every level, layers only outside blocks)",
     )
+    set_options(tree)
 
 
 def _lang_option(command: argparse.ArgumentParser) -> None:
@@ -349,6 +352,7 @@ def _add_compile(sub) -> None:
         help="the network class's name (default: the spec's network name)",
     )
     freeze_options(compile_)
+    set_options(compile_)
 
 
 def _class_name(text: str) -> str:
@@ -452,8 +456,33 @@ def freeze_options(command: argparse.ArgumentParser) -> None:
         )
 
 
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier() or not value:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, e.g. num_classes=10, not {text!r}")
+    return name, value
+
+
+def set_options(command: argparse.ArgumentParser) -> None:
+    """`--set NAME=VALUE`: the value of a parameter of the network (`network R(num_classes=1000)`)."""
+    command.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        type=_setting,
+        metavar="NAME=VALUE",
+        help="set a parameter of the network (`network ResNet50(num_classes=1000)`): --set num_classes=10; repeatable",
+    )
+
+
 def load_checked(
-    path: str, verb: str = "show", consequence: str = "", quiet: bool = False, freeze: list[tuple[str, str]] = ()
+    path: str,
+    verb: str = "show",
+    consequence: str = "",
+    quiet: bool = False,
+    freeze: list[tuple[str, str]] = (),
+    settings: list[tuple[str, str]] = (),
 ):
     """The analysis of one spec with a network for `compile`, `train`, `render` and `tree`, or an exit
     status after printing the diagnostics (as `check` does; nothing when `quiet`) when the spec has
@@ -463,7 +492,7 @@ def load_checked(
     from .diagnostics import say as t
     from .load import analyse_file
 
-    result = analyse_file(path, freeze)
+    result = analyse_file(path, freeze, settings)
 
     def say(text: str) -> None:
         if not quiet:
@@ -507,7 +536,7 @@ def _render(args) -> int:
         return usage(f"{what} is for --block NAME: `archspec render FILE --block NAME --input SHAPE [ARG=VALUE ...]`")
     if out is None:
         out = (args.block or os.path.splitext(os.path.basename(args.file))[0]) + "." + fmt
-    result = load_checked(args.file) if args.block is None else _block_network(args)
+    result = load_checked(args.file, settings=args.settings) if args.block is None else _block_network(args)
     if isinstance(result, int):
         return result
     net = result.network
@@ -618,7 +647,7 @@ def _tree(args) -> int:
     from .diagnostics import output_language
     from .tree import render_tree
 
-    result = load_checked(args.file)
+    result = load_checked(args.file, settings=args.settings)
     if isinstance(result, int):
         return result
     net = result.network
@@ -641,7 +670,7 @@ def _check(args) -> int:
 
     results, failed, unreadable = [], False, False
     for path in args.files:
-        result = analyse_file(path, args.freeze)
+        result = analyse_file(path, args.freeze, args.settings)
         failed |= not result.ok
         unreadable |= result.unreadable
         if args.json:
@@ -696,7 +725,7 @@ def _compile(args) -> int:
     from .diagnostics import render
     from .diagnostics import say as t
 
-    result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze)
+    result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze, settings=args.settings)
     if isinstance(result, int):
         return result
     net = result.network

@@ -392,15 +392,24 @@ class Emitter:
     # ---------------------------------------------------------------- the file
 
     def network_class(self, class_name: str) -> ClassDef:
+        """The network's class. Its constructor takes the network's parameters (`network
+        R(num_classes=1000)`), keyword-only, with the values the spec was checked with as defaults;
+        a layer's option the spec writes over them (`dense num_classes`) is written so."""
         net = self.net
         last = len(net.nodes) - 1
         t = self.template(1, last, 0, "", 0, {})
+        taken = set(self.class_names)
+        safe = {}
+        for name in net.settings:
+            safe[name] = fresh_name(name, taken)
+            taken.add(safe[name])
         exprs = {}
         for i, op in enumerate(t.ops):
             if op.ctor is not None:
                 for path, value in _leaves(op.ctor):
-                    exprs[(i, path)] = literal(_plain(value))
-        return ClassDef(class_name, "", [], 0, t, exprs)
+                    exprs[(i, path)] = _network_leaf(value, safe, net.settings)
+        signature = [(safe[name], _annotation([value]), literal(value)) for name, value in net.settings.items()]
+        return ClassDef(class_name, "", signature, 0, t, exprs)
 
 
 def _variants(templates: dict[int, Template]) -> list[tuple[list[int], tuple[int, ...]]]:
@@ -583,6 +592,21 @@ def _match(pairs: list[tuple[int, Any]], contexts: dict[int, dict], params: list
             if all(type(contexts[gi][name]) is int and contexts[gi][name] // k == v for gi, v in pairs):
                 return f"{name} // {k}"
     return None
+
+
+def _network_leaf(value: Any, names: dict[str, str], settings: dict[str, Any]) -> str:
+    """A constructor argument of a network-level layer: the spec's expression over the network's
+    parameters where it wrote one that Python reads the same (`num_classes`, `width * 2`), else the value."""
+    expr = getattr(value, "expr", None)
+    if expr is not None and names:
+        source = expr_source(expr, names)
+        try:
+            same = source is not None and _same(evaluate(expr, settings, None, words_ok=False), _plain(value))
+        except SpecError:
+            same = False
+        if same:
+            return source[0]  # type: ignore[index]
+    return literal(_plain(value))
 
 
 def _annotation(values: list[Any]) -> str:

@@ -490,7 +490,7 @@ class Expander:
             else:
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
                 blame[atom.key] = atom.span
-                if in_block and _refers(atom.value, scope.env):
+                if _records(atom.value, scope.env, in_block):
                     written[atom.key] = atom.value
         names = kind.arg_names(args)
         raw = opts
@@ -498,7 +498,7 @@ class Expander:
             blame[f"#{i}"] = atom.span
             if i < len(names) and names[i]:
                 blame.setdefault(names[i], atom.span)
-                if in_block and _refers(atom, scope.env):
+                if _records(atom, scope.env, in_block):
                     written.setdefault(names[i], atom)
                     raw = {**raw, names[i]: args[i]}
         try:
@@ -1021,6 +1021,25 @@ def _is_word(line: s.Line, word: str) -> bool:
         and elem.atoms[0].name == word
         and elem.repeat == 1
     )
+
+
+def _records(expr: s.Expr, env: dict[str, Any], in_block: bool) -> bool:
+    """Whether an option's expression is kept for `compile`: in a block, one over its parameters or
+    `in`; at the network level, one over the network's parameters (`dense num_classes`), since its
+    class takes those and not the sizes of `in`."""
+    return _refers(expr, env) if in_block else bool(env) and _refers(expr, env) and not _reads_in(expr)
+
+
+def _reads_in(expr: s.Expr) -> bool:
+    if isinstance(expr, s.Attr):
+        return True
+    if isinstance(expr, s.BinOp):
+        return _reads_in(expr.left) or _reads_in(expr.right)
+    if isinstance(expr, s.Neg):
+        return _reads_in(expr.operand)
+    if isinstance(expr, s.Tuple):
+        return any(_reads_in(i) for i in expr.items)
+    return False
 
 
 def _refers(expr: s.Expr, env: dict[str, Any]) -> bool:

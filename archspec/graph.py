@@ -169,6 +169,7 @@ class Network:
     warnings: tuple[Diagnostic, ...] = ()  # what did not fail the check but may be a mistake
     # the `init` line's options, each at its default (PyTorch's initialisation) where not written
     init: dict[str, str | bool] = field(default_factory=lambda: dict(DEFAULT_INIT))
+    settings: dict[str, Any] = field(default_factory=dict)  # the network's parameters: their values here
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:

@@ -6,10 +6,12 @@ import os
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import syntax as s
-from .diagnostics import ArchspecError, Diagnostic, SpecError, fail
+from .diagnostics import ArchspecError, Diagnostic, SpecError, did_you_mean, fail
 from .expand import MAX_ERRORS, Expander, Scope, TooManyLayers
+from .expr import evaluate
 from .graph import Network
 from .layers.base import MAX_SIZE, fmt_shape
 from .parse import parse
@@ -164,27 +166,33 @@ def _collect_blocks(
 COMMAND_LINE = "<command line>"
 
 
-def freezes_from(options: list[tuple[str, str]]) -> tuple[str, tuple[s.Freeze, ...]]:
+def freezes_from(options: list[tuple[str, str]], first: int = 1) -> tuple[list[str], tuple[s.Freeze, ...]]:
     """`--freeze PATH` and `--unfreeze PATH` options, in their order, as `freeze` lines placed after
-    the network's body, with a source text of their own (one line per option) for the diagnostics."""
+    the network's body, with the lines of the command line's source text (one per option, numbered
+    from `first`) that the diagnostics point into."""
     lines, stmts = [], []
-    for number, (verb, pattern) in enumerate(options, 1):
+    for number, (verb, pattern) in enumerate(options, first):
         text = f"--{verb} {pattern}"
         lines.append(text)
         column = len(verb) + 4
         span = s.Span(COMMAND_LINE, number, column, number, column + len(pattern))
         whole = s.Span(COMMAND_LINE, number, 1, number, len(text) + 1)
         stmts.append(s.Freeze(verb == "freeze", ((pattern, span),), whole))
-    return "\n".join(lines) + "\n", tuple(stmts)
+    return lines, tuple(stmts)
 
 
 def analyse(
-    text: str, file: str = "<string>", max_nodes: int | None = None, freeze: list[tuple[str, str]] = ()
+    text: str,
+    file: str = "<string>",
+    max_nodes: int | None = None,
+    freeze: list[tuple[str, str]] = (),
+    settings: list[tuple[str, str]] = (),
 ) -> Result:
     """Check one spec text. Never raises for bad input: problems come back as diagnostics.
-    `freeze`: ("freeze" | "unfreeze", path) options from the command line, applied after the spec's body."""
+    `freeze`: ("freeze" | "unfreeze", path) options from the command line, applied after the spec's
+    body; `settings`: (name, value) of `--set`, the values of the network's parameters."""
     try:
-        return _analyse(text, file, max_nodes, list(freeze))
+        return _analyse(text, file, max_nodes, list(freeze), list(settings))
     except RecursionError:  # e.g. an expression of thousands of terms
         span = s.Span(file, 1, 1, 1, 2)
         return Result(
@@ -202,21 +210,28 @@ def analyse(
         )
 
 
-def _analyse(text: str, file: str, max_nodes: int | None, freeze: list[tuple[str, str]]) -> Result:
+def _analyse(
+    text: str, file: str, max_nodes: int | None, freeze: list[tuple[str, str]], settings: list[tuple[str, str]]
+) -> Result:
     sources = {file: text}
     diagnostics: list[Diagnostic] = []
     try:
         spec = parse(text, file)
     except ArchspecError as err:
         return Result(None, err.diagnostics, sources)
+    command_line = [f"--set {name}={value}" for name, value in settings]  # what the diagnostics point into
     if freeze:
-        sources[COMMAND_LINE], extra = freezes_from(freeze)
+        lines, extra = freezes_from(freeze, len(command_line) + 1)
+        command_line += lines
         spec = replace(spec, body=spec.body + extra)
+    if command_line:
+        sources[COMMAND_LINE] = "\n".join(command_line) + "\n"
+    values = network_settings(spec, settings, diagnostics)
     blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
     expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
     finished = False
     try:
-        finished = _expand_network(spec, expander, diagnostics)
+        finished = _expand_network(spec, expander, diagnostics, values)
         for block in blocks.values():  # blocks no line calls are still checked, without shapes
             if block.name not in expander.used_blocks:
                 expander.run_body(
@@ -262,13 +277,52 @@ def _analyse(text: str, file: str, max_nodes: int | None, freeze: list[tuple[str
         blocks=tuple(blocks),
         warnings=tuple(d for d in diagnostics if d.severity == "warning"),
         init=expander.init,
+        settings=values,
     )
     return Result(network, diagnostics, sources, finished)
 
 
-def _expand_network(spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic]) -> bool:
+def network_settings(
+    spec: s.SpecFile, settings: list[tuple[str, str]], diagnostics: list[Diagnostic]
+) -> dict[str, Any]:
+    """The values of the network's parameters (`network R(num_classes=1000)`): their defaults, then
+    the command line's `--set NAME=VALUE` (numbers read as numbers, other text as a word). A name the
+    network does not take is an error pointing into the command line."""
+    env: dict[str, Any] = {}
+    for p in spec.network_params:
+        try:
+            env[p.name] = evaluate(p.default, env, None)
+        except SpecError as err:
+            diagnostics.append(err.diagnostic)
+    names = [p.name for p in spec.network_params]
+    for number, (name, text) in enumerate(settings, 1):
+        if name not in env:
+            span = s.Span(COMMAND_LINE, number, 7, number, 7 + len(name))
+            taken = ", ".join(f"`{n}`" for n in names) or "none: write them as `network NAME(p=VALUE, ...)`"
+            hint = did_you_mean(name, names) or f"the network's parameters: {taken}"
+            diagnostics.append(
+                Diagnostic("bad-argument", f"the network has no parameter `{name}`", span, "not a parameter", hint)
+            )
+            continue
+        env[name] = _setting_value(text)
+    return env
+
+
+def _setting_value(text: str) -> Any:
+    """`10` -> 10, `0.5` -> 0.5, `same` -> "same": a `--set` value as the spec would read it."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _expand_network(
+    spec: s.SpecFile, expander: Expander, diagnostics: list[Diagnostic], settings: dict[str, Any]
+) -> bool:
     """Expand the network's body; True when it reached the output."""
-    scope = Scope("", {}, None, 0)
+    scope = Scope("", dict(settings), None, 0)
     expander.read_inits([stmt for stmt in spec.body if isinstance(stmt, s.Init)])
     spec = replace(spec, body=tuple(stmt for stmt in spec.body if not isinstance(stmt, s.Init)))
     if spec.input_shape is None:
@@ -352,7 +406,7 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(out, key=lambda d: (d.span.file, d.span.line, d.span.column) if d.span else ("", 0, 0))
 
 
-def analyse_file(path: str, freeze: list[tuple[str, str]] = ()) -> Result:
+def analyse_file(path: str, freeze: list[tuple[str, str]] = (), settings: list[tuple[str, str]] = ()) -> Result:
     try:
         text = _read(path)
     except BadFile as bad:
@@ -361,7 +415,7 @@ def analyse_file(path: str, freeze: list[tuple[str, str]] = ()) -> Result:
         return Result(None, [Diagnostic("bad-file", f"{path}: {bad.reason}", bad.span, "here", hint)], sources)
     except (OSError, ValueError) as exc:
         return Result(None, [Diagnostic("file-not-found", f"{path}: {_unreadable(exc)}", None)], {})
-    return analyse(text, path, freeze=freeze)
+    return analyse(text, path, freeze=freeze, settings=settings)
 
 
 def _raise_or_return(result: Result) -> Network:

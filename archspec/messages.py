@@ -714,6 +714,16 @@ TEMPLATES: list[tuple[str, str]] = [
         "오류 {n!n}개를 더 보이지 않음 (archspec은 처음 {cap}개만 보임)",
     ),
     ("fix the errors above and check again", "위의 오류를 고치고 다시 검사할 것"),
+    ("the network has no parameter `{name}`", "신경망에 매개변수 `{name}`이/가 없음"),
+    ("not a parameter", "매개변수가 아님"),
+    ("the network's parameters: {names}", "신경망의 매개변수: {names}"),
+    (
+        "none: write them as `network NAME(p=VALUE, ...)`",
+        "없음: `network NAME(p=VALUE, ...)`처럼 적을 것",
+    ),
+    ("the network's parameter `{p}` needs a default", "신경망의 매개변수 `{p}`에 기본값이 필요함"),
+    ("no default", "기본값 없음"),
+    ("write `{p}=VALUE`; `--set {p2}=VALUE` changes it", "`{p}=VALUE`로 적을 것: `--set {p2}=VALUE`로 바꿀 수 있음"),
     ("{path}: is not a regular file (a pipe or a device?)", "{path}: 일반 파일이 아님 (파이프나 장치?)"),
     (
         "{path}: is larger than {mb:num} MB, more than a spec can sensibly be",

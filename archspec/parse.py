@@ -263,7 +263,22 @@ class _ToSyntax(Transformer):
 
     @v_args(meta=True)
     def network_decl(self, meta, c):
-        return ("network", str(c[0]), self._sp(meta))
+        # `network ResNet50(num_classes=1000)`: parameters the body reads and `--set` changes
+        head: Token = c[0]
+        name = str(head).rstrip("(")
+        params = tuple(p for p in c[1:] if isinstance(p, s.Param))
+        for i, p in enumerate(params):
+            if p.name in (q.name for q in params[:i]):
+                raise fail("duplicate-name", f"`{name}` has two parameters named `{p.name}`", p.span, "second one")
+            if p.default is None:
+                raise fail(
+                    "bad-argument",
+                    f"the network's parameter `{p.name}` needs a default",
+                    p.span,
+                    "no default",
+                    f"write `{p.name}=VALUE`; `--set {p.name}=VALUE` changes it",
+                )
+        return ("network", name, self._sp(meta), params)
 
     @v_args(meta=True)
     def input_decl(self, meta, c):
@@ -273,6 +288,7 @@ class _ToSyntax(Transformer):
     def start(self, c):
         imports, blocks, body = [], [], []
         network = network_span = input_shape = input_span = None
+        network_params: tuple[s.Param, ...] = ()
         for item in c:
             if isinstance(item, s.Import):
                 imports.append(item)
@@ -281,7 +297,7 @@ class _ToSyntax(Transformer):
             elif isinstance(item, tuple) and item[0] == "network":
                 if network is not None:
                     raise fail("duplicate-network", "a file describes one network", item[2], "second `network`")
-                network, network_span = item[1], item[2]
+                network, network_span, network_params = item[1], item[2], item[3]
             elif isinstance(item, tuple) and item[0] == "input":
                 if input_shape is not None:
                     raise fail("duplicate-input", "the network already has an input", item[2], "second `input`")
@@ -289,7 +305,15 @@ class _ToSyntax(Transformer):
             else:
                 body.append(item)
         return s.SpecFile(
-            self.file, tuple(imports), tuple(blocks), network, network_span, input_shape, input_span, tuple(body)
+            self.file,
+            tuple(imports),
+            tuple(blocks),
+            network,
+            network_span,
+            input_shape,
+            input_span,
+            tuple(body),
+            network_params,
         )
 
 

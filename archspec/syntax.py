@@ -212,3 +212,4 @@ class SpecFile:
     input_shape: tuple[int, ...] | None
     input_span: Span | None
     body: tuple[Stmt, ...]
+    network_params: tuple[Param, ...] = ()  # `network ResNet50(num_classes=1000)`

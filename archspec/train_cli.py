@@ -34,9 +34,10 @@ def add_train_parser(sub) -> None:
         metavar="FILE",
         help=".arch spec of a classifier: its output is one score per class, or one output for two classes",
     )
-    from .cli import freeze_options
+    from .cli import freeze_options, set_options
 
     freeze_options(p)
+    set_options(p)
     p.add_argument(
         "--data",
         required=True,
@@ -180,7 +181,14 @@ def _run(args, rank: int) -> int:
             raise TrainError(f"{option} {path}: the folder {folder} does not exist")
     from .cli import load_checked
 
-    checked = load_checked(args.file, "train", "; fix the spec before training", quiet=rank != 0, freeze=args.freeze)
+    checked = load_checked(
+        args.file,
+        "train",
+        "; fix the spec before training",
+        quiet=rank != 0,
+        freeze=args.freeze,
+        settings=args.settings,
+    )
     if isinstance(checked, int):
         return checked
     network = checked.network

@@ -620,3 +620,26 @@ def test_a_line_named_like_a_branch_variable_keeps_its_value():
     flat = x.flatten(1)
     expected = model.dense_1(flat) * model.dense_2(flat)
     assert torch.equal(model(x), expected)
+
+
+def test_the_network_class_takes_the_networks_parameters():
+    from archspec.load import analyse
+
+    spec = """network Net(num_classes=1000, width=16)
+input 3x32x32
+conv1: conv width 3x3 pad=1 relu
+conv2: conv (width*2) 3x3 pad=1 relu
+gap
+fc: dense num_classes
+"""
+    net = analyse(spec, "n.arch", settings=[("num_classes", "10")]).network
+    source = generate(net)
+    assert "def __init__(self, *, num_classes: int = 10, width: int = 16) -> None:" in source
+    assert "self.fc = nn.Linear(width * 2, num_classes)" in source
+    model = archspec.build(net)
+    agree(net, model)
+    # the class built with other arguments is the network checked with them
+    other = type(model)(num_classes=5, width=4)
+    checked = analyse(spec, "n.arch", settings=[("num_classes", "5"), ("width", "4")]).network
+    assert sum(p.numel() for p in other.parameters()) == checked.params
+    assert other(torch.zeros(2, 3, 32, 32)).shape == (2, 5)

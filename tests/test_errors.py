@@ -55,6 +55,15 @@ CASES = [
         "indentation matches no enclosing level",
         "indent it exactly",
     ),
+    (
+        "network-parameter-without-default",
+        "network T(n)\ninput 3x32x32\ndense n\n",
+        "bad-argument",
+        1,
+        11,  # the parameter `n` in `network T(n)`
+        "needs a default",
+        "--set n=",
+    ),
     ("syntax-freeze-as-a-name", H + "freeze: conv 8 3x3\n", "syntax-error", 3, ":", "`freeze` is a word", "rename"),
     (
         "freeze-unknown-path",

@@ -444,3 +444,33 @@ def test_in_at_the_network_level_is_the_lines_input_for_every_layer_of_the_chain
     # in a block, `in` stays the block's input
     block = "block b():\n    conv 2 1 conv (in.c) 1\nnetwork N\ninput 6x4x4\nb()\n"
     assert archspec.loads(block).output_shape == (6, 4, 4)
+
+
+NETWORK_PARAMS = """network Net(num_classes=1000, width=16)
+input 3x32x32
+conv1: conv width 3x3 pad=1 relu
+conv2: conv (width*2) 3x3 pad=1 relu
+gap
+fc: dense num_classes
+"""
+
+
+def test_network_parameters_and_set():
+    from archspec.load import analyse
+
+    net = archspec.loads(NETWORK_PARAMS)
+    assert net.settings == {"num_classes": 1000, "width": 16} and net.output_shape == (1000,)
+    # by hand: conv1 (27 + 1) * 16, conv2 (16*9 + 1) * 32, fc (32 + 1) * classes
+    assert net.params == 28 * 16 + 145 * 32 + 33 * 1000
+    changed = analyse(NETWORK_PARAMS, "n.arch", settings=[("num_classes", "10"), ("width", "8")]).network
+    assert changed.settings == {"num_classes": 10, "width": 8} and changed.params == 28 * 8 + 73 * 16 + 17 * 10
+    wrong = analyse(NETWORK_PARAMS, "n.arch", settings=[("num_clases", "10")])
+    (d,) = wrong.diagnostics
+    assert (d.code, d.span.file, d.span.line, d.span.column, d.hint) == (
+        "bad-argument",
+        "<command line>",
+        1,
+        7,
+        "did you mean `num_classes`?",
+    )
+    assert wrong.sources["<command line>"] == "--set num_clases=10\n"
