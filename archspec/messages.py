@@ -68,6 +68,7 @@ CODES: dict[str, tuple[str, str]] = {
     "file-not-found": ("a file that cannot be read", "읽을 수 없는 파일"),
     "bad-file": ("a file archspec will not read as a spec", "명세로 읽지 않는 파일"),
     "too-many-errors": ("more errors than are shown", "오류가 너무 많음"),
+    "expect-skipped": ("`expect` lines not checked after `--set`", "`--set` 뒤 검사하지 않은 `expect`"),
     "input-layout": ("an input that looks channels-last or batch-first", "채널이 마지막이거나 배치가 처음인 듯한 입력"),
     "bad-name": ("a name PyTorch cannot take", "PyTorch에서 쓸 수 없는 이름"),
     "unsupported": ("a construct PyTorch source cannot express", "PyTorch 소스로 쓸 수 없는 구성"),
@@ -715,6 +716,11 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("fix the errors above and check again", "위의 오류를 고치고 다시 검사할 것"),
     ("the network has no parameter `{name}`", "신경망에 매개변수 `{name}`이/가 없음"),
+    ("`expect` lines are not checked: --set changes {names}", "`expect` 줄을 검사하지 않음: --set이 {names}을/를 바꿈"),
+    (
+        "the spec's `expect` lines describe the network with its own values",
+        "명세의 `expect` 줄은 명세 자신의 값으로 만든 신경망을 기술함",
+    ),
     ("not a parameter", "매개변수가 아님"),
     ("the network's parameters: {names}", "신경망의 매개변수: {names}"),
     (

@@ -684,6 +684,7 @@ def test_every_code_archspec_emits_has_a_case():
     emitted.add("shape-error")  # ShapeError's default code
     elsewhere = {"file-not-found", "import-cycle"}  # need files: tested below with tmp_path
     elsewhere |= {"bad-file", "too-many-errors", "too-deep"}  # tests/test_robustness.py
+    elsewhere.add("expect-skipped")  # a warning after --set: tests/test_language.py
     elsewhere.add("internal-error")  # a guard against archspec's own bugs: no spec should reach it
     elsewhere.add("input-layout")  # a warning: tested in test_channels_last_and_batch_first_inputs_are_warned_about
     elsewhere |= {"sheet-syntax", "unknown-field", "bad-answer"}  # answer sheets: tests/test_teach_quiz.py

@@ -6,7 +6,7 @@ import os
 
 import networkx as nx
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SPECS
 
 import archspec
 from archspec.load import analyse
@@ -474,3 +474,18 @@ def test_network_parameters_and_set():
         "did you mean `num_classes`?",
     )
     assert wrong.sources["<command line>"] == "--set num_clases=10\n"
+
+
+def test_set_leaves_the_specs_expectations_unchecked_and_says_so():
+    from archspec.load import analyse_file
+
+    # resnet50.arch expects torchvision's 1000 classes; with 10 the head has 2048 * 10 + 10 weights
+    result = analyse_file(str(SPECS / "resnet50.arch"), settings=[("num_classes", "10")])
+    assert result.ok and result.network.output_shape == (10,)
+    assert result.network.params == 25_557_032 - 2049 * 1000 + 2049 * 10
+    (warning,) = result.diagnostics
+    assert (warning.code, warning.severity) == ("expect-skipped", "warning")
+    assert warning.message == "`expect` lines are not checked: --set changes `num_classes`"
+    # a --set to the spec's own value changes nothing: the expectations hold and are checked
+    same = analyse_file(str(SPECS / "resnet50.arch"), settings=[("num_classes", "1000")])
+    assert same.ok and not same.diagnostics
