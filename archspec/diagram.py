@@ -251,10 +251,7 @@ def _node_label(
 
 def _fold_word(node: Node) -> str:
     """A folded layer as a lecture table's row names it: `bn`, `relu`, `leaky_relu 0.1`."""
-    return "bn" if node.kind is not None and node.kind.name == "batchnorm" else node.notation
-
-
-FOLDABLE = ("batchnorm",)  # with the activations: what a row of a lecture table writes after a conv
+    return (node.kind.folds_as if node.kind is not None else "") or node.notation
 
 
 def fold_chains(net: Network) -> dict[int, tuple[int, ...]]:
@@ -278,7 +275,7 @@ def fold_chains(net: Network) -> dict[int, tuple[int, ...]]:
         chain, tail = [], node.id
         while len(consumers.get(tail, ())) == 1:
             nxt = net.nodes[consumers[tail][0]]
-            foldable = nxt.kind.family == "activation" or nxt.kind.name in FOLDABLE
+            foldable = nxt.kind.family == "activation" or bool(nxt.kind.folds_as)
             if not foldable or nxt.inputs != (tail,) or inner[nxt.id] != inner[node.id]:
                 break
             chain.append(nxt.id)

@@ -318,6 +318,9 @@ class LayerKind:
     inplace_safe: ClassVar[bool] = False
     # source of a small nn.Module class that `torch_module` refers to, where PyTorch has none
     torch_helper: ClassVar[str] = ""
+    # a lecture table writes it in the row of the layer with weights before it ("conv 64, 3x3, bn, relu"),
+    # by this word: `render --fold` draws it in that layer's box (activations fold by their family)
+    folds_as: ClassVar[str] = ""
     probabilities: ClassVar[bool] = False  # gives probabilities (softmax): a training loss takes their log
     # gives a probability per unit, each on its own (sigmoid): a one-unit output trains with binary
     # cross-entropy on that probability

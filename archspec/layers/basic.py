@@ -126,6 +126,7 @@ class Dropout(LayerKind):
 class BatchNorm(LayerKind):
     name = "batchnorm"
     aliases = ("bn", "batch_norm")
+    folds_as = "bn"
     foreign = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "BatchNormalization")
     family = "norm"
     inplace_safe = True
