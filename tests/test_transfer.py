@@ -20,16 +20,9 @@ torch = pytest.importorskip("torch")
 Image = pytest.importorskip("PIL.Image")
 nn = torch.nn
 
+from test_train import one_thread  # noqa: E402, F401 (autouse: one thread for these tiny networks)
+
 from archspec.weights import WeightsError, load_weights  # noqa: E402
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 # ----------------------------------------------------------------------------- seed 001's figures
 

@@ -56,14 +56,26 @@ class RandomFlip(_Worded, _ImageAugment):
         return TorchCall("RandomFlip", (), {"mode": o["mode"]}, {"mode": "horizontal"})
 
 
-class RandomRotation(_ImageAugment):
-    name = "random_rotation"
-    title = "random rotation"
-    foreign = ("RandomRotation",)
+class _RandomByFactor(_ImageAugment):
+    """An augmentation drawn per image within a `factor` (Keras' RandomRotation, RandomZoom), written as
+    the helper class of the same name as its Keras counterpart (`foreign[0]`)."""
+
     family = "regularization"
     positional = ("factor",)
     required = ("factor",)
     options = {"factor": Opt("float", minimum=0)}
+
+    def describe(self, o):
+        return f"{self.name} {o['factor']:g}"
+
+    def torch_module(self, o, in_shape, inplace=False):
+        return TorchCall(self.foreign[0], (o["factor"],))
+
+
+class RandomRotation(_RandomByFactor):
+    name = "random_rotation"
+    title = "random rotation"
+    foreign = ("RandomRotation",)
     # Keras' RandomRotation: `factor` is a fraction of 2*pi, a positive angle turns counter-clockwise;
     # fill_mode="reflect" (d c b a | a b c d | d c b a) and bilinear interpolation by default
     # (keras/src/layers/preprocessing/image_preprocessing/random_rotation.py). grid_sample's
@@ -97,21 +109,11 @@ class RandomRotation(_ImageAugment):
         return nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
 '''
 
-    def describe(self, o):
-        return f"random_rotation {o['factor']:g}"
 
-    def torch_module(self, o, in_shape, inplace=False):
-        return TorchCall("RandomRotation", (o["factor"],))
-
-
-class RandomZoom(_ImageAugment):
+class RandomZoom(_RandomByFactor):
     name = "random_zoom"
     title = "random zoom"
     foreign = ("RandomZoom",)
-    family = "regularization"
-    positional = ("factor",)
-    required = ("factor",)
-    options = {"factor": Opt("float", minimum=0)}
     # Keras' RandomZoom(height_factor): "A positive value means zooming out, while a negative value
     # means zooming in"; a single float F draws the zoom from [1 - F, 1 + F], and width_factor=None
     # uses the same zoom for the width (keras/src/layers/preprocessing/image_preprocessing/
@@ -150,12 +152,6 @@ class RandomZoom(_ImageAugment):
                 option="factor",
             )
         return o
-
-    def describe(self, o):
-        return f"random_zoom {o['factor']:g}"
-
-    def torch_module(self, o, in_shape, inplace=False):
-        return TorchCall("RandomZoom", (o["factor"],))
 
 
 class Preprocess(_Worded):
