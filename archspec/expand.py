@@ -11,7 +11,7 @@ from typing import Any
 from . import syntax as s
 from .diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from .expect import check_expectations
-from .expr import evaluate
+from .expr import FUNCTIONS, evaluate, truth
 from .graph import Group, Node, memory_of, residual_norms
 from .initialise import DEFAULT_INIT, read_init
 from .layers import (
@@ -60,6 +60,8 @@ class Scope:
     generated: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)  # names of lines whose error is already reported
     counters: dict[str, int] = field(default_factory=dict)
+    # `defaults bn eps=0.001`: kind -> option -> (value, the span of the `defaults` option)
+    defaults: dict[str, dict[str, tuple[Any, s.Span]]] = field(default_factory=dict)
 
     def auto_name(self, word: str) -> str:
         """`conv_1`, `conv_2`, ...: a name for an unnamed layer, reserved in this body."""
@@ -210,6 +212,7 @@ class Expander:
     # ------------------------------------------------------------------ bodies
 
     def run_body(self, body: tuple[s.Stmt, ...], scope: Scope, cur: int | None, first_node: int) -> int | None:
+        defaults = scope.defaults  # a `defaults` line holds to the end of its own body
         for stmt in body:
             try:
                 if isinstance(stmt, s.Expect):
@@ -227,6 +230,13 @@ class Expander:
                     )
                 elif isinstance(stmt, s.Compound):
                     cur = self.run_compound(stmt, scope, cur)
+                elif isinstance(stmt, s.If):
+                    for body in self.chosen(stmt, scope, cur):
+                        cur = self.run_body(body, scope, cur, first_node)
+                elif isinstance(stmt, s.Let):
+                    self.let(stmt, scope, cur)
+                elif isinstance(stmt, s.Defaults):
+                    self.set_defaults(stmt, scope, cur)
                 else:
                     cur = self.run_line(stmt, scope, cur)
             except TooManyLayers as big:
@@ -242,7 +252,47 @@ class Expander:
                 if stmt.label and stmt.label not in ("branch", "shortcut"):
                     scope.names.setdefault(stmt.label, None)
                     scope.failed.add(stmt.label)
+        scope.defaults = defaults
         return cur
+
+    # ------------------------------------------------------------------ conditions, values and defaults
+
+    def chosen(self, stmt: s.If, scope: Scope, cur: int | None) -> list[tuple[s.Stmt, ...]]:
+        """The body of the first arm whose condition holds (none if none does). Without a shape
+        (after an error, or in a block no line calls) every arm is checked for what needs none."""
+        if cur is None:
+            return [body for _, body in stmt.arms]
+        in_shape = self.in_shape(scope, cur)
+        for cond, body in stmt.arms:
+            if cond is None or truth(evaluate(cond, scope.env, in_shape), cond):
+                return [body]
+        return []
+
+    def let(self, stmt: s.Let, scope: Scope, cur: int | None) -> None:
+        if lookup(stmt.name) is not None or stmt.name in self.blocks or stmt.name == "in":
+            what = "the input" if stmt.name == "in" else "a layer kind" if lookup(stmt.name) else "a block"
+            raise fail(
+                "bad-name",
+                f"`{stmt.name}` is {what}: a `let` value cannot take its name",
+                stmt.name_span,
+                "this name",
+                f"e.g. `let {stmt.name}_value = ...`",
+            )
+        if cur is None:  # no shapes here: the value is unknown, and what reads it is checked without it
+            scope.env[stmt.name] = None
+            return
+        scope.env[stmt.name] = evaluate(stmt.value, scope.env, self.in_shape(scope, cur))
+
+    def set_defaults(self, stmt: s.Defaults, scope: Scope, cur: int | None) -> None:
+        kind = lookup(stmt.kind)
+        if kind is None or kind.merge:
+            raise self._unknown_layer(s.Name(stmt.kind, stmt.kind_span), scope)
+        known = self.known_options(kind, list(stmt.options), scope)
+        options = dict(scope.defaults.get(kind.name, {}))
+        for opt in known:
+            value = None if cur is None else evaluate(opt.value, scope.env, self.in_shape(scope, cur))
+            options[opt.key] = (value, opt.span)
+        scope.defaults = {**scope.defaults, kind.name: options}  # a new dict: the bodies around keep theirs
 
     def _located(self, diag: Diagnostic, scope: Scope) -> Diagnostic:
         """Add which block instance an error inside a block happened in, and where it was called."""
@@ -352,7 +402,7 @@ class Expander:
         """The layers of a chain: each kind with its word, its arguments and options, and the name
         written before it (`bn1: bn`), if any."""
         head = elem.atoms[0]
-        if not isinstance(head, s.Name) or head.name in scope.env:
+        if not isinstance(head, s.Name) or (head.name in scope.env and _kind_value(head, scope.env) is None):
             raise fail(
                 "expected-layer",
                 "a line starts with a layer kind or a block call",
@@ -369,6 +419,10 @@ class Expander:
                     raise fail("syntax-error", "two names for one layer", atom.span, "second name")
                 label = atom
                 continue
+            if isinstance(atom, s.Name) and atom.name in scope.env:
+                given = _kind_value(atom, scope.env)  # `act` where the block was called with `act=hardswish`
+                if given is not None:
+                    atom = given
             if label is not None and not (
                 isinstance(atom, s.Name) and atom.name not in scope.env and lookup(atom.name) is not None
             ):
@@ -398,7 +452,7 @@ class Expander:
                 if atom is head or atom.name not in segments[-1][0].words:
                     raise self._unknown_layer(atom, scope)  # `conv 8 3x3 bn rleu`
                 segments[-1][2].append(atom)
-            elif isinstance(atom, s.Call):
+            elif isinstance(atom, s.Call) and (atom.name in self.blocks or merge_kind(atom.name)):
                 raise fail(
                     "syntax-error",
                     "a block call stands alone on its line",
@@ -494,6 +548,10 @@ class Expander:
                 if _records(atom.value, scope.env, in_block):
                     written[atom.key] = atom.value
         names = kind.arg_names(args)
+        for key, (value, where) in scope.defaults.get(kind.name, {}).items():
+            if key not in opts and key not in names[: len(args)]:
+                opts[key] = value
+                blame[key] = where
         raw = opts
         for i, atom in enumerate(arg_atoms):
             blame[f"#{i}"] = atom.span
@@ -609,8 +667,8 @@ class Expander:
         env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
         path = prefix + name
         group = self._open_group(path, "block", block.name, env, call.span, depth, generated=not label)
-        inner = Scope(path + ".", env, cur, depth + 1, scope.stack + ((call.name, call.span),))
-        out = self.run_body(block.body, inner, cur, self.groups[group].first)
+        inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
+        out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
         self._close_group(group, out)
         return out
 
@@ -674,7 +732,7 @@ class Expander:
         if comp.label:
             scope.claim(comp.label, comp.span)
         outs, names, project = [], [], None
-        for number, stmt in enumerate(comp.body, 1):
+        for number, stmt in enumerate(self.entries(comp.body, scope, cur), 1):
             head = stmt.head if isinstance(stmt, s.Compound) else stmt.label if isinstance(stmt, s.Line) else None
             named = isinstance(stmt, s.Line) and head is not None and head not in ("branch", "shortcut")
             if head not in ("branch", "shortcut") and not named:
@@ -722,6 +780,11 @@ class Expander:
             names.append(what)
         if cur is None or any(o is None for i, o in enumerate(outs) if i != project):
             return None
+        if len(outs) == 1 and project is None and any(isinstance(x, s.If) for x in comp.body):
+            # `if stride == 1: branch: identity` left one branch: the merge is that branch
+            if comp.label:
+                scope.names[comp.label] = outs[0]
+            return outs[0]
         if len(outs) < 2:
             raise fail(
                 "expected-branch",
@@ -753,6 +816,20 @@ class Expander:
         if comp.label:
             scope.names[comp.label] = out
         return out
+
+    def entries(self, body: tuple[s.Stmt, ...], scope: Scope, cur: int | None):
+        """The branches of a merge's body, the arms of its `if`s chosen; its `let` and `defaults`
+        lines act where they stand."""
+        for stmt in body:
+            if isinstance(stmt, s.If):
+                for arm in self.chosen(stmt, scope, cur):
+                    yield from self.entries(arm, scope, cur)
+            elif isinstance(stmt, s.Let):
+                self.let(stmt, scope, cur)
+            elif isinstance(stmt, s.Defaults):
+                self.set_defaults(stmt, scope, cur)
+            else:
+                yield stmt
 
     def _blame_branch(self, err: SpecError, outs: list[int], cur: int) -> SpecError:
         """Point a merge's shape error at the last layer of a branch that gives an odd shape
@@ -954,6 +1031,8 @@ class Expander:
 
 def _foreign_call_hint(name: str) -> str:
     """`Conv2D(32, 3)`: what archspec calls it, and how it is written here."""
+    if name in FUNCTIONS:
+        return f"`{name}(...)` gives a number: use it in a layer's arguments, e.g. `conv ({name}(8, w)) 1`"
     kind = suggest_kind(name)
     if kind is None:
         return ""
@@ -1011,6 +1090,17 @@ def _inside_any(path: str, pattern: str) -> bool:
 
 def _is_call(elem: s.Elem) -> bool:
     return isinstance(elem.atoms[0], s.Call)
+
+
+def _kind_value(atom: s.Name, env: dict[str, Any]) -> s.Name | None:
+    """A parameter whose value is a layer kind (`act` of a block called with `act=hardswish`), as
+    the word of that kind at the parameter's place; None for any other parameter."""
+    value = env.get(atom.name)
+    if isinstance(value, str) and atom.name not in CATALOGUE:
+        kind = lookup(value)
+        if kind is not None and not kind.merge:
+            return s.Name(value, atom.span)
+    return None
 
 
 def _is_word(line: s.Line, word: str) -> bool:

@@ -250,7 +250,7 @@ def _analyse(
         for block in blocks.values():  # blocks no line calls are still checked, without shapes
             if block.name not in expander.used_blocks:
                 expander.run_body(
-                    block.body,
+                    block.defaults + block.body,
                     Scope(
                         block.name + ".",
                         dict.fromkeys(p.name for p in block.params),
@@ -348,7 +348,7 @@ def _expand_network(
     expander.read_inits([stmt for stmt in spec.body if isinstance(stmt, s.Init)])
     spec = replace(spec, body=tuple(stmt for stmt in spec.body if not isinstance(stmt, s.Init)))
     if spec.input_shape is None:
-        if spec.body:
+        if any(not isinstance(stmt, s.Defaults) for stmt in spec.body):  # a blocks file may set defaults
             where = spec.network_span or spec.body[0].span
             diagnostics.append(
                 Diagnostic(

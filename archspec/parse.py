@@ -4,6 +4,7 @@ frozen dataclasses and lark's exceptions into diagnostics."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -137,6 +138,26 @@ class _ToSyntax(Transformer):
     mod = _bin("%")
 
     @v_args(meta=True)
+    def compare(self, meta, c):
+        return s.Compare(str(c[1]), c[0], c[2], self._sp(meta))
+
+    @v_args(meta=True)
+    def and_(self, meta, c):
+        return s.BoolOp("and", c[0], c[1], self._sp(meta))
+
+    @v_args(meta=True)
+    def or_(self, meta, c):
+        return s.BoolOp("or", c[0], c[1], self._sp(meta))
+
+    @v_args(meta=True)
+    def not_(self, meta, c):
+        return s.BoolOp("not", c[0], None, self._sp(meta))
+
+    @v_args(meta=True)
+    def ifexpr(self, meta, c):
+        return s.IfExpr(c[0], c[1], c[2], self._sp(meta))
+
+    @v_args(meta=True)
     def neg(self, meta, c):
         return s.Neg(c[0], self._sp(meta))
 
@@ -240,6 +261,27 @@ class _ToSyntax(Transformer):
             str(label) if label is not None else None, str(head), tuple(body), self._sp(meta), self._tok(head)
         )
 
+    @v_args(meta=True)
+    def if_stmt(self, meta, c):
+        cond, *rest = c
+        body = tuple(x for x in rest if not isinstance(x, tuple) and x is not None)
+        arms = [(cond, body), *(x for x in rest if isinstance(x, tuple))]
+        return s.If(tuple(arms), self._sp(meta))
+
+    def elif_clause(self, c):
+        return (c[0], tuple(c[1:]))
+
+    def else_clause(self, c):
+        return (None, tuple(c))
+
+    @v_args(meta=True)
+    def let_stmt(self, meta, c):
+        return s.Let(str(c[0]), c[1], self._sp(meta), self._tok(c[0]))
+
+    @v_args(meta=True)
+    def defaults_stmt(self, meta, c):
+        return s.Defaults(str(c[0]), tuple(c[1:]), self._sp(meta), self._tok(c[0]))
+
     # -- top level
     @v_args(meta=True)
     def param(self, meta, c):
@@ -304,6 +346,9 @@ class _ToSyntax(Transformer):
                 input_shape, input_span = item[1], item[2]
             else:
                 body.append(item)
+        defaults = tuple(item for item in body if isinstance(item, s.Defaults))
+        if defaults:  # the file's `defaults` hold for its blocks, wherever they stand, as for its network
+            blocks = [replace(b, defaults=defaults) for b in blocks]
         return s.SpecFile(
             self.file,
             tuple(imports),
@@ -426,7 +471,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
     if tok.type == "STRING":
         hint = "only `import` takes a quoted path; other words are written without quotes: `pad=same`"
     src = lines[tok.line - 1] if tok.line and tok.line - 1 < len(lines) else ""
-    keyword = re.match(r"\s*(freeze|unfreeze|init)\s*:", src)
+    keyword = re.match(r"\s*(freeze|unfreeze|init|let|defaults|if|elif|else|and|or|not)\s*:", src)
     if tok.type == "COLON" and keyword:
         word = keyword.group(1)
         message = f"`{word}` is a word of the language: it cannot name a line"

@@ -71,7 +71,37 @@ class Tuple:
     span: Span
 
 
-Expr = Number | Name | Attr | BinOp | Neg | Dims | Tuple
+@dataclass(frozen=True)
+class Compare:
+    """`stride == 1`, `in.c != out`: a truth value."""
+
+    op: str  # == != < <= > >=
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    """`a and b`, `a or b` (Python's: the first operand that decides), `not a` (`right` is None)."""
+
+    op: str  # and, or, not
+    left: Expr
+    right: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class IfExpr:
+    """`w + 8 if w < 0.9 * v else w`."""
+
+    then: Expr
+    cond: Expr
+    other: Expr
+    span: Span
+
+
+Expr = Number | Name | Attr | BinOp | Neg | Dims | Tuple | Compare | BoolOp | IfExpr  # and `Call`s of functions
 
 
 # ----------------------------------------------------------------------------- statements
@@ -175,7 +205,35 @@ class Init:
     span: Span
 
 
-Stmt = Line | Compound | Expect | Freeze | Init
+@dataclass(frozen=True)
+class If:
+    """`if COND:` ... `elif COND:` ... `else:` ...: the first body whose condition holds (`None`: else)."""
+
+    arms: tuple[tuple[Expr | None, tuple[Stmt, ...]], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Let:
+    """`let hidden = in.c * expand`: a named value for the lines after it."""
+
+    name: str
+    value: Expr
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """`defaults bn eps=0.001 momentum=0.01`: options for every layer of the kind after it that does not write them."""
+
+    kind: str
+    options: tuple[Option, ...]
+    span: Span
+    kind_span: Span
+
+
+Stmt = Line | Compound | Expect | Freeze | Init | If | Let | Defaults
 
 
 @dataclass(frozen=True)
@@ -192,6 +250,7 @@ class BlockDef:
     body: tuple[Stmt, ...]
     span: Span
     name_span: Span
+    defaults: tuple[Defaults, ...] = ()  # the file's own `defaults` lines (unindented), which its blocks take
 
 
 @dataclass(frozen=True)

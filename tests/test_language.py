@@ -489,3 +489,126 @@ def test_set_leaves_the_specs_expectations_unchecked_and_says_so():
     # a --set to the spec's own value changes nothing: the expectations hold and are checked
     same = analyse_file(str(SPECS / "resnet50.arch"), settings=[("num_classes", "1000")])
     assert same.ok and not same.diagnostics
+
+
+# ------------------------------------------------------------------------------ conditions, values, defaults
+def _make_divisible(v, divisor, min_value=None):
+    """torchvision.models._utils._make_divisible, transcribed."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
+MAKE_DIVISIBLE = """
+block sq(v, d=8):
+    let n = max(d, int(v + d / 2) // d * d)
+    let n = n + d if n < 0.9 * v else n
+    conv n 1x1
+"""
+
+
+@pytest.mark.parametrize("v", [3, 8, 12, 18, 20, 30, 60, 72, 120, 240, 0.75 * 24, 1.25 * 40, 960 // 4])
+def test_make_divisible_reads_as_torchvisions(v):
+    net = archspec.loads(MAKE_DIVISIBLE + f"network T\ninput 3x4x4\nsq({v})\n")
+    assert net.output_shape[0] == _make_divisible(v, 8)
+
+
+def test_regnet_width_rule():
+    """torchvision's BlockParams.from_init_params for regnet_y_400mf (w_0=48, w_a=27.89, w_m=2.09,
+    depth 16): the per-block widths quantised to 8 give the stage widths 48, 104, 208, 440."""
+    spec = """
+block width(i, w0=48, wa=27.89, wm=2.09):
+    let cap = round(log((i * wa + w0) / w0) / log(wm))
+    conv (int(round(w0 * pow(wm, cap) / 8) * 8)) 1x1
+network T
+input 3x4x4
+"""
+    widths = [archspec.loads(spec + f"width({i})\n").output_shape[0] for i in range(16)]
+    assert sorted(set(widths)) == [48, 104, 208, 440]
+    assert [widths.count(w) for w in (48, 104, 208, 440)] == [1, 3, 6, 6]  # regnet_y_400mf's depths
+
+
+IR = """
+block ir(out, stride=1, expand=1, act=relu):
+    let hidden = in.c * expand
+    add:
+        branch:
+            if expand != 1:
+                conv hidden 1x1 bias=false bn act
+            dwconv 3x3 stride=stride pad=1 bias=false bn act
+            conv out 1x1 bias=false bn
+        if stride == 1 and in.c == out:
+            branch: identity
+"""
+
+
+def test_conditions_choose_what_a_block_makes():
+    net = archspec.loads(IR + "network T\ninput 16x8x8\na: ir(16)\nb: ir(24, stride=2, expand=6, act=hardswish)\n")
+    kinds = {p: n.kind_name for p, n in ((n.path, n) for n in net.nodes)}
+    # a: no expand conv (expand=1), and the residual add (stride 1, 16 -> 16)
+    assert [k for p, k in kinds.items() if p.startswith("a.")] == [
+        "dwconv", "batchnorm", "relu", "conv", "batchnorm", "add",
+    ]  # fmt: skip
+    # b: the expand conv with hardswish, and no add (the merge has one branch left: it is that branch)
+    assert [k for p, k in kinds.items() if p.startswith("b.")] == [
+        "conv", "batchnorm", "hardswish", "dwconv", "batchnorm", "hardswish", "conv", "batchnorm",
+    ]  # fmt: skip
+    assert net.output_shape == (24, 4, 4)
+    # b by hand: 16*96 + 2*96 + 96*9 + 2*96 + 96*24 + 2*24
+    assert net.groups[1].name == "ir" and net.totals(net.groups[1].first, net.groups[1].last)[0] == 5136
+
+
+def test_elif_and_else():
+    spec = H + "let k = 5\nif k == 3:\n    conv 1 1x1\nelif k > 4:\n    conv 2 1x1\nelse:\n    conv 3 1x1\n"
+    assert archspec.loads(spec).output_shape == (2, 32, 32)
+    assert archspec.loads(spec.replace("k = 5", "k = 1")).output_shape == (3, 32, 32)
+    assert archspec.loads(spec.replace("k = 5", "k = 3")).output_shape == (1, 32, 32)
+
+
+def test_words_compare_and_true_false_are_conditions():
+    spec = "block b(se=false, act=relu):\n    if se and act == hardswish:\n        conv 5 1x1\n    relu\n"
+    net = archspec.loads(spec + H + "b()\nb(se=true, act=hardswish)\nb(se=true)\n")
+    assert [n.kind_name for n in net.nodes[1:]] == ["relu", "conv", "relu", "relu"]
+
+
+def test_defaults_hold_for_the_file_and_for_the_rest_of_a_body():
+    spec = """defaults bn eps=0.001 momentum=0.01
+block b():
+    conv 8 1x1 bn
+    defaults bn momentum=0.5
+    bn
+network T
+input 3x8x8
+b()
+bn eps=0.1
+"""
+    net = archspec.loads(spec)
+    bns = [n.options for n in net.nodes if n.kind_name == "batchnorm"]
+    assert [(o["eps"], o["momentum"]) for o in bns] == [(0.001, 0.01), (0.001, 0.5), (0.1, 0.01)]
+
+
+def test_a_defaults_line_in_a_branch_ends_with_the_branch():
+    spec = H + "add:\n    branch:\n        defaults bn eps=0.5\n        bn\n    branch: bn\nbn\n"
+    eps = [n.options["eps"] for n in archspec.loads(spec).nodes if n.kind_name == "batchnorm"]
+    assert eps == [0.5, 1e-5, 1e-5]
+
+
+def test_a_layer_kind_as_a_block_argument():
+    spec = "block cba(c, act=relu):\n    conv c 3x3 pad=1  bn  act\n" + H + "x: cba(8, act=hardswish)\ny: cba(8)\n"
+    net = archspec.loads(spec)
+    assert [n.path for n in net.nodes[1:]] == [
+        "x.conv_1",
+        "x.batchnorm_1",
+        "x.hardswish_1",
+        "y.conv_1",
+        "y.batchnorm_1",
+        "y.relu_1",
+    ]
+
+
+def test_functions_in_layer_arguments():
+    net = archspec.loads(H + "conv max(8, in.c * 2) 1x1\nconv (min(4, in.c)) 1x1\nconv (ceil(in.c / 3)) 1x1\n")
+    assert [n.shape[0] for n in net.nodes[1:]] == [8, 4, 2]
