@@ -45,6 +45,14 @@ PUBLISHED = [
     ("cats_vs_dogs", 991_041, None),
     # PyTorch tutorial "Training a Classifier" (seed 004): class Net, 62,006 params
     ("cifar10_net", 62_006, None),
+    # Seed 004's later models, each counted by a PyTorch module transcribed from a reference implementation
+    # (tests/test_zoo_papers.py), the papers' figures at their precision checked there:
+    # MobileNet v1 1.0-224 (marvis/pytorch-mobilenet; Howard et al. 2017, table 2: 4.2M params, 569M mult-adds)
+    ("mobilenet_v1", 4_231_976, 568_740_352),
+    # SE-ResNet-50 (Cadene's pretrainedmodels se_resnet50; Hu et al., table 2: 28.1M params, 3.87 GFLOPs)
+    ("se_resnet50", 28_088_024, 3_860_488_192),
+    # ShuffleNet v1 1x, g = 3 (megvii-model/ShuffleNet-Series ShuffleNetV1; Zhang et al. 2017, table 1: 137M)
+    ("shufflenet_v1", 1_864_728, 137_460_672),
 ]
 
 
