@@ -4,8 +4,8 @@ frozen dataclasses and lark's exceptions into diagnostics."""
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
