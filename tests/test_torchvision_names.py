@@ -31,6 +31,7 @@ COUNTERPARTS = {
     "resnet101": "resnet101",
     "resnet152": "resnet152",
     "googlenet_torchvision": "googlenet",
+    "vgg16_bn": "vgg16_bn",
 }
 
 

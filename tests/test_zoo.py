@@ -32,6 +32,9 @@ PUBLISHED = [
     ("vgg16_c", 133_638_952, None),
     ("vgg16", 138_357_544, 15_470_264_320),
     ("vgg19", 143_667_240, 19_632_062_464),
+    # torchvision.models.vgg16_bn: 138,365,992 params, 15.47 GFLOPS; the exact MACs counted on torchvision's model
+    # (bench/torchvision_figures.py)
+    ("vgg16_bn", 138_365_992, 15_470_264_320),
     # torchvision.models.resnet18..152 (params, MACs)
     ("resnet18", 11_689_512, 1_814_073_344),
     ("resnet34", 21_797_672, 3_663_761_408),
