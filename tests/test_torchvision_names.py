@@ -32,6 +32,8 @@ COUNTERPARTS = {
     "resnet152": "resnet152",
     "googlenet_torchvision": "googlenet",
     "vgg16_bn": "vgg16_bn",
+    "squeezenet1_0": "squeezenet1_0",
+    "squeezenet1_1": "squeezenet1_1",
 }
 
 

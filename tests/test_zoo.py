@@ -35,6 +35,10 @@ PUBLISHED = [
     # torchvision.models.vgg16_bn: 138,365,992 params, 15.47 GFLOPS; the exact MACs counted on torchvision's model
     # (bench/torchvision_figures.py)
     ("vgg16_bn", 138_365_992, 15_470_264_320),
+    # torchvision.models.squeezenet1_0/1_1: 1,248,424 and 1,235,496 params, 0.819 and 0.349 GFLOPS; the exact MACs
+    # counted on torchvision's models (bench/torchvision_figures.py)
+    ("squeezenet1_0", 1_248_424, 818_924_576),
+    ("squeezenet1_1", 1_235_496, 349_151_936),
     # torchvision.models.resnet18..152 (params, MACs)
     ("resnet18", 11_689_512, 1_814_073_344),
     ("resnet34", 21_797_672, 3_663_761_408),
