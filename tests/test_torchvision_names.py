@@ -34,6 +34,8 @@ COUNTERPARTS = {
     "vgg16_bn": "vgg16_bn",
     "squeezenet1_0": "squeezenet1_0",
     "squeezenet1_1": "squeezenet1_1",
+    "resnext50_32x4d": "resnext50_32x4d",
+    "wide_resnet50_2": "wide_resnet50_2",
 }
 
 

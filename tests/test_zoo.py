@@ -45,6 +45,10 @@ PUBLISHED = [
     ("resnet50", 25_557_032, 4_089_184_256),
     ("resnet101", 44_549_160, 7_801_405_440),
     ("resnet152", 60_192_808, 11_513_626_624),
+    # torchvision.models.resnext50_32x4d and wide_resnet50_2: 25,028,904 and 68,883,240 params, 4.23 and 11.398
+    # GFLOPS; the exact MACs counted on torchvision's models (bench/torchvision_figures.py)
+    ("resnext50_32x4d", 25_028_904, 4_230_479_872),
+    ("wide_resnet50_2", 68_883_240, 11_398_021_120),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
