@@ -36,6 +36,7 @@ COUNTERPARTS = {
     "squeezenet1_1": "squeezenet1_1",
     "resnext50_32x4d": "resnext50_32x4d",
     "wide_resnet50_2": "wide_resnet50_2",
+    "densenet121": "densenet121",
 }
 
 

@@ -49,6 +49,9 @@ PUBLISHED = [
     # GFLOPS; the exact MACs counted on torchvision's models (bench/torchvision_figures.py)
     ("resnext50_32x4d", 25_028_904, 4_230_479_872),
     ("wide_resnet50_2", 68_883_240, 11_398_021_120),
+    # torchvision.models.densenet121: 7,978,856 params, 2.834 GFLOPS; the exact MACs counted on torchvision's model
+    # (bench/torchvision_figures.py)
+    ("densenet121", 7_978_856, 2_834_161_664),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
