@@ -37,6 +37,7 @@ COUNTERPARTS = {
     "resnext50_32x4d": "resnext50_32x4d",
     "wide_resnet50_2": "wide_resnet50_2",
     "densenet121": "densenet121",
+    "inception_v3": "inception_v3",
 }
 
 

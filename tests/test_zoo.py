@@ -52,6 +52,10 @@ PUBLISHED = [
     # torchvision.models.densenet121: 7,978,856 params, 2.834 GFLOPS; the exact MACs counted on torchvision's model
     # (bench/torchvision_figures.py)
     ("densenet121", 7_978_856, 2_834_161_664),
+    # torchvision.models.inception_v3 at 3x299x299: 27,161,264 params published with its auxiliary classifier,
+    # 23,834,568 without (aux_logits=False, as the spec), 5.713 GFLOPS; the exact figures counted on torchvision's
+    # model (bench/torchvision_figures.py)
+    ("inception_v3", 23_834_568, 5_713_216_096),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
