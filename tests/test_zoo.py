@@ -53,6 +53,9 @@ PUBLISHED = [
     ("se_resnet50", 28_088_024, 3_860_488_192),
     # ShuffleNet v1 1x, g = 3 (megvii-model/ShuffleNet-Series ShuffleNetV1; Zhang et al. 2017, table 1: 137M)
     ("shufflenet_v1", 1_864_728, 137_460_672),
+    # torchvision.models.mobilenet_v2 (num_params 3,504,872, _ops 0.301 GFLOPS); the exact MACs counted from
+    # torchvision's module by bench/torchvision_figures_mobile.py (conv and linear weights, hooks and flop counter)
+    ("mobilenet_v2", 3_504_872, 300_774_272),
 ]
 
 
