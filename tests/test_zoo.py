@@ -56,6 +56,10 @@ PUBLISHED = [
     # torchvision.models.mobilenet_v2 (num_params 3,504,872, _ops 0.301 GFLOPS); the exact MACs counted from
     # torchvision's module by bench/torchvision_figures_mobile.py (conv and linear weights, hooks and flop counter)
     ("mobilenet_v2", 3_504_872, 300_774_272),
+    # torchvision.models.mobilenet_v3_large (num_params 5,483,032, _ops 0.217) and mobilenet_v3_small (2,542,856,
+    # 0.057); exact MACs likewise from bench/torchvision_figures_mobile.py
+    ("mobilenet_v3_large", 5_483_032, 216_589_760),
+    ("mobilenet_v3_small", 2_542_856, 56_510_400),
 ]
 
 
