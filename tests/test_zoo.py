@@ -60,6 +60,8 @@ PUBLISHED = [
     # 0.057); exact MACs likewise from bench/torchvision_figures_mobile.py
     ("mobilenet_v3_large", 5_483_032, 216_589_760),
     ("mobilenet_v3_small", 2_542_856, 56_510_400),
+    # torchvision.models.mnasnet1_0 (num_params 4,383,312, _ops 0.314); exact MACs likewise
+    ("mnasnet1_0", 4_383_312, 314_415_872),
 ]
 
 
