@@ -126,6 +126,8 @@ class Expander:
         self.expectations = True  # False where `--set` changed the network from what its `expect` lines describe
         self.init: dict[str, str | bool] = dict(DEFAULT_INIT)  # the network's `init` line
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
+        self.guards: tuple = ()  # the conditions of the `if` arms being expanded (each node keeps them)
+        self.branch_guards: list[tuple] = []  # the guards of the arms a merge's branches came from
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -208,7 +210,7 @@ class Expander:
         node_id = self._next_id()
         node = Node(
             node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {},
-            generated=generated,
+            generated=generated, guard=self.guards,
         )  # fmt: skip
         return self._append(node)
 
@@ -234,8 +236,7 @@ class Expander:
                 elif isinstance(stmt, s.Compound):
                     cur = self.run_compound(stmt, scope, cur)
                 elif isinstance(stmt, s.If):
-                    for body in self.chosen(stmt, scope, cur):
-                        cur = self.run_body(body, scope, cur, first_node)
+                    cur = self.run_if(stmt, scope, cur, first_node)
                 elif isinstance(stmt, s.Let):
                     self.let(stmt, scope, cur)
                 elif isinstance(stmt, s.Defaults):
@@ -260,16 +261,67 @@ class Expander:
 
     # ------------------------------------------------------------------ conditions, values and defaults
 
-    def chosen(self, stmt: s.If, scope: Scope, cur: int | None) -> list[tuple[s.Stmt, ...]]:
-        """The body of the first arm whose condition holds (none if none does). Without a shape
+    def arms(self, stmt: s.If, scope: Scope, cur: int | None):
+        """Each arm of an `if` in order: its body, what must hold for it (the earlier conditions
+        false, its own true; `let` values put in), and whether it is the one taken. Without a shape
         (after an error, or in a block no line calls) every arm is checked for what needs none."""
         if cur is None:
-            return [body for _, body in stmt.arms]
+            for _, body in stmt.arms:
+                yield body, (), True
+            return
         in_shape = self.in_shape(scope, cur)
+        earlier: list[s.Expr] = []
+        taken = False
         for cond, body in stmt.arms:
-            if cond is None or truth(evaluate(cond, scope.env, in_shape), cond):
-                return [body]
-        return []
+            holds = not taken and (cond is None or truth(evaluate(cond, scope.env, in_shape), cond))
+            guard = tuple(_inline(s.BoolOp("not", e, None, e.span), scope.lets) for e in earlier)
+            if cond is not None:
+                guard += (_inline(cond, scope.lets),)
+                earlier.append(cond)
+            yield body, guard, holds
+            taken = taken or holds
+
+    def run_if(self, stmt: s.If, scope: Scope, cur: int | None, first_node: int) -> int | None:
+        for body, guard, taken in self.arms(stmt, scope, cur):
+            if not taken:
+                self.reserve(body, scope)
+                continue
+            outer, self.guards = self.guards, self.guards + guard
+            try:
+                cur = self.run_body(body, scope, cur, first_node)
+            finally:
+                self.guards = outer
+        return cur
+
+    def reserve(self, body: tuple[s.Stmt, ...], scope: Scope) -> None:
+        """Take the names archspec would give the unnamed layers of an arm not taken, so that a
+        layer is called the same in every call of a block (`conv_2` stays `conv_2` whether or not
+        the expand step before it is made), as one class names its modules once."""
+        for stmt in body:
+            if isinstance(stmt, s.If):
+                for _, arm in stmt.arms:
+                    self.reserve(arm, scope)
+            elif isinstance(stmt, s.Compound):
+                self.reserve(stmt.body, scope)
+                if not stmt.label and merge_kind(stmt.head):
+                    scope.auto_name(merge_kind(stmt.head).name)
+            elif isinstance(stmt, s.Line) and not stmt.label:
+                if len(stmt.elems) > 1 or stmt.elems[0].repeat > 1:
+                    head = stmt.elems[0].atoms[0]
+                    scope.auto_name(head.name if isinstance(head, (s.Call, s.Name)) else "seq")
+                elif _is_call(stmt.elems[0]):
+                    call = stmt.elems[0].atoms[0]
+                    if call.name in self.blocks or merge_kind(call.name):
+                        scope.auto_name(call.name if call.name in self.blocks else merge_kind(call.name).name)
+                else:
+                    try:
+                        segments = self.split_chain(stmt.elems[0], scope)
+                    except SpecError:
+                        continue  # reported where the arm is taken
+                    for kind, _, _, own in segments:
+                        if own is not None:
+                            break  # the layers after a name are named after it, not numbered
+                        scope.auto_name(kind.name)
 
     def let(self, stmt: s.Let, scope: Scope, cur: int | None) -> None:
         if lookup(stmt.name) is not None or stmt.name in self.blocks or stmt.name == "in":
@@ -744,6 +796,18 @@ class Expander:
         if comp.label:
             scope.claim(comp.label, comp.span)
         outs, names, project = [], [], None
+        outer_branch_guards, self.branch_guards = self.branch_guards, []
+        try:
+            entries = list(self._run_entries(comp, kind, scope, cur, outs, names))
+        finally:
+            branch_guards, self.branch_guards = self.branch_guards, outer_branch_guards
+        project = entries[0] if entries else None
+        return self._merge(comp, kind, scope, cur, outs, names, project, branch_guards)
+
+    def _run_entries(self, comp, kind, scope, cur, outs, names):
+        """Run a merge's branches into `outs` (and their names into `names`); yields the index of the
+        projected shortcut, if there is one."""
+        project = None
         for number, stmt in enumerate(self.entries(comp.body, scope, cur), 1):
             head = stmt.head if isinstance(stmt, s.Compound) else stmt.label if isinstance(stmt, s.Line) else None
             named = isinstance(stmt, s.Line) and head is not None and head not in ("branch", "shortcut")
@@ -790,12 +854,18 @@ class Expander:
             else:
                 outs.append(self.run_body(stmt.body, scope, cur, len(self.nodes)))
             names.append(what)
+        if project is not None:
+            yield project
+
+    def _merge(self, comp, kind, scope, cur, outs, names, project, branch_guards) -> int | None:
         if cur is None or any(o is None for i, o in enumerate(outs) if i != project):
             return None
         if len(outs) == 1 and project is None and any(isinstance(x, s.If) for x in comp.body):
             # `if stride == 1: branch: identity` left one branch: the merge is that branch
             if comp.label:
                 scope.names[comp.label] = outs[0]
+            else:
+                scope.auto_name(kind.name)  # its name is taken as where the merge is made
             return outs[0]
         if len(outs) < 2:
             raise fail(
@@ -815,6 +885,10 @@ class Expander:
                 span, shape = self._branch_line(other, cur)
                 raise fail(d.code, d.message, span or d.span, f"gives {shape}", d.hint) from None
         name = comp.label or scope.auto_name(kind.name)
+        conditional = sum(1 for stmt in comp.body if not isinstance(stmt, (s.If, s.Let, s.Defaults)))
+        outer_guards = self.guards
+        if conditional < 2:  # the merge is made only where the arms that gave it branches are taken
+            self.guards = self.guards + tuple(e for guard in branch_guards for e in guard)
         try:
             out = self.add_layer(
                 kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {},
@@ -822,6 +896,8 @@ class Expander:
             )  # fmt: skip
         except SpecError as err:
             raise self._blame_branch(err, outs, cur) from None
+        finally:
+            self.guards = outer_guards
         if kind.residual:  # the branches of its own layers, for `init zero_init_residual=true`
             ends = tuple(o for i, o in enumerate(outs) if i != project and o > cur)
             self.nodes[out] = replace(self.nodes[out], branch_ends=ends)
@@ -834,8 +910,16 @@ class Expander:
         lines act where they stand."""
         for stmt in body:
             if isinstance(stmt, s.If):
-                for arm in self.chosen(stmt, scope, cur):
-                    yield from self.entries(arm, scope, cur)
+                for arm, guard, taken in self.arms(stmt, scope, cur):
+                    if not taken:
+                        self.reserve(arm, scope)
+                        continue
+                    outer, self.guards = self.guards, self.guards + guard
+                    self.branch_guards.append(guard)
+                    try:
+                        yield from self.entries(arm, scope, cur)
+                    finally:
+                        self.guards = outer
             elif isinstance(stmt, s.Let):
                 self.let(stmt, scope, cur)
             elif isinstance(stmt, s.Defaults):

@@ -40,6 +40,8 @@ class Node:
     branch_ends: tuple[int, ...] = ()
     generated: bool = False  # its name is archspec's (`conv_4`, `c1_relu`, `flatten_1`), not one the spec writes
     projects_to: int | None = None  # a projected shortcut's conv: the branch output whose shape it takes
+    # the conditions of the `if` arms it was made in (expressions over the block's parameters and `in`)
+    guard: tuple = ()
 
     @property
     def trainable(self) -> int:
