@@ -44,6 +44,8 @@ KIND_CASES = {
     "relu": ("3x8x8", "x: relu"),
     "softmax": ("10", "x: softmax"),
     "shuffle": ("8x4x4", "x: shuffle 2"),
+    "slice": ("8x4x4", "x: slice 2 6"),
+    "slice to the end": ("8x4x4", "x: slice 5"),
     "upsample": ("3x8x8", "x: upsample 2"),
     "rescale": ("3x8x8", "x: rescale 0.5"),
     "random_flip": ("3x8x8", "x: random_flip horizontal"),
