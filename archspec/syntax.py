@@ -146,6 +146,16 @@ class Line:
 
 
 @dataclass(frozen=True)
+class SplitLine:
+    """`x1, x2: chunk 2`, `a, b: split (d, in.c - d)`: the parts of a tensor's channels, each named;
+    `elems` may start with `from NAME`, the tensor split (else the previous line's output)."""
+
+    names: tuple[tuple[str, Span], ...]
+    elems: tuple[Elem, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Compound:
     """`add:`, `concat:`, `mul:`, `branch:`, `shortcut:` with an indented body."""
 
@@ -175,7 +185,7 @@ class Init:
     span: Span
 
 
-Stmt = Line | Compound | Expect | Freeze | Init
+Stmt = Line | SplitLine | Compound | Expect | Freeze | Init
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ KIND_CASES = {
     "shuffle": ("8x4x4", "x: shuffle 2"),
     "slice": ("8x4x4", "x: slice 2 6"),
     "slice to the end": ("8x4x4", "x: slice 5"),
+    "chunk": ("8x4x4", "a, x: chunk 2\nconcat(a, x)"),
+    "split": ("8x4x4", "x, b: split (3, 5)\nconcat(x, b)"),
     "upsample": ("3x8x8", "x: upsample 2"),
     "rescale": ("3x8x8", "x: rescale 0.5"),
     "random_flip": ("3x8x8", "x: random_flip horizontal"),
