@@ -3,7 +3,13 @@ start from a named tensor (`from x2, ...`). The analysis of each part and of the
 
 from __future__ import annotations
 
+import re
+import shutil
+
+import pytest
+
 import archspec
+from archspec.diagram import dot_source, draw
 from archspec.load import analyse
 from archspec.receptive import receptive_fields
 
@@ -145,3 +151,33 @@ def test_check_json_and_tree_list_the_parts():
     assert layers["unit.x2"]["rf"] == {"size": [1, 1], "jump": [1, 1], "start": [0, 0]}
     _, _, rows = lines(result.network, max_depth=1)
     assert any("x1" in text and "slice 0:58 (chunk 1/2)" in text for _, text in rows)
+
+
+# ----------------------------------------------------------------------------- diagrams
+
+
+def test_a_chunk_is_drawn_as_one_box_with_an_arrow_per_part():
+    net = archspec.loads(SHUFFLE_UNIT + "network T\ninput 116x28x28\nunit: shuffle_unit(116)\n")
+    nodes = by_path(net)
+    x1, x2 = nodes["unit.x1"].id, nodes["unit.x2"].id
+    conv, cat = nodes["unit.branch2.0"].id, nodes["unit.concat_1"].id
+    dot = dot_source(net, None)
+    declared = set(re.findall(r"^\s*(n\d+) \[", dot, re.M))
+    assert f"n{x1}" in declared and f"n{x2}" not in declared  # the parts share the first one's box
+    assert re.search(rf"n{x1} \[label=<<B>x1, x2</B><BR/>chunk 2<BR/>.*2 x 58x28x28", dot)
+    edges = dict(re.findall(rf"^\s*n{x1} -> (n\d+) \[label=\" (\w+)\"\]", dot, re.M))
+    assert edges == {f"n{conv}": "x2", f"n{cat}": "x1"}  # each arrow says which part it carries
+    on_edges = dot_source(net, None, shapes="edges")
+    assert f'n{x1} -> n{conv} [label=" x2 58x28x28"]' in on_edges
+    # collapsed into its block's box, the chunk is drawn as part of it
+    assert "chunk 2" not in dot_source(net, 0)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed")
+def test_a_split_diagram_draws():
+    spec = "network T\ninput 40x8x8\nh: conv 48 1\nres, dense: split (32, in.c - 32)\nb: from dense, relu\n"
+    spec += "concat(res, b)\n"
+    png = draw(dot_source(archspec.loads(spec), None, direction="LR", fold=True), "png")
+    assert png.startswith(b"\x89PNG") and len(png) > 1000
+    svg = draw(dot_source(archspec.loads(spec), None), "svg").decode()
+    assert "split (32, 16)" in svg and "res, dense" in svg
