@@ -181,3 +181,17 @@ def test_a_split_diagram_draws():
     assert png.startswith(b"\x89PNG") and len(png) > 1000
     svg = draw(dot_source(archspec.loads(spec), None), "svg").decode()
     assert "split (32, 16)" in svg and "res, dense" in svg
+
+
+# ----------------------------------------------------------------------------- quiz
+
+
+def test_the_quiz_asks_nothing_about_slices():
+    from archspec.quiz import candidates
+
+    spec = SHUFFLE_UNIT + "network T\ninput 116x28x28\nunit: shuffle_unit(116)\nhalf: slice 0 58\n"
+    net = archspec.loads(spec)
+    asked = {q.layer for q in candidates(net)}
+    # a slice's channels are written on its line, and it has neither parameters nor MACs
+    assert not asked & {"unit.x1", "unit.x2", "half"}
+    assert {"unit", "unit.branch2.0", "unit.branch2.3", "total"} <= asked
