@@ -884,7 +884,7 @@ class Expander:
                 "this line",
                 own_hint,
             )
-        if arg.name == "in" and scope.in_node is not None:
+        if arg.name == "in" and scope.stack:  # the block's input (None where the block is checked without shapes)
             return scope.in_node
         if status == "failed":
             return None

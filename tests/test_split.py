@@ -130,8 +130,9 @@ def test_a_slice_sees_what_its_input_saw():
 def test_blocks_no_line_calls_are_checked_without_shapes():
     result = analyse("block u(c):\n    a, b, c: chunk 2\n    concat(a, b, c)\nnetwork T\ninput 4x4x4\nconv 4 1\n")
     assert [(d.code, d.span.line) for d in result.diagnostics] == [("split-names", 2)]
-    ok = analyse("block u(c):\n    a, b: split (c, in.c - c)\n    y: from b, conv c 1\n    concat(a, y)\n"
-                 "network T\ninput 4x4x4\nconv 4 1\n")  # fmt: skip
+    # `from in` and `in` in a merge: the block's input, unknown without shapes, and no error
+    ok = analyse("block u(c):\n    a, b: split (c, in.c - c)\n    y: from b, conv c 1\n    z: from in, conv c 1\n"
+                 "    concat(a, y, z, in)\nnetwork T\ninput 4x4x4\nconv 4 1\n")  # fmt: skip
     assert ok.ok, ok.diagnostics
 
 
