@@ -196,3 +196,16 @@ def test_the_quiz_asks_nothing_about_slices():
     # a slice's channels are written on its line, and it has neither parameters nor MACs
     assert not asked & {"unit.x1", "unit.x2", "half"}
     assert {"unit", "unit.branch2.0", "unit.branch2.3", "total"} <= asked
+
+
+def test_the_examples_of_the_language_docs_check():
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    section = doc.split("## Several outputs")[1].split("\n## ")[0]
+    shufflenet, dpn = re.findall(r"```\n(.*?)```", section, re.S)
+    net = archspec.loads(shufflenet)  # its `expect 116x28x28` holds
+    assert net.params == 30_192  # torchvision's stage2 (tests/data/torchvision_shufflenet_v2_x1_0_stage2.txt)
+    # DPN-92's conv2_2: 256 + 3 x 16 channels in, 256 + 4 x 16 out
+    net = archspec.loads(dpn + "network T\ninput 304x56x56\nconv2_2: dual_path(96, 96, 256, 16)\n")
+    assert net.output_shape == (320, 56, 56)
