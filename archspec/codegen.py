@@ -77,7 +77,8 @@ def check_attribute(name: str, node: Node) -> str:
 
 @dataclass
 class Op:
-    """One statement of a forward: a submodule call (`attr`, built by `ctor`) or a merge."""
+    """One statement of a forward: a submodule call (`attr`, built by `ctor`), a merge, or a function
+    of one input (a channel slice: `x[:, 0:58]`, or a part of `x.chunk(2, dim=1)`)."""
 
     out: int  # the node it gives
     inputs: tuple[int, ...]  # the nodes it takes
@@ -86,6 +87,7 @@ class Op:
     merge: tuple[Any, dict] | None  # (kind, options) of a merge
     node: Node
     inplace: bool = False  # a merge may update its first input in place (`out += x`)
+    function: tuple[Any, dict] | None = None  # (kind, options) of a functional kind of one input
 
 
 @dataclass
@@ -101,7 +103,7 @@ class Template:
 
     def skeleton(self) -> tuple:
         return tuple(
-            (op.attr, _skeleton(op.ctor), op.merge[0].name if op.merge else None, rel)
+            (op.attr, _skeleton(op.ctor), op.merge[0].name if op.merge else function_key(op), rel)
             for op, rel in zip(self.ops, self.rel_inputs)
         ) + (self.output,)
 
@@ -252,6 +254,8 @@ class Emitter:
         if kind.merge:
             inplace = inplace and node.inputs.count(source.id) == 1 and node.shape == source.shape
             return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace)
+        if kind.functional:
+            return Op(node.id, node.inputs, None, None, None, node, function=(kind, node.options))
         ctor = kind.torch_module(node.options, source.shape, inplace)
         marked = kind.torch_module(options, shapes[0], inplace)
         if _skeleton(ctor) == _skeleton(marked) and _same_leaves(_leaves(ctor), _leaves(marked)):
@@ -274,12 +278,13 @@ class Emitter:
             for what, index in self.children(g.first, g.last, g.depth + 1):
                 op = None if what == "group" else self.node_op(self.net.nodes[index], g.path + ".", numbered=True)
                 if op is not None and op.ctor is None:
+                    what = "a merge by name" if op.merge else f"a {op.node.kind.title}"
                     raise _error(
                         "unsupported",
-                        "a merge by name inside a sequence cannot be written as an nn.Sequential member",
+                        f"{what} inside a sequence cannot be written as an nn.Sequential member",
                         op.node,
                         "in a sequence",
-                        "write the merge on a line of its own",
+                        f"write the {'merge' if op.merge else op.node.kind.name} on a line of its own",
                     )
                 if op is None:
                     member = self.net.groups[index]
@@ -992,6 +997,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     uses = Counter(r for rel in t.rel_inputs for r in rel)
     named = {r for r, count in uses.items() if count > 1 and r != "x"}
     named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if r != "x"}
+    named |= {j for i in range(n) for j in split_parts(t, i)}  # a part keeps its name: `x1` is not a flow
     var: dict[Any, str] = {"x": "x"}
     lines: list[str] = []
     flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
@@ -1027,6 +1033,15 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     i = 0
     while i < n:
         op, rel = t.ops[i], t.rel_inputs[i]
+        parts = split_parts(t, i)
+        if parts:  # `x1, x2 = x.chunk(2, dim=1)`: every part in one statement, by the spec's names
+            names: list[str] = []
+            for j in parts:
+                names.append(fresh_name(t.ops[j].node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED | set(names)))
+            lines.append(f"        {', '.join(names)} = {function_source(op, var[rel[0]])}")
+            var.update(zip(parts, names))
+            i = parts[-1] + 1
+            continue
         if i in chain:
             end = c.optional[-1]
             source = rel[0]
@@ -1065,6 +1080,8 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
                 i += 1
                 continue
             expr = kind.torch_merge(options, inputs)
+        elif op.function is not None:
+            expr = function_source(op, var[first])
         else:
             expr = f"self.{op.attr}({var[first]})"
         lines.append(f"        {name} = {expr}")
@@ -1072,6 +1089,38 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
         i += 1
     lines.append(f"        return {var[t.output]}")
     return lines
+
+
+def function_source(op: Op, source: str) -> str:
+    """A functional op's forward expression over the variable `source`: a slice's `x[:, 0:58]`, or for
+    a part of `chunk` or `split`, the expression giving every part (`x.chunk(2, dim=1)`)."""
+    kind, options = op.function  # type: ignore[misc]
+    if options.get("part") is not None:
+        return kind.torch_parts(options, source)
+    return kind.torch_function(options, source)
+
+
+def function_key(op: Op) -> tuple | None:
+    """What a functional op writes, for telling a block's instances apart: its expression and part."""
+    if op.function is None:
+        return None
+    return function_source(op, "x"), op.function[1].get("part")
+
+
+def split_parts(t: Template, i: int) -> list[int]:
+    """The ops from `i` on that are the parts of one `chunk` or `split`, where op `i` is its first
+    part (the analyser makes them one after the other, from one input); else []."""
+    op = t.ops[i]
+    if op.function is None or op.function[1].get("part") != 0:
+        return []
+    count = op.function[1]["chunks"] or len(op.function[1]["sizes"])
+    parts = list(range(i, i + count))
+    if parts[-1] >= len(t.ops) or any(
+        t.ops[j].function is None or t.ops[j].function[1].get("part") != k or t.rel_inputs[j] != t.rel_inputs[i]
+        for k, j in enumerate(parts)
+    ):
+        return []
+    return parts
 
 
 _GENERATED = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*_[0-9]+")  # `relu_3`: a name archspec made, not the spec

@@ -13,6 +13,7 @@ from html import escape
 from .drawing import DIRECTIONS, FORMATS, PNG_DPI, SHAPES  # noqa: F401 (the render options)
 from .graph import Group, Network, Node
 from .layers import fmt_shape
+from .layers.slices import split_notation
 
 INSTALL_HINT = "install Graphviz (`apt-get install graphviz` or `brew install graphviz`), or use `--format dot`"
 FONT = "Helvetica,Arial,sans-serif"
@@ -378,6 +379,8 @@ def dot_source(
     focus = find_group(net, only) if only is not None else None
     owner, root = _layout(net, depth, focus)
     folds, lifted = _fold(net, owner, root) if fold else ({}, {})
+    splits = _split_boxes(net, owner, root)
+    part_of = {j: first for first, parts in splits.items() for j in parts}  # a part's arrow names it
     group = net.groups[focus] if focus is not None else None
     lo, hi = (group.first, group.last) if group else (0, len(net.nodes) - 1)
     skips = shortcut_edges(net.nodes)
@@ -437,6 +440,8 @@ def dot_source(
                         attrs["xlabel"] = f'<<FONT POINT-SIZE="10"><B>{escape(name)}</B></FONT>>'
                 folded = tuple(net.nodes[f] for f in folds.get(i, ()))
                 label = _node_label(node, cluster.group is None, shapes, folded)
+                if i in splits:
+                    label = _split_label(net, splits[i], cluster.group is None, shapes)
                 if i in lifted:  # a frame's one box, named after the group it stands for
                     path = net.groups[lifted[i]].path
                     label = _node_label(
@@ -466,6 +471,9 @@ def dot_source(
                 edges[key] = edges.get(key, True) and (u, node.id) in skips
     for (src, dst, u), skip in edges.items():
         attrs = {"label": " " + fmt_shape(net.nodes[u].shape)} if shapes != "boxes" else {}
+        if u in part_of:  # one of several arrows out of a split's box: which part it carries
+            part = net.nodes[u].path.rsplit(".", 1)[-1]
+            attrs["label"] = f" {part}" + (f" {fmt_shape(net.nodes[u].shape)}" if shapes != "boxes" else "")
         if skip:
             attrs.update(style="dashed", weight="0", penwidth="1.3")
         dot.edge(src, dst, **attrs)
@@ -478,6 +486,53 @@ def dot_source(
     order = [f for f in LOOKS if f in families]
     dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values())))
     return dot.source
+
+
+def split_parts(net: Network) -> dict[int, tuple[int, ...]]:
+    """The parts of each `chunk` or `split` (`x1, x2: chunk 2`), by its first part: the analyser makes
+    them one after the other from one input, and a diagram draws them as one box."""
+    out: dict[int, tuple[int, ...]] = {}
+    for node in net.nodes:
+        o = node.options
+        if node.kind is None or o.get("part") != 0 or not (o.get("chunks") or o.get("sizes")):
+            continue
+        parts = tuple(range(node.id, node.id + (o.get("chunks") or len(o["sizes"]))))
+        others = [net.nodes[j] for j in parts if j < len(net.nodes)]
+        if len(others) == len(parts) and all(
+            n.kind is node.kind and n.options.get("part") == k and n.inputs == node.inputs for k, n in enumerate(others)
+        ):
+            out[node.id] = parts
+    return out
+
+
+def _split_boxes(net: Network, owner: list[str], root: _Cluster) -> dict[int, tuple[int, ...]]:
+    """Draw the parts of each `chunk` or `split` as one box (the first part's), with an arrow out per
+    part, where each part is a box of its own. Returns the parts drawn so, by the box's node."""
+    drawn = {first: parts for first, parts in split_parts(net).items() if all(owner[j] == f"n{j}" for j in parts)}
+    gone = set()
+    for first, parts in drawn.items():
+        for j in parts[1:]:
+            owner[j] = f"n{first}"
+            gone.add(j)
+
+    def prune(cluster: _Cluster) -> None:
+        cluster.items = [(what, i) for what, i in cluster.items if what != "node" or i not in gone]
+        for child in cluster.children.values():
+            prune(child)
+
+    prune(root)
+    return drawn
+
+
+def _split_label(net: Network, parts: tuple[int, ...], top_level: bool, shapes: str) -> str:
+    """A `chunk` or `split` drawn as one box: the parts' names, the split as the spec writes it, and
+    the parts' shapes (`2 x 58x28x28` where they are equal)."""
+    nodes = [net.nodes[j] for j in parts]
+    names = ", ".join(n.path if top_level else n.path.rsplit(".", 1)[-1] for n in nodes)
+    sizes = [fmt_shape(n.shape) for n in nodes]
+    shown = f"{len(sizes)} x {sizes[0]}" if len(set(sizes)) == 1 else ", ".join(sizes)
+    text = [(shown, "s")] if shapes != "edges" else []
+    return _html(*((line, "b") for line in _wrap(names.split(", "), 30)), (split_notation(nodes[0].options), ""), *text)
 
 
 def _fold(net: Network, owner: list[str], root: _Cluster) -> tuple[dict[int, tuple[int, ...]], dict[int, int]]:

@@ -26,7 +26,8 @@ from .layers import (
     suggest,
     suggest_kind,
 )
-from .layers.base import MAX_SIZE
+from .layers.base import MAX_SIZE, show_value
+from .layers.slices import part_options
 
 MAX_NODES = 200_000
 MAX_ERRORS = 200  # errors reported in full; past it they are counted (40,000 typos make 7 MB of text)
@@ -218,8 +219,12 @@ class Expander:
 
     def run_body(self, body: tuple[s.Stmt, ...], scope: Scope, cur: int | None, first_node: int) -> int | None:
         defaults = scope.defaults  # a `defaults` line holds to the end of its own body
+        split: s.SplitLine | None = None  # the line before, where it split its tensor: no one tensor flows on
         for stmt in body:
+            failed = False
             try:
+                if split is not None and _takes_previous(stmt):
+                    raise _after_split(split, stmt)
                 if isinstance(stmt, s.Expect):
                     self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."), scope)
                 elif isinstance(stmt, s.Freeze):
@@ -241,6 +246,8 @@ class Expander:
                     self.let(stmt, scope, cur)
                 elif isinstance(stmt, s.Defaults):
                     self.set_defaults(stmt, scope, cur)
+                elif isinstance(stmt, s.SplitLine):
+                    cur = self.run_split(stmt, scope, cur)
                 else:
                     cur = self.run_line(stmt, scope, cur)
             except TooManyLayers as big:
@@ -248,6 +255,7 @@ class Expander:
                 raise
             except SpecError as err:
                 self._report(self._located(err.diagnostic, scope))
+                failed = True
                 if isinstance(stmt, s.Init):
                     continue  # the tensor flows on past a misplaced `init`
                 cur = None  # what follows has no known input: skip it quietly
@@ -256,7 +264,28 @@ class Expander:
                 if stmt.label and stmt.label not in ("branch", "shortcut"):
                     scope.names.setdefault(stmt.label, None)
                     scope.failed.add(stmt.label)
+            if cur is None and isinstance(stmt, s.SplitLine):
+                for name, _ in stmt.names:
+                    scope.names.setdefault(name, None)
+                    scope.failed.add(name)
+            if failed or isinstance(stmt, (s.Line, s.SplitLine, s.Compound)):
+                split = stmt if isinstance(stmt, s.SplitLine) and not failed else None
         scope.defaults = defaults
+        if split is not None:  # a body gives one tensor: which part?
+            names = ", ".join(name for name, _ in split.names)
+            self._report(
+                self._located(
+                    Diagnostic(
+                        "ambiguous-input",
+                        f"the body ends with `{names}:`, which gives {len(split.names)} tensors, not one",
+                        _join(split.names[0][1], split.names[-1][1]),
+                        "the body's last line",
+                        f"end it with a line that merges them (`concat({names})`) or starts `from {split.names[0][0]}`",
+                    ),
+                    scope,
+                )
+            )
+            return None
         return cur
 
     # ------------------------------------------------------------------ conditions, values and defaults
@@ -359,6 +388,8 @@ class Expander:
         return replace(diag, notes=(f"in `{scope.prefix.rstrip('.')}`, the `{name}` called at {where}",))
 
     def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
+        elems, cur = self.take_from(line.elems, scope, cur, line.label)
+        line = replace(line, elems=elems)
         for elem in line.elems:
             if elem.repeat < 1:
                 raise fail(
@@ -531,6 +562,14 @@ class Expander:
     def _unknown_layer(self, atom: s.Name, scope: Scope) -> SpecError:
         if self.capped:  # counted, never shown: no did-you-mean search
             return fail("unknown-layer", f"unknown layer kind `{atom.name}`", atom.span)
+        if atom.name in SPLITS:
+            return fail(
+                "split-names",
+                f"`{atom.name}` gives several tensors: name each of them",
+                atom.span,
+                "several tensors",
+                f"write it on a line of its own, `a, b: {atom.name} ...`, and start the next line `from a,`",
+            )
         if atom.name in self.blocks:
             return fail(
                 "unknown-layer",
@@ -1027,33 +1066,177 @@ class Expander:
         for arg in call.args:
             if not isinstance(arg, s.Name):
                 raise fail("undefined-name", f"`{call.name}(...)` takes names of earlier lines", arg.span, "not a name")
-            status, node = scope.find(arg.name)
-            if arg.name == label:
-                raise fail(
-                    "undefined-name",
-                    f"`{arg.name}` is this line's own name: it has no output yet",
-                    arg.span,
-                    "this line",
-                    "merge the outputs of earlier lines",
-                )
-            if arg.name == "in" and scope.in_node is not None:
-                node = scope.in_node
-            elif status == "failed":
+            node = self.named_tensor(arg, scope, label, "merge the outputs of earlier lines")
+            if node is None:
                 return None  # that line's error is already reported
-            elif status != "tensor":
-                tensors = [n for n, v in scope.names.items() if v is not None]
-                what = "has no output here" if status == "pending" else "is not defined before this line"
-                raise fail(
-                    "undefined-name",
-                    f"`{arg.name}` {what}",
-                    arg.span,
-                    "no tensor",
-                    did_you_mean(arg.name, tensors) or "name a line with `NAME: ...` to refer to its output",
-                )
             inputs.append(node)
             names.append(f"`{arg.name}`")
         name = label or scope.auto_name(kind.name)
         return self.add_layer(kind, {"_names": names}, inputs, prefix + name, call.span, depth, {}, generated=not label)
+
+    def named_tensor(self, arg: s.Name, scope: Scope, label: str | None, own_hint: str) -> int | None:
+        """The output an earlier line's name stands for (`in`: the block's input), for a merge by name
+        or a line that starts `from NAME`; None where that line's error is already reported."""
+        status, node = scope.find(arg.name)
+        if arg.name == label:
+            raise fail(
+                "undefined-name",
+                f"`{arg.name}` is this line's own name: it has no output yet",
+                arg.span,
+                "this line",
+                own_hint,
+            )
+        if arg.name == "in" and scope.stack:  # the block's input (None where the block is checked without shapes)
+            return scope.in_node
+        if status == "failed":
+            return None
+        if status != "tensor":
+            tensors = [n for n, v in scope.names.items() if v is not None]
+            what = "has no output here" if status == "pending" else "is not defined before this line"
+            raise fail(
+                "undefined-name",
+                f"`{arg.name}` {what}",
+                arg.span,
+                "no tensor",
+                did_you_mean(arg.name, tensors) or "name a line with `NAME: ...` to refer to its output",
+            )
+        return node
+
+    # ------------------------------------------------------------------ several outputs, and lines from a name
+
+    def take_from(
+        self, elems: tuple[s.Elem, ...], scope: Scope, cur: int | None, label: str | None
+    ) -> tuple[tuple[s.Elem, ...], int | None]:
+        """A line's elements after `from NAME` and the tensor NAME stands for (None where its line
+        failed); the elements as they are and `cur` where the line takes the previous line's output."""
+        for elem in elems[1:]:
+            name = from_name(elem)
+            if name is not None:
+                raise fail(
+                    "syntax-error",
+                    "`from` starts a line",
+                    elem.atoms[0].span,
+                    "not at the start",
+                    f"write `from {name.name}` first on the line, then a comma and the layers",
+                )
+        name = from_name(elems[0])
+        if name is None:
+            return elems, cur
+        if len(elems) == 1:
+            raise fail(
+                "expected-layer",
+                f"a line that starts `from {name.name}` needs a layer after it",
+                elems[0].span,
+                "no layer",
+                f"write the layers after a comma, `from {name.name}, conv ...`, or use the name `{name.name}` itself",
+            )
+        return elems[1:], self.named_tensor(name, scope, label, "start from the output of an earlier line")
+
+    def run_split(self, line: s.SplitLine, scope: Scope, cur: int | None) -> int | None:
+        """`x1, x2: chunk 2`, `a, b: split (d, in.c - d)`: one slice node per part, each named. Returns
+        the last part (the body goes on only from a name: `from x2, ...`, `concat(x1, b)`)."""
+        elems, cur = self.take_from(line.elems, scope, cur, None)
+        for name, span in line.names:
+            scope.claim(name, span)
+        names_span = _join(line.names[0][1], line.names[-1][1])
+        head = elems[0].atoms[0]
+        word = head.name if isinstance(head, s.Name) else ""
+        if len(elems) > 1 or word not in SPLITS:
+            written = ", ".join(name for name, _ in line.names)
+            raise fail(
+                "split-names",
+                f"`{written}:` names the parts of `chunk` or `split`",
+                elems[0].span if word not in SPLITS else elems[1].span,
+                "not a split" if word not in SPLITS else "unexpected",
+                f"write `{written}: chunk {len(line.names)}` or `{written}: split (...)`; "
+                "a line of layers takes one name, and the layers after a split go on lines of their own",
+            )
+        elem = elems[0]
+        if elem.repeat != 1:
+            raise fail("syntax-error", f"`{word}` is not repeated", elem.repeat_span, "a repeat", "remove it")
+        args = []
+        for atom in elem.atoms[1:]:
+            if isinstance(atom, s.Option):
+                raise fail(
+                    "unknown-option", f"`{word}` takes no options", atom.key_span, "unknown option", _usage(word)
+                )
+            if isinstance(atom, (s.Label, s.Call)) or (
+                isinstance(atom, s.Name) and atom.name not in scope.env and lookup(atom.name) is not None
+            ):
+                raise fail(
+                    "syntax-error",
+                    f"`{word}` stands alone: the layers after it go on lines of their own",
+                    atom.span,
+                    "unexpected",
+                    f"on the next line: `from {line.names[0][0]}, {getattr(atom, 'name', 'conv')} ...`",
+                )
+            args.extend(atom.items if isinstance(atom, s.Tuple) else [atom])
+        if not args or (word == "chunk" and len(args) > 1):
+            raise fail("bad-split", f"`{word}` needs {_needs(word)}", elem.span, "", _usage(word))
+        if cur is None:  # no input shape: what the text says is all there is to check
+            count = len(args) if word == "split" else getattr(args[0], "value", None)
+            if isinstance(count, int) and count != len(line.names):
+                raise _name_count(line, word, count, names_span)
+            return None
+        shape = self.shape(cur)
+        outer, self.line_input = self.line_input, cur  # `in` at the network level: the tensor split
+        try:
+            values = [evaluate(a, scope.env, self.in_shape(scope, cur), words_ok=False) for a in args]
+        finally:
+            self.line_input = outer
+        for atom, value in zip(args, values):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
+                what = "the number of chunks" if word == "chunk" else "a split's size"
+                raise fail(
+                    "bad-split",
+                    f"{what} is a whole number of at least 1, not {show_value(value)}",
+                    atom.span,
+                    "",
+                    _usage(word),
+                )
+        values = [int(v) for v in values]
+        channels = shape[0]
+        if word == "chunk":
+            count = values[0]
+            if count != len(line.names):
+                raise _name_count(line, word, count, names_span)
+            if channels % count:
+                divisors = [str(d) for d in range(2, min(channels, 16) + 1) if channels % d == 0][:4]
+                raise fail(
+                    "bad-split",
+                    f"{channels} channels do not make {count} equal chunks",
+                    elem.span,
+                    f"input {fmt_shape(shape)}",
+                    (f"chunk into {' or '.join(divisors)}, or " if divisors else "")
+                    + "give each part's size: `split (...)`",
+                )
+            sizes = [channels // count] * count
+        else:
+            sizes = values
+            if len(sizes) != len(line.names):
+                raise _name_count(line, word, len(sizes), names_span)
+            if sum(sizes) != channels:
+                sums = " + ".join(map(str, sizes))
+                hint = "the sizes must add up to the input's channels, `in.c`"
+                if len(sizes) == 2 and sizes[0] < channels:
+                    hint += f": e.g. `split ({sizes[0]}, in.c - {sizes[0]})`"
+                raise fail(
+                    "bad-split",
+                    f"the sizes add up to {sum(sizes)} ({sums}), but the input has {channels} channels",
+                    _join(args[0].span, args[-1].span),
+                    f"input {fmt_shape(shape)}",
+                    hint,
+                )
+        start, source = 0, cur
+        for part, ((name, _), size) in enumerate(zip(line.names, sizes)):
+            options = part_options(
+                start, start + size, part, chunks=len(sizes) if word == "chunk" else None,
+                sizes=() if word == "chunk" else tuple(sizes),
+            )  # fmt: skip
+            cur = self.add_layer(SLICE, options, [source], scope.prefix + name, elem.span, scope.depth, {})
+            scope.names[name] = cur
+            start += size
+        return cur
 
     # ------------------------------------------------------------------ groups and expectations
 
@@ -1152,6 +1335,69 @@ class Expander:
         )
         for diagnostic in check_expectations(expect, actual, where):
             self._report(self._located(diagnostic, scope))
+
+
+SLICE = CATALOGUE["slice"]
+SPLITS = ("chunk", "split")  # the words of a line with several names: `x1, x2: chunk 2`
+
+
+def from_name(elem: s.Elem) -> s.Name | None:
+    """The name of `from NAME` (the parser makes it an element of the two words), or None."""
+    atoms = elem.atoms
+    if len(atoms) == 2 and isinstance(atoms[0], s.Name) and atoms[0].name == "from" and isinstance(atoms[1], s.Name):
+        return atoms[1]
+    return None
+
+
+def _takes_previous(stmt: s.Stmt) -> bool:
+    """Whether a statement reads the tensor the line before it gives: not a line that starts from a
+    name or merges names, nor `freeze` or `init`."""
+    if isinstance(stmt, (s.Freeze, s.Init)):
+        return False
+    if isinstance(stmt, (s.Line, s.SplitLine)):
+        head = stmt.elems[0]
+        call = head.atoms[0]
+        return from_name(head) is None and not (isinstance(call, s.Call) and merge_kind(call.name))
+    return True
+
+
+def _after_split(split: s.SplitLine, stmt: s.Stmt) -> SpecError:
+    """A statement that would take the output of a line that gives several tensors."""
+    names = ", ".join(name for name, _ in split.names)
+    if isinstance(stmt, s.Compound):
+        where = stmt.head_span
+    elif isinstance(stmt, (s.Line, s.SplitLine)):
+        where = stmt.elems[0].span
+    else:
+        where = stmt.span
+    return fail(
+        "ambiguous-input",
+        f"the line before gives {len(split.names)} tensors ({names}): this line does not say which it takes",
+        where,
+        "takes which?",
+        f"start it with `from {split.names[0][0]},` (or another part), or merge the parts: `concat({names})`",
+    )
+
+
+def _name_count(line: s.SplitLine, word: str, count: int, span: s.Span) -> SpecError:
+    wanted = ", ".join(chr(ord("a") + i) if i < 26 else f"p{i}" for i in range(count))
+    return fail(
+        "split-names",
+        f"`{word}` gives {count} tensors, but {len(line.names)} names are written",
+        span,
+        f"{len(line.names)} names",
+        f"write {count} names: `{wanted}: {word} ...`" if count > 1 else "a split gives at least two tensors",
+    )
+
+
+def _needs(word: str) -> str:
+    return "the number of parts: `chunk 2`" if word == "chunk" else "each part's size: `split (24, 40)`"
+
+
+def _usage(word: str) -> str:
+    if word == "chunk":
+        return "write `a, b: chunk 2`: equal parts of the channels, as PyTorch's `x.chunk(2, dim=1)`"
+    return "write `a, b: split (24, 40)`: parts of the channels of these sizes, as `torch.split(x, [24, 40], dim=1)`"
 
 
 def _foreign_call_hint(name: str) -> str:

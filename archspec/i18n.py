@@ -44,6 +44,7 @@ KO: dict[str, str] = {
     "random rotation": "무작위 회전",
     "random zoom": "무작위 확대/축소",
     "input preprocessing": "입력 전처리",
+    "channel slice": "채널 슬라이스 (채널 나누기)",
     "concatenation": "연접",
     "elementwise addition": "원소별 덧셈 (잔차 연결)",
     "elementwise multiplication": "원소별 곱셈",
@@ -101,6 +102,11 @@ KO: dict[str, str] = {
         "입력들을 채널 방향으로 연접함: 나머지 크기는 같아야 함"
     ),
     "elementwise sum: every input has the same shape": "원소별 덧셈: 모든 입력의 형태가 같음",
+    "the part's size": "그 부분의 크기",
+    "the input's, with C channels": "입력과 같되 채널 수만 C",
+    "part {0} of {1} equal parts: channels {2} to {3}": "같은 크기로 나눈 {1}개 중 {0}번째: 채널 {2}부터 {3}까지",
+    "part {0} of the split {1}: channels {2} to {3}": "{1}으로/로 나눈 것 중 {0}번째: 채널 {2}부터 {3}까지",
+    "channels {0} to {1}": "채널 {0}부터 {1}까지",
     "union of the inputs' receptive fields": "입력들의 수용 영역의 합집합",
     "{0} of the input": "입력의 {0} 영역",
     # explain and calc

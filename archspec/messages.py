@@ -63,6 +63,9 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-input": ("a second `input` line", "두 번째 `input` 줄"),
     "duplicate-init": ("a second `init` line", "두 번째 `init` 줄"),
     "misplaced-init": ("`init` outside the network's body", "신경망 본문 밖의 `init`"),
+    "bad-split": ("a chunk or split that does not fit the channels", "채널 수에 맞지 않는 나누기"),
+    "split-names": ("a split's names that do not match its parts", "나눈 부분과 맞지 않는 이름"),
+    "ambiguous-input": ("a line after a split that does not say which part it takes", "어느 부분을 받는지 모르는 줄"),
     "import-not-found": ("an import that cannot be read", "읽을 수 없는 `import`"),
     "import-cycle": ("imports that go round in a circle", "순환하는 `import`"),
     "file-not-found": ("a file that cannot be read", "읽을 수 없는 파일"),
@@ -153,6 +156,13 @@ PHRASES: dict[str, str] = {
     "not an answer": "답이 아님",
     "unknown layout": "알 수 없는 배치",
     "one number?": "수 하나?",
+    "the body's last line": "본문의 마지막 줄",
+    "not at the start": "줄의 처음이 아님",
+    "no layer": "층이 없음",
+    "not a split": "나누기가 아님",
+    "a repeat": "반복",
+    "several tensors": "텐서 여러 개",
+    "takes which?": "어느 것을 받는지?",
     # parts of messages
     "layer kind": "층 종류",
     "layer kind or parameter": "층 종류 또는 매개변수",
@@ -172,6 +182,11 @@ PHRASES: dict[str, str] = {
     "a number like `156`, `8,320`, `1.5K` or `163.8M`": "`156`, `8,320`, `1.5K`, `163.8M` 같은 수",
     "a shape like `6x28x28` or `28x28x6`": "`6x28x28`이나 `28x28x6` 같은 형태",
     "nothing": "없음",
+    "the number of parts: `chunk 2`": "나눌 개수 (예: `chunk 2`)",
+    "each part's size: `split (24, 40)`": "부분마다의 크기 (예: `split (24, 40)`)",
+    "the number of chunks": "나눌 개수",
+    "a split's size": "나눌 부분의 크기",
+    "a channel slice": "채널 슬라이스",
     "the shortcut": "숏컷",
     # what `expect` checks
     "output shape": "출력 형태",
@@ -306,6 +321,21 @@ PHRASES: dict[str, str] = {
     ),
     "merge named tensors of the block's own body": "블록 자신의 본문에서 이름 붙인 텐서를 병합할 것",
     "write the merge on a line of its own": "병합을 한 줄에 따로 적을 것",
+    "write the slice on a line of its own": "슬라이스를 한 줄에 따로 적을 것",
+    "start from the output of an earlier line": "앞 줄의 출력에서 시작할 것",
+    "remove it": "지울 것",
+    "a split gives at least two tensors": "나누면 텐서가 둘 이상 나옴",
+    "give each part's size: `split (...)`": "부분마다 크기를 적을 것: `split (...)`",
+    "the sizes must add up to the input's channels, `in.c`": "크기의 합이 입력 채널 수 `in.c`와 같아야 함",
+    "write `a, b: chunk 2`: equal parts of the channels, as PyTorch's `x.chunk(2, dim=1)`": (
+        "`a, b: chunk 2`처럼 적을 것: PyTorch의 `x.chunk(2, dim=1)`처럼 채널을 같은 크기로 나눔"
+    ),
+    "write `a, b: split (24, 40)`: parts of the channels of these sizes, as `torch.split(x, [24, 40], dim=1)`": (
+        "`a, b: split (24, 40)`처럼 적을 것: `torch.split(x, [24, 40], dim=1)`처럼 채널을 이 크기들로 나눔"
+    ),
+    "write `slice START END` for channels `START` to `END - 1` (`x[:, START:END]`), or `slice START` for the rest": (
+        "채널 `START`부터 `END - 1`까지는 `slice START END` (`x[:, START:END]`), 끝까지는 `slice START`처럼 적을 것"
+    ),
     "merge named tensors of the same body": "같은 본문의 이름 붙인 텐서를 병합할 것",
     'write answers as `params = 156` or `output = "6x28x28"` under a `[layer]` header': (
         '답은 `[layer]` 머리 아래에 `params = 156`이나 `output = "6x28x28"`처럼 적을 것'
@@ -325,6 +355,10 @@ PHRASES: dict[str, str] = {
     ),
     "a line starts with a layer kind or a block call": "줄은 층 종류나 블록 호출로 시작함",
     "two names for one layer": "층 하나에 이름이 둘",
+    "`from` starts a line": "`from`은/는 줄의 처음에 씀",
+    "a channel slice inside a sequence cannot be written as an nn.Sequential member": (
+        "반복 묶음 안의 채널 슬라이스는 `nn.Sequential`의 구성원으로 쓸 수 없음"
+    ),
     "a block call stands alone on its line": "블록 호출은 한 줄에 혼자 씀",
     "the layers of a sequence are numbered: they take no names": "반복 묶음의 층에는 번호가 붙음: 이름을 붙일 수 없음",
     "`project` is a shortcut of `add:`": "`project`은/는 `add:`의 숏컷에만 씀",
@@ -463,6 +497,83 @@ TEMPLATES: list[tuple[str, str]] = [
     ("write `{a:code}` (or ignore this for a 3-D input)", "`{a}`으로/로 적을 것 (3차원 입력이면 무시해도 됨)"),
     ("{call:call}", "사용법: `{call}`"),
     ("in `{path}`, the `{block}` called at {where}", "`{path}` 안 ({where}에서 호출한 `{block}`)"),
+    # ---------------------------------------------------------------- several outputs (expand.py)
+    (
+        "the body ends with `{names}:`, which gives {n:num} tensors, not one",
+        "본문이 `{names}:`으로/로 끝남: 텐서 하나가 아니라 {n}개가 나옴",
+    ),
+    (
+        "end it with a line that merges them (`{merge}`) or starts `from {name}`",
+        "나눈 부분들을 병합하는 줄(`{merge}`)이나 `from {name}`으로/로 시작하는 줄로 본문을 끝낼 것",
+    ),
+    (
+        "the line before gives {n:num} tensors ({names}): this line does not say which it takes",
+        "앞 줄에서 텐서가 {n}개 ({names}) 나옴: 이 줄은 어느 것을 받는지 말하지 않음",
+    ),
+    (
+        "start it with `from {name},` (or another part), or merge the parts: `{merge}`",
+        "줄을 `from {name},` (또는 다른 부분)으로/로 시작하거나, 나눈 부분들을 병합할 것: `{merge}`",
+    ),
+    (
+        "write `from {name}` first on the line, then a comma and the layers",
+        "줄의 처음에 `from {name}`, 그다음 쉼표와 층들을 적을 것",
+    ),
+    (
+        "a line that starts `from {name}` needs a layer after it",
+        "`from {name}`으로/로 시작하는 줄에는 뒤에 층이 필요함",
+    ),
+    (
+        "write the layers after a comma, `from {name}, conv ...`, or use the name `{same}` itself",
+        "쉼표 뒤에 층들을 적거나 (`from {name}, conv ...`), 이름 `{same}`을/를 그대로 쓸 것",
+    ),
+    (
+        "`{names}:` names the parts of `chunk` or `split`",
+        "`{names}:`은/는 `chunk`나 `split`으로/로 나눈 부분들의 이름임",
+    ),
+    (
+        "write `{a}: chunk {n:num}` or `{b}: split (...)`; a line of layers takes one name, and the layers "
+        "after a split go on lines of their own",
+        "`{a}: chunk {n}`이나/나 `{b}: split (...)`처럼 적을 것: 층을 적는 줄에는 이름이 하나뿐이고, "
+        "나눈 뒤의 층들은 다음 줄들에 따로 적음",
+    ),
+    ("`{word}` is not repeated", "`{word}`은/는 반복하지 않음"),
+    (
+        "`{word}` stands alone: the layers after it go on lines of their own",
+        "`{word}`은/는 한 줄에 혼자 씀: 뒤의 층들은 다음 줄들에 따로 적음",
+    ),
+    ("on the next line: `{example}`", "다음 줄에: `{example}`"),
+    ("`{word}` needs {what!t}", "`{word}`에는 {what!t}이/가 필요함"),
+    ("{what!t} is a whole number of at least 1, not {v}", "{what!t}은/는 1 이상의 정수여야 함: {v}은/는 안 됨"),
+    ("{c:num} channels do not make {n:num} equal chunks", "채널 {c}개를 같은 크기 {n}개로 나눌 수 없음"),
+    (
+        "chunk into {counts!or}, or give each part's size: `split (...)`",
+        "{counts!or}개로 나누거나, 부분마다 크기를 적을 것: `split (...)`",
+    ),
+    (
+        "the sizes add up to {total:num} ({sums}), but the input has {c:num} channels",
+        "크기의 합이 {total} ({sums})인데 입력 채널은 {c}개임",
+    ),
+    (
+        "the sizes must add up to the input's channels, `in.c`: e.g. `{example}`",
+        "크기의 합이 입력 채널 수 `in.c`와 같아야 함. 예: `{example}`",
+    ),
+    (
+        "`{word}` gives {n:num} tensors, but {m:num} names are written",
+        "`{word}`에서 텐서가 {n}개 나오는데 이름은 {m}개임",
+    ),
+    ("{m:num} names", "이름 {m}개"),
+    ("write {n:num} names: `{example}`", "이름을 {n}개 적을 것: `{example}`"),
+    ("`{word}` gives several tensors: name each of them", "`{word}`에서 텐서가 여러 개 나옴: 하나하나 이름을 붙일 것"),
+    (
+        "write it on a line of its own, `{example}`, and start the next line `from {name},`",
+        "한 줄에 따로 적고 (`{example}`), 다음 줄을 `from {name},`으로/로 시작할 것",
+    ),
+    ("`{slice}` ends past the input's {c:num} channels", "`{slice}`이/가 입력 채널 {c}개를 넘어감"),
+    (
+        "the channels are numbered 0 to {last:num}: end at {c:num} at most",
+        "채널 번호는 0부터 {last}까지임: 끝은 {c} 이하로 적을 것",
+    ),
+    ("`{slice}` is empty: it must start before it ends", "`{slice}`이/가 비어 있음: 시작이 끝보다 앞이어야 함"),
     # ---------------------------------------------------------------- expectations (expect.py)
     ("{where}: expected {key:key!k} {text}, found {shown}", "`{where}`의 {key!k}: 기대한 값 {text}, 실제 값 {shown}"),
     ("expected {key:key!k} {text}, found {shown}", "{key!k}: 기대한 값 {text}, 실제 값 {shown}"),

@@ -204,6 +204,13 @@ class _ToSyntax(Transformer):
         return s.Elem(tuple(atoms), count, self._sp(meta), rep_span)
 
     @v_args(meta=True)
+    def from_elem(self, meta, c):
+        # `from x2`: an element of the words `from` and the name, which the expander reads (`from_name`)
+        span = self._sp(meta)
+        keyword = s.Span(self.file, span.line, span.column, span.line, span.column + 4)
+        return s.Elem((s.Name("from", keyword), s.Name(str(c[0]), self._tok(c[0]))), 1, span, None)
+
+    @v_args(meta=True)
     def expect_shape(self, meta, c):
         dims, span = c[0]
         return s.ExpectItem("shape", dims, "x".join(map(str, dims)), 0.0, span)
@@ -253,6 +260,15 @@ class _ToSyntax(Transformer):
             self._sp(meta),
             self._tok(label) if label is not None else None,
         )
+
+    @v_args(meta=True)
+    def split_line(self, meta, c):
+        head: Token = c[0]  # `x1, x2:` as one token: each name's span is found in its text
+        names = []
+        for m in re.finditer(r"[A-Za-z_][A-Za-z0-9_]*", str(head)):
+            column = head.column + m.start()
+            names.append((m.group(), s.Span(self.file, head.line, column, head.line, column + len(m.group()))))
+        return s.SplitLine(tuple(names), tuple(c[1:]), self._sp(meta))
 
     @v_args(meta=True)
     def compound(self, meta, c):
@@ -378,6 +394,7 @@ _EXPECTED_WORDS = {
     "STRING": 'a quoted path like "blocks.arch"',
     "PATH": "the path of a layer or block, like `layer4.2.conv3`",
     "CALL_OPEN": "a block call like `name(`",
+    "NAMES": "names like `x1, x2:`",
     "REPEAT": "a repeat like x3",
     "MINUS": "`-`",
     "PLUS": "`+`",

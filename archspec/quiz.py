@@ -664,6 +664,8 @@ def candidates(net: Network) -> list[Question]:
         node = net.nodes[index]
         if node.kind is None or not named[node.id] or node.kind.family in ("activation", "regularization"):
             continue
+        if node.kind.name == "slice":  # its channels are written on its line (`slice 0 58`, `chunk 2`); the rest is 0
+            continue
         line = lines.get((node.span.file, node.span.line, node.path.rpartition(".")[0]), []) if node.span else []
         if any(o.generated and o.id > node.id and (o.params or o.shape != node.shape) for o in line):
             continue  # `conv2: conv 64 1x1 relu conv 192 3x3`: the label reads as the whole line's

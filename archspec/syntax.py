@@ -176,6 +176,16 @@ class Line:
 
 
 @dataclass(frozen=True)
+class SplitLine:
+    """`x1, x2: chunk 2`, `a, b: split (d, in.c - d)`: the parts of a tensor's channels, each named;
+    `elems` may start with `from NAME`, the tensor split (else the previous line's output)."""
+
+    names: tuple[tuple[str, Span], ...]
+    elems: tuple[Elem, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Compound:
     """`add:`, `concat:`, `mul:`, `branch:`, `shortcut:` with an indented body."""
 
@@ -233,7 +243,7 @@ class Defaults:
     kind_span: Span
 
 
-Stmt = Line | Compound | Expect | Freeze | Init | If | Let | Defaults
+Stmt = Line | SplitLine | Compound | Expect | Freeze | Init | If | Let | Defaults
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ def agree(net, model) -> None:
     modules = dict(model.named_modules())
     seen: dict[str, tuple[int, ...]] = {}
     for node in net.nodes[1:]:
-        if node.kind.merge:
+        if node.kind.functional:  # a merge or a slice: an expression of the forward, no module
+            assert node.path not in modules, f"a module at {node.path}"
             continue
         assert node.path in modules, f"no module at {node.path}"
         modules[node.path].register_forward_hook(
@@ -49,7 +50,7 @@ def agree(net, model) -> None:
     with FlopCounterMode(display=False) as counter:
         y = model(torch.zeros(2, *net.input_shape, device=device))
     assert tuple(y.shape) == (2, *net.output_shape)
-    assert seen == {n.path: n.shape for n in net.nodes[1:] if not n.kind.merge}
+    assert seen == {n.path: n.shape for n in net.nodes[1:] if not n.kind.functional}
     assert counter.get_total_flops() == 2 * 2 * net.macs  # 2 FLOPs per MAC, 2 samples
 
 
@@ -99,7 +100,7 @@ def test_module_paths_are_the_analysers_node_paths():
     net = archspec.load(SPECS / "resnet18.arch")
     model = build_meta(net)
     names = {name for name, _ in model.named_modules()}
-    assert {n.path for n in net.nodes[1:] if not n.kind.merge} <= names
+    assert {n.path for n in net.nodes[1:] if not n.kind.functional} <= names
     assert "layer2.0.downsample" in names and "layer2.1.downsample" not in names
 
 
@@ -154,6 +155,9 @@ LAYERS = [
     ("relu relu6 leaky_relu slope=0.2 elu alpha=0.5 tanh sigmoid gelu silu hardswish hardsigmoid", "2x3x3"),
     ("softmax dim=1", "2x3x3"),
     ("shuffle 2", "4x3x3"),
+    ("slice 1", "4x3x3"),  # after the conv's 2 channels: x[:, 1:]
+    ("slice 0 1 relu", "4x3x3"),
+    ("flatten dense 6 slice 2 5", "2x3x3"),  # the features of a flat tensor
     ("upsample 2", "2x3x5"),
     ("upsample 1.5 mode=linear", "2x6"),
     ("upsample to 7x4 mode=bilinear", "2x3x5"),

@@ -381,7 +381,7 @@ USAGE = "`archspec render FILE --block NAME --input SHAPE [ARG=VALUE ...]`"
         ([RESNET50, "width=3"], f"`width=3`은 `--block NAME` 옵션과 함께 씀: {USAGE}"),
         (
             [RESNET50, "--block", "nope"],
-            f"{RESNET50}에 블록 `nope`가 없음: 정의된 블록: `basic`, `bottleneck`",
+            f"{RESNET50}에 블록 `nope`가 없음: 정의된 블록: `basic`, `bottleneck`, `bottleneck_grouped`",
         ),
         (
             [RESNET50, "--block", "bottleneck"],

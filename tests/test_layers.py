@@ -278,6 +278,10 @@ ROWS = [
     ("dropout_default", "4x4x4", "dropout", "dropout", (4, 4, 4), 0, 0, 0),
     ("identity", "3x5x5", "identity", "identity", (3, 5, 5), 0, 0, 0),
     ("shuffle", "8x4x4", "shuffle 4", "shuffle", (8, 4, 4), 0, 0, 0),
+    # x[:, 2:6] of an (N, 8, 4, 4) tensor: 6 - 2 = 4 channels, a view (no params, no MACs)
+    ("slice", "8x4x4", "slice 2 6", "slice", (4, 4, 4), 0, 0, 0),
+    ("slice_to_the_end", "8x4x4", "slice 5", "slice", (3, 4, 4), 0, 0, 0),
+    ("slice_of_features", "10", "channel_slice 0 4", "slice", (4,), 0, 0, 0),
     ("upsample_scale", "16x8x8", "upsample 2", "upsample", (16, 16, 16), 0, 0, 0),
     (
         "upsample_fractional",

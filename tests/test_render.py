@@ -340,7 +340,7 @@ def test_bad_spec_prints_diagnostics_and_writes_nothing(tmp_path):
 def test_a_file_of_blocks_only_has_nothing_to_draw(tmp_path):
     run = archspec_cli("render", str(SPECS / "blocks.arch"), "--format", "dot", cwd=tmp_path)
     assert run.returncode == 1
-    assert b"no network to show; the file defines basic, bottleneck" in run.stderr
+    assert b"no network to show; the file defines basic, bottleneck, bottleneck_grouped" in run.stderr
     assert os.listdir(tmp_path) == []
 
 
@@ -433,7 +433,7 @@ def test_notebook_without_the_graphviz_package_says_so(monkeypatch):
 def test_notebook_file_of_blocks_only():
     net = archspec.load(SPECS / "blocks.arch")
     assert net._repr_svg_() is None
-    assert "no network; defines basic, bottleneck" in net._repr_html_()
+    assert "no network; defines basic, bottleneck, bottleneck_grouped" in net._repr_html_()
 
 
 def test_render_and_tree_never_import_torch(tmp_path):
@@ -708,7 +708,10 @@ def test_block_errors_are_usage_errors(tmp_path):
         return run.returncode, run.stderr.decode()
 
     code, err = render("--block", "bottleneek", "--input", "256x56x56")
-    assert code == 2 and f"error: {blocks} has no block `bottleneek`; it defines basic, bottleneck" in err
+    assert (
+        code == 2
+        and f"error: {blocks} has no block `bottleneek`; it defines basic, bottleneck, bottleneck_grouped" in err
+    )
     code, err = render("--block", "bottleneck", "width=64")
     assert code == 2 and "--block bottleneck needs the shape it takes: --input SHAPE" in err
     code, err = render("--block", "bottleneck", "--input", "256by56", "width=64")

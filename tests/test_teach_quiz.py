@@ -293,7 +293,7 @@ def test_made_files_are_readable_by_others(tmp_path):
 def test_a_file_without_a_network(tmp_path, command):
     empty = tmp_path / "empty.arch"
     empty.write_text("")
-    for spec, defines in [(empty, "nothing"), (SPECS / "blocks.arch", "basic, bottleneck")]:
+    for spec, defines in [(empty, "nothing"), (SPECS / "blocks.arch", "basic, bottleneck, bottleneck_grouped")]:
         result = run_cli(command[0], str(spec), *command[1:])
         assert result.returncode == 1
         assert result.stdout == ('{\n  "ok": false,\n  "diagnostics": []\n}\n' if "--json" in command else "")

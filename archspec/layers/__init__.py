@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from . import augment, basic, conv, merge, pool, residual
+from . import augment, basic, conv, merge, pool, residual, slices
 from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, stride_between
 
-ALL: list[LayerKind] = [*conv.KINDS, *pool.KINDS, *basic.KINDS, *residual.KINDS, *augment.KINDS, *merge.KINDS]
+ALL: list[LayerKind] = [
+    *conv.KINDS, *pool.KINDS, *basic.KINDS, *residual.KINDS, *augment.KINDS, *slices.KINDS, *merge.KINDS,
+]  # fmt: skip
 
 CATALOGUE: dict[str, LayerKind] = {}
 for _kind in ALL:

@@ -310,6 +310,9 @@ class LayerKind:
     options: ClassVar[dict[str, Opt]] = {}
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)
     merge: ClassVar[bool] = False  # takes several inputs
+    # computed in the emitted forward by an expression (`torch.cat([a, b], dim=1)`, `x[:, 0:58]`), not
+    # by a submodule: the module `archspec compile` writes has nothing at its path
+    functional: ClassVar[bool] = False
     residual: ClassVar[bool] = False  # a merge whose shortcut may be projected (`shortcut: project`)
     symbol: ClassVar[str] = ""  # an elementwise merge's operator, as diagrams draw it ("+"); empty for the others
     title: ClassVar[str] = ""  # what the lecture notes call it, in English (translated by archspec.i18n)
@@ -403,6 +406,10 @@ class LayerKind:
     def torch_merge(self, o: dict, inputs: list[str]) -> str:
         """A merge's forward expression over the variables `inputs`: `torch.cat([a, b], dim=1)`."""
         raise NotImplementedError(f"{self.name} is not a merge")
+
+    def torch_function(self, o: dict, source: str) -> str:
+        """A functional kind's forward expression over the variable `source` (`x[:, 0:58]`)."""
+        raise NotImplementedError(f"{self.name} is not written as a function of one input")
 
     def torch_merge_inplace(self, o: dict, inputs: list[str]) -> str | None:
         """A statement that leaves the merge's result in `inputs[0]` without a new tensor

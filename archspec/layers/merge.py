@@ -15,6 +15,7 @@ class Concat(LayerKind):
     foreign = ("Concatenate",)
     family = "merge"
     merge = True
+    functional = True
     inplace_safe = True
     title = "concatenation"
 
@@ -55,6 +56,7 @@ class Add(LayerKind):
     aliases = ("sum",)
     family = "merge"
     merge = True
+    functional = True
     symbol = "+"
     title = "elementwise addition"
 
@@ -104,6 +106,7 @@ class Mul(LayerKind):
     aliases = ("multiply",)
     family = "merge"
     merge = True
+    functional = True
     symbol = "×"
     title = "elementwise multiplication"
 
