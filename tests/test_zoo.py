@@ -38,6 +38,9 @@ PUBLISHED = [
     ("resnet50", 25_557_032, 4_089_184_256),
     ("resnet101", 44_549_160, 7_801_405_440),
     ("resnet152", 60_192_808, 11_513_626_624),
+    # torchvision.models.regnet_y_400mf: num_params 4,344,144, _ops 0.402 GFLOPS; the exact MACs counted by
+    # bench/torchvision_figures_regnet.py (a hook per Conv2d and Linear on torchvision's model)
+    ("regnet_y_400mf", 4_344_144, 401_842_848),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
