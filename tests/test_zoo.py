@@ -41,6 +41,8 @@ PUBLISHED = [
     # torchvision.models.regnet_y_400mf: num_params 4,344,144, _ops 0.402 GFLOPS; the exact MACs counted by
     # bench/torchvision_figures_regnet.py (a hook per Conv2d and Linear on torchvision's model)
     ("regnet_y_400mf", 4_344_144, 401_842_848),
+    # torchvision.models.efficientnet_b0: num_params 5,288,548, _ops 0.386 GFLOPS; exact MACs likewise
+    ("efficientnet_b0", 5_288_548, 385_814_752),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
