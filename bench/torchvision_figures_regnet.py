@@ -57,7 +57,9 @@ def count(model: nn.Module) -> tuple[int, int, int, tuple[int, ...]]:
 
 def main() -> None:
     print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, input 1x3x224x224")
-    header = f"{'model':<16} {'params':>12} {'buffers':>9} {'MACs':>15} {'GMACs':>7} {'meta params':>12} {'meta _ops':>9}"
+    header = (
+        f"{'model':<16} {'params':>12} {'buffers':>9} {'MACs':>15} {'GMACs':>7} {'meta params':>12} {'meta _ops':>9}"
+    )
     print(header)
     print("-" * len(header))
     for name, (make, weights) in MODELS.items():
