@@ -158,6 +158,8 @@ class Emitter:
     # node -> its shape, with the sizes the spec's expressions give marked (`_marked`), in the scope
     # whose template is being made: the channels a layer reads are the expression that made them
     shapes: dict[int, tuple] = field(default_factory=dict)
+    # block instance -> the expression of its output channels over its parameters and `in.c`, if known
+    out_channels: dict[int, s.Expr | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for n in self.net.nodes:
@@ -240,6 +242,8 @@ class Emitter:
         # the input is a new tensor that nothing else reads and its backward does not need
         inplace = self.consumers[source.id] == 1 and source.kind is not None and source.kind.inplace_safe
         options = {**node.options, **{k: _marked(node.options[k], e) for k, e in node.exprs.items()}}
+        if node.projects_to is not None and node.projects_to in self.shapes:  # a projection takes the branch's channels
+            options["out"] = self.shapes[node.projects_to][0]
         shapes = [self.shapes.get(i, self.net.nodes[i].shape) for i in node.inputs]
         out = kind.output_shape(options, shapes)
         if _same_leaves(out, node.shape):
@@ -262,7 +266,7 @@ class Emitter:
         inp = self.scope_input(g.first, g.last)
         attr = self.local_name(g.path, prefix, first)
         if g.kind == "block":
-            ctor = self.calls[gi]
+            ctor = self.block_call(gi, inp)
         else:
             # members numbered 0, 1, ...: the block instances and the layers of chains, one entry each
             members = []
@@ -276,10 +280,34 @@ class Emitter:
                         "in a sequence",
                         "write the merge on a line of its own",
                     )
-                members.append(self.calls[index] if op is None else op.ctor)
+                if op is None:
+                    member = self.net.groups[index]
+                    members.append(self.block_call(index, self.scope_input(member.first, member.last)))
+                else:
+                    members.append(op.ctor)
             ctor = TorchCall("nn.Sequential", tuple(members))
         out = g.output if g.output is not None else g.last
         return Op(out, (inp,), attr, ctor, None, first)
+
+    def block_call(self, gi: int, inp: int) -> TorchCall:
+        """The constructor call of a block instance, its arguments marked with the expressions the
+        caller wrote (`cbr(c, s=2)`), its input channels with the caller's channels; the instance's
+        output channels marked as its class computes them, with the caller's expressions put in."""
+        g, call = self.net.groups[gi], self.calls[gi]
+        channels = self.shapes.get(inp, self.net.nodes[inp].shape)[0] if self.net.nodes[inp].shape else None
+        args = tuple(channels if i == 0 and channels is not None and _plain(a) == _plain(channels) else a
+                     for i, a in enumerate(call.args))  # fmt: skip
+        kwargs = {k: _marked(v, g.exprs[k]) if k in g.exprs else v for k, v in call.kwargs.items()}
+        expr = self.out_channels.get(gi)
+        out = g.output if g.output is not None else g.last
+        if expr is not None and self.net.nodes[out].shape:
+            mapping = {name: g.exprs.get(name) or _constant(value) for name, value in g.args.items()}
+            mapping["in.c"] = getattr(channels, "expr", None) or _constant(_plain(channels))
+            inner = _substitute(expr, mapping)
+            shape = self.net.nodes[out].shape
+            if inner is not None:
+                self.shapes[out] = (_marked(shape[0], inner), *shape[1:])
+        return TorchCall(call.func, args, kwargs)
 
     # ---------------------------------------------------------------- block classes
 
@@ -298,6 +326,8 @@ class Emitter:
                 g = self.net.groups[gi]
                 inp = self.scope_input(g.first, g.last)
                 templates[gi] = self.template(g.first, g.last, g.depth + 1, g.path + ".", inp, g.args)
+                out = g.output if g.output is not None else g.last
+                self.out_channels[gi] = getattr(self.shapes.get(out, (None,))[0], "expr", None)
             for variant in _variants(templates):
                 self.make_class(name, variant, templates)
 
@@ -326,33 +356,29 @@ class Emitter:
                 for path, value in _leaves(op.ctor):
                     leaf_values.setdefault((index, path), []).append((gi, _plain(value)))
                     written.setdefault((index, path), []).append(getattr(value, "expr", None))
-        # the block's parameters as Python names: `self`, `nn` or `lambda` would break the source
+        # the block's parameters, in the definition's order, as Python names (`self`, `nn` or
+        # `lambda` would break the source)
+        definition = self.net.definitions.get(block)
+        order = [p.name for p in definition.params] if definition is not None else list(full.args)
         taken = {"in_channels"}
         safe = {}
-        for p in full.args:
+        for p in order:
             safe[p] = fresh_name(p, taken)
             taken.add(safe[p])
-        params = list(safe.values())
         contexts = {
             gi: {"in_channels": templates[gi].in_channels, **{safe[k]: v for k, v in templates[gi].args.items()}}
             for gi in members
-        }
-        # the input size of a layer that reads the block's input is `in_channels`; a later layer's only
-        # where no parameter or constant says it (SE's squeeze conv reads the pooled `c` channels, which
-        # may equal `in_channels` in every call without being it)
-        first_leaves = {
-            (i, _leaves(op.ctor)[0][0])
-            for i, (op, rel) in enumerate(zip(full.ops, full.rel_inputs))
-            if rel == ("x",) and op.ctor is not None and _leaves(op.ctor)
         }
         exprs: dict[tuple, str] = {}
         extra: list[tuple[str, tuple]] = []
         used: set[str] = set()
         names = {**safe, "in.c": "in_channels", "in.f": "in_channels"}
         for key, pairs in leaf_values.items():
-            # the expression the spec wrote; else one that gives the value in every call
+            # the spec's expression (kept through what a layer kind computes from it); else the value,
+            # where every call has the same; else a constructor argument of its own
             expr = _written(written[key], pairs, templates, names)
-            expr = expr or _match(pairs, contexts, params, key in first_leaves)
+            if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
+                expr = literal(pairs[0][1])
             if expr is None:
                 arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
                 taken.add(arg)
@@ -364,9 +390,9 @@ class Emitter:
         signature: list[tuple[str, str, str | None]] = []
         if "in_channels" in used:
             signature.append(("in_channels", "int", None))
-        for p in params:
-            if p in used:
-                signature.append((p, _annotation([contexts[gi][p] for gi in members]), None))
+        defaults = {p.name: _default_source(p.default) for p in definition.params} if definition else {}
+        for p in order:
+            signature.append((safe[p], _annotation([contexts[gi][safe[p]] for gi in members]), defaults.get(p)))
         keyword_only = len(signature)
         for arg, key in extra:
             annotation = _annotation([v for _, v in leaf_values[key]])
@@ -377,13 +403,18 @@ class Emitter:
         if flag:
             signature.append((flag, "bool", "False"))
         self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, optional, flag))
+        first = 1 if "in_channels" in used else 0
         for gi in members:
             t = templates[gi]
             values = dict(contexts[gi])
             for arg, key in extra:
                 values[arg] = dict(leaf_values[key]).get(gi)
-            args = (t.in_channels,) if "in_channels" in used else ()
-            kwargs = {p: values[p] for p, _, _ in signature[len(args) : keyword_only]}
+            args = (t.in_channels,) if first else ()
+            kwargs = {
+                p: values[p]
+                for p, _, default in signature[first:keyword_only]
+                if default is None or not _same(values[p], _default_value(default))
+            }  # a value the definition's default gives is not repeated
             kwargs.update({arg: values[arg] for arg, _ in extra if values[arg] is not None})
             if flag and len(t.ops) == len(full.ops):
                 kwargs[flag] = True
@@ -462,12 +493,58 @@ def _optional_chain(full: Template, short: Template) -> tuple[int, ...]:
 # ----------------------------------------------------------------------------- the spec's expressions
 
 
-class _MarkedInt(int):
-    expr: s.Expr
+def _operand(value: Any) -> s.Expr | None:
+    expr = getattr(value, "expr", None)
+    if expr is not None:
+        return expr
+    if type(value) in (int, float) and value >= 0:
+        return s.Number(value, None)  # type: ignore[arg-type]
+    return None
 
 
-class _MarkedFloat(float):
+def _arithmetic(op: str, python, reflected: bool = False):
+    """An operator of a marked number whose result is marked with the expression that computes it,
+    so `in_c * multiplier` inside a layer kind keeps `in.c * m`, and `sum` of a concat's channels
+    keeps `a + b`."""
+
+    def method(self, other):
+        a, b = (other, self) if reflected else (self, other)
+        result = python(_plain(a), _plain(b))
+        if not isinstance(other, bool) and _plain(other) == (1 if op in ("*", "//") else 0) and op != "%":
+            if not (reflected and op in ("-", "//")):
+                return self if type(result) is type(_plain(self)) else result  # `c * 1` is `c`
+        left, right = _operand(a), _operand(b)
+        if left is None or right is None or type(result) not in (int, float) or isinstance(other, bool):
+            return result
+        return _marked(result, s.BinOp(op, left, right, None))  # type: ignore[arg-type]
+
+    return method
+
+
+_OPERATORS = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "//": lambda a, b: a // b,
+    "%": lambda a, b: a % b,
+}
+
+
+class _MarkedNumber:
     expr: s.Expr
+
+    locals().update({f"__{name}__": _arithmetic(op, f) for name, (op, f) in zip(
+        ("add", "sub", "mul", "floordiv", "mod"), _OPERATORS.items())})  # fmt: skip
+    locals().update({f"__r{name}__": _arithmetic(op, f, True) for name, (op, f) in zip(
+        ("add", "sub", "mul", "floordiv", "mod"), _OPERATORS.items())})  # fmt: skip
+
+
+class _MarkedInt(_MarkedNumber, int):
+    pass
+
+
+class _MarkedFloat(_MarkedNumber, float):
+    pass
 
 
 class _MarkedTuple(tuple):
@@ -542,6 +619,8 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
 def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict) -> str | None:
     """The source of the expression every call of the block wrote for one constructor argument, if
     they all wrote one that reads the same as Python and gives the argument's value in that call."""
+    # the spec's `/` of whole numbers that divide is Python's `//` (Python's `/` gives a float)
+    exprs = [e if e is None or expr_source(e, names) is not None else _floor_division(e) for e in exprs]
     sources = {expr_source(e, names) if e is not None else None for e in exprs}
     if len(sources) != 1 or None in sources:
         return None
@@ -551,47 +630,56 @@ def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates
             result = evaluate(expr, t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
         except SpecError:
             return None
-        if not _same(result, value):
+        if not (_same(result, value) or (type(result) is int and type(value) is float and result == value)):
             return None
     return sources.pop()[0]  # type: ignore[index]
 
 
+def _default_source(expr: s.Expr | None) -> str | None:
+    """A parameter's default as Python source: a value written without names (`stride=1`,
+    `act=relu`); None for none, or for one over other parameters (`e=w*4`), which calls then pass."""
+    if expr is None:
+        return None
+    try:
+        value = evaluate(expr, {}, None)
+    except SpecError:
+        return None
+    return literal(value) if isinstance(value, (int, float, str, tuple)) else None
+
+
+def _default_value(source: str) -> Any:
+    import ast
+
+    return ast.literal_eval(source)
+
+
+def _constant(value: Any) -> s.Expr | None:
+    return s.Number(value, None) if type(value) in (int, float) and value >= 0 else None  # type: ignore[arg-type]
+
+
+def _substitute(expr: s.Expr, mapping: dict[str, s.Expr | None]) -> s.Expr | None:
+    """`expr` with its names (and `in.c`) replaced by `mapping`'s expressions; None where one has none."""
+    if isinstance(expr, s.Number):
+        return expr
+    if isinstance(expr, (s.Name, s.Attr)):
+        return mapping.get(expr.name if isinstance(expr, s.Name) else f"{expr.obj}.{expr.attr}")
+    if isinstance(expr, s.BinOp):
+        left, right = _substitute(expr.left, mapping), _substitute(expr.right, mapping)
+        return None if left is None or right is None else s.BinOp(expr.op, left, right, expr.span)
+    return None
+
+
+def _floor_division(expr: s.Expr) -> s.Expr:
+    if isinstance(expr, s.BinOp):
+        op = "//" if expr.op == "/" else expr.op
+        return s.BinOp(op, _floor_division(expr.left), _floor_division(expr.right), expr.span)
+    if isinstance(expr, s.Neg):
+        return s.Neg(_floor_division(expr.operand), expr.span)
+    return expr
+
+
 def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
-
-
-def _match(pairs: list[tuple[int, Any]], contexts: dict[int, dict], params: list[str], first_arg: bool) -> str | None:
-    """An expression over the block's parameters and `in_channels` that gives the value of one
-    constructor argument in every call of the block; None if none is found."""
-    values = [v for _, v in pairs]
-    if first_arg and all(_same(v, contexts[gi]["in_channels"]) for gi, v in pairs):
-        return "in_channels"
-    names = [*params, "in_channels"]
-    # a parameter that differs between the calls and gives the value wherever the argument exists
-    # (a shortcut only some calls have) says more than the constant it happens to be there
-    varying = [n for n in names if len({repr(c[n]) for c in contexts.values()}) > 1]
-    for name in varying:
-        if all(_same(v, contexts[gi][name]) for gi, v in pairs):
-            return name
-    if all(_same(v, values[0]) for v in values):
-        return literal(values[0])
-    for name in names:
-        if all(_same(v, contexts[gi][name]) for gi, v in pairs):
-            return name
-    for name in names:
-        gi0, v0 = pairs[0]
-        base = contexts[gi0][name]
-        if type(v0) is not int or type(base) is not int or not base or not v0:
-            continue
-        if v0 % base == 0 and v0 // base > 1:
-            k = v0 // base
-            if all(type(contexts[gi][name]) is int and contexts[gi][name] * k == v for gi, v in pairs):
-                return f"{name} * {k}"
-        if base % v0 == 0 and base // v0 > 1:
-            k = base // v0
-            if all(type(contexts[gi][name]) is int and contexts[gi][name] // k == v for gi, v in pairs):
-                return f"{name} // {k}"
-    return None
 
 
 def _network_leaf(value: Any, names: dict[str, str], settings: dict[str, Any]) -> str:

@@ -575,7 +575,7 @@ class Expander:
         # an expression whose value the option's type changed (`c * 0.5` for a whole number) is not the option's
         if not written:
             return resolved, blame, {}
-        exprs = {k: e for k, e in written.items() if type(raw[k]) is type(resolved.get(k)) and raw[k] == resolved[k]}
+        exprs = {k: e for k, e in written.items() if _same_value(raw[k], resolved.get(k))}
         return resolved, blame, exprs
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
@@ -671,6 +671,11 @@ class Expander:
         env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
         path = prefix + name
         group = self._open_group(path, "block", block.name, env, call.span, depth, generated=not label)
+        in_block = scope.in_node is not None
+        written = {**dict(zip((p.name for p in block.params), call.args)), **{o.key: o.value for o in call.options}}
+        exprs = {k: e for k, e in written.items() if _records(e, scope.env, in_block)}
+        if exprs:
+            self.groups[group] = replace(self.groups[group], exprs=exprs)
         inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
         out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
         self._close_group(group, out)
@@ -872,13 +877,16 @@ class Expander:
             layers = projection(source, target)
         except ShapeError as err:
             raise fail(err.code, err.message, span, "", err.hint) from None
+        exprs = self.branch_stride(cur, other, layers[0][2]["stride"])
         if label != "shortcut":
             group = self._open_group(
                 scope.prefix + label, "sequence", f"sequence of {len(layers)}", {}, span, scope.depth
             )
             for index, (_, kind, options) in enumerate(layers):
                 path = f"{scope.prefix}{label}.{index}"
-                cur = self.add_layer(kind, options, [cur], path, span, scope.depth + 1, {})
+                cur = self.add_layer(kind, options, [cur], path, span, scope.depth + 1, {}, exprs if index == 0 else {})
+                if index == 0:
+                    self.nodes[cur] = replace(self.nodes[cur], projects_to=other)
             self._close_group(group, cur)
             return cur
         name = scope.fresh("shortcut")
@@ -886,9 +894,35 @@ class Expander:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name
             # `shortcut` is the spec's word (`shortcut: project`); `shortcut_bn` is archspec's
             cur = self.add_layer(
-                kind, options, [cur], scope.prefix + path, span, scope.depth, {}, generated=bool(suffix)
-            )
+                kind, options, [cur], scope.prefix + path, span, scope.depth, {}, {} if suffix else exprs,
+                generated=bool(suffix),
+            )  # fmt: skip
+            if not suffix:
+                self.nodes[cur] = replace(self.nodes[cur], projects_to=other)
         return cur
+
+    def branch_stride(self, start: int, end: int, stride: Any) -> dict[str, s.Expr]:
+        """The expression of a projection's stride: the product of the strides the branch from
+        `start` to `end` writes over the block's parameters (`stride=stride`), for `compile`; none
+        where the branch writes only numbers or the product is not the projection's stride."""
+        factors: list[s.Expr] = []
+        node, written = self.nodes[end], False
+        while node.id > start and node.inputs:
+            step = node.options.get("stride", 1)
+            if "stride" in node.exprs:
+                factors.append(node.exprs["stride"])
+                written = True
+            elif step != 1:
+                if not isinstance(step, int):
+                    return {}
+                factors.append(s.Number(step, node.span))  # type: ignore[arg-type]
+            node = self.nodes[node.inputs[0]]
+        if not written or node.id != start:
+            return {}
+        expr = factors[0]
+        for factor in factors[1:]:
+            expr = s.BinOp("*", factor, expr, expr.span)
+        return {"stride": expr}
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
         kind = merge_kind(call.name)
@@ -1090,6 +1124,13 @@ def _inside_any(path: str, pattern: str) -> bool:
     `features.24`, and its layers are frozen with it)."""
     parts = path.split(".")
     return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+def _same_value(raw: Any, resolved: Any) -> bool:
+    """Whether an option's type left the value its expression gives (a whole number where a float is wanted)."""
+    if type(raw) is int and type(resolved) is float:
+        return raw == resolved
+    return type(raw) is type(resolved) and raw == resolved
 
 
 def _is_call(elem: s.Elem) -> bool:

@@ -39,6 +39,7 @@ class Node:
     # a projected shortcut (`shortcut: project`), for `init zero_init_residual=true`
     branch_ends: tuple[int, ...] = ()
     generated: bool = False  # its name is archspec's (`conv_4`, `c1_relu`, `flatten_1`), not one the spec writes
+    projects_to: int | None = None  # a projected shortcut's conv: the branch output whose shape it takes
 
     @property
     def trainable(self) -> int:
@@ -77,6 +78,8 @@ class Group:
     span: Span | None
     depth: int
     generated: bool = False  # its name is archspec's (`inception_1`), not one the spec writes
+    # a block call's arguments that the spec writes over the caller's parameters or `in` (`cbr(c, s=2)`: c)
+    exprs: dict[str, Any] = field(default_factory=dict)
 
 
 CONVENTIONS = ("torchsummary", "torchinfo")
@@ -170,6 +173,7 @@ class Network:
     # the `init` line's options, each at its default (PyTorch's initialisation) where not written
     init: dict[str, str | bool] = field(default_factory=lambda: dict(DEFAULT_INIT))
     settings: dict[str, Any] = field(default_factory=dict)  # the network's parameters: their values here
+    definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # name -> s.BlockDef
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:

@@ -32,6 +32,10 @@ KO: dict[str, str] = {
     "batch normalization": "배치 정규화",
     "layer normalization": "층 정규화",
     "local response normalization": "국소 응답 정규화",
+    "group normalization": "그룹 정규화",
+    "layer normalization over the channels": "채널 방향 층 정규화",
+    "layer scale": "층 스케일 (layer scale)",
+    "stochastic depth": "확률적 깊이 (stochastic depth)",
     "activation function": "활성화 함수",
     "channel shuffle": "채널 섞기",
     "upsampling": "업샘플링",
@@ -82,6 +86,10 @@ KO: dict[str, str] = {
     "a scale and a shift per channel": "채널마다 스케일과 시프트",
     "a scale and a shift per element": "원소마다 스케일과 시프트",
     "affine=false: no scale and shift": "affine=false: 스케일과 시프트 없음",
+    "one learnable factor per channel": "채널마다 학습하는 배율 하나",
+    "an elementwise product: counted as no MACs, as batchnorm's scale": (
+        "원소별 곱: 배치 정규화의 스케일처럼 곱셈 수 (MACs)로 세지 않음"
+    ),
     "running mean, running variance and the batch counter are buffers, not parameters": (
         "이동 평균, 이동 분산, 배치 카운터는 파라미터가 아닌 버퍼임"
     ),

@@ -42,6 +42,12 @@ CLASSES = {
     "dropout": "Dropout",
     "batchnorm": "BatchNormalization",
     "layernorm": "LayerNormalization",
+    "layernorm2d": "LayerNormalization",  # Keras's default axis=-1 is the channels of channels-last data
+    "groupnorm": "GroupNormalization",
+    # not keras.layers: the classes keras.applications.convnext defines for its blocks (LayerScale: C
+    # weights, gamma), which its models' summaries print
+    "layer_scale": "LayerScale",
+    "stochastic_depth": "StochasticDepth",
     "rescale": "Rescaling",
     "random_flip": "RandomFlip",
     "random_rotation": "RandomRotation",

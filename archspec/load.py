@@ -290,6 +290,7 @@ def _analyse(
         groups=tuple(expander.groups),
         rows=tuple(expander.rows),
         blocks=tuple(blocks),
+        definitions=blocks,
         warnings=tuple(d for d in diagnostics if d.severity == "warning"),
         init=expander.init,
         settings=values,

@@ -279,6 +279,10 @@ PHRASES: dict[str, str] = {
     "the branch's output size must be its input's divided by a stride; is a `pad=` missing in the branch?": (
         "가지의 출력 크기는 입력 크기를 스트라이드로 나눈 값이어야 함: 가지에 `pad=`이/가 빠지지 않았는지?"
     ),
+    "with p = 1 the branch is dropped in every training step: it never trains": (
+        "p = 1이면 학습 단계마다 가지가 빠지므로 가지가 전혀 학습되지 않음"
+    ),
+    "on flat features, `layernorm` normalises them all": "평탄한 특징에는 `layernorm`이/가 특징 전체를 정규화함",
     "the zoom is drawn from [1 - factor, 1 + factor], as Keras' RandomZoom": (
         "확대/축소 배율은 Keras의 `RandomZoom`처럼 `[1 - factor, 1 + factor]`에서 뽑음"
     ),
@@ -555,6 +559,15 @@ TEMPLATES: list[tuple[str, str]] = [
         "`shuffle`에는 채널과 공간 크기가 필요하지만 {shape}이/가 들어옴",
     ),
     ("{c:num} channels cannot be shuffled in {g:num} groups", "채널 {c}개를 그룹 {g}개로 섞을 수 없음"),
+    (
+        "{kind}: {c:num} channels cannot be split into {g:num} groups",
+        "`{kind}`: 채널 {c}개를 그룹 {g}개로 나눌 수 없음",
+    ),
+    ("numbers of groups that divide {c:num}: {fits}", "{c}을/를 나누어떨어지게 하는 그룹 수: {fits}"),
+    (
+        "a stochastic depth probability is below 1, not {p}",
+        "`stochastic_depth`의 확률은 1보다 작아야 함: {p}은/는 안 됨",
+    ),
     (
         "mode `{mode}` works on {n}-D data, the input is {rank}-D",
         "모드 `{mode}`은/는 {n}차원 데이터에 쓰는데 입력은 {rank}차원임",

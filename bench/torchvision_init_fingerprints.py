@@ -28,6 +28,9 @@ MODELS = {
         "googlenet(weights=None, aux_logits=False, init_weights=True)",
         lambda: models.googlenet(weights=None, aux_logits=False, init_weights=True),
     ),
+    "vgg16_bn": ("vgg16_bn(weights=None)", lambda: models.vgg16_bn(weights=None)),
+    "resnext50_32x4d": ("resnext50_32x4d(weights=None)", lambda: models.resnext50_32x4d(weights=None)),
+    "wide_resnet50_2": ("wide_resnet50_2(weights=None)", lambda: models.wide_resnet50_2(weights=None)),
 }
 
 

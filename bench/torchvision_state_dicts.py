@@ -31,13 +31,24 @@ MODELS = {
         "googlenet(weights=None, aux_logits=False, init_weights=False)",
         lambda: models.googlenet(weights=None, aux_logits=False, init_weights=False),
     ),
+    "vgg16_bn": ("vgg16_bn(weights=None)", lambda: models.vgg16_bn(weights=None)),
+    "squeezenet1_0": ("squeezenet1_0(weights=None)", lambda: models.squeezenet1_0(weights=None)),
+    "squeezenet1_1": ("squeezenet1_1(weights=None)", lambda: models.squeezenet1_1(weights=None)),
+    "resnext50_32x4d": ("resnext50_32x4d(weights=None)", lambda: models.resnext50_32x4d(weights=None)),
+    "wide_resnet50_2": ("wide_resnet50_2(weights=None)", lambda: models.wide_resnet50_2(weights=None)),
+    "densenet121": ("densenet121(weights=None)", lambda: models.densenet121(weights=None)),
+    "inception_v3": (
+        "inception_v3(weights=None, aux_logits=False, init_weights=False)",
+        lambda: models.inception_v3(weights=None, aux_logits=False, init_weights=False),
+    ),
 }
 
 
 def main() -> None:
     for name, (call, make) in MODELS.items():
         state = make().state_dict()
-        lines = [f"# torchvision {torchvision.__version__} {call}.state_dict(): key, shape (x-separated; - for a scalar)"]
+        header = f"# torchvision {torchvision.__version__} {call}.state_dict()"
+        lines = [header + ": key, shape (x-separated; - for a scalar)"]
         for key, value in state.items():
             shape = "x".join(str(d) for d in value.shape) or "-"
             lines.append(f"{key} {shape}")

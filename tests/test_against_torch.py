@@ -182,6 +182,57 @@ def test_dwconv(h, w, k, stride, mult):
     check(f"dwconv {k}x{k} stride={stride} multiplier={mult}", (3, h, w), nn.Conv2d(3, 3 * mult, k, stride, groups=3))
 
 
+@SETTINGS
+@given(channels=st.integers(1, 12), groups=st.integers(1, 12), sizes=st.lists(st.integers(1, 5), max_size=3))
+def test_groupnorm(channels, groups, sizes):
+    shape = (channels, *sizes)
+    line = f"groupnorm {groups}"
+    try:
+        module = nn.GroupNorm(groups, channels)
+    except ValueError:  # torch refuses at construction: the channels do not divide into the groups
+        assert not analyse(f"network T\ninput {'x'.join(map(str, shape))}\n{line}\n").ok
+        return
+    check(line, shape, module)
+
+
+class ChannelLayerNorm(nn.Module):
+    """LayerNorm over the channels of each position, written with a permute (torchvision's
+    LayerNorm2d is this on images)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.norm = nn.LayerNorm(channels)
+
+    def forward(self, x):
+        return self.norm(x.movedim(1, -1)).movedim(-1, 1)
+
+
+class ChannelScale(nn.Module):
+    """A learnable factor per channel (ConvNeXt's layer scale)."""
+
+    def __init__(self, shape):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(shape))
+
+    def forward(self, x):
+        return self.gamma * x
+
+
+@pytest.mark.parametrize(
+    "line, shape, module",
+    [
+        ("layernorm2d", (4, 3, 5), ChannelLayerNorm(4)),
+        ("layernorm2d", (4, 7), ChannelLayerNorm(4)),
+        ("layernorm2d", (4, 2, 3, 3), ChannelLayerNorm(4)),
+        ("layer_scale 1e-6", (4, 3, 3), ChannelScale((4, 1, 1))),
+        ("layer_scale 1e-6", (4,), ChannelScale((4,))),
+        ("stochastic_depth 0.2", (4, 3, 3), nn.Identity()),
+    ],
+)
+def test_channel_layers(line, shape, module):
+    check(line, shape, module)
+
+
 @pytest.mark.parametrize(
     "line, shape, module",
     [
@@ -193,6 +244,8 @@ def test_dwconv(h, w, k, stride, mult):
         ("batchnorm", (4, 2, 3, 3), nn.BatchNorm3d(4)),
         ("layernorm", (4, 3, 3), nn.LayerNorm((4, 3, 3))),
         ("lrn 5", (8, 4, 4), nn.LocalResponseNorm(5)),
+        ("groupnorm 2", (4, 3, 3), nn.GroupNorm(2, 4)),
+        ("groupnorm 3 affine=false", (6, 5), nn.GroupNorm(3, 6, affine=False)),
         ("avgpool to 3x2", (2, 7, 9), nn.AdaptiveAvgPool2d((3, 2))),
         ("adaptive_maxpool 4", (2, 9, 9), nn.AdaptiveMaxPool2d(4)),
         ("upsample 2", (2, 3, 5), nn.Upsample(scale_factor=2)),

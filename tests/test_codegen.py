@@ -92,7 +92,7 @@ def test_one_class_per_block_definition():
     source = generate(archspec.load(SPECS / "resnet152.arch"))
     assert re.findall(r"^class (\w+)", source, re.M) == ["Bottleneck", "ResNet152"]
     # a bottleneck used 50 times: one class, its constructor taking the block's parameters
-    assert "def __init__(self, in_channels: int, width: int, stride: int, *, downsample: bool = False)" in source
+    assert "def __init__(self, in_channels: int, width: int, stride: int = 1, *, downsample: bool = False)" in source
 
 
 def test_module_paths_are_the_analysers_node_paths():
@@ -138,6 +138,18 @@ LAYERS = [
     ("batchnorm", "4x2x3x3"),
     ("layernorm eps=0.001", "2x3x3"),
     ("layernorm affine=false", "2x3"),
+    ("groupnorm 2 eps=0.001 relu", "4x3x3"),
+    ("conv 6 1 groupnorm 3 affine=false", "6x5"),
+    ("gn 2", "4x2x3x3"),
+    ("groupnorm 2", "4"),
+    ("layernorm2d eps=1e-6 relu", "4x3x3"),
+    ("layernorm2d affine=false", "4x5"),
+    ("channel_layernorm", "4x2x3x3"),
+    ("layer_scale 1e-6", "4x3x3"),
+    ("layer_scale 0.5", "3"),
+    ("layer_scale 2", "2x3x2x2"),
+    ("stochastic_depth 0.1", "4x3x3"),
+    ("stochastic_depth 0.5 mode=batch", "4"),
     ("lrn 3 alpha=0.001 beta=0.5 k=2", "4x3x3"),
     ("relu relu6 leaky_relu slope=0.2 elu alpha=0.5 tanh sigmoid gelu silu hardswish hardsigmoid", "2x3x3"),
     ("softmax dim=1", "2x3x3"),
@@ -188,7 +200,7 @@ st2: stage(32, 2)
     net = archspec.loads(spec)
     source = generate(net)
     assert re.findall(r"^class (\w+)", source, re.M) == ["Cbr", "Stage", "Nest"]
-    assert "self.rest = nn.Sequential(Cbr(c, c=c, s=1), Cbr(c, c=c, s=1))" in source
+    assert "self.rest = nn.Sequential(Cbr(c, c=c), Cbr(c, c=c))" in source  # s=1 is the default
     agree(net, archspec.build(net))
     empty = archspec.loads("network E\ninput 3x4x4\n")
     agree(empty, archspec.build(empty))
@@ -643,3 +655,37 @@ fc: dense num_classes
     checked = analyse(spec, "n.arch", settings=[("num_classes", "5"), ("width", "4")]).network
     assert sum(p.numel() for p in other.parameters()) == checked.params
     assert other(torch.zeros(2, 3, 32, 32)).shape == (2, 5)
+
+
+def test_a_blocks_class_takes_the_blocks_own_parameters():
+    spec = "block dw(m):\n    dwconv 3x3 multiplier=m pad=1\nblock up(f):\n    upsample f\n"
+    net = archspec.loads(spec + "network N\ninput 8x8x8\ndw(2)\ndw(3)\nup(2)\n")
+    source = generate(net)
+    assert "def __init__(self, in_channels: int, m: int) -> None:" in source
+    assert "nn.Conv2d(in_channels, in_channels * m, kernel_size=3, padding=1, groups=in_channels)" in source
+    assert "def __init__(self, f: int) -> None:" in source and "nn.Upsample(scale_factor=f)" in source
+    assert "Dw(8, m=2)" in source and "Dw(16, m=3)" in source and "Up(f=2)" in source
+    agree(net, archspec.build(net))
+
+
+def _positional_parameters(source: str, class_name: str) -> list[str]:
+    init = re.search(rf"class {class_name}\(nn.Module\):.*?def __init__\((.*?)\) -> None", source, re.S).group(1)
+    names = []
+    for part in re.split(r",\s*", init.strip().rstrip(",")):
+        if part.strip() == "*":
+            break
+        names.append(part.split(":")[0].strip())
+    return names[1:]  # without self
+
+
+@pytest.mark.parametrize("name", ZOO)
+def test_every_zoo_blocks_class_takes_its_parameters_by_name(name):
+    from archspec.pynames import class_name_for
+
+    net = archspec.load(SPECS / f"{name}.arch")
+    source = generate(net)
+    for block in sorted({g.name for g in net.groups if g.kind == "block"}):
+        definition = net.definitions[block]
+        for class_name in re.findall(rf"^class ({class_name_for(block)}\d*)\(nn.Module\)", source, re.M):
+            names = _positional_parameters(source, class_name)
+            assert [n for n in names if n != "in_channels"] == [p.name for p in definition.params], class_name

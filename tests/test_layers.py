@@ -309,6 +309,19 @@ ROWS = [
     # nn.LayerNorm([8, 4, 4]): weight and bias of 8*4*4 each
     ("layernorm", "8x4x4", "layernorm", "layernorm", (8, 4, 4), 2 * 8 * 4 * 4, 0, 0),
     ("layernorm_no_affine", "8x4x4", "layernorm affine=false", "layernorm", (8, 4, 4), 0, 0, 0),
+    # groupnorm and layernorm2d: a weight and a bias per channel (nn.GroupNorm, torchvision's LayerNorm2d)
+    ("groupnorm", "64x56x56", "groupnorm 32", "groupnorm", (64, 56, 56), 2 * 64, 0, 0),
+    ("gn_alias_no_affine", "6x10", "gn 3 affine=false", "groupnorm", (6, 10), 0, 0, 0),
+    ("groupnorm_flat_3d", "8x2x3x3", "group_norm 8 eps=1e-6", "groupnorm", (8, 2, 3, 3), 2 * 8, 0, 0),
+    ("groupnorm_features", "12", "groupnorm 1", "groupnorm", (12,), 2 * 12, 0, 0),
+    ("layernorm2d", "96x56x56", "layernorm2d eps=1e-6", "layernorm2d", (96, 56, 56), 2 * 96, 0, 0),
+    ("layernorm2d_1d", "16x50", "layer_norm2d", "layernorm2d", (16, 50), 2 * 16, 0, 0),
+    ("channel_layernorm_3d", "8x4x4x4", "channel_layernorm affine=false", "layernorm2d", (8, 4, 4, 4), 0, 0, 0),
+    # layer_scale: one factor per channel, no MACs (an elementwise product, as batchnorm's scale)
+    ("layer_scale", "96x56x56", "layer_scale 1e-6", "layer_scale", (96, 56, 56), 96, 0, 0),
+    ("layerscale_features", "10", "layerscale 0.1", "layer_scale", (10,), 10, 0, 0),
+    ("stochastic_depth", "96x56x56", "stochastic_depth 0.1", "stochastic_depth", (96, 56, 56), 0, 0, 0),
+    ("drop_path_batch", "10", "drop_path 0.2 mode=batch", "stochastic_depth", (10,), 0, 0, 0),
     ("lrn", "96x55x55", "lrn", "lrn", (96, 55, 55), 0, 0, 0),
     ("lrn_options", "96x55x55", "lrn size=5 alpha=0.0001 beta=0.75 k=2", "lrn", (96, 55, 55), 0, 0, 0),
     # ---------------------------------------------------------------- activations

@@ -31,6 +31,13 @@ COUNTERPARTS = {
     "resnet101": "resnet101",
     "resnet152": "resnet152",
     "googlenet_torchvision": "googlenet",
+    "vgg16_bn": "vgg16_bn",
+    "squeezenet1_0": "squeezenet1_0",
+    "squeezenet1_1": "squeezenet1_1",
+    "resnext50_32x4d": "resnext50_32x4d",
+    "wide_resnet50_2": "wide_resnet50_2",
+    "densenet121": "densenet121",
+    "inception_v3": "inception_v3",
 }
 
 

@@ -32,12 +32,30 @@ PUBLISHED = [
     ("vgg16_c", 133_638_952, None),
     ("vgg16", 138_357_544, 15_470_264_320),
     ("vgg19", 143_667_240, 19_632_062_464),
+    # torchvision.models.vgg16_bn: 138,365,992 params, 15.47 GFLOPS; the exact MACs counted on torchvision's model
+    # (bench/torchvision_figures.py)
+    ("vgg16_bn", 138_365_992, 15_470_264_320),
+    # torchvision.models.squeezenet1_0/1_1: 1,248,424 and 1,235,496 params, 0.819 and 0.349 GFLOPS; the exact MACs
+    # counted on torchvision's models (bench/torchvision_figures.py)
+    ("squeezenet1_0", 1_248_424, 818_924_576),
+    ("squeezenet1_1", 1_235_496, 349_151_936),
     # torchvision.models.resnet18..152 (params, MACs)
     ("resnet18", 11_689_512, 1_814_073_344),
     ("resnet34", 21_797_672, 3_663_761_408),
     ("resnet50", 25_557_032, 4_089_184_256),
     ("resnet101", 44_549_160, 7_801_405_440),
     ("resnet152", 60_192_808, 11_513_626_624),
+    # torchvision.models.resnext50_32x4d and wide_resnet50_2: 25,028,904 and 68,883,240 params, 4.23 and 11.398
+    # GFLOPS; the exact MACs counted on torchvision's models (bench/torchvision_figures.py)
+    ("resnext50_32x4d", 25_028_904, 4_230_479_872),
+    ("wide_resnet50_2", 68_883_240, 11_398_021_120),
+    # torchvision.models.densenet121: 7,978,856 params, 2.834 GFLOPS; the exact MACs counted on torchvision's model
+    # (bench/torchvision_figures.py)
+    ("densenet121", 7_978_856, 2_834_161_664),
+    # torchvision.models.inception_v3 at 3x299x299: 27,161,264 params published with its auxiliary classifier,
+    # 23,834,568 without (aux_logits=False, as the spec), 5.713 GFLOPS; the exact figures counted on torchvision's
+    # model (bench/torchvision_figures.py)
+    ("inception_v3", 23_834_568, 5_713_216_096),
     # torchvision.models.regnet_y_400mf: num_params 4,344,144, _ops 0.402 GFLOPS; the exact MACs counted by
     # bench/torchvision_figures_regnet.py (a hook per Conv2d and Linear on torchvision's model)
     ("regnet_y_400mf", 4_344_144, 401_842_848),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import augment, basic, conv, merge, pool
+from . import augment, basic, conv, merge, pool, residual
 from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, stride_between
 
-ALL: list[LayerKind] = [*conv.KINDS, *pool.KINDS, *basic.KINDS, *augment.KINDS, *merge.KINDS]
+ALL: list[LayerKind] = [*conv.KINDS, *pool.KINDS, *basic.KINDS, *residual.KINDS, *augment.KINDS, *merge.KINDS]
 
 CATALOGUE: dict[str, LayerKind] = {}
 for _kind in ALL:

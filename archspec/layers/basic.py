@@ -123,6 +123,13 @@ class Dropout(LayerKind):
         return TorchCall("nn.Dropout", (), {"p": o["p"]}, {"p": 0.5})
 
 
+def _scale_and_shift(o: dict, c: int) -> Step:
+    """The parameters of a normalisation with a scale and a shift per channel (`affine`)."""
+    if o["affine"]:
+        return Step("params", "params", "2 * C", f"2 * {c}", 2 * c, "a scale and a shift per channel")
+    return Step("params", "params", "0", "0", 0, "affine=false: no scale and shift")
+
+
 class BatchNorm(LayerKind):
     name = "batchnorm"
     aliases = ("bn", "batch_norm")
@@ -152,14 +159,9 @@ class BatchNorm(LayerKind):
 
     def formulas(self, o, ins, out):
         c = ins[0][0]
-        params = (
-            Step("params", "params", "2 * C", f"2 * {c}", 2 * c, "a scale and a shift per channel")
-            if o["affine"]
-            else Step("params", "params", "0", "0", 0, "affine=false: no scale and shift")
-        )
         return [
             Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out),
-            params,
+            _scale_and_shift(o, c),
             Step(
                 "buffers",
                 "buffers",
@@ -208,6 +210,99 @@ class LayerNorm(LayerKind):
     def torch_module(self, o, in_shape, inplace=False):
         kwargs = {"eps": o["eps"], "elementwise_affine": o["affine"]}
         return TorchCall("nn.LayerNorm", (tuple(in_shape),), kwargs, {"eps": 1e-5, "elementwise_affine": True})
+
+
+class GroupNorm(LayerKind):
+    """Normalises each sample over groups of channels (with all their positions), then scales and
+    shifts each channel: `nn.GroupNorm(groups, C)`. Any channels-first input, flat features too."""
+
+    name = "groupnorm"
+    aliases = ("group_norm", "gn")
+    folds_as = "gn"
+    foreign = ("GroupNorm", "GroupNormalization")
+    family = "norm"
+    inplace_safe = True
+    positional = ("groups",)
+    required = ("groups",)
+    options = {"groups": Opt("int", minimum=1), "eps": Opt("float", 1e-5, minimum=0), "affine": Opt("bool", True)}
+    title = "group normalization"
+
+    def usage(self) -> str:
+        return "write it as `groupnorm GROUPS`, e.g. `groupnorm 32`"
+
+    def output_shape(self, o, ins):
+        c, groups = ins[0][0], o["groups"]
+        if c % groups:
+            fits = [str(g) for g in range(1, c + 1) if c % g == 0]
+            shown = ", ".join(fits[:12]) + (", ..." if len(fits) > 12 else "")
+            raise OptionError(
+                f"groupnorm: {c} channels cannot be split into {groups} groups",
+                hint=f"numbers of groups that divide {c}: {shown}",
+                option="groups",
+            )
+        return ins[0]
+
+    def params(self, o, ins, out):
+        return (2 * ins[0][0] if o["affine"] else 0), 0
+
+    def describe(self, o):
+        return f"groupnorm {o['groups']}"
+
+    def formulas(self, o, ins, out):
+        return [Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out), _scale_and_shift(o, ins[0][0])]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {"eps": o["eps"], "affine": o["affine"]}
+        return TorchCall("nn.GroupNorm", (o["groups"], in_shape[0]), kwargs, {"eps": 1e-5, "affine": True})
+
+
+class LayerNorm2d(LayerKind):
+    """LayerNorm over the channels of each position of a channels-first map, as torchvision's
+    `LayerNorm2d` (ConvNeXt's norm before each downsampling): the statistics of the C values at one
+    position, a scale and a shift per channel. On `C x L` and `C x D x H x W` inputs as well.
+
+    The default eps is PyTorch's and torchvision's class default, 1e-5 (`nn.LayerNorm`, which
+    `LayerNorm2d` subclasses); torchvision's ConvNeXt passes `eps=1e-6`, which its specs write."""
+
+    name = "layernorm2d"
+    aliases = ("layer_norm2d", "channel_layernorm")
+    foreign = ("LayerNorm2d",)
+    family = "norm"
+    inplace_safe = True
+    options = {"eps": Opt("float", 1e-5, minimum=0), "affine": Opt("bool", True)}
+    title = "layer normalization over the channels"
+    # torchvision.models.convnext.LayerNorm2d permutes (N, C, H, W) to (N, H, W, C) and back; moving
+    # dim 1 last is the same permutation for images and works for 1-D and 3-D data too
+    torch_helper = '''class LayerNorm2d(nn.LayerNorm):
+    """LayerNorm over the channels at each position of a channels-first batch (N, C, ...), as
+    torchvision's LayerNorm2d (ConvNeXt): the channels moved last, normalised, moved back. Its
+    state_dict holds `weight` and `bias` of C values each, as torchvision's."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.movedim(1, -1)
+        x = nn.functional.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+        return x.movedim(-1, 1)
+'''
+
+    def output_shape(self, o, ins):
+        if len(ins[0]) == 1:
+            raise ShapeError(
+                f"layernorm2d needs a C x L or C x H x W or C x D x H x W input, but gets {fmt_shape(ins[0])}",
+                hint="on flat features, `layernorm` normalises them all",
+                code="bad-input-rank",
+            )
+        spatial(ins[0], "layernorm2d")
+        return ins[0]
+
+    def params(self, o, ins, out):
+        return (2 * ins[0][0] if o["affine"] else 0), 0
+
+    def formulas(self, o, ins, out):
+        return [Step("shape", "shape", "same as the input", fmt_shape(ins[0]), out), _scale_and_shift(o, ins[0][0])]
+
+    def torch_module(self, o, in_shape, inplace=False):
+        kwargs = {"eps": o["eps"], "elementwise_affine": o["affine"]}
+        return TorchCall("LayerNorm2d", (in_shape[0],), kwargs, {"eps": 1e-5, "elementwise_affine": True})
 
 
 class LocalResponseNorm(LayerKind):
@@ -430,6 +525,8 @@ KINDS = [
     Dropout(),
     BatchNorm(),
     LayerNorm(),
+    GroupNorm(),
+    LayerNorm2d(),
     LocalResponseNorm(),
     *_ACTIVATIONS,
     ChannelShuffle(),
