@@ -61,6 +61,9 @@ PUBLISHED = [
     ("regnet_y_400mf", 4_344_144, 401_842_848),
     # torchvision.models.efficientnet_b0: num_params 5,288,548, _ops 0.386 GFLOPS; exact MACs likewise
     ("efficientnet_b0", 5_288_548, 385_814_752),
+    # torchvision.models.convnext_tiny: num_params 28,589,128 (layer scales included), _ops 4.456 GFLOPS; exact MACs
+    # likewise (the block's channels-last Linear layers counted per position, as 1x1 convs)
+    ("convnext_tiny", 28_589_128, 4_455_531_264),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
