@@ -41,6 +41,9 @@ MODELS = {
         "inception_v3(weights=None, aux_logits=False, init_weights=False)",
         lambda: models.inception_v3(weights=None, aux_logits=False, init_weights=False),
     ),
+    "regnet_y_400mf": ("regnet_y_400mf(weights=None)", lambda: models.regnet_y_400mf(weights=None)),
+    "efficientnet_b0": ("efficientnet_b0(weights=None)", lambda: models.efficientnet_b0(weights=None)),
+    "convnext_tiny": ("convnext_tiny(weights=None)", lambda: models.convnext_tiny(weights=None)),
 }
 
 
