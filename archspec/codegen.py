@@ -599,6 +599,8 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         if inner is None:
             return None
         return "-" + (inner[0] if inner[1] > 3 else f"({inner[0]})"), 3
+    if isinstance(expr, s.BinOp) and expr.op == "+":
+        return _sum_source(expr, names)
     if isinstance(expr, s.BinOp):
         prec = _PRECEDENCE.get(expr.op)
         left, right = expr_source(expr.left, names), expr_source(expr.right, names)
@@ -614,6 +616,35 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         texts = [i[0] for i in items]  # type: ignore[index]
         return (f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})"), 4
     return None
+
+
+def _sum_source(expr: s.BinOp, names: dict[str, str]) -> tuple[str, int] | None:
+    """A sum, its repeated terms counted: DenseNet's `in_channels + growth + growth + growth` is
+    `in_channels + 3 * growth`."""
+    terms: list[s.Expr] = []
+    stack: list[s.Expr] = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, s.BinOp) and e.op == "+":
+            stack += [e.right, e.left]
+        else:
+            terms.append(e)
+    counts: dict[str, int] = {}
+    for term in terms:
+        source = expr_source(term, names)
+        if source is None:
+            return None
+        text = source[0] if source[1] >= 1 else f"({source[0]})"
+        counts[text] = counts.get(text, 0) + 1
+    parts = [text if n == 1 else f"{n} * " + (text if _text_precedence(text) >= 2 else f"({text})")
+             for text, n in counts.items()]  # fmt: skip
+    return " + ".join(parts), 1 if len(parts) > 1 else (2 if any(n > 1 for n in counts.values()) else 4)
+
+
+def _text_precedence(text: str) -> int:
+    if IDENT.fullmatch(text) or re.fullmatch(r"[0-9.]+", text):
+        return 4
+    return 2 if " + " not in text and " - " not in text else 1
 
 
 def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict) -> str | None:
@@ -763,15 +794,17 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
     if network:
         lines.append('    """The network."""')
     else:
-        params = ", ".join(t.args)
+        params = ", ".join(name for name, _, _ in c.signature[: c.keyword_only] if name != "in_channels")
         lines.append(f'    """The spec\'s block `{c.block}({params})`."""')
     lines.append("")
     sig = ["self"]
     for i, (name, annotation, default) in enumerate(c.signature):
         if i == c.keyword_only:
             sig.append("*")
-        text = f"{name}: {annotation}" if annotation else name
-        sig.append(f"{text} = {default}" if default else text)
+        if annotation:
+            sig.append(f"{name}: {annotation} = {default}" if default else f"{name}: {annotation}")
+        else:
+            sig.append(f"{name}={default}" if default else name)
     head = f"    def __init__({', '.join(sig)}) -> None:"
     if len(head) > MAX_LINE:
         head = "    def __init__(\n" + "".join(f"        {s},\n" for s in sig) + "    ) -> None:"

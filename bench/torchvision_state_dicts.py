@@ -1,13 +1,14 @@
 """Write the golden state_dict key lists of torchvision's models to tests/data/ (key and shape per
 line), for the tests that check archspec's emitted modules against them without torchvision.
 
-Run once with the benchmark's environment (see bench/README.md):
+Run once with the benchmark's environment (see bench/README.md); name models to write only theirs:
 
-    bench/.venv/bin/python bench/torchvision_state_dicts.py
+    bench/.venv/bin/python bench/torchvision_state_dicts.py [mobilenet_v2 ...]
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import torchvision
@@ -41,6 +42,10 @@ MODELS = {
         "inception_v3(weights=None, aux_logits=False, init_weights=False)",
         lambda: models.inception_v3(weights=None, aux_logits=False, init_weights=False),
     ),
+    "mobilenet_v2": ("mobilenet_v2(weights=None)", lambda: models.mobilenet_v2(weights=None)),
+    "mobilenet_v3_large": ("mobilenet_v3_large(weights=None)", lambda: models.mobilenet_v3_large(weights=None)),
+    "mobilenet_v3_small": ("mobilenet_v3_small(weights=None)", lambda: models.mobilenet_v3_small(weights=None)),
+    "mnasnet1_0": ("mnasnet1_0(weights=None)", lambda: models.mnasnet1_0(weights=None)),
     "regnet_y_400mf": ("regnet_y_400mf(weights=None)", lambda: models.regnet_y_400mf(weights=None)),
     "efficientnet_b0": ("efficientnet_b0(weights=None)", lambda: models.efficientnet_b0(weights=None)),
     "convnext_tiny": ("convnext_tiny(weights=None)", lambda: models.convnext_tiny(weights=None)),
@@ -48,7 +53,9 @@ MODELS = {
 
 
 def main() -> None:
-    for name, (call, make) in MODELS.items():
+    names = sys.argv[1:] or list(MODELS)
+    for name in names:
+        call, make = MODELS[name]
         state = make().state_dict()
         header = f"# torchvision {torchvision.__version__} {call}.state_dict()"
         lines = [header + ": key, shape (x-separated; - for a scalar)"]

@@ -674,7 +674,7 @@ def _positional_parameters(source: str, class_name: str) -> list[str]:
     for part in re.split(r",\s*", init.strip().rstrip(",")):
         if part.strip() == "*":
             break
-        names.append(part.split(":")[0].strip())
+        names.append(re.match(r"\w+", part.strip()).group(0))
     return names[1:]  # without self
 
 

@@ -1,5 +1,6 @@
 """The zoo specs with a torchvision counterpart emit modules whose state_dict keys and shapes are
-torchvision's, in torchvision's order, so its weight files load with `strict=True`. The golden key
+torchvision's, in torchvision's order, so its weight files load with `strict=True`; the MobileNet
+family's hold torchvision's shapes in its order under keys of their own (BY_POSITION). The golden key
 lists were written once by torchvision itself (bench/torchvision_state_dicts.py); torchvision is
 not needed here."""
 
@@ -82,6 +83,30 @@ def test_a_state_dict_with_torchvisions_keys_loads_strictly_and_is_used(spec, mo
     module.load_state_dict(weights, strict=True)
     for key, value in module.state_dict().items():
         assert torch.equal(value, weights[key]), key
+
+
+# spec -> torchvision model whose state_dict it holds in torchvision's order and shapes under other keys:
+# torchvision nests Sequentials (a Conv2dNormActivation inside MobileNet's `conv`/`block` Sequential,
+# MNASNet's `_stack` inside `layers`: features.2.conv.0.0.weight, layers.8.0.layers.0.weight), which a
+# spec cannot name. Its weight files load by position: the values of torchvision's state_dict, in order,
+# under the spec's keys.
+BY_POSITION = {
+    "mobilenet_v2": "mobilenet_v2",
+    "mobilenet_v3_large": "mobilenet_v3_large",
+    "mobilenet_v3_small": "mobilenet_v3_small",
+    "mnasnet1_0": "mnasnet1_0",
+}
+
+
+@pytest.mark.parametrize("spec, model", sorted(BY_POSITION.items()))
+def test_state_dict_is_torchvisions_by_position(spec, model):
+    state = build_meta(spec).state_dict()
+    ours = [(k, tuple(v.shape)) for k, v in state.items()]
+    theirs = golden(model)
+    assert [shape for _, shape in ours] == [shape for _, shape in theirs]
+    # the same kind of tensor at each place (weight, bias, running_mean, ...); the classifier keeps torchvision's keys
+    assert [k.rsplit(".", 1)[1] for k, _ in ours] == [k.rsplit(".", 1)[1] for k, _ in theirs]
+    assert [k for k, _ in ours if k.startswith("classifier.")] == [k for k, _ in theirs if k.startswith("classifier.")]
 
 
 # The specs whose names cannot all be torchvision's (each header says why): the emitted state_dict is

@@ -79,6 +79,15 @@ PUBLISHED = [
     ("se_resnet50", 28_088_024, 3_860_488_192),
     # ShuffleNet v1 1x, g = 3 (megvii-model/ShuffleNet-Series ShuffleNetV1; Zhang et al. 2017, table 1: 137M)
     ("shufflenet_v1", 1_864_728, 137_460_672),
+    # torchvision.models.mobilenet_v2 (num_params 3,504,872, _ops 0.301 GFLOPS); the exact MACs counted from
+    # torchvision's module by bench/torchvision_figures_mobile.py (conv and linear weights, hooks and flop counter)
+    ("mobilenet_v2", 3_504_872, 300_774_272),
+    # torchvision.models.mobilenet_v3_large (num_params 5,483,032, _ops 0.217) and mobilenet_v3_small (2,542,856,
+    # 0.057); exact MACs likewise from bench/torchvision_figures_mobile.py
+    ("mobilenet_v3_large", 5_483_032, 216_589_760),
+    ("mobilenet_v3_small", 2_542_856, 56_510_400),
+    # torchvision.models.mnasnet1_0 (num_params 4,383,312, _ops 0.314); exact MACs likewise
+    ("mnasnet1_0", 4_383_312, 314_415_872),
 ]
 
 

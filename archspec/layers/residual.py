@@ -73,8 +73,9 @@ class StochasticDepth(LayerKind):
     options = {"p": Opt("float", minimum=0), "mode": Opt("word", "row", choices=("row", "batch"))}
     title = "stochastic depth"
     # torchvision/ops/stochastic_depth.py, `stochastic_depth(input, p, mode, training)`, statement for
-    # statement (its checks of p and mode are archspec's, at check time): the same draws from torch's
-    # generator, so after the same torch.manual_seed both give the same output
+    # statement (its checks of p and mode are archspec's, at check time; its if/else for the noise's
+    # size is one expression, which ruff's SIM rules ask for): the same draws from torch's generator,
+    # so after the same torch.manual_seed both give the same output
     torch_helper = '''class StochasticDepth(nn.Module):
     """In training, zeroes the whole input of each sample ("row") or of the whole batch ("batch")
     with probability p and divides what survives by 1 - p, as torchvision.ops.StochasticDepth;
@@ -89,10 +90,7 @@ class StochasticDepth(LayerKind):
         if not self.training or self.p == 0.0:
             return x
         survival_rate = 1.0 - self.p
-        if self.mode == "row":
-            size = [x.shape[0]] + [1] * (x.ndim - 1)
-        else:
-            size = [1] * x.ndim
+        size = [x.shape[0] if self.mode == "row" else 1] + [1] * (x.ndim - 1)  # per sample or per batch
         noise = torch.empty(size, dtype=x.dtype, device=x.device)
         noise = noise.bernoulli_(survival_rate)
         if survival_rate > 0.0:
