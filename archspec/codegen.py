@@ -34,6 +34,7 @@ from .pynames import (
 from .pynames import fresh as fresh_name
 
 MAX_LINE = 120
+MAX_EXPRESSION = 72  # the longest expression written as a constructor argument
 
 
 class CodegenError(SpecError):
@@ -601,6 +602,31 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         return "-" + (inner[0] if inner[1] > 3 else f"({inner[0]})"), 3
     if isinstance(expr, s.BinOp) and expr.op == "+":
         return _sum_source(expr, names)
+    if isinstance(expr, s.Call):  # the functions Python has as builtins, with Python's meaning
+        args = [expr_source(a, names) for a in expr.args]
+        if expr.name not in ("min", "max", "int", "round", "abs") or expr.options or any(a is None for a in args):
+            return None
+        return f"{expr.name}({', '.join(a[0] for a in args)})", 4  # type: ignore[index]
+    if isinstance(expr, s.Compare):
+        left, right = expr_source(expr.left, names), expr_source(expr.right, names)
+        if left is None or right is None:
+            return None
+        return f"{_grouped(left, 0.6)} {expr.op} {_grouped(right, 0.6)}", 0.6
+    if isinstance(expr, s.BoolOp):
+        left = expr_source(expr.left, names)
+        right = expr_source(expr.right, names) if expr.right is not None else None
+        if left is None or (expr.right is not None and right is None):
+            return None
+        if expr.op == "not":
+            return f"not {_grouped(left, 0.5)}", 0.5
+        prec = 0.4 if expr.op == "and" else 0.3
+        return f"{_grouped(left, prec - 0.01)} {expr.op} {_grouped(right, prec)}", prec  # type: ignore[arg-type]
+    if isinstance(expr, s.IfExpr):
+        parts = [expr_source(e, names) for e in (expr.then, expr.cond, expr.other)]
+        if any(p is None for p in parts):
+            return None
+        then, cond, other = parts
+        return f"{_grouped(then, 0.2)} if {_grouped(cond, 0.2)} else {_grouped(other, 0.19)}", 0.2  # type: ignore[arg-type]
     if isinstance(expr, s.BinOp):
         prec = _PRECEDENCE.get(expr.op)
         left, right = expr_source(expr.left, names), expr_source(expr.right, names)
@@ -616,6 +642,11 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         texts = [i[0] for i in items]  # type: ignore[index]
         return (f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})"), 4
     return None
+
+
+def _grouped(source: tuple[str, float], prec: float) -> str:
+    """`source` where an operator of precedence `prec` takes it: in parentheses if it binds less."""
+    return source[0] if source[1] > prec else f"({source[0]})"
 
 
 def _sum_source(expr: s.BinOp, names: dict[str, str]) -> tuple[str, int] | None:
@@ -655,6 +686,8 @@ def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates
     sources = {expr_source(e, names) if e is not None else None for e in exprs}
     if len(sources) != 1 or None in sources:
         return None
+    if len(next(iter(sources))[0]) > MAX_EXPRESSION:  # type: ignore[index]
+        return None  # `let` values put in can grow past a readable line: the calls' values are written
     for expr, (gi, value) in zip(exprs, pairs):
         t = templates[gi]
         try:

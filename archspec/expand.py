@@ -62,6 +62,9 @@ class Scope:
     counters: dict[str, int] = field(default_factory=dict)
     # `defaults bn eps=0.001`: kind -> option -> (value, the span of the `defaults` option)
     defaults: dict[str, dict[str, tuple[Any, s.Span]]] = field(default_factory=dict)
+    # `let hidden = in.c * expand`: each value's expression, earlier `let`s put in, so that what a
+    # layer writes over it is kept for `compile` as an expression over the parameters
+    lets: dict[str, s.Expr] = field(default_factory=dict)
 
     def auto_name(self, word: str) -> str:
         """`conv_1`, `conv_2`, ...: a name for an unnamed layer, reserved in this body."""
@@ -282,6 +285,7 @@ class Expander:
             scope.env[stmt.name] = None
             return
         scope.env[stmt.name] = evaluate(stmt.value, scope.env, self.in_shape(scope, cur))
+        scope.lets = {**scope.lets, stmt.name: _inline(stmt.value, scope.lets)}
 
     def set_defaults(self, stmt: s.Defaults, scope: Scope, cur: int | None) -> None:
         kind = lookup(stmt.kind)
@@ -549,8 +553,9 @@ class Expander:
             else:
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
                 blame[atom.key] = atom.span
-                if _records(atom.value, scope.env, in_block):
-                    written[atom.key] = atom.value
+                value = _inline(atom.value, scope.lets)
+                if _records(value, scope.env, in_block):
+                    written[atom.key] = value
         names = kind.arg_names(args)
         for key, (value, where) in scope.defaults.get(kind.name, {}).items():
             if key not in opts and key not in names[: len(args)]:
@@ -561,8 +566,9 @@ class Expander:
             blame[f"#{i}"] = atom.span
             if i < len(names) and names[i]:
                 blame.setdefault(names[i], atom.span)
-                if _records(atom, scope.env, in_block):
-                    written.setdefault(names[i], atom)
+                value = _inline(atom, scope.lets)
+                if _records(value, scope.env, in_block):
+                    written.setdefault(names[i], value)
                     raw = {**raw, names[i]: args[i]}
         try:
             resolved = kind.resolve(kind.bind(args, opts))
@@ -673,6 +679,7 @@ class Expander:
         group = self._open_group(path, "block", block.name, env, call.span, depth, generated=not label)
         in_block = scope.in_node is not None
         written = {**dict(zip((p.name for p in block.params), call.args)), **{o.key: o.value for o in call.options}}
+        written = {k: _inline(e, scope.lets) for k, e in written.items()}
         exprs = {k: e for k, e in written.items() if _records(e, scope.env, in_block)}
         if exprs:
             self.groups[group] = replace(self.groups[group], exprs=exprs)
@@ -1126,6 +1133,32 @@ def _inside_any(path: str, pattern: str) -> bool:
     return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
 
 
+def _inline(expr: Any, lets: dict[str, s.Expr]) -> Any:
+    """`expr` with the `let` values it reads replaced by their expressions."""
+    if not lets:
+        return expr
+    if isinstance(expr, s.Name):
+        return lets.get(expr.name, expr)
+    if isinstance(expr, s.BinOp):
+        return replace(expr, left=_inline(expr.left, lets), right=_inline(expr.right, lets))
+    if isinstance(expr, s.Compare):
+        return replace(expr, left=_inline(expr.left, lets), right=_inline(expr.right, lets))
+    if isinstance(expr, s.BoolOp):
+        right = None if expr.right is None else _inline(expr.right, lets)
+        return replace(expr, left=_inline(expr.left, lets), right=right)
+    if isinstance(expr, s.IfExpr):
+        return replace(
+            expr, then=_inline(expr.then, lets), cond=_inline(expr.cond, lets), other=_inline(expr.other, lets)
+        )
+    if isinstance(expr, s.Neg):
+        return replace(expr, operand=_inline(expr.operand, lets))
+    if isinstance(expr, s.Tuple):
+        return replace(expr, items=tuple(_inline(i, lets) for i in expr.items))
+    if isinstance(expr, s.Call):
+        return replace(expr, args=tuple(_inline(a, lets) for a in expr.args))
+    return expr
+
+
 def _same_value(raw: Any, resolved: Any) -> bool:
     """Whether an option's type left the value its expression gives (a whole number where a float is wanted)."""
     if type(raw) is int and type(resolved) is float:
@@ -1166,9 +1199,23 @@ def _records(expr: s.Expr, env: dict[str, Any], in_block: bool) -> bool:
     return _refers(expr, env) if in_block else bool(env) and _refers(expr, env) and not _reads_in(expr)
 
 
+def _children(expr: Any) -> tuple:
+    if isinstance(expr, (s.BinOp, s.Compare)):
+        return (expr.left, expr.right)
+    if isinstance(expr, s.BoolOp):
+        return (expr.left,) if expr.right is None else (expr.left, expr.right)
+    if isinstance(expr, s.IfExpr):
+        return (expr.then, expr.cond, expr.other)
+    if isinstance(expr, s.Call):
+        return expr.args
+    return ()
+
+
 def _reads_in(expr: s.Expr) -> bool:
     if isinstance(expr, s.Attr):
         return True
+    if isinstance(expr, (s.Compare, s.BoolOp, s.IfExpr, s.Call)):
+        return any(_reads_in(e) for e in _children(expr))
     if isinstance(expr, s.BinOp):
         return _reads_in(expr.left) or _reads_in(expr.right)
     if isinstance(expr, s.Neg):
@@ -1184,6 +1231,8 @@ def _refers(expr: s.Expr, env: dict[str, Any]) -> bool:
         return expr.name in env
     if isinstance(expr, s.Attr):
         return True
+    if isinstance(expr, (s.Compare, s.BoolOp, s.IfExpr, s.Call)):
+        return any(_refers(e, env) for e in _children(expr))
     if isinstance(expr, s.BinOp):
         return _refers(expr.left, env) or _refers(expr.right, env)
     if isinstance(expr, s.Neg):

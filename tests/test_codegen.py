@@ -689,3 +689,28 @@ def test_every_zoo_blocks_class_takes_its_parameters_by_name(name):
         for class_name in re.findall(rf"^class ({class_name_for(block)}\d*)\(nn.Module\)", source, re.M):
             names = _positional_parameters(source, class_name)
             assert [n for n in names if n != "in_channels"] == [p.name for p in definition.params], class_name
+
+
+def test_let_values_are_written_as_the_expressions_they_stand_for():
+    spec = """block b(e):
+    let m = in.c * e
+    conv m 1x1
+network T(width=8)
+input 8x8x8
+let c = width * 2
+conv c 1x1
+b(2)
+b(3)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "def __init__(self, in_channels: int, e: int) -> None:" in source
+    assert "nn.Conv2d(in_channels, in_channels * e, kernel_size=1)" in source
+    assert "nn.Conv2d(8, width * 2, kernel_size=1)" in source  # the network's parameter, not 16
+    model = archspec.build(net)
+    agree(net, model)
+    # built with another width, the class is the network checked with it (the `let` follows it)
+    from archspec.load import analyse
+
+    checked = analyse(spec, "t.arch", settings=[("width", "4")]).network
+    assert sum(p.numel() for p in type(model)(width=4).parameters()) == checked.params
