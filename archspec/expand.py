@@ -490,12 +490,16 @@ class Expander:
         written before it (`bn1: bn`), if any."""
         head = elem.atoms[0]
         if not isinstance(head, s.Name) or (head.name in scope.env and _kind_value(head, scope.env) is None):
+            hides = isinstance(head, s.Name) and lookup(head.name) is not None  # `block b(layer_scale)`
             raise fail(
                 "expected-layer",
                 "a line starts with a layer kind or a block call",
                 head.span,
-                "not a layer",
-                "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`",
+                "a parameter here" if hides else "not a layer",
+                f"`{head.name}` is a parameter of this block, which hides the layer kind: "
+                f"rename the parameter, e.g. `{head.name}_value`"
+                if hides
+                else "e.g. `conv 64 3x3`, `maxpool 2`, `bottleneck(64)`",
             )
         segments: list[tuple[LayerKind, s.Name, list[s.Atom]]] = []
         labels: dict[int, s.Label] = {}  # segment -> the name written before it (`bn1: bn`)

@@ -850,6 +850,12 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("`{label:code}:` names the layer that follows it", "`{label}:`은/는 뒤따르는 층의 이름임"),
     ("names nothing", "이름 붙일 층이 없음"),
+    ("a parameter here", "여기서는 매개변수임"),
+    (
+        "`{name:code}` is a parameter of this block, which hides the layer kind: "
+        "rename the parameter, e.g. `{other:code}`",
+        "`{name}`은/는 이 블록의 매개변수라서 같은 이름의 층 종류를 가림: 매개변수 이름을 바꿀 것 (예: `{other}`)",
+    ),
     ("not a layer kind", "층 종류가 아님"),
     (
         "write a layer kind after `{label}:`, or remove the name",

@@ -46,6 +46,9 @@ MODELS = {
     "mobilenet_v3_large": ("mobilenet_v3_large(weights=None)", lambda: models.mobilenet_v3_large(weights=None)),
     "mobilenet_v3_small": ("mobilenet_v3_small(weights=None)", lambda: models.mobilenet_v3_small(weights=None)),
     "mnasnet1_0": ("mnasnet1_0(weights=None)", lambda: models.mnasnet1_0(weights=None)),
+    "regnet_y_400mf": ("regnet_y_400mf(weights=None)", lambda: models.regnet_y_400mf(weights=None)),
+    "efficientnet_b0": ("efficientnet_b0(weights=None)", lambda: models.efficientnet_b0(weights=None)),
+    "convnext_tiny": ("convnext_tiny(weights=None)", lambda: models.convnext_tiny(weights=None)),
 }
 
 

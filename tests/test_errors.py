@@ -516,6 +516,15 @@ CASES = [
         "",
     ),
     (
+        "expected-layer-param-hides-kind",  # torchvision's `dropout` argument, written as it names it
+        "block head(dropout=0.2):\n    conv 8 1x1\n    dropout dropout\n" + H + "head()\n",
+        "expected-layer",
+        3,
+        "dropout",
+        "starts with a layer kind",
+        "hides the layer kind: rename the parameter, e.g. `dropout_value`",
+    ),
+    (
         "recursive-block",
         "block a(w):\n    b(w)\nblock b(w):\n    a(w)\n" + H + "a(3)\n",
         "recursive-block",

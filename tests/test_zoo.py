@@ -56,6 +56,14 @@ PUBLISHED = [
     # 23,834,568 without (aux_logits=False, as the spec), 5.713 GFLOPS; the exact figures counted on torchvision's
     # model (bench/torchvision_figures.py)
     ("inception_v3", 23_834_568, 5_713_216_096),
+    # torchvision.models.regnet_y_400mf: num_params 4,344,144, _ops 0.402 GFLOPS; the exact MACs counted by
+    # bench/torchvision_figures_regnet.py (a hook per Conv2d and Linear on torchvision's model)
+    ("regnet_y_400mf", 4_344_144, 401_842_848),
+    # torchvision.models.efficientnet_b0: num_params 5,288,548, _ops 0.386 GFLOPS; exact MACs likewise
+    ("efficientnet_b0", 5_288_548, 385_814_752),
+    # torchvision.models.convnext_tiny: num_params 28,589,128 (layer scales included), _ops 4.456 GFLOPS; exact MACs
+    # likewise (the block's channels-last Linear layers counted per position, as 1x1 convs)
+    ("convnext_tiny", 28_589_128, 4_455_531_264),
     # seed 001: Keras model.summary() of the MNIST CNN with and without max pooling
     ("mnist_keras", 104_202, None),
     ("mnist_keras_nopool", 712_202, None),
