@@ -335,7 +335,8 @@ def _legend(
         note = look.note
         if family == "merge":
             note = ", ".join(f"{symbol} {kind}" if symbol else f"{kind}: box" for kind, symbol in merges.items())
-        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}<BR/><FONT POINT-SIZE="7">{escape(note)}</FONT></TD>')
+        small = f'<BR/><FONT POINT-SIZE="7">{escape(note)}</FONT>' if note else ""  # Graphviz refuses an empty FONT
+        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}{small}</TD>')
     if blocks:
         cells.append(f'<TD BGCOLOR="{BLOCK.fill}">block<BR/><FONT POINT-SIZE="7">{BLOCK.note}</FONT></TD>')
     if shortcuts:
