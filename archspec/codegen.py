@@ -8,16 +8,16 @@ from __future__ import annotations
 import keyword
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import syntax as s
 from .diagnostics import Diagnostic, SpecError
-from .expr import evaluate
+from .expr import evaluate, truth
 from .graph import Network, Node
 from .initialise import PYTORCH_DEFAULTS, WEIGHTS, is_default
 from .initialise import describe as describe_init
-from .layers import ALL
+from .layers import ALL, lookup
 from .layers.base import TorchCall
 from .pynames import (
     DOTTED,
@@ -88,6 +88,7 @@ class Op:
     node: Node
     inplace: bool = False  # a merge may update its first input in place (`out += x`)
     function: tuple[Any, dict] | None = None  # (kind, options) of a functional kind of one input
+    guard: tuple = ()  # the conditions of the `if` arms it was made in
 
 
 @dataclass
@@ -139,8 +140,7 @@ class ClassDef:
     keyword_only: int  # index in `signature` where keyword-only parameters start
     template: Template
     exprs: dict[tuple, str]  # (op index, leaf path) -> source
-    optional: tuple[int, ...] = ()  # ops built only when the flag is true
-    flag: str | None = None
+    segments: list = field(default_factory=list)  # runs of ops only some calls make (`Segment`)
     frozen: tuple[str, ...] = ()  # the network's: module paths whose parameters are not trained
     # the network's `init` line: the loop's branches (the classes, and the statements over `m`), in
     # the order torchvision writes them, and the normalisations zero_init_residual sets to 0
@@ -253,9 +253,9 @@ class Emitter:
             self.shapes[node.id] = out
         if kind.merge:
             inplace = inplace and node.inputs.count(source.id) == 1 and node.shape == source.shape
-            return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace)
+            return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace, guard=node.guard)
         if kind.functional:
-            return Op(node.id, node.inputs, None, None, None, node, function=(kind, node.options))
+            return Op(node.id, node.inputs, None, None, None, node, function=(kind, node.options), guard=node.guard)
         ctor = kind.torch_module(node.options, source.shape, inplace)
         marked = kind.torch_module(options, shapes[0], inplace)
         if _skeleton(ctor) == _skeleton(marked) and _same_leaves(_leaves(ctor), _leaves(marked)):
@@ -263,7 +263,7 @@ class Emitter:
         if kind.torch_helper:
             self.helpers[ctor.func] = kind.torch_helper
         attr = None if numbered else self.local_name(node.path, prefix, node)
-        return Op(node.id, node.inputs, attr, ctor, None, node)
+        return Op(node.id, node.inputs, attr, ctor, None, node, guard=node.guard)
 
     def group_op(self, gi: int, prefix: str) -> Op:
         g = self.net.groups[gi]
@@ -293,7 +293,7 @@ class Emitter:
                     members.append(op.ctor)
             ctor = TorchCall("nn.Sequential", tuple(members))
         out = g.output if g.output is not None else g.last
-        return Op(out, (inp,), attr, ctor, None, first)
+        return Op(out, (inp,), attr, ctor, None, first, guard=g.guard)
 
     def block_call(self, gi: int, inp: int) -> TorchCall:
         """The constructor call of a block instance, its arguments marked with the expressions the
@@ -334,8 +334,16 @@ class Emitter:
                 templates[gi] = self.template(g.first, g.last, g.depth + 1, g.path + ".", inp, g.args)
                 out = g.output if g.output is not None else g.last
                 self.out_channels[gi] = getattr(self.shapes.get(out, (None,))[0], "expr", None)
-            for variant in _variants(templates):
-                self.make_class(name, variant, templates)
+            union = _union(templates, {})
+            if union is not None:
+                full, runs, _ = union
+                self.make_class(name, list(templates), full, runs, templates)
+                continue
+            for members, optional in _variants(templates):  # calls that differ other than by `if`s
+                full = max((templates[gi] for gi in members), key=lambda t: len(t.ops))
+                made = {gi for gi in members if len(templates[gi].ops) == len(full.ops)}
+                runs = [(optional, made)] if optional else []
+                self.make_class(name, members, full, runs, templates)
 
     def unique_class_name(self, base: str) -> str:
         name = base if valid_class_name(base) else base + "Block"
@@ -346,22 +354,22 @@ class Emitter:
         self.class_names.add(name)
         return name
 
-    def make_class(self, block: str, variant: tuple[list[int], tuple[int, ...]], templates: dict) -> None:
-        members, optional = variant
-        full = max((templates[gi] for gi in members), key=lambda t: len(t.ops))
+    def make_class(
+        self, block: str, members: list[int], full: Template, runs: list[tuple[tuple[int, ...], set[int]]], templates
+    ) -> None:
+        """The class of a block's calls `members`: the ops of `full`, those of each run made only by
+        the calls in its set, under the condition the spec wrote for them."""
         name = self.unique_class_name(class_name_for(block))
-        attrs = [op.attr for op in full.ops]
+        position = {_key(op): i for i, op in enumerate(full.ops)}
         leaf_values: dict[tuple, list[tuple[int, Any]]] = {}
         written: dict[tuple, list[s.Expr | None]] = {}  # the spec's expression of each value, if it wrote one
         for gi in members:
-            t = templates[gi]
-            for op in t.ops:
-                index = attrs.index(op.attr) if op.attr is not None else None
-                if index is None:
+            for op in templates[gi].ops:
+                if op.ctor is None:
                     continue
                 for path, value in _leaves(op.ctor):
-                    leaf_values.setdefault((index, path), []).append((gi, _plain(value)))
-                    written.setdefault((index, path), []).append(getattr(value, "expr", None))
+                    leaf_values.setdefault((position[_key(op)], path), []).append((gi, _plain(value)))
+                    written.setdefault((position[_key(op)], path), []).append(getattr(value, "expr", None))
         # the block's parameters, in the definition's order, as Python names (`self`, `nn` or
         # `lambda` would break the source)
         definition = self.net.definitions.get(block)
@@ -371,44 +379,83 @@ class Emitter:
         for p in order:
             safe[p] = fresh_name(p, taken)
             taken.add(safe[p])
-        contexts = {
-            gi: {"in_channels": templates[gi].in_channels, **{safe[k]: v for k, v in templates[gi].args.items()}}
+        contexts = {  # `true` and `false` are Python's booleans: `if use_se:` must not test a word
+            gi: {
+                "in_channels": templates[gi].in_channels,
+                **{safe[k]: _truth_value(v) for k, v in templates[gi].args.items()},
+            }
             for gi in members
         }
         exprs: dict[tuple, str] = {}
         extra: list[tuple[str, tuple]] = []
         used: set[str] = set()
         names = {**safe, "in.c": "in_channels", "in.f": "in_channels"}
+        optional = {i for ops, _ in runs for i in ops}
         for key, pairs in leaf_values.items():
             # the spec's expression (kept through what a layer kind computes from it); else the value,
             # where every call has the same; else a constructor argument of its own
             expr = _written(written[key], pairs, templates, names)
             if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
-                expr = literal(pairs[0][1])
+                expr = _value_source(pairs[0][1])
             if expr is None:
-                arg = fresh_name(sanitise(f"{attrs[key[0]]}_{key[1][-1]}"), taken)
+                arg = fresh_name(sanitise(f"{full.ops[key[0]].attr}_{key[1][-1]}"), taken)
                 taken.add(arg)
                 extra.append((arg, key))
                 expr = arg
             exprs[key] = expr
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", expr) if w in contexts[members[0]])
-        flag = fresh_name(full.ops[optional[0]].attr, taken) if optional else None
+        # a layer whose kind a parameter gives (`act`): the parameter is a module class, called as the kind is
+        kinds: dict[str, dict[int, str]] = {}  # parameter -> call -> its class (`nn.Hardswish`)
+        for gi in members:
+            for op in templates[gi].ops:
+                if op.node.kind_param is not None and op.ctor is not None:
+                    kinds.setdefault(op.node.kind_param, {})[gi] = op.ctor.func
+        for i, op in enumerate(full.ops):
+            if op.node.kind_param in kinds and op.ctor is not None:
+                full.ops[i] = replace(op, ctor=TorchCall(safe[op.node.kind_param], op.ctor.args, op.ctor.kwargs))
+                used.add(safe[op.node.kind_param])
+        segments = []
+        for ops, made in runs:
+            condition = self.condition(full, ops, made, members, templates, exprs, names)
+            flag = None
+            if condition is None:  # the spec's condition cannot be said in Python: each call says it
+                flag = fresh_name(full.ops[ops[0]].attr or "use", taken)
+                taken.add(flag)
+            else:
+                used.update(w for w in re.findall(r"[A-Za-z_]\w*", condition) if w in contexts[members[0]])
+            modules = [i for i in ops if full.ops[i].attr is not None]
+            switch = None
+            if modules:
+                test = f"self.{full.ops[modules[0]].attr} is not None"
+            else:
+                switch = fresh_name("use_" + _key(full.ops[ops[0]]).lstrip("~"), taken | set(position))
+                taken.add(switch)
+                test = f"self.{switch}"
+            segments.append(Segment(ops, condition, flag, test, switch))
         signature: list[tuple[str, str, str | None]] = []
         if "in_channels" in used:
             signature.append(("in_channels", "int", None))
         defaults = {p.name: _default_source(p.default) for p in definition.params} if definition else {}
         for p in order:
+            if p in kinds:
+                default = self.kind_class(definition, p, kinds[p], templates)
+                signature.append((safe[p], "type[nn.Module]", default))
+                for gi in members:
+                    found = kinds[p].get(gi) or self.kind_class(definition, p, {}, templates, contexts[gi][safe[p]])
+                    contexts[gi][safe[p]] = _ClassName(found) if found else contexts[gi][safe[p]]
+                continue
             signature.append((safe[p], _annotation([contexts[gi][safe[p]] for gi in members]), defaults.get(p)))
         keyword_only = len(signature)
         for arg, key in extra:
             annotation = _annotation([v for _, v in leaf_values[key]])
-            if key[0] in optional:  # a value of the optional chain: given only by the calls that build it
+            if key[0] in optional:  # a value of an optional run: given only by the calls that build it
                 signature.append((arg, f"{annotation} | None", "None"))
             else:
                 signature.append((arg, annotation, None))
-        if flag:
-            signature.append((flag, "bool", "False"))
-        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, optional, flag))
+        for segment in segments:
+            if segment.flag:
+                signature.append((segment.flag, "bool", "False"))
+        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, segments))
         first = 1 if "in_channels" in used else 0
         for gi in members:
             t = templates[gi]
@@ -419,12 +466,78 @@ class Emitter:
             kwargs = {
                 p: values[p]
                 for p, _, default in signature[first:keyword_only]
-                if default is None or not _same(values[p], _default_value(default))
+                if default is None or not _is_default(values[p], default)
             }  # a value the definition's default gives is not repeated
             kwargs.update({arg: values[arg] for arg, _ in extra if values[arg] is not None})
-            if flag and len(t.ops) == len(full.ops):
-                kwargs[flag] = True
+            for segment, (_, made) in zip(segments, runs):
+                if segment.flag and gi in made:
+                    kwargs[segment.flag] = True
             self.calls[gi] = TorchCall(name, args, kwargs)
+
+    def kind_class(self, definition, param: str, found: dict[int, str], templates, word: Any = None) -> str | None:
+        """The PyTorch class of the layer kind `word` (the parameter's default where not given), as a
+        call that makes it shows, else as the catalogue makes it."""
+        if word is None:
+            spec_default = next((p.default for p in definition.params if p.name == param), None)
+            word = evaluate(spec_default, {}, None) if spec_default is not None else None
+        if not isinstance(word, str):
+            return None
+        for gi, cls in found.items():
+            if templates[gi].args.get(param) == word:
+                return cls
+        kind = lookup(word)
+        if kind is None:
+            return None
+        try:
+            return kind.torch_module(kind.resolve(kind.bind([], {})), (1, 1, 1), True).func
+        except Exception:  # a kind that needs arguments: the calls pass it
+            return None
+
+    def condition(self, full, ops, made, members, templates, exprs, names) -> str | None:
+        """Python source, over the constructor's parameters, that holds for exactly the calls that
+        make a run of ops: the `if` arms the spec wrote around them, or for a projected shortcut
+        `stride != 1 or in_channels != width * 4`; None where there is none, or it cannot be written."""
+        first = full.ops[ops[0]]
+        some = next(iter(made))
+        depth = len(self.net.groups[some].guard)
+        guard = first.guard[depth:]
+        if guard:
+            sources = [expr_source(e, names) for e in guard]
+            if any(src is None for src in sources):
+                return None
+            for gi in members:  # the condition holds where the run is made, and only there
+                g = self.net.groups[gi]
+                shape = self.net.nodes[self.scope_input(g.first, g.last)].shape
+                try:
+                    holds = all(truth(evaluate(e, g.args, shape), e) for e in guard)
+                except SpecError:
+                    return None
+                if holds != (gi in made):
+                    return None
+            joined = sources[0][0] if len(sources) == 1 else " and ".join(_grouped(src, 0.4) for src in sources)  # type: ignore
+            return joined if len(joined) <= MAX_EXPRESSION else None  # past a readable line: each call says it
+        conv = first.node if first.node.projects_to is not None else None
+        if conv is None or first.ctor is None:
+            return None
+        # the projection's conv: `nn.Conv2d(in_channels, OUT, kernel_size=1, stride=STRIDE, bias=False)`
+        call, prefix = first.ctor, ()
+        if call.func == "nn.Sequential":
+            call, prefix = call.args[0], (0,)
+        out = exprs.get((ops[0], (*prefix, 1)))
+        stride = exprs.get((ops[0], (*prefix, "stride")), "1")
+        if out is None or not isinstance(call, TorchCall):
+            return None
+        source = f"in_channels != {out}" if stride == "1" else f"{stride} != 1 or in_channels != {out}"
+        for gi in members:  # where no projection is made, the shapes agree: the condition must say so
+            t = templates[gi]
+            values = {**{names.get(k, k): v for k, v in t.args.items()}, "in_channels": t.in_channels}
+            try:
+                holds = eval(source, {"__builtins__": _BUILTINS}, values)  # the source this file writes
+            except Exception:
+                return None
+            if bool(holds) != (gi in made):
+                return None
+        return source
 
     # ---------------------------------------------------------------- the file
 
@@ -494,6 +607,155 @@ def _optional_chain(full: Template, short: Template) -> tuple[int, ...]:
         {},
     )
     return tuple(skipped) if rebuilt.skeleton() == short.skeleton() else ()
+
+
+# ----------------------------------------------------------------------------- one class for every call
+
+
+_BUILTINS = {"max": max, "min": min, "int": int, "round": round, "abs": abs}
+
+
+def _shape_of(op: Op) -> Any:
+    """What must be the same in every call for one class to make an op: its constructor's structure
+    (the function of a layer whose kind a parameter gives aside: `act(inplace=True)`), its merge or
+    its function."""
+    ctor = op.ctor
+    if ctor is not None and op.node.kind_param is not None:
+        ctor = TorchCall(op.node.kind_param, ctor.args, ctor.kwargs)
+    return (_skeleton(ctor), op.merge[0].name if op.merge else None, function_key(op), op.node.kind_param)
+
+
+def _key(op: Op) -> str:
+    """An op's name in its block: its attribute, or the name of its merge or slice (`~add_1`)."""
+    return op.attr if op.attr is not None else "~" + op.node.path.rsplit(".", 1)[-1]
+
+
+def _merged_order(seqs: list[list[str]]) -> list[str] | None:
+    """The keys of every sequence in one order that keeps each sequence's own (first seen first
+    where nothing decides); None if the sequences disagree."""
+    import heapq
+
+    first_seen: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    waiting: Counter = Counter()
+    for seq in seqs:
+        for k in seq:
+            first_seen.setdefault(k, len(first_seen))
+        for a, b in zip(seq, seq[1:]):
+            if b not in after.setdefault(a, set()):
+                after[a].add(b)
+                waiting[b] += 1
+    heap = [(first_seen[k], k) for k in first_seen if not waiting[k]]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, k = heapq.heappop(heap)
+        order.append(k)
+        for b in after.get(k, ()):
+            waiting[b] -= 1
+            if not waiting[b]:
+                heapq.heappush(heap, (first_seen[b], b))
+    return order if len(order) == len(first_seen) else None
+
+
+@dataclass
+class Segment:
+    """Ops of a block's class that only some calls make: built where `condition` holds (Python
+    source over the constructor's parameters) or where the call passes `flag=True`; in the forward,
+    skipped (their output is their input) where not."""
+
+    ops: tuple[int, ...]
+    condition: str | None
+    flag: str | None = None
+    test: str = ""  # the forward's test: `self.conv_1 is not None`, or `self.use_add_1`
+    switch: str | None = None  # the bool attribute __init__ sets where the segment has no module
+
+
+def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Template, list, dict] | None:
+    """The ops of every call of a block in one template, with the runs of ops only some calls make
+    (and the conditions the spec wrote for them: `if`, or a projected shortcut); None where the
+    calls differ in another way (`x n` with n a parameter), which then get classes of their own."""
+    keyed = {}
+    for gi, t in templates.items():
+        keys = [_key(op) for op in t.ops]
+        if len(set(keys)) != len(keys):
+            return None
+        keyed[gi] = keys
+    order = _merged_order(list(keyed.values()))
+    if order is None:
+        return None
+    position = {k: i for i, k in enumerate(order)}
+    present: dict[str, set[int]] = {k: set() for k in order}
+    where: dict[str, tuple[int, int]] = {}  # key -> (instance, op index) of a call that makes it
+    for gi, keys in keyed.items():
+        for i, k in enumerate(keys):
+            present[k].add(gi)
+            where.setdefault(k, (gi, i))
+    everyone = set(templates)
+    # runs of consecutive ops made by the same calls (not all)
+    runs: list[list[str]] = []
+    for k in order:
+        if present[k] == everyone:
+            continue
+        if runs and present[runs[-1][-1]] == present[k] and position[runs[-1][-1]] == position[k] - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    segment_of = {k: n for n, run in enumerate(runs) for k in run}
+
+    def rel_key(gi: int, r: Any) -> Any:
+        return "x" if r == "x" else keyed[gi][r]
+
+    # each op's inputs, from a call that makes every run before it that it reads
+    inputs: dict[str, tuple] = {}
+    for k in order:
+        candidates = []
+        for gi in present[k]:
+            t = templates[gi]
+            i = keyed[gi].index(k)
+            candidates.append(tuple(rel_key(gi, r) for r in t.rel_inputs[i]))
+        best = max(candidates, key=lambda c: sum(position.get(r, -1) for r in c))
+        inputs[k] = best
+    # where a run is not made, its output is the first input of its first op (the main flow: a
+    # residual `add`'s branch, not the `x` it adds); only its last op is read after it
+    sources = {}
+    for n, run in enumerate(runs):
+        inside = set(run)
+        sources[n] = inputs[run[0]][0]
+        if sources[n] in inside:
+            return None
+        later = {r for k in order if k not in inside for r in inputs[k]}
+        if any(k in later for k in run[:-1]):
+            return None
+
+    def skipped(gi: int, r: Any) -> Any:
+        while r != "x" and gi not in present[r]:
+            r = sources[segment_of[r]]
+        return r
+
+    for gi, keys in keyed.items():  # with a call's runs skipped, the union is that call
+        for i, k in enumerate(keys):
+            if tuple(skipped(gi, r) for r in inputs[k]) != tuple(rel_key(gi, r) for r in templates[gi].rel_inputs[i]):
+                return None
+    ops = []
+    for k in order:
+        gi, i = where[k]
+        ops.append(templates[gi].ops[i])
+        # every call makes the op the same way, but for a layer kind a parameter gives (`act`)
+        shapes = {_shape_of(templates[g].ops[keyed[g].index(k)]) for g in present[k]}
+        if len(shapes) > 1:
+            return None
+    rel = [tuple(r if r == "x" else position[r] for r in inputs[k]) for k in order]
+    out_keys = {skipped(gi, keyed[gi][t.output]) if t.output != "x" else "x" for gi, t in templates.items()}
+    full_out = max(out_keys, key=lambda r: position.get(r, -1))
+    for gi, t in templates.items():
+        mine = "x" if t.output == "x" else keyed[gi][t.output]
+        if skipped(gi, full_out) != mine:
+            return None
+    first = templates[min(templates)]
+    full = Template(ops, rel, "x" if full_out == "x" else position[full_out], first.in_channels, first.args)
+    segments = [(tuple(position[k] for k in run), present[run[0]]) for run in runs]
+    return full, segments, {k: present[k] for k in order}
 
 
 # ----------------------------------------------------------------------------- the spec's expressions
@@ -684,24 +946,34 @@ def _text_precedence(text: str) -> int:
 
 
 def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict) -> str | None:
-    """The source of the expression every call of the block wrote for one constructor argument, if
-    they all wrote one that reads the same as Python and gives the argument's value in that call."""
+    """The source of an expression the spec wrote for one constructor argument that reads the same
+    as Python and gives the argument's value in every call of the block. The calls may carry
+    different ones (`in.c` where an optional expand step is skipped, `in.c * expand` where it is
+    made): the first that holds for all of them is taken, the one most calls carry first."""
     # the spec's `/` of whole numbers that divide is Python's `//` (Python's `/` gives a float)
     exprs = [e if e is None or expr_source(e, names) is not None else _floor_division(e) for e in exprs]
-    sources = {expr_source(e, names) if e is not None else None for e in exprs}
-    if len(sources) != 1 or None in sources:
-        return None
-    if len(next(iter(sources))[0]) > MAX_EXPRESSION:  # type: ignore[index]
-        return None  # `let` values put in can grow past a readable line: the calls' values are written
-    for expr, (gi, value) in zip(exprs, pairs):
-        t = templates[gi]
-        try:
-            result = evaluate(expr, t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
-        except SpecError:
-            return None
-        if not (_same(result, value) or (type(result) is int and type(value) is float and result == value)):
-            return None
-    return sources.pop()[0]  # type: ignore[index]
+    candidates: dict[str, tuple[s.Expr, int]] = {}
+    for e in exprs:
+        source = expr_source(e, names) if e is not None else None
+        if source is not None and len(source[0]) <= MAX_EXPRESSION:  # `let`s put in can grow past a readable line
+            expr, count = candidates.get(source[0], (e, 0))
+            candidates[source[0]] = (expr, count + 1)
+    for source, (expr, _) in sorted(candidates.items(), key=lambda item: -item[1][1]):
+        if all(_gives(expr, templates[gi], value) for gi, value in pairs):
+            return source
+    return None
+
+
+def _gives(expr: s.Expr, t: Template, value: Any) -> bool:
+    try:
+        result = evaluate(expr, t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
+    except SpecError:
+        return False
+    return _same(result, value) or (type(result) is int and type(value) is float and result == value)
+
+
+def _truth_value(value: Any) -> Any:
+    return (value == "true") if value in ("true", "false") else value
 
 
 def _default_source(expr: s.Expr | None) -> str | None:
@@ -713,13 +985,26 @@ def _default_source(expr: s.Expr | None) -> str | None:
         value = evaluate(expr, {}, None)
     except SpecError:
         return None
-    return literal(value) if isinstance(value, (int, float, str, tuple)) else None
+    value = _truth_value(value)
+    return literal(value) if isinstance(value, (bool, int, float, str, tuple)) else None
 
 
-def _default_value(source: str) -> Any:
+class _ClassName(str):
+    """A PyTorch class passed as a value (`act=nn.Hardswish`): written as it is, not as a string."""
+
+
+def _value_source(value: Any) -> str:
+    if isinstance(value, _ClassName) and DOTTED.match(value):
+        return str(value)
+    return literal(value)
+
+
+def _is_default(value: Any, default: str) -> bool:
+    if isinstance(value, _ClassName):
+        return str(value) == default
     import ast
 
-    return ast.literal_eval(source)
+    return _same(value, ast.literal_eval(default))
 
 
 def _constant(value: Any) -> s.Expr | None:
@@ -763,7 +1048,7 @@ def _network_leaf(value: Any, names: dict[str, str], settings: dict[str, Any]) -
             same = False
         if same:
             return source[0]  # type: ignore[index]
-    return literal(_plain(value))
+    return _value_source(_plain(value))
 
 
 def _annotation(values: list[Any]) -> str:
@@ -783,6 +1068,8 @@ def render_value(value: Any, exprs: dict[tuple, str], path: tuple, indent: int, 
     """`value` as source; `indent`: the indentation of its line, `start`: the column it starts at."""
     if isinstance(value, TorchCall):
         return render_call(value, exprs, path, indent, start)
+    if isinstance(value, _ClassName) and DOTTED.match(value):
+        return str(value)
     return exprs.get(path, literal(value))
 
 
@@ -851,19 +1138,26 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
     by_op: dict[int, dict] = {}  # op index -> {leaf path: source}, sorted once (not per op: a 10,000-layer class)
     for (index, path), source in c.exprs.items():
         by_op.setdefault(index, {})[path] = source
+    starts = {seg.ops[0]: seg for seg in c.segments}
+    inside = {i for seg in c.segments for i in seg.ops}
     for i, op in enumerate(t.ops):
-        if op.ctor is None:
+        seg = starts.get(i)
+        if seg is not None:  # the modules only some calls make: `if stride != 1 or ...:` ... `else: ... = None`
+            condition = seg.flag or seg.condition
+            if seg.switch:
+                lines.append(f"        self.{seg.switch} = {condition}")
+            modules = [j for j in seg.ops if t.ops[j].ctor is not None]
+            if modules:
+                lines.append(f"        if {condition}:")
+                for j in modules:
+                    prefix = f"            self.{t.ops[j].attr} = "
+                    lines.append(prefix + render_call(t.ops[j].ctor, by_op.get(j, {}), (), 12, len(prefix)))
+                lines.append("        else:")
+                lines += [f"            self.{t.ops[j].attr} = None" for j in modules]
+        if op.ctor is None or i in inside:
             continue
-        if c.optional and i == c.optional[0]:
-            lines.append(f"        if {c.flag}:")
-        indent = 12 if i in c.optional else 8
-        exprs = by_op.get(i, {})
-        prefix = " " * indent + f"self.{op.attr} = "
-        lines.append(prefix + render_call(op.ctor, exprs, (), indent, len(prefix)))
-        if c.optional and i == c.optional[-1]:
-            lines.append("        else:")
-            for j in c.optional:
-                lines.append(f"            self.{t.ops[j].attr} = None")
+        prefix = f"        self.{op.attr} = "
+        lines.append(prefix + render_call(op.ctor, by_op.get(i, {}), (), 8, len(prefix)))
     if c.init or c.zero_init:
         lines += render_init(c)
     if c.frozen:
@@ -991,7 +1285,8 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
         for r in rel:
             last_use[r] = i
     last_use[t.output] = n
-    chain = set(c.optional)
+    chain = {i for seg in c.segments for i in seg.ops}
+    starts = {seg.ops[0]: seg for seg in c.segments}
     # a value several ops take, or that a merge takes after its first input, keeps its layer's name
     # (`a = self.a(x)` ... `torch.cat([a, b], dim=1)`); the others flow on in `x` or `out`
     uses = Counter(r for rel in t.rel_inputs for r in rel)
@@ -1030,32 +1325,18 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             name = f"{base}_{k}"
         return name
 
-    i = 0
-    while i < n:
+    def step(i: int, pad: str, force: str | None = None) -> int:
+        """Write op i (a chunk's parts: all of them) at indentation `pad`, its value in `force` if
+        given; returns the index of the next op."""
         op, rel = t.ops[i], t.rel_inputs[i]
         parts = split_parts(t, i)
         if parts:  # `x1, x2 = x.chunk(2, dim=1)`: every part in one statement, by the spec's names
             names: list[str] = []
             for j in parts:
                 names.append(fresh_name(t.ops[j].node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED | set(names)))
-            lines.append(f"        {', '.join(names)} = {function_source(op, var[rel[0]])}")
+            lines.append(f"{pad}{', '.join(names)} = {function_source(op, var[rel[0]])}")
             var.update(zip(parts, names))
-            i = parts[-1] + 1
-            continue
-        if i in chain:
-            end = c.optional[-1]
-            source = rel[0]
-            if last_use.get(source) == i:
-                name = var[source]
-            else:
-                name = fresh(op, i)
-                lines.append(f"        {name} = {var[source]}")
-            lines.append(f"        if self.{op.attr} is not None:")
-            for j in c.optional:
-                lines.append(f"            {name} = self.{t.ops[j].attr}({name})")
-            var[end] = name
-            i = end + 1
-            continue
+            return parts[-1] + 1
         first = rel[0]
         wanted = branches.get(i)
         # a branch's variable, unless it still holds a value a later op reads (a line the spec named `branch1`)
@@ -1070,23 +1351,43 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
             name = var[first]
         else:
             name = fresh(op, i)
+        name = force or name
         if op.merge:
             kind, options = op.merge
             inputs = [var[r] for r in rel]
             update = kind.torch_merge_inplace(options, inputs) if op.inplace and name == var[first] else None
             if update:  # `out += x`, as torchvision writes it: no new tensor
-                lines.append(f"        {update}")
+                lines.append(f"{pad}{update}")
                 var[i] = name
-                i += 1
-                continue
+                return i + 1
             expr = kind.torch_merge(options, inputs)
         elif op.function is not None:
             expr = function_source(op, var[first])
         else:
             expr = f"self.{op.attr}({var[first]})"
-        lines.append(f"        {name} = {expr}")
+        lines.append(f"{pad}{name} = {expr}")
         var[i] = name
-        i += 1
+        return i + 1
+
+    i = 0
+    while i < n:
+        seg = starts.get(i)
+        if seg is None:
+            i = step(i, " " * 8)
+            continue
+        # ops only some calls make: their value flows on in the variable of their input where they are not
+        end = seg.ops[-1]
+        source = t.rel_inputs[i][0]
+        if last_use.get(source, -1) <= end:
+            name = var[source]
+        else:
+            name = fresh(t.ops[i], i)
+            lines.append(f"        {name} = {var[source]}")
+        lines.append(f"        if {seg.test}:")
+        while i < end:
+            i = step(i, " " * 12)
+        i = step(end, " " * 12, force=name)
+        var[end] = name
     lines.append(f"        return {var[t.output]}")
     return lines
 

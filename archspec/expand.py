@@ -180,6 +180,7 @@ class Expander:
         blame: dict[str, s.Span],
         exprs: dict[str, s.Expr] | None = None,
         generated: bool = False,
+        kind_param: str | None = None,
     ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
@@ -211,7 +212,7 @@ class Expander:
         node_id = self._next_id()
         node = Node(
             node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {},
-            generated=generated, guard=self.guards,
+            generated=generated, guard=self.guards, kind_param=kind_param,
         )  # fmt: skip
         return self._append(node)
 
@@ -347,10 +348,10 @@ class Expander:
                         segments = self.split_chain(stmt.elems[0], scope)
                     except SpecError:
                         continue  # reported where the arm is taken
-                    for kind, _, _, own in segments:
+                    for kind, word, _, own in segments:
                         if own is not None:
                             break  # the layers after a name are named after it, not numbered
-                        scope.auto_name(kind.name)
+                        scope.auto_name(word.name if word.name in scope.env else kind.name)
 
     def let(self, stmt: s.Let, scope: Scope, cur: int | None) -> None:
         if lookup(stmt.name) is not None or stmt.name in self.blocks or stmt.name == "in":
@@ -510,6 +511,7 @@ class Expander:
                     raise fail("syntax-error", "two names for one layer", atom.span, "second name")
                 label = atom
                 continue
+            written = atom  # a layer a parameter gives is named after the parameter (`act_1`), in every call
             if isinstance(atom, s.Name) and atom.name in scope.env:
                 given = _kind_value(atom, scope.env)  # `act` where the block was called with `act=hardswish`
                 if given is not None:
@@ -538,7 +540,7 @@ class Expander:
                     if label is not None:
                         labels[len(segments)] = label
                         label = None
-                    segments.append((kind, atom, []))
+                    segments.append((kind, written, []))
                     continue
                 if atom is head or atom.name not in segments[-1][0].words:
                     raise self._unknown_layer(atom, scope)  # `conv 8 3x3 bn rleu`
@@ -717,12 +719,13 @@ class Expander:
                 scope.claim(own.name, own.span)
                 name = label = own.name
             elif label is None:
-                name, generated = scope.auto_name(kind.name), True
+                name, generated = scope.auto_name(word.name if word.name in scope.env else kind.name), True
             elif index == 0:
                 name = label
             else:
                 name, generated = scope.fresh(f"{label}_{word.name}"), True
-            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs, generated)
+            given = word.name if word.name in scope.env else None  # `act`, called with `act=hardswish`
+            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs, generated, given)
             if numbered is None and (index or label is None or own is not None):
                 scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
@@ -1246,7 +1249,9 @@ class Expander:
 
     def _open_group(self, path, kind, name, args, span, depth, generated=False) -> int:
         """Start a group at the next node; returns its index for `_close_group`."""
-        self.groups.append(Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth, generated))
+        self.groups.append(
+            Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth, generated, guard=self.guards)
+        )
         self.rows.append(("group", len(self.groups) - 1))
         return len(self.groups) - 1
 

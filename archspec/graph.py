@@ -42,6 +42,7 @@ class Node:
     projects_to: int | None = None  # a projected shortcut's conv: the branch output whose shape it takes
     # the conditions of the `if` arms it was made in (expressions over the block's parameters and `in`)
     guard: tuple = ()
+    kind_param: str | None = None  # the block parameter that gave its kind (`act` of `act=hardswish`)
 
     @property
     def trainable(self) -> int:
@@ -82,6 +83,7 @@ class Group:
     generated: bool = False  # its name is archspec's (`inception_1`), not one the spec writes
     # a block call's arguments that the spec writes over the caller's parameters or `in` (`cbr(c, s=2)`: c)
     exprs: dict[str, Any] = field(default_factory=dict)
+    guard: tuple = ()  # the conditions of the `if` arms it was made in (its nodes' guards start with them)
 
 
 CONVENTIONS = ("torchsummary", "torchinfo")

@@ -93,7 +93,57 @@ def test_one_class_per_block_definition():
     source = generate(archspec.load(SPECS / "resnet152.arch"))
     assert re.findall(r"^class (\w+)", source, re.M) == ["Bottleneck", "ResNet152"]
     # a bottleneck used 50 times: one class, its constructor taking the block's parameters
-    assert "def __init__(self, in_channels: int, width: int, stride: int = 1, *, downsample: bool = False)" in source
+    assert "def __init__(self, in_channels: int, width: int, stride: int = 1) -> None:" in source
+    # the projected shortcut is made where the shapes differ, as torchvision's Bottleneck says it
+    assert "        if stride != 1 or in_channels != width * 4:\n            self.downsample = nn.Sequential(" in source
+    assert "        if self.downsample is not None:\n            x = self.downsample(x)\n        out += x\n" in source
+
+
+def test_one_class_for_a_block_with_conditions():
+    spec = """defaults bn eps=0.001 momentum=0.01
+block ir(out, stride=1, expand=1, act=relu):
+    let hidden = in.c * expand
+    add:
+        branch:
+            if expand != 1:
+                conv hidden 1x1 bias=false bn act
+            dwconv 3x3 stride=stride pad=1 bias=false bn act
+            conv out 1x1 bias=false bn
+        if stride == 1 and in.c == out:
+            branch: identity
+block se(c, on=true):
+    if on:
+        mul:
+            branch: identity
+            branch: avgpool to 1x1, conv (c // 4) 1x1 relu, conv c 1x1 hardsigmoid
+    relu
+network T
+input 16x8x8
+a: ir(16)
+b: ir(24, stride=2, expand=6, act=hardswish)
+c: ir(24, expand=6)
+d: se(24)
+e: se(24, on=false)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["Ir", "Se", "T"]
+    init = "def __init__(self, in_channels: int, out: int, stride: int = 1, expand: int = 1, act: type[nn.Module] = "
+    init += "nn.ReLU)"
+    assert re.sub(r"\s+", " ", init) in re.sub(r"\s+", " ", source).replace("( self, ", "(self, ").replace(", )", ")")
+    assert "        if expand != 1:\n            self.conv_1 = nn.Conv2d(in_channels, in_channels * expand," in source
+    assert "            self.act_1 = act(inplace=True)\n        else:\n            self.conv_1 = None\n" in source
+    assert "        self.use_add_1 = stride == 1 and in_channels == out\n" in source
+    assert "        if self.use_add_1:\n            out += x\n" in source
+    assert "Ir(16, out=24, stride=2, expand=6, act=nn.Hardswish)" in source
+    assert "def __init__(self, in_channels: int, c: int, on: bool = True) -> None:" in source
+    assert "Se(24, c=24, on=False)" in source
+    model = archspec.build(net)
+    agree(net, model)
+    # each call's module is the one the analysis made: the same modules by path, and no others
+    for name in "abcde":
+        inner = {p for p, m in model.get_submodule(name).named_modules() if p and not list(m.children())}
+        assert inner == {n.path[2:] for n in net.nodes if n.path.startswith(name + ".") and not n.kind.functional}
 
 
 def test_module_paths_are_the_analysers_node_paths():

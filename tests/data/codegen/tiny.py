@@ -12,14 +12,14 @@ from torch import nn
 class Res(nn.Module):
     """The spec's block `res(width, stride)`."""
 
-    def __init__(self, in_channels: int, width: int, stride: int = 1, *, shortcut: bool = False) -> None:
+    def __init__(self, in_channels: int, width: int, stride: int = 1) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=stride, padding=1, bias=False)
         self.conv1_bn = nn.BatchNorm2d(width)
         self.conv1_relu = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
         self.conv2_bn = nn.BatchNorm2d(width)
-        if shortcut:
+        if stride != 1 or in_channels != width:
             self.shortcut = nn.Conv2d(in_channels, width, kernel_size=1, stride=stride, bias=False)
             self.shortcut_bn = nn.BatchNorm2d(width)
         else:
@@ -49,7 +49,7 @@ class Tiny(nn.Module):
         self.stem = nn.Conv2d(3, 16, kernel_size=3, padding=1, bias=False)
         self.stem_bn = nn.BatchNorm2d(16)
         self.stem_relu = nn.ReLU(inplace=True)
-        self.layer1 = nn.Sequential(Res(16, width=16), Res(16, width=32, stride=2, shortcut=True))
+        self.layer1 = nn.Sequential(Res(16, width=16), Res(16, width=32, stride=2))
         self.side = nn.Conv2d(32, 32, kernel_size=1)
         self.convs = nn.Sequential(
             nn.Conv2d(64, 64, kernel_size=3, padding=1),
