@@ -141,6 +141,7 @@ class ClassDef:
     template: Template
     exprs: dict[tuple, str]  # (op index, leaf path) -> source
     segments: list = field(default_factory=list)  # runs of ops only some calls make (`Segment`)
+    lets: list = field(default_factory=list)  # (name, source): the block's `let`s, local values of __init__
     frozen: tuple[str, ...] = ()  # the network's: module paths whose parameters are not trained
     # the network's `init` line: the loop's branches (the classes, and the statements over `m`), in
     # the order torchvision writes them, and the normalisations zero_init_residual sets to 0
@@ -391,10 +392,13 @@ class Emitter:
         used: set[str] = set()
         names = {**safe, "in.c": "in_channels", "in.f": "in_channels"}
         optional = {i for ops, _ in runs for i in ops}
+        # the block's `let` lines, as local values of __init__ that the constructor arguments read
+        lets, pynames, trees, envs = self.hoisted_lets(members, names, taken | {op.attr for op in full.ops if op.attr})
+        names = {**names, **pynames}
         for key, pairs in leaf_values.items():
             # the spec's expression (kept through what a layer kind computes from it); else the value,
             # where every call has the same; else a constructor argument of its own
-            expr = _written(written[key], pairs, templates, names)
+            expr = _written([_hoist(e, trees) for e in written[key]], pairs, templates, names, envs)
             if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
                 expr = _value_source(pairs[0][1])
             if expr is None:
@@ -416,7 +420,7 @@ class Emitter:
                 used.add(safe[op.node.kind_param])
         segments = []
         for ops, made in runs:
-            condition = self.condition(full, ops, made, members, templates, exprs, names)
+            condition = self.condition(full, ops, made, members, templates, exprs, names, trees, envs)
             flag = None
             if condition is None:  # the spec's condition cannot be said in Python: each call says it
                 flag = fresh_name(full.ops[ops[0]].attr or "use", taken)
@@ -432,6 +436,17 @@ class Emitter:
                 taken.add(switch)
                 test = f"self.{switch}"
             segments.append(Segment(ops, condition, flag, test, switch))
+        # the lets the constructor reads (and the lets those read), in the spec's order
+        read = [*exprs.values(), *(seg.condition for seg in segments if seg.condition)]
+        wanted = {w for source in read for w in re.findall(r"[A-Za-z_]\w*", source)}
+        local: list[tuple[str, str]] = []
+        for py, source in reversed(lets):
+            if py in wanted:
+                local.insert(0, (py, source))
+                wanted.discard(py)
+                wanted |= set(re.findall(r"[A-Za-z_]\w*", source))
+        for _, source in local:
+            used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
         signature: list[tuple[str, str, str | None]] = []
         if "in_channels" in used:
             signature.append(("in_channels", "int", None))
@@ -455,7 +470,7 @@ class Emitter:
         for segment in segments:
             if segment.flag:
                 signature.append((segment.flag, "bool", "False"))
-        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, segments))
+        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, segments, lets=local))
         first = 1 if "in_channels" in used else 0
         for gi in members:
             t = templates[gi]
@@ -493,14 +508,45 @@ class Emitter:
         except Exception:  # a kind that needs arguments: the calls pass it
             return None
 
-    def condition(self, full, ops, made, members, templates, exprs, names) -> str | None:
+    def hoisted_lets(self, members: list[int], names: dict[str, str], taken: set[str]):
+        """The block's `let` lines as Python: (Python name, source) in the spec's order (a name given
+        again keeps its Python name, as Python reassigns it), the Python name of each, each name's last value as
+        an expression (to find it in the expressions the spec's layers carry, `let`s put in), and
+        each call's values of them. Nothing where a `let` cannot be written as Python, or a name is
+        also given inside an `if` or a merge (its last value then depends on the arm)."""
+        g = self.net.groups[members[0]]
+        if not g.lets:
+            return [], {}, {}, {}
+        stmts, finals = g.lets
+        nested = _nested_lets(self.net.definitions[g.name].body)
+        lets: list[tuple[str, str]] = []
+        pynames: dict[str, str] = {}
+        scope = dict(names)
+        for stmt in stmts:
+            source = expr_source(stmt.value, scope)
+            if source is None or stmt.name in nested:
+                return [], {}, {}, {}
+            py = pynames.get(stmt.name) or fresh_name(stmt.name, taken | set(scope.values()))
+            lets.append((py, source[0]))
+            pynames[stmt.name] = scope[stmt.name] = py
+        envs = {}
+        for gi in members:
+            member = self.net.groups[gi]
+            env = dict(member.args)
+            shape = self.net.nodes[self.scope_input(member.first, member.last)].shape
+            for stmt in stmts:
+                env[stmt.name] = evaluate(stmt.value, env, shape)
+            envs[gi] = env
+        return lets, pynames, {name: finals[name] for name in pynames}, envs
+
+    def condition(self, full, ops, made, members, templates, exprs, names, trees=None, envs=None) -> str | None:
         """Python source, over the constructor's parameters, that holds for exactly the calls that
         make a run of ops: the `if` arms the spec wrote around them, or for a projected shortcut
         `stride != 1 or in_channels != width * 4`; None where there is none, or it cannot be written."""
         first = full.ops[ops[0]]
         some = next(iter(made))
         depth = len(self.net.groups[some].guard)
-        guard = first.guard[depth:]
+        guard = tuple(_hoist(e, trees or {}) for e in first.guard[depth:])
         if guard:
             sources = [expr_source(e, names) for e in guard]
             if any(src is None for src in sources):
@@ -509,7 +555,7 @@ class Emitter:
                 g = self.net.groups[gi]
                 shape = self.net.nodes[self.scope_input(g.first, g.last)].shape
                 try:
-                    holds = all(truth(evaluate(e, g.args, shape), e) for e in guard)
+                    holds = all(truth(evaluate(e, (envs or {}).get(gi, g.args), shape), e) for e in guard)
                 except SpecError:
                     return None
                 if holds != (gi in made):
@@ -869,6 +915,15 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         return "-" + (inner[0] if inner[1] > 3 else f"({inner[0]})"), 3
     if isinstance(expr, s.BinOp) and expr.op == "+":
         return _sum_source(expr, names)
+    if (
+        isinstance(expr, s.BinOp)
+        and expr.op == "/"
+        and isinstance(expr.left, s.Number)
+        and isinstance(expr.right, s.Number)
+    ):
+        a, b = expr.left.value, expr.right.value
+        if isinstance(a, int) and isinstance(b, int) and b and a % b == 0:
+            return str(a // b), 4  # `8 / 2` is 4, as the spec computes it (Python's would be 4.0)
     if isinstance(expr, s.Call):  # the functions Python has as builtins, with Python's meaning
         args = [expr_source(a, names) for a in expr.args]
         if expr.name not in ("min", "max", "int", "round", "abs") or expr.options or any(a is None for a in args):
@@ -945,7 +1000,9 @@ def _text_precedence(text: str) -> int:
     return 2 if " + " not in text and " - " not in text else 1
 
 
-def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict) -> str | None:
+def _written(
+    exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict, envs: dict | None = None
+) -> str | None:
     """The source of an expression the spec wrote for one constructor argument that reads the same
     as Python and gives the argument's value in every call of the block. The calls may carry
     different ones (`in.c` where an optional expand step is skipped, `in.c * expand` where it is
@@ -959,17 +1016,59 @@ def _written(exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates
             expr, count = candidates.get(source[0], (e, 0))
             candidates[source[0]] = (expr, count + 1)
     for source, (expr, _) in sorted(candidates.items(), key=lambda item: -item[1][1]):
-        if all(_gives(expr, templates[gi], value) for gi, value in pairs):
+        if all(_gives(expr, templates[gi], value, (envs or {}).get(gi)) for gi, value in pairs):
             return source
     return None
 
 
-def _gives(expr: s.Expr, t: Template, value: Any) -> bool:
+def _gives(expr: s.Expr, t: Template, value: Any, env: dict | None = None) -> bool:
     try:
-        result = evaluate(expr, t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
+        result = evaluate(expr, env or t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
     except SpecError:
         return False
     return _same(result, value) or (type(result) is int and type(value) is float and result == value)
+
+
+def _hoist(expr: Any, trees: dict[str, s.Expr]) -> Any:
+    """`expr` with each `let`'s last value, where it stands whole, read by the `let`'s name again."""
+    if expr is None or not trees:
+        return expr
+    for name, tree in trees.items():
+        if expr == tree:
+            return s.Name(name, getattr(expr, "span", None))
+    if isinstance(expr, (s.BinOp, s.Compare)):
+        return replace(expr, left=_hoist(expr.left, trees), right=_hoist(expr.right, trees))
+    if isinstance(expr, s.BoolOp):
+        return replace(expr, left=_hoist(expr.left, trees), right=_hoist(expr.right, trees))
+    if isinstance(expr, s.IfExpr):
+        return replace(
+            expr, then=_hoist(expr.then, trees), cond=_hoist(expr.cond, trees), other=_hoist(expr.other, trees)
+        )
+    if isinstance(expr, s.Neg):
+        return replace(expr, operand=_hoist(expr.operand, trees))
+    if isinstance(expr, s.Tuple):
+        return replace(expr, items=tuple(_hoist(i, trees) for i in expr.items))
+    if isinstance(expr, s.Call):
+        return replace(expr, args=tuple(_hoist(a, trees) for a in expr.args))
+    return expr
+
+
+def _nested_lets(body: tuple) -> set[str]:
+    """The names `let` gives inside an `if` or a merge of a body."""
+    found: set[str] = set()
+
+    def walk(stmts: tuple, top: bool) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, s.Let) and not top:
+                found.add(stmt.name)
+            elif isinstance(stmt, s.If):
+                for _, arm in stmt.arms:
+                    walk(arm, False)
+            elif isinstance(stmt, s.Compound):
+                walk(stmt.body, False)
+
+    walk(body, True)
+    return found
 
 
 def _truth_value(value: Any) -> Any:
@@ -1135,6 +1234,7 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
         head = "    def __init__(\n" + "".join(f"        {s},\n" for s in sig) + "    ) -> None:"
     lines.append(head)
     lines.append("        super().__init__()")
+    lines += [f"        {name} = {source}" for name, source in c.lets]
     by_op: dict[int, dict] = {}  # op index -> {leaf path: source}, sorted once (not per op: a 10,000-layer class)
     for (index, path), source in c.exprs.items():
         by_op.setdefault(index, {})[path] = source

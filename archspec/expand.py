@@ -780,6 +780,9 @@ class Expander:
         inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
         out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
         self._close_group(group, out)
+        top = tuple(stmt for stmt in block.body if isinstance(stmt, s.Let))
+        if top:  # what `compile` writes as local values of the class's __init__ (`hidden = in_channels * expand`)
+            self.groups[group] = replace(self.groups[group], lets=(top, dict(inner.lets)))
         return out
 
     def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape) -> dict[str, Any]:

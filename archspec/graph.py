@@ -84,6 +84,9 @@ class Group:
     # a block call's arguments that the spec writes over the caller's parameters or `in` (`cbr(c, s=2)`: c)
     exprs: dict[str, Any] = field(default_factory=dict)
     guard: tuple = ()  # the conditions of the `if` arms it was made in (its nodes' guards start with them)
+    # a block's `let` lines at the top of its body, and each name's last value as an expression over the
+    # parameters and `in` (the `let`s it reads put in)
+    lets: tuple = ()
 
 
 CONVENTIONS = ("torchsummary", "torchinfo")
