@@ -1012,7 +1012,8 @@ def _written(
     candidates: dict[str, tuple[s.Expr, int]] = {}
     for e in exprs:
         source = expr_source(e, names) if e is not None else None
-        if source is not None and len(source[0]) <= MAX_EXPRESSION:  # `let`s put in can grow past a readable line
+        if source is not None and len(source[0]) <= MAX_EXPRESSION and re.search(r"[A-Za-z_]", source[0]):
+            # (`let`s put in can grow past a readable line; `64 * 4`, which no parameter changes, is a value)
             expr, count = candidates.get(source[0], (e, 0))
             candidates[source[0]] = (expr, count + 1)
     for source, (expr, _) in sorted(candidates.items(), key=lambda item: -item[1][1]):
@@ -1145,7 +1146,7 @@ def _network_leaf(value: Any, names: dict[str, str], settings: dict[str, Any]) -
             same = source is not None and _same(evaluate(expr, settings, None, words_ok=False), _plain(value))
         except SpecError:
             same = False
-        if same:
+        if same and re.search(r"[A-Za-z_]", source[0]):  # `64 * 4`, which no parameter changes, is 256
             return source[0]  # type: ignore[index]
     return _value_source(_plain(value))
 

@@ -769,3 +769,18 @@ b(3)
 
     checked = analyse(spec, "t.arch", settings=[("width", "4")]).network
     assert sum(p.numel() for p in type(model)(width=4).parameters()) == checked.params
+
+
+def test_block_calls_at_the_network_level_follow_the_networks_parameters():
+    from archspec.load import analyse
+
+    spec = "block b(w):\n    conv w 1x1\nnetwork N(width=8)\ninput 3x8x8\nb(width * 2)\nb(4)\n"
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "self.b_1 = B(3, w=width * 2)" in source and "self.b_2 = B(width * 2, w=4)" in source
+    model = archspec.build(net)
+    agree(net, model)
+    checked = analyse(spec, "n.arch", settings=[("width", "3")]).network
+    other = type(model)(width=3)
+    assert sum(p.numel() for p in other.parameters()) == checked.params
+    assert other(torch.zeros(2, 3, 8, 8)).shape == (2, *checked.output_shape)
