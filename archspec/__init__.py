@@ -8,9 +8,9 @@
 
 from .diagnostics import ArchspecError, Diagnostic
 from .graph import Network
-from .load import load, loads
+from .load import instantiate, load, loads
 
-__all__ = ["ArchspecError", "Diagnostic", "Network", "WeightsError", "build", "load", "loads"]
+__all__ = ["ArchspecError", "Diagnostic", "Network", "WeightsError", "build", "instantiate", "load", "loads"]
 __version__ = "0.1.0"
 
 

@@ -7,7 +7,6 @@ import linecache
 import os
 import re
 import types
-from pathlib import Path
 from typing import Any
 
 from .codegen import CodegenError, generate
@@ -100,19 +99,20 @@ def _network(spec_or_path: Network | str | os.PathLike) -> Network:
 
 
 def _build_block(spec_or_path: Network | str | os.PathLike, block: str, args: dict[str, Any]):
-    """One block definition as a module of its own: a network of one line calling it."""
+    """One block definition as a module of its own: the block called once, analysed without a spec."""
+    from .load import _raise_or_return, instantiate
+
     if isinstance(spec_or_path, Network) or (isinstance(spec_or_path, str) and "\n" in spec_or_path):
         raise TypeError("`block=` builds a block of a file: pass the file's path")
-    text, file = block_spec(spec_or_path, block, args)
-    model = module_of(loads(text, file=file))
+    shape, values = block_call(block, args)
+    model = module_of(_raise_or_return(instantiate(spec_or_path, block, values, shape)))
     return getattr(model, block)
 
 
-def block_spec(path: str | os.PathLike, block: str, args: dict[str, Any]) -> tuple[str, str]:
-    """The spec of a network of one line that calls block `block` of the file at `path` with `args`
-    (its `input` shape among them, `"256x56x56"` or a tuple), and the name to analyse it under:
-    how `build(..., block=...)` and `archspec render --block` take one block alone. ValueError or
-    TypeError for a bad block name, input shape or argument."""
+def block_call(block: str, args: dict[str, Any]) -> tuple[tuple[int, ...], dict[str, Any]]:
+    """The input shape and the arguments of a call of block `block`, from `args` (its `input` shape
+    among them, `"256x56x56"` or a tuple): how `build(..., block=...)` and `archspec render --block`
+    take one block alone. ValueError or TypeError for a bad block name, input shape or argument."""
     args = dict(args)
     shape = args.pop("input", None)
     if not isinstance(block, str) or not _NAME.match(block):
@@ -122,12 +122,9 @@ def block_spec(path: str | os.PathLike, block: str, args: dict[str, Any]) -> tup
     dims = shape if isinstance(shape, str) else "x".join(str(int(d)) for d in shape)
     if not re.fullmatch(r"\d+(x\d+)*", dims):
         raise ValueError(f"`input` must be a shape like '256x56x56', not {shape!r}")
-    resolved = Path(path).resolve()
-    if '"' in str(resolved) or "\n" in str(resolved):
-        raise ValueError(f"cannot import {str(resolved)!r}: the path holds a quote or a newline")
-    call = ", ".join(f"{key}={_spec_value(key, value)}" for key, value in args.items())
-    text = f'import "{resolved}"\nnetwork {block}\ninput {dims}\n{block}: {block}({call})\n'
-    return text, f"<{block} of {resolved.name}>"
+    for key, value in args.items():
+        _spec_value(key, value)  # a name and a value a spec could write
+    return tuple(int(d) for d in dims.split("x")), args
 
 
 def _spec_value(key: str, value: Any) -> str:

@@ -581,9 +581,9 @@ def _block_network(args):
     """`render FILE --block NAME --input SHAPE ARG=VALUE...`: the analysis of a network of one line
     calling the block (`archspec.build`'s `block=`, through the same spec), or an exit status after
     saying what is wrong."""
-    from .builder import block_spec
+    from .builder import block_call
     from .diagnostics import render
-    from .load import analyse, analyse_file
+    from .load import analyse_file, instantiate
     from .messages import say as t
 
     def usage(message: str) -> int:
@@ -614,10 +614,10 @@ def _block_network(args):
             return usage(f"`{key}` is given twice")
         values[key] = _block_value(text)
     try:
-        text, file = block_spec(args.file, args.block, values)
+        shape, values = block_call(args.block, values)
     except (TypeError, ValueError) as err:
         return usage(str(err))
-    block_result = analyse(text, file)
+    block_result = instantiate(args.file, args.block, values, shape)
     if not block_result.ok:
         for diag in block_result.diagnostics:
             print(render(diag, block_result.sources) + "\n", file=sys.stderr)
@@ -627,7 +627,7 @@ def _block_network(args):
 
 
 def _block_value(text: str):
-    """A block argument from the command line as `block_spec` takes it: a whole number, a number,
+    """A block argument from the command line as `block_call` takes it: a whole number, a number,
     true or false, a shape (`3x3`, a tuple), else the word itself (checked there)."""
     import re
 

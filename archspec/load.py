@@ -456,3 +456,84 @@ def load(path: str | os.PathLike) -> Network:
 def loads(text: str, file: str = "<string>") -> Network:
     """Parse and analyse spec text. Raises ArchspecError carrying every diagnostic."""
     return _raise_or_return(analyse(text, file))
+
+
+def instantiate(path: str | os.PathLike, block: str, args: dict[str, Any], input_shape: tuple[int, ...]) -> Result:
+    """One block of a file called with `args` (Python values: numbers, `True`/`False`, words, tuples
+    of whole numbers) on an input of `input_shape`: the analysis of that call as a network of its
+    own, named after the block, its layers under the block's name (`bottleneck.conv1`). How
+    `build(..., block=...)` and `archspec render --block` take one block alone, without writing a
+    spec. The file's own diagnostics come first; a bad argument is a `bad-argument` diagnostic."""
+    path = os.fspath(path)
+    try:
+        text = _read(path)
+    except (BadFile, OSError, ValueError):
+        return analyse_file(path)
+    sources = {path: text}
+    diagnostics: list[Diagnostic] = []
+    try:
+        spec = parse(text, path)
+    except ArchspecError as err:
+        return Result(None, err.diagnostics, sources)
+    blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(path),))
+    if block not in blocks:
+        known = ", ".join(f"`{b}`" for b in blocks) or "none"
+        diagnostics.append(Diagnostic("unknown-block", f"no block named `{block}`", None, hint=f"the blocks: {known}"))
+        return Result(None, diagnostics, sources)
+    # the call, as text its diagnostics can point into: `bottleneck(width=64, stride=2)`
+    shown = f"{block}(" + ", ".join(f"{k}={_value_text(v)}" for k, v in args.items()) + ")"
+    sources[CALL] = shown
+    whole = s.Span(CALL, 1, 1, 1, len(shown) + 1)
+    options, column = [], len(block) + 2
+    for key, value in args.items():
+        width = len(f"{key}={_value_text(value)}")
+        span = s.Span(CALL, 1, column, 1, column + width)
+        options.append(s.Option(key, _value_expr(value, span), span, s.Span(CALL, 1, column, 1, column + len(key))))
+        column += width + 2
+    call = s.Call(block, (), tuple(options), whole, s.Span(CALL, 1, 1, 1, len(block) + 1))
+    expander = Expander(blocks)
+    finished = False
+    try:
+        first = expander.add_input(tuple(input_shape), None)
+        out = expander.call_block(call, Scope("", {}, None, 0), first, block, "", 0)
+        finished = out is not None
+    except SpecError as err:
+        expander.diagnostics.append(err.diagnostic)
+    except TooManyLayers:
+        expander.diagnostics.append(Diagnostic("too-many-layers", "the block expands past the layer limit", None))
+    diagnostics += expander.diagnostics
+    network = Network(
+        name=block,
+        file=path,
+        input_shape=tuple(input_shape),
+        nodes=tuple(expander.nodes),
+        groups=tuple(expander.groups),
+        rows=tuple(expander.rows),
+        blocks=tuple(blocks),
+        definitions=blocks,
+    )
+    return Result(network, diagnostics, sources, finished)
+
+
+CALL = "<call>"  # the block call `instantiate` makes, as its diagnostics show it
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    return str(value)
+
+
+def _value_expr(value: Any, span: s.Span) -> s.Expr:
+    """A Python value as the expression a spec would write for it."""
+    if isinstance(value, bool):
+        return s.Name("true" if value else "false", span)
+    if isinstance(value, (int, float)):
+        return s.Number(value, span)
+    if isinstance(value, str):
+        return s.Name(value, span)
+    if isinstance(value, tuple):
+        return s.Dims(tuple(value), span)
+    raise ValueError(f"a block argument is a number, a word or a tuple of whole numbers, not {value!r}")

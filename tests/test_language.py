@@ -609,3 +609,19 @@ def test_a_layer_kind_as_a_block_argument():
 def test_functions_in_layer_arguments():
     net = archspec.loads(H + "conv max(8, in.c * 2) 1x1\nconv (min(4, in.c)) 1x1\nconv (ceil(in.c / 3)) 1x1\n")
     assert [n.shape[0] for n in net.nodes[1:]] == [8, 4, 2]
+
+
+def test_instantiate_one_block_on_an_input_shape():
+    result = archspec.instantiate(SPECS / "blocks.arch", "bottleneck", {"width": 64, "stride": 2}, (256, 56, 56))
+    assert result.ok and result.network.output_shape == (256, 28, 28)
+    net = result.network
+    assert net.name == "bottleneck" and net.nodes[1].path == "bottleneck.conv1"
+    # by hand: 1x1 256->64, 3x3 64->64, 1x1 64->256, three batchnorms, and the projection 256->256 (stride 2) + bn
+    assert net.params == 256 * 64 + 9 * 64 * 64 + 64 * 256 + 2 * (64 + 64 + 256) + 256 * 256 + 2 * 256
+    bad = archspec.instantiate(SPECS / "blocks.arch", "bottleneck", {"widht": 64}, (256, 56, 56))
+    (d,) = [d for d in bad.diagnostics if d.severity == "error"]
+    assert d.code == "bad-argument" and "did you mean `width`" in d.hint
+    assert (d.span.file, d.span.column) == ("<call>", 12) and bad.sources["<call>"] == "bottleneck(widht=64)"
+    assert [d.code for d in archspec.instantiate(SPECS / "blocks.arch", "nope", {}, (3, 8, 8)).diagnostics] == [
+        "unknown-block"
+    ]
