@@ -89,6 +89,7 @@ class Op:
     inplace: bool = False  # a merge may update its first input in place (`out += x`)
     function: tuple[Any, dict] | None = None  # (kind, options) of a functional kind of one input
     guard: tuple = ()  # the conditions of the `if` arms it was made in
+    span: Any = None  # where the spec writes it (a block call's or a sequence's line); else its node's
 
 
 @dataclass
@@ -294,7 +295,7 @@ class Emitter:
                     members.append(op.ctor)
             ctor = TorchCall("nn.Sequential", tuple(members))
         out = g.output if g.output is not None else g.last
-        return Op(out, (inp,), attr, ctor, None, first, guard=g.guard)
+        return Op(out, (inp,), attr, ctor, None, first, guard=g.guard, span=g.span)
 
     def block_call(self, gi: int, inp: int) -> TorchCall:
         """The constructor call of a block instance, its arguments marked with the expressions the
@@ -1241,7 +1242,8 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
         by_op.setdefault(index, {})[path] = source
     starts = {seg.ops[0]: seg for seg in c.segments}
     inside = {i for seg in c.segments for i in seg.ops}
-    for i, op in enumerate(t.ops):
+    for i in _written_order(t.ops):  # modules made in the order the spec writes them
+        op = t.ops[i]
         seg = starts.get(i)
         if seg is not None:  # the modules only some calls make: `if stride != 1 or ...:` ... `else: ... = None`
             condition = seg.flag or seg.condition
@@ -1281,6 +1283,17 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
             "        return self",
         ]
     return lines
+
+
+def _written_order(ops: list[Op]) -> list[int]:
+    """The ops in the order the spec writes them, where that differs from the order they run in: a
+    projected shortcut written before the branch it matches (RegNet's `proj`) is made first, as
+    torchvision's ResBottleneckBlock makes it, so the modules' order (their state_dict and their
+    initialisation from one seed) is the spec's. Ops without a place in the text keep theirs."""
+    spans = [op.span or op.node.span for op in ops]
+    if any(span is None for span in spans) or len({span.file for span in spans}) > 1:
+        return list(range(len(ops)))
+    return sorted(range(len(ops)), key=lambda i: (spans[i].line, spans[i].column, i))
 
 
 def render_frozen(c: ClassDef) -> list[str]:

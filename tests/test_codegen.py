@@ -131,7 +131,8 @@ e: se(24, on=false)
     init = "def __init__(self, in_channels: int, out: int, stride: int = 1, expand: int = 1, act: type[nn.Module] = "
     init += "nn.ReLU)"
     assert re.sub(r"\s+", " ", init) in re.sub(r"\s+", " ", source).replace("( self, ", "(self, ").replace(", )", ")")
-    assert "        hidden = in_channels * expand\n        if expand != 1:\n" in source  # the block's `let`
+    assert "        hidden = in_channels * expand\n" in source  # the block's `let`
+    assert "        if expand != 1:\n" in source
     assert "            self.conv_1 = nn.Conv2d(in_channels, hidden, kernel_size=1, bias=False)" in source
     assert "            self.act_1 = act(inplace=True)\n        else:\n            self.conv_1 = None\n" in source
     assert "        self.use_add_1 = stride == 1 and in_channels == out\n" in source
