@@ -366,7 +366,11 @@ class Expander:
         if cur is None:  # no shapes here: the value is unknown, and what reads it is checked without it
             scope.env[stmt.name] = None
             return
-        scope.env[stmt.name] = evaluate(stmt.value, scope.env, self.in_shape(scope, cur))
+        try:
+            scope.env[stmt.name] = evaluate(stmt.value, scope.env, self.in_shape(scope, cur))
+        except SpecError:
+            scope.env[stmt.name] = None  # defined, its value unknown: the lines reading it are not errors too
+            raise
         scope.lets = {**scope.lets, stmt.name: _inline(stmt.value, scope.lets)}
 
     def set_defaults(self, stmt: s.Defaults, scope: Scope, cur: int | None) -> None:

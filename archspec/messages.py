@@ -370,6 +370,7 @@ PHRASES: dict[str, str] = {
     "numbers are written without thousands separators": "수는 천 단위 구분 기호 없이 적음",
     "division by zero": "0으로 나눔",
     "not true or false": "참도 거짓도 아님",
+    "compare with `==`: `if stride == 1:`": "비교는 `==`로 씀: `if stride == 1:`",
     "unknown function": "알 수 없는 함수",
     "this name": "이 이름",
     "a layer kind": "층 종류",

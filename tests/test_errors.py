@@ -477,6 +477,7 @@ CASES = [
         "",
     ),
     ("bad-name-let", H + "let conv = 3\n", "bad-name", 3, "conv", "a `let` value cannot take its name", "conv_value"),
+    ("syntax-assign-in-if", H + "let a = 1\nif a = 1:\n    relu\n", "syntax-error", 4, "=", "unexpected `=`", "=="),
     ("unknown-option-defaults", H + "defaults bn epsilon=0.1\n", "unknown-option", 3, "epsilon", "no option", "eps"),
     ("unknown-layer-defaults", H + "defaults bnorm eps=0.1\n", "unknown-layer", 3, "bnorm", "unknown", "batchnorm"),
     (
