@@ -1025,7 +1025,7 @@ def _written(
 
 def _gives(expr: s.Expr, t: Template, value: Any, env: dict | None = None) -> bool:
     try:
-        result = evaluate(expr, env or t.args, (t.in_channels,), words_ok=False)  # type: ignore[arg-type]
+        result = _truth_value(evaluate(expr, env or t.args, (t.in_channels,), words_ok=False))  # type: ignore[arg-type]
     except SpecError:
         return False
     return _same(result, value) or (type(result) is int and type(value) is float and result == value)

@@ -1505,6 +1505,8 @@ def _same_value(raw: Any, resolved: Any) -> bool:
     """Whether an option's type left the value its expression gives (a whole number where a float is wanted)."""
     if type(raw) is int and type(resolved) is float:
         return raw == resolved
+    if raw in ("true", "false") and type(resolved) is bool:  # `bias=b`, the block called with `b=false`
+        return (raw == "true") == resolved
     return type(raw) is type(resolved) and raw == resolved
 
 
