@@ -91,6 +91,9 @@ PUBLISHED = [
     # torchvision.models.shufflenet_v2_x1_0 (num_params 2,278,604, _ops 0.145); exact MACs counted on torchvision's
     # model by bench/torchvision_figures.py (hooks and flop counter agree)
     ("shufflenet_v2_x1_0", 2_278_604, 144_907_992),
+    # DPN-92 (Cadene's pretrainedmodels dpn92, counted by the module tests/test_zoo_dpn.py transcribes from it;
+    # Chen et al. 2017, table 1: 37.8M params, 6.5 GFLOPs, checked there)
+    ("dpn92", 37_668_392, 6_501_684_224),
 ]
 
 
