@@ -4,9 +4,12 @@ linear weights for one image (a forward hook per Conv2d and Linear: output eleme
 channels per group x kernel elements; for Linear, in x out features), cross-checked against
 `torch.utils.flop_counter.FlopCounterMode` / 2. These are the figures the zoo specs expect.
 
+With --by-child, each model's top-level children follow its line: output shape, parameters and
+MACs (hooks) of each, the figures a spec's `expect` lines hold per stage.
+
 Run with the benchmark's environment (see bench/README.md):
 
-    bench/.venv/bin/python bench/torchvision_figures.py [model ...]
+    bench/.venv/bin/python bench/torchvision_figures.py [--by-child] [model ...]
 """
 
 from __future__ import annotations
@@ -58,21 +61,40 @@ MODELS = {
         299,
         models.Inception_V3_Weights,
     ),
+    "shufflenet_v2_x1_0": (
+        "shufflenet_v2_x1_0(weights=None)",
+        lambda: models.shufflenet_v2_x1_0(weights=None),
+        224,
+        models.ShuffleNet_V2_X1_0_Weights,
+    ),
 }
 
 
-def weight_macs(model: nn.Module, size: int) -> int:
-    """Multiply-accumulates of the conv and linear weights for one 3 x size x size image."""
+def weight_macs(model: nn.Module, size: int, by_child: dict[str, list] | None = None) -> int:
+    """Multiply-accumulates of the conv and linear weights for one 3 x size x size image; with
+    by_child, each top-level child's output shape and MACs are put in it as [shape, macs]."""
     total = 0
+    owner: dict[nn.Module, str] = {}
+    for name, child in model.named_children():
+        for m in child.modules():
+            owner[m] = name
+    if by_child is not None:
+        for name, child in model.named_children():
+            by_child[name] = [None, 0]
+            child.register_forward_hook(lambda _m, _i, out, name=name: by_child[name].__setitem__(0, out.shape[1:]))
+
+    def add(m: nn.Module, macs: int) -> None:
+        nonlocal total
+        total += macs
+        if by_child is not None:
+            by_child[owner[m]][1] += macs
 
     def conv(m: nn.Conv2d, _inputs, out) -> None:
-        nonlocal total
         kernel = m.kernel_size[0] * m.kernel_size[1]
-        total += out[0].numel() * (m.in_channels // m.groups) * kernel
+        add(m, out[0].numel() * (m.in_channels // m.groups) * kernel)
 
     def linear(m: nn.Linear, _inputs, out) -> None:
-        nonlocal total
-        total += out[0].numel() * m.in_features
+        add(m, out[0].numel() * m.in_features)
 
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
@@ -92,7 +114,9 @@ def flop_counter_macs(model: nn.Module, size: int) -> int:
     return flops // 2
 
 
-def main(names: list[str]) -> None:
+def main(args: list[str]) -> None:
+    by_child = "--by-child" in args
+    names = [a for a in args if a != "--by-child"]
     print(f"torch {torch.__version__}, torchvision {torchvision.__version__}; MACs per image")
     header = ("model", "params", "published", "MACs (hooks)", "MACs (flops/2)", "_ops GFLOPS")
     print(f"{header[0]:<16} {header[1]:>12} {header[2]:>12} {header[3]:>15} {header[4]:>15} {header[5]:>11}")
@@ -101,12 +125,18 @@ def main(names: list[str]) -> None:
         model = make().eval()
         params = sum(p.numel() for p in model.parameters())
         meta = weights.IMAGENET1K_V1.meta
-        hooks = weight_macs(model, size)
+        children: dict[str, list] = {}
+        hooks = weight_macs(model, size, children)
         counted = flop_counter_macs(make().eval(), size)
         print(
             f"{name:<16} {params:>12,} {meta['num_params']:>12,} {hooks:>15,} {counted:>15,} {meta['_ops']:>11}"
             f"  # {call} at 3x{size}x{size}"
         )
+        if by_child:
+            for child, (shape, macs) in children.items():
+                params = sum(p.numel() for p in model.get_submodule(child).parameters())
+                shape = "x".join(map(str, shape)) if shape is not None else "-"
+                print(f"  {child:<14} {shape:>12} {params:>12,} {macs:>15,}")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ MODELS = {
     "regnet_y_400mf": ("regnet_y_400mf(weights=None)", lambda: models.regnet_y_400mf(weights=None)),
     "efficientnet_b0": ("efficientnet_b0(weights=None)", lambda: models.efficientnet_b0(weights=None)),
     "convnext_tiny": ("convnext_tiny(weights=None)", lambda: models.convnext_tiny(weights=None)),
+    "shufflenet_v2_x1_0": ("shufflenet_v2_x1_0(weights=None)", lambda: models.shufflenet_v2_x1_0(weights=None)),
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.diagram import DrawError, dot_source, draw, shortcut_edges
+from archspec.diagram import DrawError, dot_source, draw, shortcut_edges, split_parts
 from archspec.layers import fmt_shape
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -52,11 +52,18 @@ def dashed_edges(svg: ET.Element) -> int:
     return sum(1 for g in groups(svg, "edge") if any(p.get("stroke-dasharray") for p in g.iter(f"{SVG}path")))
 
 
+def shared_parts(net, top_level: bool = False) -> int:
+    """The parts of the `chunk`s and `split`s (of the top level only, with top_level) that have no
+    box of their own: all of them but the first, in whose box the split is drawn."""
+    return sum(len(p) - 1 for p in split_parts(net).values() if not top_level or net.nodes[p[0]].depth == 0)
+
+
 def collapsed_count(net) -> int:
     """Boxes of a diagram with every top-level block as one box: the layers outside blocks (the
-    input included), the top-level blocks and sequences, and the output marker."""
+    input included; a chunk or split one box), the top-level blocks and sequences, and the output
+    marker."""
     top_groups = [g for g in net.groups if g.depth == 0 and g.last >= g.first]
-    return sum(1 for n in net.nodes if n.depth == 0) + len(top_groups) + 1
+    return sum(1 for n in net.nodes if n.depth == 0) - shared_parts(net, True) + len(top_groups) + 1
 
 
 # ---------------------------------------------------------------------------- the whole zoo, drawn
@@ -67,10 +74,11 @@ def collapsed_count(net) -> int:
 def test_every_spec_draws_expanded_and_collapsed(spec):
     net = archspec.load(spec)
     expanded = ET.fromstring(draw(dot_source(net, None), "svg"))
-    # one box per operation (the input among them) and the output marker
-    assert len(groups(expanded, "node")) == len(net.nodes) + 1
-    words = set(texts(expanded))
-    assert {fmt_shape(n.shape) for n in net.nodes} <= words  # every output shape is written
+    # one box per operation (the input among them; a chunk or split one box for its parts) and the output marker
+    assert len(groups(expanded, "node")) == len(net.nodes) - shared_parts(net) + 1
+    # every output shape is written (a split's box lists its parts' shapes: `512x28x28, 32x28x28`)
+    words = {word for text in texts(expanded) for word in (text, *text.split(", "))}
+    assert {fmt_shape(n.shape) for n in net.nodes} <= words
     assert {"input", "output"} <= words
     collapsed = ET.fromstring(draw(dot_source(net), "svg"))
     assert len(groups(collapsed, "node")) == collapsed_count(net)
@@ -748,8 +756,8 @@ def test_every_spec_draws_in_every_mode(spec):
     folded = sum(len(chain) for chain in fold_chains(net).values())
     for depth, shapes in ((None, "edges"), (0, "both"), (1, "boxes")):
         svg = ET.fromstring(draw(dot_source(net, depth, fold=True, shapes=shapes), "svg"))
-        if depth is None:  # every layer a box, less those folded into the box before them
-            assert len(groups(svg, "node")) == len(net.nodes) + 1 - folded
+        if depth is None:  # every layer a box, less those folded into the box before them and shared parts
+            assert len(groups(svg, "node")) == len(net.nodes) + 1 - folded - shared_parts(net)
         assert {"input", "output"} <= set(texts(svg))
     svg = ET.fromstring(draw(dot_source(net, None, direction="LR", shapes="edges"), "svg"))
-    assert len(groups(svg, "node")) == len(net.nodes) + 1
+    assert len(groups(svg, "node")) == len(net.nodes) - shared_parts(net) + 1

@@ -40,6 +40,7 @@ COUNTERPARTS = {
     "wide_resnet50_2": "wide_resnet50_2",
     "densenet121": "densenet121",
     "inception_v3": "inception_v3",
+    "shufflenet_v2_x1_0": "shufflenet_v2_x1_0",
 }
 
 

@@ -88,6 +88,12 @@ PUBLISHED = [
     ("mobilenet_v3_small", 2_542_856, 56_510_400),
     # torchvision.models.mnasnet1_0 (num_params 4,383,312, _ops 0.314); exact MACs likewise
     ("mnasnet1_0", 4_383_312, 314_415_872),
+    # torchvision.models.shufflenet_v2_x1_0 (num_params 2,278,604, _ops 0.145); exact MACs counted on torchvision's
+    # model by bench/torchvision_figures.py (hooks and flop counter agree)
+    ("shufflenet_v2_x1_0", 2_278_604, 144_907_992),
+    # DPN-92 (Cadene's pretrainedmodels dpn92, counted by the module tests/test_zoo_dpn.py transcribes from it;
+    # Chen et al. 2017, table 1: 37.8M params, 6.5 GFLOPs, checked there)
+    ("dpn92", 37_668_392, 6_501_684_224),
 ]
 
 
