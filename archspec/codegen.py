@@ -251,6 +251,8 @@ class Emitter:
             options["out"] = self.shapes[node.projects_to][0]
         shapes = [self.shapes.get(i, self.net.nodes[i].shape) for i in node.inputs]
         out = kind.output_shape(options, shapes)
+        if kind.functional and options.get("chunks"):  # a chunk's part: the input's channels // chunks
+            out = (shapes[0][0] // options["chunks"], *out[1:])
         if _same_leaves(out, node.shape):
             self.shapes[node.id] = out
         if kind.merge:
@@ -914,6 +916,10 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         if inner is None:
             return None
         return "-" + (inner[0] if inner[1] > 3 else f"({inner[0]})"), 3
+    if isinstance(expr, s.BinOp) and expr.op in ("+", "-"):
+        linear = _linear_source(expr, names)
+        if linear is not None:
+            return linear
     if isinstance(expr, s.BinOp) and expr.op == "+":
         return _sum_source(expr, names)
     if (
@@ -970,6 +976,69 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
 def _grouped(source: tuple[str, float], prec: float) -> str:
     """`source` where an operator of precedence `prec` takes it: in parentheses if it binds less."""
     return source[0] if source[1] > prec else f"({source[0]})"
+
+
+def _linear_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
+    """A sum and difference of terms, each a whole multiple of a name (or of a product or call),
+    gathered: DPN's `in_channels + 256 - 256 + 16` is `in_channels + 16`, ShuffleNet's `58 + 116 // 2`
+    is 116. None where the expression is not such a sum (a term with `//` of a name, or a float)."""
+    terms: dict[str, int] = {}
+    constant = 0
+    folds = 0  # what gathering changes: constants put together, a term met again
+
+    def add(e: s.Expr, sign: int) -> bool:
+        nonlocal constant, folds
+        if isinstance(e, s.BinOp) and e.op in ("+", "-"):
+            return add(e.left, sign) and add(e.right, sign if e.op == "+" else -sign)
+        if isinstance(e, s.Number):
+            if not isinstance(e.value, int):
+                return False
+            folds += 1
+            constant += sign * e.value
+            return True
+        if isinstance(e, s.BinOp) and e.op in ("*", "//", "%") and _constant_int(e) is not None:
+            folds += 2
+            constant += sign * _constant_int(e)  # type: ignore[operator]
+            return True
+        factor, rest = 1, e
+        if isinstance(e, s.BinOp) and e.op == "*" and _constant_int(e.left) is not None:
+            factor, rest = _constant_int(e.left), e.right
+        elif isinstance(e, s.BinOp) and e.op == "*" and _constant_int(e.right) is not None:
+            factor, rest = _constant_int(e.right), e.left
+        source = expr_source(rest, names)
+        if source is None:
+            return False
+        text = source[0] if source[1] >= 2 else f"({source[0]})"
+        folds += 2 if text in terms else 0
+        terms[text] = terms.get(text, 0) + sign * factor
+        return True
+
+    if not add(expr, 1) or folds < 2:
+        return None  # nothing to gather: the expression as the spec writes it
+    parts: list[str] = []
+    for text, k in terms.items():
+        if k == 0:
+            continue
+        body = text if abs(k) == 1 else f"{abs(k)} * {text if _text_precedence(text) >= 2 else f'({text})'}"
+        parts.append(("- " if k < 0 else "+ ") + body)
+    if constant or not parts:
+        parts.append(("- " if constant < 0 else "+ ") + str(abs(constant)))
+    if parts[0].startswith("- "):
+        return None  # a sum that starts with a negative term reads better as written
+    source = " ".join(parts)[2:]
+    return source, (1 if len(parts) > 1 else 2 if "*" in source else 4)
+
+
+def _constant_int(e: s.Expr) -> int | None:
+    """The value of an expression of whole numbers alone (`116 // 2`), else None."""
+    if isinstance(e, s.Number):
+        return e.value if isinstance(e.value, int) else None
+    if isinstance(e, s.BinOp) and e.op in ("+", "-", "*", "//", "%"):
+        a, b = _constant_int(e.left), _constant_int(e.right)
+        if a is None or b is None or (e.op in ("//", "%") and b == 0):
+            return None
+        return {"+": a + b, "-": a - b, "*": a * b, "//": a // b if b else 0, "%": a % b if b else 0}[e.op]
+    return None
 
 
 def _sum_source(expr: s.BinOp, names: dict[str, str]) -> tuple[str, int] | None:

@@ -252,7 +252,7 @@ def test_a_shufflenet_unit_compiles_as_torchvision_writes_it():
         "return out",
     ]
     # one class for the three stride-1 units: the chunk is the same in each
-    assert "nn.Sequential(ShuffleDown(24, c=116), *(ShuffleUnit(c=116) for _ in range(3)))" in source
+    assert "nn.Sequential(ShuffleDown(24, c=116), *(ShuffleUnit(116, c=116) for _ in range(3)))" in source
 
 
 # ----------------------------------------------------------------------------- DPN
