@@ -13,6 +13,7 @@ from html import escape
 from .drawing import DIRECTIONS, FORMATS, PNG_DPI, SHAPES  # noqa: F401 (the render options)
 from .graph import Group, Network, Node
 from .layers import fmt_shape
+from .layers.base import fmt_arg
 from .layers.slices import split_notation
 
 INSTALL_HINT = "install Graphviz (`apt-get install graphviz` or `brew install graphviz`), or use `--format dot`"
@@ -198,7 +199,7 @@ def _wrap(parts: list[str], width: int = 36) -> list[str]:
 
 
 def _args(args: dict) -> list[str]:
-    return [f"{k}={fmt_shape(v) if isinstance(v, tuple) else v}" for k, v in args.items()]
+    return [f"{k}={fmt_arg(v)}" for k, v in args.items()]
 
 
 def block_calls(net: Network, gi: int) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .initialise import DEFAULT_INIT
 from .layers import LayerKind
-from .layers.base import notation
+from .layers.base import fmt_arg, notation
 from .syntax import Expr, Span
 
 BYTES = 4  # float32
@@ -280,7 +280,7 @@ class Network:
             "line": g.span.line if g.span else None,
             "column": g.span.column if g.span else None,
             "depth": g.depth,
-            "describe": f"{g.name}({', '.join(f'{k}={v}' for k, v in g.args.items())})"
+            "describe": f"{g.name}({', '.join(f'{k}={fmt_arg(v)}' for k, v in g.args.items())})"
             if g.kind == "block"
             else g.name,
         }

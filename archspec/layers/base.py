@@ -131,6 +131,16 @@ def fmt_stride(value: int | tuple[int, ...]) -> str:
     return " /" + fmt_shape(values)
 
 
+def fmt_arg(v: Value) -> str:
+    """A block argument as a table or a drawing shows it: `3x3`, `0.00588235` (six significant
+    digits: a probability a `let` computed need not show seventeen)."""
+    if isinstance(v, tuple):
+        return fmt_shape(v)
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
 def show_value(v: Value) -> str:
     """A value as the spec writes it: `3x3`, `true`, `4`."""
     if isinstance(v, bool):
