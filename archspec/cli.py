@@ -35,7 +35,12 @@ def _asked_lang(argv: list[str]) -> str | None:
     return None
 
 
-def _parser() -> argparse.ArgumentParser:
+COMMANDS = ("check", "compile", "render", "tree", "explain", "calc", "quiz", "playground", "train")
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, one command's: the others' options are not built (their
+    modules not imported) for a command that cannot use them."""
     parser = _Parser(
         prog="archspec",
         description="Check convolutional networks described in .arch specs: every tensor shape, "
@@ -45,6 +50,26 @@ def _parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"archspec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only in (None, "check"):
+        _add_check(sub)
+    builders = [("compile", _add_compile), ("render", _add_render), ("tree", _add_tree)]
+    builders += [("explain", _teaching_commands), ("playground", _add_playground), ("train", _add_train)]
+    for name, add in builders:
+        if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
+            add(sub)
+    for name in ("compile", "render", "tree", "train"):
+        if name in sub.choices and "--lang" not in sub.choices[name]._option_string_actions:
+            _lang_option(sub.choices[name])
+    return parser
+
+
+def _add_train(sub) -> None:
+    from .train_cli import add_train_parser
+
+    add_train_parser(sub)
+
+
+def _add_check(sub) -> None:
     check = sub.add_parser(
         "check",
         help="parse specs, infer every shape, count params, MACs and memory, and verify `expect` lines",
@@ -86,18 +111,6 @@ def _parser() -> argparse.ArgumentParser:
     freeze_options(check)
     set_options(check)
     _lang_option(check)
-    _add_compile(sub)
-    _add_render(sub)
-    _add_tree(sub)
-    _teaching_commands(sub)
-    _add_playground(sub)
-    from .train_cli import add_train_parser
-
-    add_train_parser(sub)
-    for name in ("compile", "render", "tree", "train"):
-        if "--lang" not in sub.choices[name]._option_string_actions:
-            _lang_option(sub.choices[name])
-    return parser
 
 
 def _add_render(sub) -> None:
@@ -376,8 +389,10 @@ def _positive(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    _ASKED_LANG[0] = _asked_lang(sys.argv[1:] if argv is None else argv)
+    given = sys.argv[1:] if argv is None else argv
+    # `archspec check ...`: only check's options are built; `archspec -h`, a bad command: all of them
+    parser = _parser(given[0] if given and given[0] in COMMANDS else None)
+    _ASKED_LANG[0] = _asked_lang(given)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
         args.block_args += [e for e in extra if not e.startswith("-")]
