@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from .diagnostics import Diagnostic
@@ -241,11 +242,31 @@ class Network:
         return [self._row(kind, i) for kind, i in self.rows]
 
     def totals(self, first: int, last: int) -> tuple[int, int, int]:
-        part = self.nodes[first : last + 1]
-        return sum(n.params for n in part), sum(n.buffers for n in part), sum(n.macs for n in part)
+        """The parameters, buffers and MACs of the nodes `first..last` (as `nodes[first : last + 1]`)."""
+        start, stop = self._span_of(first, last)
+        params, _, buffers, macs = self._sums
+        return params[stop] - params[start], buffers[stop] - buffers[start], macs[stop] - macs[start]
 
     def trainable_in(self, first: int, last: int) -> int:
-        return sum(n.trainable for n in self.nodes[first : last + 1])
+        start, stop = self._span_of(first, last)
+        return self._sums[1][stop] - self._sums[1][start]
+
+    def _span_of(self, first: int, last: int) -> tuple[int, int]:
+        start, stop, _ = slice(first, last + 1).indices(len(self.nodes))
+        return start, max(start, stop)
+
+    @cached_property
+    def _sums(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Running totals of the parameters, trainable parameters, buffers and MACs of the nodes: a
+        group's are two lookups, not a sum over its nodes (a block's nodes are counted once for each
+        group around them)."""
+        nodes = self.nodes
+        return (
+            list(accumulate((n.params for n in nodes), initial=0)),
+            list(accumulate((n.trainable for n in nodes), initial=0)),
+            list(accumulate((n.buffers for n in nodes), initial=0)),
+            list(accumulate((n.macs for n in nodes), initial=0)),
+        )
 
     def _row(self, kind: str, i: int) -> dict:
         if kind == "node":

@@ -89,18 +89,35 @@ def table_rows(net: Network, max_depth: int | None = None, rf: bool = False) -> 
     rows = []
     frozen = net.non_trainable_params > 0
     fields = row_fields(net) if rf else [None] * len(net.rows)
-    for row, field in zip(net.layers, fields):
-        if max_depth is not None and row["depth"] > max_depth:
+    for (what, i), field in zip(net.rows, fields):
+        # the fields of net.layers' rows, read from the node or the group itself
+        if what == "node":
+            n = net.nodes[i]
+            depth, path, kind, output = n.depth, n.path, n.kind_name, n.shape
+            row_params, row_trainable, row_macs = n.params, n.trainable, n.macs
+        else:
+            g = net.groups[i]
+            depth, path, kind = g.depth, g.path, g.kind
+            output = net.nodes[g.output].shape if g.output is not None else None
+            row_params, _, row_macs = net.totals(g.first, g.last)
+            row_trainable = net.trainable_in(g.first, g.last)
+        if max_depth is not None and depth > max_depth:
             continue
-        group = row["kind"] in ("block", "sequence")
-        name = "  " * row["depth"] + row["path"].rsplit(".", 1)[-1] if row["depth"] else row["path"]
-        shape = fmt_shape(row["output"]) if row["output"] else "-"
-        params = f"{row['params']:,}"
-        macs = f"{row['macs']:,}" if row["macs"] else "-"
-        style = "bold" if group else ("dim" if row["kind"] == "input" else "")
+        if what == "node":
+            describe = n.notation
+        elif g.kind == "block":
+            describe = f"{g.name}({', '.join(f'{k}={v}' for k, v in g.args.items())})"
+        else:
+            describe = g.name
+        group = kind in ("block", "sequence")
+        name = "  " * depth + path.rsplit(".", 1)[-1] if depth else path
+        shape = fmt_shape(output) if output else "-"
+        params = f"{row_params:,}"
+        macs = f"{row_macs:,}" if row_macs else "-"
+        style = "bold" if group else ("dim" if kind == "input" else "")
         extra = _rf_cells(field) if rf else ()
-        trainable = (f"{row['trainable']:,}" if row["params"] else "-",) if frozen else ()
-        rows.append((name, row["describe"], shape, params, *trainable, macs, *extra, style))
+        trainable = (f"{row_trainable:,}" if row_params else "-",) if frozen else ()
+        rows.append((name, describe, shape, params, *trainable, macs, *extra, style))
     return rows
 
 
@@ -132,11 +149,12 @@ def table_lines(
     frozen = ("Trainable",) if net.non_trainable_params else ()
     header = ("Layer", "Kind", "Output", "Params", *frozen, "MACs") + (("RF", "Jump", "Start") if rf else ())
     rows = table_rows(net, max_depth, rf)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    widths = (
+        [max(len(h), *map(len, column)) for h, column in zip(header, zip(*rows))] if rows else list(map(len, header))
+    )
     right = (False, False) + (True,) * (len(header) - 2)
-
-    def line(values) -> str:
-        return " │ ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right))
+    # each cell padded to its column's width: the text and the numbers left, the numbers right
+    line = " │ ".join(f"{{:{'>' if r else '<'}{w}}}" for w, r in zip(widths, right)).format
 
     mem = net.memory_as(memory)
     totals = [
@@ -155,9 +173,9 @@ def table_lines(
     ]
     return [
         (f"{net.name or 'network'}  ({net.file})", "bold"),
-        (line(header), "bold"),
+        (line(*header), "bold"),
         ("─┼─".join("─" * w for w in widths), "dim"),
-        *((line(values), style) for *values, style in rows),
+        *((line(*values), style) for *values, style in rows),
         ("─" * (sum(widths) + 3 * (len(widths) - 1)), "dim"),
         *((text, "") for text in totals),
     ]

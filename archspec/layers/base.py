@@ -36,7 +36,7 @@ class Opt:
 
 
 def fmt_shape(shape: Shape) -> str:
-    return "x".join(str(d) for d in shape)
+    return "x".join(map(str, shape))
 
 
 def check_value(key: str, opt: Opt, value: Value) -> Value:
@@ -113,13 +113,19 @@ def fmt_size(value: int | tuple[int, ...]) -> str:
 def notation(kind: LayerKind, options: dict, rank: int) -> str:
     """`kind.describe(options)` with every size option written for `rank` spatial dimensions: a 1-D
     conv's kernel `5` reads `conv 32, 5`, a 3-D one's `3` reads `3x3x3` (`fmt_size` alone takes 2-D)."""
-    sized = {
-        key: (value,) * rank
-        if rank >= 1 and key in kind.options and kind.options[key].type == "size" and type(value) is int
-        else value
-        for key, value in options.items()
-    }
+    if rank < 1:
+        return kind.describe(dict(options))
+    known = _SIZE_OPTIONS.get(id(kind))
+    if known is None or known[0] is not kind.options:
+        sizes = frozenset(k for k, opt in kind.options.items() if opt.type == "size")
+        known = _SIZE_OPTIONS[id(kind)] = kind.options, sizes
+    sizes = known[1]
+    sized = {key: (value,) * rank if key in sizes and type(value) is int else value for key, value in options.items()}
     return kind.describe(sized)
+
+
+# a kind's options of type size, by the kind: (its options, whose identity keeps the entry right, the names)
+_SIZE_OPTIONS: dict[int, tuple[dict, frozenset[str]]] = {}
 
 
 def fmt_stride(value: int | tuple[int, ...]) -> str:
