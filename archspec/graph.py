@@ -301,9 +301,7 @@ class Network:
             "line": g.span.line if g.span else None,
             "column": g.span.column if g.span else None,
             "depth": g.depth,
-            "describe": f"{g.name}({', '.join(f'{k}={fmt_arg(v)}' for k, v in g.args.items())})"
-            if g.kind == "block"
-            else g.name,
+            "describe": group_text(g),
         }
 
     def _repr_svg_(self) -> str | None:
@@ -346,6 +344,14 @@ class Network:
             for i in n.inputs:
                 g.add_edge(self.nodes[i].path, n.path, shape=self.nodes[i].shape)
         return g
+
+
+def group_text(g: Group) -> str:
+    """A group as the table's Kind column writes it: a block call with its arguments
+    (`bottleneck(width=64, stride=2)`), or a sequence's title (`3 x bottleneck`)."""
+    if g.kind != "block":
+        return g.name
+    return f"{g.name}({', '.join(f'{k}={fmt_arg(v)}' for k, v in g.args.items())})"
 
 
 def frozen_modules(net: Network) -> tuple[str, ...]:

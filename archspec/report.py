@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .graph import CONVENTIONS, Network
+from .graph import CONVENTIONS, Network, group_text
 from .initialise import describe as describe_init
 from .layers import fmt_shape
 from .load import Result
@@ -103,12 +103,7 @@ def table_rows(net: Network, max_depth: int | None = None, rf: bool = False) -> 
             row_trainable = net.trainable_in(g.first, g.last)
         if max_depth is not None and depth > max_depth:
             continue
-        if what == "node":
-            describe = n.notation
-        elif g.kind == "block":
-            describe = f"{g.name}({', '.join(f'{k}={v}' for k, v in g.args.items())})"
-        else:
-            describe = g.name
+        describe = n.notation if what == "node" else group_text(g)
         group = kind in ("block", "sequence")
         name = "  " * depth + path.rsplit(".", 1)[-1] if depth else path
         shape = fmt_shape(output) if output else "-"
