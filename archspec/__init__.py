@@ -6,9 +6,9 @@
 ((10,), 54170)
 """
 
-from .diagnostics import ArchspecError, Diagnostic
-from .graph import Network
-from .load import instantiate, load, loads
+from archspec.analysis.graph import Network
+from archspec.analysis.load import instantiate, load, loads
+from archspec.diagnostics import ArchspecError, Diagnostic
 
 __all__ = ["ArchspecError", "Diagnostic", "Network", "WeightsError", "build", "instantiate", "load", "loads"]
 __version__ = "0.1.0"
@@ -17,11 +17,11 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # `archspec.build` imports torch: only when it is asked for, so that `import archspec` stays light
     if name == "build":
-        from .builder import build
+        from archspec.emit.build import build
 
         return build
     if name == "WeightsError":
-        from .weights import WeightsError
+        from archspec.training.weights import WeightsError
 
         return WeightsError
     raise AttributeError(f"module 'archspec' has no attribute {name!r}")

@@ -1,3 +1,3 @@
-from .cli import run
+from archspec.cli import run
 
 run()

@@ -18,8 +18,8 @@ class _Parser(argparse.ArgumentParser):
     Korean `LANG`): the usage line and `--help` stay argparse's English."""
 
     def error(self, message: str):
-        from .i18n import language
-        from .messages import translate
+        from archspec.i18n import language
+        from archspec.messages import translate
 
         self.print_usage(sys.stderr)
         text = translate(f"{self.prog}: error: {message}", language(_ASKED_LANG[0]))
@@ -46,7 +46,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Check convolutional networks described in .arch specs: every tensor shape, "
         "parameter count, MAC count and memory estimate, from the spec alone; write them as PyTorch source.",
     )
-    from . import __version__
+    from archspec import __version__
 
     parser.add_argument("--version", action="version", version=f"archspec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -64,7 +64,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _add_train(sub) -> None:
-    from .train_cli import add_train_parser
+    from archspec.training.train_cli import add_train_parser
 
     add_train_parser(sub)
 
@@ -114,7 +114,7 @@ def _add_check(sub) -> None:
 
 
 def _add_render(sub) -> None:
-    from .drawing import DIRECTIONS, FORMATS, PNG_DPI, SHAPES
+    from archspec.views.drawing import DIRECTIONS, FORMATS, PNG_DPI, SHAPES
 
     render = sub.add_parser(
         "render",
@@ -231,7 +231,7 @@ def _add_tree(sub) -> None:
 
 
 def _lang_option(command: argparse.ArgumentParser) -> None:
-    from .i18n import LANGUAGES, UNITS
+    from archspec.i18n import LANGUAGES, UNITS
 
     command.add_argument(
         "--lang",
@@ -369,7 +369,7 @@ def _add_compile(sub) -> None:
 
 
 def _class_name(text: str) -> str:
-    from .pynames import valid_class_name
+    from archspec.emit.names import valid_class_name
 
     if not valid_class_name(text):
         raise argparse.ArgumentTypeError(f"expected a Python class name like ResNet50, not {text!r}")
@@ -403,8 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from .diagnostics import output_language, set_output_language
-    from .i18n import language, units
+    from archspec.diagnostics import output_language, set_output_language
+    from archspec.i18n import language, units
 
     lang = language(getattr(args, "lang", None))
     before = output_language()
@@ -431,10 +431,10 @@ def _run(args) -> int:
     if args.command == "tree":
         return _tree(args)
     if args.command == "playground":
-        from .playground import serve
+        from archspec.views.playground import serve
 
         return serve(args.port, not args.no_browser)
-    from . import teach
+    from archspec.teaching import teach
 
     if args.command == "explain":
         return teach.explain_command(args)
@@ -445,7 +445,7 @@ def _run(args) -> int:
     if args.command == "compile":
         return _compile(args)
     if args.command == "train":
-        from .train_cli import run_train
+        from archspec.training.train_cli import run_train
 
         return run_train(args)
     return EXIT_USAGE
@@ -503,9 +503,9 @@ def load_checked(
     status after printing the diagnostics (as `check` does; nothing when `quiet`) when the spec has
     errors or defines no network. `verb` and `consequence` finish the messages: "no network to
     {verb}", "2 errors{consequence}"."""
-    from .diagnostics import render
-    from .diagnostics import say as t
-    from .load import analyse_file
+    from archspec.analysis.load import analyse_file
+    from archspec.diagnostics import render
+    from archspec.diagnostics import say as t
 
     result = analyse_file(path, freeze, settings)
 
@@ -530,8 +530,8 @@ def load_checked(
 
 
 def _render(args) -> int:
-    from .diagnostics import say as t
-    from .diagram import FORMATS, PNG_DPI, DrawError, dot_source, draw
+    from archspec.diagnostics import say as t
+    from archspec.views.diagram import FORMATS, PNG_DPI, DrawError, dot_source, draw
 
     def usage(message: str) -> int:
         print(t(f"archspec render: error: {message}"), file=sys.stderr)
@@ -581,7 +581,7 @@ def _render(args) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return EXIT_OK
-    from .output import write_atomically
+    from archspec.views.output import write_atomically
 
     try:
         write_atomically({out: data})
@@ -596,10 +596,10 @@ def _block_network(args):
     """`render FILE --block NAME --input SHAPE ARG=VALUE...`: the analysis of a network of one line
     calling the block (`archspec.build`'s `block=`, through the same spec), or an exit status after
     saying what is wrong."""
-    from .builder import block_call
-    from .diagnostics import render
-    from .load import analyse_file, instantiate
-    from .messages import say as t
+    from archspec.analysis.load import analyse_file, instantiate
+    from archspec.diagnostics import render
+    from archspec.emit.build import block_call
+    from archspec.messages import say as t
 
     def usage(message: str) -> int:
         print(t(f"archspec render: error: {message}"), file=sys.stderr)
@@ -659,8 +659,8 @@ def _block_value(text: str):
 
 
 def _tree(args) -> int:
-    from .diagnostics import output_language
-    from .tree import render_tree
+    from archspec.diagnostics import output_language
+    from archspec.views.tree import render_tree
 
     result = load_checked(args.file, settings=args.settings)
     if isinstance(result, int):
@@ -671,10 +671,10 @@ def _tree(args) -> int:
 
 
 def _check(args) -> int:
-    from .diagnostics import output_language, render
-    from .diagnostics import say as t
-    from .load import analyse_file
-    from .report import render_table, to_json
+    from archspec.analysis.load import analyse_file
+    from archspec.diagnostics import output_language, render
+    from archspec.diagnostics import say as t
+    from archspec.views.report import render_table, to_json
 
     if args.style == "keras" and (args.rf or args.depth is not None):
         option = "--rf" if args.rf else "--depth"
@@ -720,8 +720,8 @@ def _check(args) -> int:
 
 def _korean_table(net, depth, rf, lang, unit, memory: str = "torchsummary") -> None:
     """`check`'s table with its header and totals in `lang` (archspec.messages.localise_table)."""
-    from .messages import localise_table
-    from .report import table_lines
+    from archspec.messages import localise_table
+    from archspec.views.report import table_lines
 
     lines = localise_table(table_lines(net, depth, rf, memory), lang, unit)
     if not sys.stdout.isatty():
@@ -736,9 +736,9 @@ def _korean_table(net, depth, rf, lang, unit, memory: str = "torchsummary") -> N
 
 
 def _compile(args) -> int:
-    from .codegen import CodegenError, generate
-    from .diagnostics import render
-    from .diagnostics import say as t
+    from archspec.diagnostics import render
+    from archspec.diagnostics import say as t
+    from archspec.emit.pytorch import CodegenError, generate
 
     result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze, settings=args.settings)
     if isinstance(result, int):
@@ -756,7 +756,7 @@ def _compile(args) -> int:
     if args.output is None:
         sys.stdout.write(source)
         return EXIT_OK
-    from .output import write_atomically
+    from archspec.views.output import write_atomically
 
     try:
         write_atomically({args.output: source.encode()})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .syntax import Span
+from archspec.frontend.syntax import Span
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def say(text: str) -> str:
     lang, unit = output_language()
     if lang == "en" and unit in (None, "en"):
         return text
-    from .messages import translate
+    from archspec.messages import translate
 
     return translate(text, lang, unit)
 
@@ -67,7 +67,7 @@ def localise(diag: Diagnostic, lang: str | None = None, unit: str | None = None)
         return diag
     from dataclasses import replace
 
-    from .messages import translate
+    from archspec.messages import translate
 
     def t(text: str) -> str:
         return translate(text, lang, unit)

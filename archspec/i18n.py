@@ -171,8 +171,8 @@ KO: dict[str, str] = {
     "{0} channels": "{0} 채널",
     "MACs: need an image size (--input {0}xHxW)": "곱셈 수 (MACs): 이미지 크기가 필요함 (--input {0}xHxW)",
     # --- end of the block ---
-    # --- quiz: making sheets and their keys, variants, exports, the grading policy (archspec/quiz.py,
-    # archspec/moodle.py, archspec/teach.py) ---
+    # --- quiz: making sheets and their keys, variants, exports, the grading policy (archspec/teaching/quiz.py,
+    # archspec/teaching/moodle.py, archspec/teaching/teach.py) ---
     "archspec quiz: {0} ({1}), seed {2}, {3} questions": "archspec 퀴즈: {0} ({1}), 시드 {2}, {3}문항",
     "uncomment if you write shapes as H x W x C": "형태를 H x W x C로 적으면 이 줄의 주석을 풀 것",
     "A rounded number needs at least two significant digits (62K, not 0.1M).": (

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .i18n import count, particles
+from archspec.i18n import count, particles
 
 # every diagnostic code: a short English and Korean description (docs/errors.md describes them)
 CODES: dict[str, tuple[str, str]] = {
@@ -1188,13 +1188,13 @@ def translated(text: str) -> bool:
 
 def say(text: str) -> str:
     """`text` in the language the command line chose (`archspec.diagnostics.set_output_language`)."""
-    from .diagnostics import say as said
+    from archspec.diagnostics import say as said
 
     return said(text)
 
 
 def localise_table(lines: list[tuple[str, str]], lang: str, unit: str | None = None) -> list[tuple[str, str]]:
-    """The lines of `check`'s table (archspec.report.table_lines: a title, the header, a rule, the
+    """The lines of `check`'s table (archspec.views.report.table_lines: a title, the header, a rule, the
     rows, a rule, the totals) with the header and the totals in `lang`, the columns aligned again
     in terminal cells (a Korean character takes two)."""
     if lang != "ko" or len(lines) < 3:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archspec.load import analyse
+from archspec.analysis.load import analyse
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -11,7 +11,7 @@ import pytest
 from test_cli import archspec as run_cli
 
 import archspec
-from archspec.codegen import generate
+from archspec.emit.pytorch import generate
 
 torch = pytest.importorskip("torch")
 

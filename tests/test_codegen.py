@@ -14,8 +14,8 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.codegen import CodegenError, generate
-from archspec.pynames import MODULE_ATTRIBUTES, literal
+from archspec.emit.names import MODULE_ATTRIBUTES, literal
+from archspec.emit.pytorch import CodegenError, generate
 
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
@@ -691,7 +691,7 @@ def test_a_line_named_like_a_branch_variable_keeps_its_value():
 
 
 def test_the_network_class_takes_the_networks_parameters():
-    from archspec.load import analyse
+    from archspec.analysis.load import analyse
 
     spec = """network Net(num_classes=1000, width=16)
 input 3x32x32
@@ -736,7 +736,7 @@ def _positional_parameters(source: str, class_name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", ZOO)
 def test_every_zoo_blocks_class_takes_its_parameters_by_name(name):
-    from archspec.pynames import class_name_for
+    from archspec.emit.names import class_name_for
 
     net = archspec.load(SPECS / f"{name}.arch")
     source = generate(net)
@@ -766,14 +766,14 @@ b(3)
     model = archspec.build(net)
     agree(net, model)
     # built with another width, the class is the network checked with it (the `let` follows it)
-    from archspec.load import analyse
+    from archspec.analysis.load import analyse
 
     checked = analyse(spec, "t.arch", settings=[("width", "4")]).network
     assert sum(p.numel() for p in type(model)(width=4).parameters()) == checked.params
 
 
 def test_block_calls_at_the_network_level_follow_the_networks_parameters():
-    from archspec.load import analyse
+    from archspec.analysis.load import analyse
 
     spec = "block b(w):\n    conv w 1x1\nnetwork N(width=8)\ninput 3x8x8\nb(width * 2)\nb(4)\n"
     net = archspec.loads(spec)

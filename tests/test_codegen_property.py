@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from test_codegen import agree
 
 import archspec
-from archspec.codegen import generate
-from archspec.load import analyse
+from archspec.analysis.load import analyse
+from archspec.emit.pytorch import generate
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -14,7 +14,7 @@ import pytest
 from test_codegen import agree
 
 import archspec
-from archspec.codegen import generate
+from archspec.emit.pytorch import generate
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
@@ -329,7 +329,7 @@ def test_init_norm_constant_sets_the_new_norms_and_leaves_the_layer_scale():
 
 
 def test_keras_summary_names_and_counts():
-    from archspec.keras import rows
+    from archspec.emit.keras import rows
 
     net = archspec.loads(CONVNEXT.replace("blk: cnblock(8)", "blk: cnblock(8)\ngroupnorm 4"))
     table = {r.name.split(" ", 1)[1]: r.params for r in rows(net)}
@@ -340,7 +340,7 @@ def test_keras_summary_names_and_counts():
 
 
 def test_render_folds_a_groupnorm_into_its_conv_as_gn():
-    from archspec.diagram import dot_source
+    from archspec.views.diagram import dot_source
 
     net = archspec.loads("network T\ninput 3x8x8\nc1: conv 8 3x3 groupnorm 4 relu\nlayernorm2d\n")
     assert "conv 8, 3x3, gn, relu" in dot_source(net, fold=True)

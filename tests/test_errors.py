@@ -8,8 +8,8 @@ import pytest
 from rich.cells import cell_len
 
 import archspec
+from archspec.analysis.load import analyse
 from archspec.diagnostics import render
-from archspec.load import analyse
 
 H = "network T\ninput 3x32x32\n"
 BLOCK = "block b(width):\n    conv width 1x1\n"

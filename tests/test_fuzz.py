@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import archspec
-from archspec.load import analyse
+from archspec.analysis.load import analyse
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MAX_NODES = 5_000  # keep expansions small: the node limit itself is tested in test_errors.py

@@ -15,9 +15,9 @@ import pytest
 from conftest import SPECS
 
 import archspec
+from archspec.analysis.load import analyse
 from archspec.cli import main
-from archspec.codegen import generate
-from archspec.load import analyse
+from archspec.emit.pytorch import generate
 
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402

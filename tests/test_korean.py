@@ -13,9 +13,9 @@ from test_cli import archspec as run_cli
 from test_errors import CASES, H
 
 import archspec
+from archspec.analysis.load import analyse
 from archspec.diagnostics import Diagnostic, render
 from archspec.i18n import count, particle, particles, translator
-from archspec.load import analyse
 from archspec.messages import CODES, PHRASES, TEMPLATES, translate, translated
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.load import analyse
+from archspec.analysis.load import analyse
 
 H = "network T\ninput 3x32x32\n"
 
@@ -456,7 +456,7 @@ fc: dense num_classes
 
 
 def test_network_parameters_and_set():
-    from archspec.load import analyse
+    from archspec.analysis.load import analyse
 
     net = archspec.loads(NETWORK_PARAMS)
     assert net.settings == {"num_classes": 1000, "width": 16} and net.output_shape == (1000,)
@@ -477,7 +477,7 @@ def test_network_parameters_and_set():
 
 
 def test_set_leaves_the_specs_expectations_unchecked_and_says_so():
-    from archspec.load import analyse_file
+    from archspec.analysis.load import analyse_file
 
     # resnet50.arch expects torchvision's 1000 classes; with 10 the head has 2048 * 10 + 10 weights
     result = analyse_file(str(SPECS / "resnet50.arch"), settings=[("num_classes", "10")])

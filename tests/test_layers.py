@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import archspec
+from archspec.analysis.load import analyse
 from archspec.layers import ALL, CATALOGUE
-from archspec.load import analyse
 
 # (id, input shape, spec line(s), kind of the last node, output shape, params, buffers, MACs)
 # For single layers the numbers are that layer's; for merges they are the totals of the network.

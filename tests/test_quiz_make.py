@@ -12,10 +12,10 @@ from conftest import SPECS
 from test_cli import archspec as run_cli
 
 import archspec
+from archspec.analysis.load import analyse_file
 from archspec.i18n import translator
-from archspec.load import analyse_file
-from archspec.moodle import to_moodle, to_print
-from archspec.quiz import LABELS, Policy, build, candidates, grade
+from archspec.teaching.moodle import to_moodle, to_print
+from archspec.teaching.quiz import LABELS, Policy, build, candidates, grade
 
 CIFAR = str(SPECS / "cifar10_net.arch")
 GENERATED = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*_[0-9]+")  # conv_4, flatten_1, conv1_relu_1

@@ -14,8 +14,8 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.diagram import DrawError, dot_source, draw, shortcut_edges, split_parts
 from archspec.layers import fmt_shape
+from archspec.views.diagram import DrawError, dot_source, draw, shortcut_edges, split_parts
 
 SVG = "{http://www.w3.org/2000/svg}"
 ZOO = sorted(p for p in SPECS.glob("*.arch") if p.stem != "blocks")
@@ -609,7 +609,7 @@ y: conv 4 1x1
 a: relu
 add(y, x)
 """
-    from archspec.diagram import fold_chains
+    from archspec.views.diagram import fold_chains
 
     net = archspec.loads(text)
     assert fold_chains(net) == {}
@@ -750,7 +750,7 @@ def test_a_block_draws_to_its_own_name(tmp_path):
 @needs_dot
 @pytest.mark.parametrize("spec", ZOO, ids=lambda p: p.stem)
 def test_every_spec_draws_in_every_mode(spec):
-    from archspec.diagram import fold_chains
+    from archspec.views.diagram import fold_chains
 
     net = archspec.load(spec)
     folded = sum(len(chain) for chain in fold_chains(net).values())

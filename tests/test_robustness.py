@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 import archspec
-from archspec.load import MAX_LINE_CHARS, MAX_SPEC_BYTES, analyse, analyse_file
+from archspec.analysis.load import MAX_LINE_CHARS, MAX_SPEC_BYTES, analyse, analyse_file
 
 H = "network N\ninput 3x8x8\n"
 
@@ -68,7 +68,7 @@ def write(folder, name: str, text: str):
 
 
 def test_compile_of_a_long_network():
-    from archspec.codegen import generate
+    from archspec.emit.pytorch import generate
 
     n = 3000
     source = generate(archspec.loads(H + "c: conv 3 3x3 pad=1 relu x1500\n" + "relu\n" * n))
@@ -134,7 +134,7 @@ def test_a_file_that_is_not_utf8_is_located(tmp_path):
 @pytest.mark.parametrize("name", ["None", "True", "False", "OrderedDict", "torch", "nn", "isinstance"])
 def test_a_network_named_like_python_or_the_files_own_names(name):
     torch = pytest.importorskip("torch")
-    from archspec.codegen import generate
+    from archspec.emit.pytorch import generate
 
     net = archspec.loads(f"network {name}\ninput 3x8x8\nc: conv 4 3 x2\n")
     source = generate(net)

@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 import archspec
-from archspec.diagram import dot_source, draw
-from archspec.load import analyse
-from archspec.receptive import receptive_fields
+from archspec.analysis.load import analyse
+from archspec.analysis.receptive import receptive_fields
+from archspec.views.diagram import dot_source, draw
 
 SHUFFLE_UNIT = """block shuffle_unit(c):
     x1, x2: chunk 2
@@ -142,8 +142,8 @@ def test_a_failed_part_is_skipped_quietly_after_its_error():
 
 
 def test_check_json_and_tree_list_the_parts():
-    from archspec.report import to_json
-    from archspec.tree import lines
+    from archspec.views.report import to_json
+    from archspec.views.tree import lines
 
     spec = SHUFFLE_UNIT + "network T\ninput 116x28x28\nunit: shuffle_unit(116)\n"
     result = analyse(spec, "t.arch")
@@ -188,7 +188,7 @@ def test_a_split_diagram_draws():
 
 
 def test_the_quiz_asks_nothing_about_slices():
-    from archspec.quiz import candidates
+    from archspec.teaching.quiz import candidates
 
     spec = SHUFFLE_UNIT + "network T\ninput 116x28x28\nunit: shuffle_unit(116)\nhalf: slice 0 58\n"
     net = archspec.loads(spec)

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 import archspec
-from archspec.codegen import CodegenError, generate
+from archspec.emit.pytorch import CodegenError, generate
 
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402

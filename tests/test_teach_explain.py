@@ -12,9 +12,9 @@ from conftest import SPECS
 from test_cli import archspec as run_cli
 
 import archspec
-from archspec.explain import explain, render_text, select
 from archspec.i18n import KO, translator
 from archspec.layers import ALL
+from archspec.teaching.explain import explain, render_text, select
 
 EN, KO_T = translator("en"), translator("ko")
 
@@ -290,12 +290,12 @@ def test_every_message_the_teaching_commands_translate_has_korean():
     import re
     from pathlib import Path
 
-    root = Path(archspec.__file__).parent
+    root = Path(archspec.__file__).parent / "teaching"
     source = "\n".join((root / name).read_text() for name in ("explain.py", "teach.py", "quiz.py"))
     messages = set(re.findall(r'\bt\(\s*"([^"]+)"', source))
-    from archspec.explain import LABELS
-    from archspec.quiz import LABELS as QUIZ_LABELS
-    from archspec.quiz import QUESTIONS
+    from archspec.teaching.explain import LABELS
+    from archspec.teaching.quiz import LABELS as QUIZ_LABELS
+    from archspec.teaching.quiz import QUESTIONS
 
     messages |= {*LABELS.values(), *QUIZ_LABELS.values(), *QUESTIONS.values(), "right", "wrong", "missing"}
     messages |= {"Layer", "Question", "Answer", "Correct", "Result", "channels-first", "channels-last"}

@@ -9,8 +9,8 @@ from conftest import SPECS
 from test_cli import archspec as run_cli
 
 import archspec
-from archspec.explain import START_NOTE, explain, render_text, select, to_json
 from archspec.i18n import KO, translator
+from archspec.teaching.explain import START_NOTE, explain, render_text, select, to_json
 
 EN, KO_T = translator("en"), translator("ko")
 
@@ -82,7 +82,7 @@ def test_calc_takes_a_channel_count_alone():
     (layer,) = out["layers"]
     assert layer["input_channels"] == [64] and layer["output_channels"] == 128 and layer["macs"] is None
     assert {s["quantity"] for s in layer["steps"]} == {"channels", "params"}
-    from archspec.teach import CHANNELS_ONLY
+    from archspec.teaching.teach import CHANNELS_ONLY
 
     assert CHANNELS_ONLY in KO
     korean = run_cli("calc", "conv 128 1x1", "--input", "64", "--lang", "ko").stdout

@@ -13,7 +13,7 @@ from test_cli import archspec as run_cli
 
 import archspec
 from archspec.i18n import translator
-from archspec.quiz import grade, make, parse_field, parse_number, parse_shape
+from archspec.teaching.quiz import grade, make, parse_field, parse_number, parse_shape
 
 LENET = str(SPECS / "lenet5.arch")
 

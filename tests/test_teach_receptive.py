@@ -17,7 +17,7 @@ from conftest import SPECS
 from test_cli import archspec as run_cli
 
 import archspec
-from archspec.receptive import receptive_fields
+from archspec.analysis.receptive import receptive_fields
 
 
 def fields_by_path(net):

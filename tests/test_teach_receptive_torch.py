@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import archspec
-from archspec.receptive import receptive_fields
+from archspec.analysis.receptive import receptive_fields
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

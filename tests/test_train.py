@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.traindata import (
+from archspec.training.traindata import (
     FAILED,
     USAGE,
     ModelSpec,
@@ -38,9 +38,9 @@ Image = pytest.importorskip("PIL.Image")
 nn = torch.nn
 F = torch.nn.functional
 
-from archspec import checkpoint  # noqa: E402
-from archspec.batches import FolderBatches, ImageDataset  # noqa: E402
-from archspec.train import (  # noqa: E402
+from archspec.training import checkpoint  # noqa: E402
+from archspec.training.batches import FolderBatches, ImageDataset  # noqa: E402
+from archspec.training.train import (  # noqa: E402
     Interrupted,
     TrainConfig,
     binary_logits_loss,
@@ -162,7 +162,7 @@ def test_a_hand_written_module_learns_the_stripes(stripes):
 
 @pytest.mark.parametrize("kind", ["Lines", "Bars"])
 def test_progress_shows_every_epoch(stripes, kind):
-    from archspec import progress
+    from archspec.training import progress
 
     stream = io.StringIO()
     reporter = getattr(progress, kind)(stream)
@@ -398,7 +398,7 @@ def test_a_failed_write_leaves_the_previous_checkpoint_intact(stripes, tmp_path,
 
 
 def test_an_interruption_keeps_the_last_checkpoint(stripes, tmp_path):
-    from archspec.progress import Reporter
+    from archspec.training.progress import Reporter
 
     class CtrlCInEpoch3(Reporter):
         def epoch_started(self, epoch, epochs, steps):
@@ -465,8 +465,8 @@ DDP_WORKER = """\
 import os, sys
 import torch
 import archspec
-from archspec.traindata import ModelSpec, scan_image_folder
-from archspec.train import TrainConfig, train
+from archspec.training.traindata import ModelSpec, scan_image_folder
+from archspec.training.train import TrainConfig, train
 
 root, spec_text, out = sys.argv[1:4]
 torch.set_num_threads(1)
@@ -546,7 +546,7 @@ def test_one_output_fits_two_classes_and_a_softmax_over_it_is_refused(stripes):
 
 
 def test_every_head_has_its_loss():
-    from archspec.train import Objective
+    from archspec.training.train import Objective
 
     def head(last: str) -> tuple[str, str]:
         objective = Objective.of(ModelSpec.of(archspec.loads(STRIPES.replace("dense 2\n", last + "\n"))))

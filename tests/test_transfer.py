@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.load import analyse
+from archspec.analysis.load import analyse
 
 torch = pytest.importorskip("torch")
 Image = pytest.importorskip("PIL.Image")
@@ -22,7 +22,7 @@ nn = torch.nn
 
 from test_train import one_thread  # noqa: E402, F401 (autouse: one thread for these tiny networks)
 
-from archspec.weights import WeightsError, load_weights  # noqa: E402
+from archspec.training.weights import WeightsError, load_weights  # noqa: E402
 
 # ----------------------------------------------------------------------------- seed 001's figures
 
@@ -201,7 +201,7 @@ def test_the_emitted_module_freezes_and_keeps_frozen_batchnorms_in_eval():
     model.train()
     assert not model.bn.training  # eval() then train() again: still frozen
     source = archspec.load(SPECS / "cats_vs_dogs_vgg16.arch")
-    from archspec.codegen import generate
+    from archspec.emit.pytorch import generate
 
     text = generate(source)
     assert 'self._frozen = ("features",)' in text and "def train(self, mode: bool = True)" in text

@@ -10,7 +10,7 @@ import sys
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.tree import render_tree
+from archspec.views.tree import render_tree
 
 
 def tree(*args: str) -> subprocess.CompletedProcess:

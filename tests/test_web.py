@@ -1,4 +1,4 @@
-"""archspec.web, the playground's Python side, without a browser: the same answers as the command line."""
+"""archspec.views.web, the playground's Python side, without a browser: the same answers as the command line."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import urllib.request
 import pytest
 from conftest import ROOT, SPECS
 
-from archspec import web
-from archspec.load import analyse_file
-from archspec.report import table_lines, to_json
+from archspec.analysis.load import analyse_file
+from archspec.views import web
+from archspec.views.report import table_lines, to_json
 
 LENET = (SPECS / "lenet5.arch").read_text()
 BAD = "network T\ninput 3x32x32\nc: conv 8 3x3\np: maxpool 64x64\n"
@@ -90,7 +90,7 @@ def test_an_edit_is_analysed_anew_and_the_same_text_once():
 
 
 def test_diagram_is_render_dot():
-    from archspec.diagram import dot_source
+    from archspec.views.diagram import dot_source
 
     net = analyse_file("googlenet.arch").network
     assert web.diagram((SPECS / "googlenet.arch").read_text(), "googlenet.arch")["dot"] == dot_source(net, 0)
@@ -126,7 +126,7 @@ def test_grade_one_answer_as_quiz_does(path, field, answer, result):
     out = web.grade(LENET, path, field, answer, "en", "lenet5.arch")
     assert out["result"] == result
     if result in ("right", "wrong"):
-        from archspec import quiz
+        from archspec.teaching import quiz
 
         net = analyse_file("lenet5.arch").network
         sheet = quiz.grade(net, web.answer_sheet(path, field, answer), "answers.toml")
@@ -146,7 +146,7 @@ def test_call_speaks_json():
 
 
 def test_the_playground_server_says_how_to_build(tmp_path, capsys):
-    from archspec.playground import serve
+    from archspec.views.playground import serve
 
     assert serve(0, False, tmp_path) == 1
     err = capsys.readouterr().err.strip()
@@ -156,7 +156,7 @@ def test_the_playground_server_says_how_to_build(tmp_path, capsys):
 def test_the_playground_server_gives_wasm_its_type(tmp_path):
     import threading
 
-    from archspec.playground import make_server, missing
+    from archspec.views.playground import make_server, missing
 
     (tmp_path / "pyodide").mkdir()
     (tmp_path / "index.html").write_text("<!doctype html>")
@@ -178,10 +178,10 @@ def test_the_playground_server_gives_wasm_its_type(tmp_path):
 
 
 def test_playground_command_without_dist(tmp_path, monkeypatch, capsys):
-    import archspec.playground
+    import archspec.views.playground
     from archspec.cli import main
 
-    monkeypatch.setattr(archspec.playground, "DIST", tmp_path / "dist")
+    monkeypatch.setattr(archspec.views.playground, "DIST", tmp_path / "dist")
     assert main(["playground", "--no-browser", "--port", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("archspec playground: error: the playground is not built") and err.count("\n") == 1
@@ -195,7 +195,7 @@ import os, sys
 for name in ("networkx", "pygments", "markdown_it", "mdurl"):
     sys.modules[name] = None  # importing them now raises ImportError
 os.chdir(sys.argv[1])
-from archspec import web
+from archspec.views import web
 spec = open("resnet50.arch").read()
 assert web.analyse(spec, "resnet50.arch")["check"]["params"] == 25_557_032
 assert web.diagram(open("googlenet.arch").read(), "googlenet.arch", expanded=True)["ok"]

@@ -9,7 +9,7 @@ import pytest
 from conftest import SPECS
 
 import archspec
-from archspec.load import analyse_file
+from archspec.analysis.load import analyse_file
 
 # (spec, params, MACs or None), each with its source
 PUBLISHED = [
@@ -214,8 +214,8 @@ def test_every_spec_checks_clean(path):
 
 
 def test_resnet50_json_rows():
-    from archspec.load import analyse_file
-    from archspec.report import to_json
+    from archspec.analysis.load import analyse_file
+    from archspec.views.report import to_json
 
     path = str(SPECS / "resnet50.arch")
     out = json.loads(json.dumps(to_json(analyse_file(path), path)))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import augment, basic, conv, merge, pool, residual, slices
-from .base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, stride_between
+from archspec.layers import augment, basic, conv, merge, pool, residual, slices
+from archspec.layers.base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, stride_between
 
 ALL: list[LayerKind] = [
     *conv.KINDS, *pool.KINDS, *basic.KINDS, *residual.KINDS, *augment.KINDS, *slices.KINDS, *merge.KINDS,

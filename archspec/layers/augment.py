@@ -4,7 +4,7 @@ scalings. None has parameters or MACs; each keeps its input's shape."""
 
 from __future__ import annotations
 
-from .base import LayerKind, Opt, OptionError, ShapeError, TorchCall, spatial
+from archspec.layers.base import LayerKind, Opt, OptionError, ShapeError, TorchCall, spatial
 
 
 class _Worded(LayerKind):

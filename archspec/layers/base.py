@@ -290,7 +290,7 @@ def fmt_product(values) -> str:
 
 @dataclass(frozen=True)
 class TorchCall:
-    """A PyTorch constructor as data, which `archspec.codegen` writes out as source text:
+    """A PyTorch constructor as data, which `archspec.emit.pytorch` writes out as source text:
     `TorchCall("nn.Conv2d", (3, 64), {"kernel_size": 7, "stride": 2})` is
     `nn.Conv2d(3, 64, kernel_size=7, stride=2)`. Arguments are numbers, booleans, words, tuples of
     numbers or other TorchCalls; keyword arguments equal to their entry in `defaults` are left out."""

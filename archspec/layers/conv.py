@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .base import (
+from archspec.layers.base import (
     LayerKind,
     Opt,
     OptionError,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import LayerKind, ShapeError, Step, fmt_shape, stride_between
+from archspec.layers.base import LayerKind, ShapeError, Step, fmt_shape, stride_between
 
 
 def _listing(shapes, names) -> str:

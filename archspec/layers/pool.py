@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .base import (
+from archspec.layers.base import (
     LayerKind,
     Opt,
     OptionError,

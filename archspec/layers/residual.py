@@ -5,7 +5,7 @@ so `archspec compile` writes each as a small `nn.Module` class in plain PyTorch 
 
 from __future__ import annotations
 
-from .base import LayerKind, Opt, OptionError, Step, TorchCall, fmt_shape
+from archspec.layers.base import LayerKind, Opt, OptionError, Step, TorchCall, fmt_shape
 
 
 class LayerScale(LayerKind):

@@ -4,7 +4,7 @@ is PyTorch's `x1, x2 = x.chunk(2, dim=1)`)."""
 
 from __future__ import annotations
 
-from .base import LayerKind, Opt, OptionError, Step
+from archspec.layers.base import LayerKind, Opt, OptionError, Step
 
 # the options a part of `chunk N` or `split (...)` carries beside its range: the whole split, and its place
 PART_OPTIONS = ("chunks", "sizes", "part")

@@ -1,5 +1,5 @@
 // The playground: a CodeMirror editor on the left, archspec's table, diagram, explain and quiz on
-// the right. archspec itself runs in Pyodide (archspec/web.py); Graphviz in WebAssembly draws.
+// the right. archspec itself runs in Pyodide (archspec/views/web.py); Graphviz in WebAssembly draws.
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState } from "@codemirror/state";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
@@ -20,7 +20,7 @@ const QUIZ_FIELDS = { Output: "output", Params: "params", MACs: "macs" };
 
 const state = { spec: "", example: DEFAULT_EXAMPLE, tab: "table", expanded: false, lang: "en", quiz: false };
 let specs = {};
-let call = null; // archspec.web.call, once Python is up
+let call = null; // archspec.views.web.call, once Python is up
 let view = null;
 let result = null; // the last analysis
 let selected = null; // the path whose explanation is shown
@@ -76,7 +76,7 @@ async function startPython(runtime) {
   pyodide.FS.mkdirTree("/specs");
   for (const [name, text] of Object.entries(specs)) pyodide.FS.writeFile(`/specs/${name}`, text);
   // The zoo's folder is the working directory: a spec is `lenet5.arch`, as when checked beside it.
-  const fn = pyodide.runPython("import os\nos.chdir('/specs')\nfrom archspec.web import call\ncall");
+  const fn = pyodide.runPython("import os\nos.chdir('/specs')\nfrom archspec.views.web import call\ncall");
   mark("import");
   return (name, args) => JSON.parse(fn(name, JSON.stringify(args)));
 }

@@ -1,0 +1,72 @@
+"""Expectations: the `expect` items of a spec against what archspec computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archspec.diagnostics import Diagnostic, did_you_mean
+from archspec.frontend import syntax as s
+from archspec.layers import fmt_shape
+
+
+def check_expectations(expect: s.Expect, actual: dict[str, Any], where: str) -> list[Diagnostic]:
+    """A diagnostic for each item of `expect` that does not hold for `actual` (the keys it may
+    name: `shape`, `params`, ... , with their computed values), or that is malformed."""
+    diagnostics = []
+    for item in expect.items:
+        problem = _expect_problem(item, actual)
+        if problem is not None:
+            diagnostics.append(problem)
+            continue
+        got = actual[item.key]
+        if item.key == "shape":
+            want = item.value if isinstance(item.value, tuple) else (item.value,)  # `shape=10`
+            ok = tuple(got) == want
+            shown = fmt_shape(got)
+        else:
+            ok = abs(got - item.value) <= item.precision + 1e-9 * max(1.0, abs(item.value))
+            shown = _show_number(got, item.text)
+        if not ok:
+            prefix = f"{where}: " if where else ""
+            key = "output shape" if item.key == "shape" else item.key
+            diagnostics.append(
+                Diagnostic(
+                    "expect-failed", f"{prefix}expected {key} {item.text}, found {shown}", item.span, f"found {shown}"
+                )
+            )
+    return diagnostics
+
+
+def _expect_problem(item: s.ExpectItem, actual: dict[str, Any]) -> Diagnostic | None:
+    """What is wrong with an expectation itself (an unknown key, a shape for a number), if anything."""
+    if item.key not in actual:
+        hint = did_you_mean(item.key, actual) or "expect a shape or " + ", ".join(k for k in actual if k != "shape")
+        if item.key.lower() == "flops":
+            hint = (
+                "archspec counts `macs`, which torchvision's GFLOPS and the papers' FLOPs are; "
+                "torch.utils.flop_counter counts 2 FLOPs per MAC"
+            )
+        return Diagnostic("unknown-expect", f"cannot expect `{item.key}`", item.span, "unknown", hint)
+    is_shape = isinstance(item.value, tuple)
+    if item.key != "shape" and is_shape:
+        return Diagnostic(
+            "bad-expect",
+            f"`{item.key}` is a number, not a shape like `{item.text}`",
+            item.span,
+            "a shape",
+            "write the shape alone: `expect 6x28x28`",
+        )
+    if item.key == "shape" and not is_shape and (item.precision or not isinstance(item.value, int)):
+        return Diagnostic("bad-expect", f"a shape is whole sizes, not `{item.text}`", item.span, "not a shape")
+    return None
+
+
+def _show_number(value: float, written: str) -> str:
+    """`value` in the form the expectation was written, with enough digits to see that it misses:
+    `128M` -> `127.40M`, `0.57` -> `0.57503`."""
+    suffix = written[-1].upper() if written[-1].upper() in s.SI_SUFFIXES else ""
+    scale = s.SI_SUFFIXES.get(suffix, 1)
+    if isinstance(value, int) and not suffix:
+        return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
+    decimals = len(written.rstrip("KMGkmg").split(".")[1]) + 3 if "." in written else 2
+    return f"{value / scale:.{decimals}f}{suffix}"

@@ -1,0 +1,1712 @@
+"""Analysed network -> PyTorch source text: one `nn.Module` class per block definition, the network's
+class last, attribute names from the spec's names (so module paths are the analyser's node paths),
+and a `forward` that reads step by step. Never imports torch: what each layer is in PyTorch comes
+from the layer catalogue (`LayerKind.torch_module` and `LayerKind.torch_merge`)."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from archspec.analysis.expr import evaluate, truth
+from archspec.analysis.graph import Network, Node
+from archspec.analysis.initialise import PYTORCH_DEFAULTS, WEIGHTS, is_default
+from archspec.analysis.initialise import describe as describe_init
+from archspec.diagnostics import Diagnostic, SpecError
+from archspec.emit.names import (
+    DOTTED,
+    IDENT,
+    MODULE_ATTRIBUTES,
+    RESERVED,
+    class_name_for,
+    comment_text,
+    literal,
+    path_literal,
+    sanitise,
+    valid_class_name,
+)
+from archspec.emit.names import fresh as fresh_name
+from archspec.frontend import syntax as s
+from archspec.layers import ALL, lookup
+from archspec.layers.base import TorchCall
+
+MAX_LINE = 120
+MAX_EXPRESSION = 72  # the longest expression written as a constructor argument
+
+
+class CodegenError(SpecError):
+    """The network checks, but cannot be written as PyTorch source (a name PyTorch reserves, ...)."""
+
+
+def _error(code: str, message: str, node_or_span, label: str = "", hint: str = "") -> CodegenError:
+    span = node_or_span.span if isinstance(node_or_span, Node) else node_or_span
+    return CodegenError(Diagnostic(code, message, span, label, hint))
+
+
+def check_attribute(name: str, node: Node) -> str:
+    """A layer's name as a submodule attribute, or a CodegenError saying why it cannot be one."""
+    if not IDENT.match(name) or keyword.iskeyword(name):
+        raise _error(
+            "bad-name",
+            f"`{name}` is a Python keyword: it cannot name a PyTorch submodule",
+            node,
+            "this layer",
+            "rename the line",
+        )
+    if name in MODULE_ATTRIBUTES or name.startswith("_"):
+        raise _error(
+            "bad-name",
+            f"`{name}` cannot name a PyTorch submodule: "
+            + (
+                "nn.Module keeps names starting with `_`"
+                if name.startswith("_")
+                else "nn.Module has an attribute of that name"
+            ),
+            node,
+            "this layer",
+            f"rename the line, e.g. `{name.strip('_')}_layer:`",
+        )
+    return name
+
+
+# ----------------------------------------------------------------------------- the module tree
+
+
+@dataclass
+class Op:
+    """One statement of a forward: a submodule call (`attr`, built by `ctor`), a merge, or a function
+    of one input (a channel slice: `x[:, 0:58]`, or a part of `x.chunk(2, dim=1)`)."""
+
+    out: int  # the node it gives
+    inputs: tuple[int, ...]  # the nodes it takes
+    attr: str | None
+    ctor: TorchCall | None
+    merge: tuple[Any, dict] | None  # (kind, options) of a merge
+    node: Node
+    inplace: bool = False  # a merge may update its first input in place (`out += x`)
+    function: tuple[Any, dict] | None = None  # (kind, options) of a functional kind of one input
+    guard: tuple = ()  # the conditions of the `if` arms it was made in
+    span: Any = None  # where the spec writes it (a block call's or a sequence's line); else its node's
+
+
+@dataclass
+class Template:
+    """What one block instance (or the network) is made of, with node ids made relative: inputs
+    are "x" (the scope's input) or the index of the op that gives them."""
+
+    ops: list[Op]
+    rel_inputs: list[tuple[Any, ...]]
+    output: Any
+    in_channels: int | None
+    args: dict[str, Any]
+
+    def skeleton(self) -> tuple:
+        return tuple(
+            (op.attr, _skeleton(op.ctor), op.merge[0].name if op.merge else function_key(op), rel)
+            for op, rel in zip(self.ops, self.rel_inputs)
+        ) + (self.output,)
+
+
+def _skeleton(value: Any) -> Any:
+    if isinstance(value, TorchCall):
+        return (
+            value.func,
+            tuple(_skeleton(a) for a in value.args),
+            tuple((k, _skeleton(v)) for k, v in value.kwargs.items()),
+        )
+    return None  # a leaf: its value may differ between instances
+
+
+def _leaves(value: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """(path, value) of every number, word or tuple in a constructor; a path ending in 0 is a
+    first positional argument (by PyTorch's convention, the input size)."""
+    if isinstance(value, TorchCall):
+        out = []
+        for i, a in enumerate(value.args):
+            out += _leaves(a, (*path, i))
+        for k, v in value.kwargs.items():
+            out += _leaves(v, (*path, k))
+        return out
+    return [(path, value)]
+
+
+@dataclass
+class ClassDef:
+    name: str
+    block: str
+    signature: list[tuple[str, str, str | None]]  # (name, annotation, default source)
+    keyword_only: int  # index in `signature` where keyword-only parameters start
+    template: Template
+    exprs: dict[tuple, str]  # (op index, leaf path) -> source
+    segments: list = field(default_factory=list)  # runs of ops only some calls make (`Segment`)
+    lets: list = field(default_factory=list)  # (name, source): the block's `let`s, local values of __init__
+    frozen: tuple[str, ...] = ()  # the network's: module paths whose parameters are not trained
+    # the network's `init` line: the loop's branches (the classes, and the statements over `m`), in
+    # the order torchvision writes them, and the normalisations zero_init_residual sets to 0
+    init: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    zero_init: tuple[str, ...] = ()
+    init_comment: str = ""
+
+
+@dataclass
+class Emitter:
+    net: Network
+    consumers: Counter = field(default_factory=Counter)
+    groups_at: dict[tuple[int, int], int] = field(default_factory=dict)
+    calls: dict[int, TorchCall] = field(default_factory=dict)  # block group -> its constructor call
+    classes: list[ClassDef] = field(default_factory=list)
+    class_names: set[str] = field(default_factory=set)
+    helpers: dict[str, str] = field(default_factory=dict)
+    # node -> its shape, with the sizes the spec's expressions give marked (`_marked`), in the scope
+    # whose template is being made: the channels a layer reads are the expression that made them
+    shapes: dict[int, tuple] = field(default_factory=dict)
+    # block instance -> the expression of its output channels over its parameters and `in.c`, if known
+    out_channels: dict[int, s.Expr | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for n in self.net.nodes:
+            self.consumers.update(n.inputs)
+        for gi, g in enumerate(self.net.groups):
+            if g.first <= g.last:
+                self.groups_at.setdefault((g.first, g.depth), gi)
+
+    # ---------------------------------------------------------------- items of a scope
+
+    def children(self, lo: int, hi: int, depth: int) -> list[tuple[str, int]]:
+        items, i = [], lo
+        while i <= hi:
+            gi = self.groups_at.get((i, depth))
+            if gi is not None:
+                items.append(("group", gi))
+                i = self.net.groups[gi].last + 1
+            else:
+                node = self.net.nodes[i]
+                if node.depth != depth:  # cannot happen for analysed networks
+                    raise _error("unsupported", "archspec cannot place this layer in a module", node)
+                items.append(("node", i))
+                i += 1
+        return items
+
+    def scope_input(self, first: int, last: int) -> int:
+        outside = {j for n in self.net.nodes[first : last + 1] for j in n.inputs if not first <= j <= last}
+        if len(outside) != 1:
+            node = self.net.nodes[first]
+            raise _error(
+                "unsupported",
+                "a block that reads tensors from outside it cannot be written as a PyTorch module",
+                node,
+                "here",
+                "merge named tensors of the block's own body",
+            )
+        return outside.pop()
+
+    def template(self, first: int, last: int, depth: int, prefix: str, inp: int, args: dict) -> Template:
+        source = self.net.nodes[inp]
+        channels = s.Attr("in", "c", source.span) if source.span else None
+        self.shapes = {inp: (_marked(source.shape[0], channels), *source.shape[1:])} if channels else {}
+        ops: list[Op] = []
+        for what, index in self.children(first, last, depth):
+            ops.append(self.group_op(index, prefix) if what == "group" else self.node_op(self.net.nodes[index], prefix))
+        produced = {op.out: i for i, op in enumerate(ops)}
+        rel = []
+        for op in ops:
+            refs = []
+            for j in op.inputs:
+                if j == inp:
+                    refs.append("x")
+                elif j in produced:
+                    refs.append(produced[j])
+                else:
+                    raise _error(
+                        "unsupported",
+                        "this layer reads a tensor from outside its block or sequence member",
+                        op.node,
+                        "here",
+                        "merge named tensors of the same body",
+                    )
+            rel.append(tuple(refs))
+        out = self.net.nodes[last].id if not ops else ops[-1].out
+        output = "x" if out == inp else produced.get(out)
+        in_channels = self.net.nodes[inp].shape[0]
+        return Template(ops, rel, output, in_channels, args)
+
+    def local_name(self, path: str, prefix: str, node: Node) -> str:
+        name = path[len(prefix) :]
+        if "." in name:
+            raise _error("unsupported", f"`{path}` does not fit the module tree", node)
+        return check_attribute(name, node)
+
+    def node_op(self, node: Node, prefix: str, numbered: bool = False) -> Op:
+        """The op of one layer; `numbered`: a member of an nn.Sequential, which names it by its position."""
+        kind = node.kind
+        assert kind is not None
+        source = self.net.nodes[node.inputs[0]]
+        # the input is a new tensor that nothing else reads and its backward does not need
+        inplace = self.consumers[source.id] == 1 and source.kind is not None and source.kind.inplace_safe
+        options = {**node.options, **{k: _marked(node.options[k], e) for k, e in node.exprs.items()}}
+        if node.projects_to is not None and node.projects_to in self.shapes:  # a projection takes the branch's channels
+            options["out"] = self.shapes[node.projects_to][0]
+        shapes = [self.shapes.get(i, self.net.nodes[i].shape) for i in node.inputs]
+        out = kind.output_shape(options, shapes)
+        if kind.functional and options.get("chunks"):  # a chunk's part: the input's channels // chunks
+            out = (shapes[0][0] // options["chunks"], *out[1:])
+        if _same_leaves(out, node.shape):
+            self.shapes[node.id] = out
+        if kind.merge:
+            inplace = inplace and node.inputs.count(source.id) == 1 and node.shape == source.shape
+            return Op(node.id, node.inputs, None, None, (kind, node.options), node, inplace, guard=node.guard)
+        if kind.functional:
+            return Op(node.id, node.inputs, None, None, None, node, function=(kind, node.options), guard=node.guard)
+        ctor = kind.torch_module(node.options, source.shape, inplace)
+        marked = kind.torch_module(options, shapes[0], inplace)
+        if _skeleton(ctor) == _skeleton(marked) and _same_leaves(_leaves(ctor), _leaves(marked)):
+            ctor = marked  # the same constructor, its arguments marked with the spec's expressions
+        if kind.torch_helper:
+            self.helpers[ctor.func] = kind.torch_helper
+        attr = None if numbered else self.local_name(node.path, prefix, node)
+        return Op(node.id, node.inputs, attr, ctor, None, node, guard=node.guard)
+
+    def group_op(self, gi: int, prefix: str) -> Op:
+        g = self.net.groups[gi]
+        first = self.net.nodes[g.first]
+        inp = self.scope_input(g.first, g.last)
+        attr = self.local_name(g.path, prefix, first)
+        if g.kind == "block":
+            ctor = self.block_call(gi, inp)
+        else:
+            # members numbered 0, 1, ...: the block instances and the layers of chains, one entry each
+            members = []
+            for what, index in self.children(g.first, g.last, g.depth + 1):
+                op = None if what == "group" else self.node_op(self.net.nodes[index], g.path + ".", numbered=True)
+                if op is not None and op.ctor is None:
+                    what = "a merge by name" if op.merge else f"a {op.node.kind.title}"
+                    raise _error(
+                        "unsupported",
+                        f"{what} inside a sequence cannot be written as an nn.Sequential member",
+                        op.node,
+                        "in a sequence",
+                        f"write the {'merge' if op.merge else op.node.kind.name} on a line of its own",
+                    )
+                if op is None:
+                    member = self.net.groups[index]
+                    members.append(self.block_call(index, self.scope_input(member.first, member.last)))
+                else:
+                    members.append(op.ctor)
+            ctor = TorchCall("nn.Sequential", tuple(members))
+        out = g.output if g.output is not None else g.last
+        return Op(out, (inp,), attr, ctor, None, first, guard=g.guard, span=g.span)
+
+    def block_call(self, gi: int, inp: int) -> TorchCall:
+        """The constructor call of a block instance, its arguments marked with the expressions the
+        caller wrote (`cbr(c, s=2)`), its input channels with the caller's channels; the instance's
+        output channels marked as its class computes them, with the caller's expressions put in."""
+        g, call = self.net.groups[gi], self.calls[gi]
+        channels = self.shapes.get(inp, self.net.nodes[inp].shape)[0] if self.net.nodes[inp].shape else None
+        args = tuple(channels if i == 0 and channels is not None and _plain(a) == _plain(channels) else a
+                     for i, a in enumerate(call.args))  # fmt: skip
+        kwargs = {k: _marked(v, g.exprs[k]) if k in g.exprs else v for k, v in call.kwargs.items()}
+        expr = self.out_channels.get(gi)
+        out = g.output if g.output is not None else g.last
+        if expr is not None and self.net.nodes[out].shape:
+            mapping = {name: g.exprs.get(name) or _constant(value) for name, value in g.args.items()}
+            mapping["in.c"] = getattr(channels, "expr", None) or _constant(_plain(channels))
+            inner = _substitute(expr, mapping)
+            shape = self.net.nodes[out].shape
+            if inner is not None:
+                self.shapes[out] = (_marked(shape[0], inner), *shape[1:])
+        return TorchCall(call.func, args, kwargs)
+
+    # ---------------------------------------------------------------- block classes
+
+    def resolve_blocks(self) -> None:
+        """One class per block definition (two where its calls differ in structure), deepest first."""
+        by_name: dict[str, list[int]] = {}
+        for gi, g in enumerate(self.net.groups):
+            if g.kind == "block":
+                if g.first > g.last:
+                    raise _error("unsupported", f"block `{g.name}` makes no layer", g.span, "here")
+                by_name.setdefault(g.name, []).append(gi)
+        order = sorted(by_name, key=lambda name: -max(self.net.groups[gi].depth for gi in by_name[name]))
+        for name in order:
+            templates = {}
+            for gi in by_name[name]:
+                g = self.net.groups[gi]
+                inp = self.scope_input(g.first, g.last)
+                templates[gi] = self.template(g.first, g.last, g.depth + 1, g.path + ".", inp, g.args)
+                out = g.output if g.output is not None else g.last
+                self.out_channels[gi] = getattr(self.shapes.get(out, (None,))[0], "expr", None)
+            union = _union(templates, {})
+            if union is not None:
+                full, runs, _ = union
+                self.make_class(name, list(templates), full, runs, templates)
+                continue
+            for members, optional in _variants(templates):  # calls that differ other than by `if`s
+                full = max((templates[gi] for gi in members), key=lambda t: len(t.ops))
+                made = {gi for gi in members if len(templates[gi].ops) == len(full.ops)}
+                runs = [(optional, made)] if optional else []
+                self.make_class(name, members, full, runs, templates)
+
+    def unique_class_name(self, base: str) -> str:
+        name = base if valid_class_name(base) else base + "Block"
+        n = 1
+        while name in self.class_names or not valid_class_name(name):
+            n += 1
+            name = f"{base}{n}"
+        self.class_names.add(name)
+        return name
+
+    def make_class(
+        self, block: str, members: list[int], full: Template, runs: list[tuple[tuple[int, ...], set[int]]], templates
+    ) -> None:
+        """The class of a block's calls `members`: the ops of `full`, those of each run made only by
+        the calls in its set, under the condition the spec wrote for them."""
+        name = self.unique_class_name(class_name_for(block))
+        position = {_key(op): i for i, op in enumerate(full.ops)}
+        leaf_values: dict[tuple, list[tuple[int, Any]]] = {}
+        written: dict[tuple, list[s.Expr | None]] = {}  # the spec's expression of each value, if it wrote one
+        for gi in members:
+            for op in templates[gi].ops:
+                if op.ctor is None:
+                    continue
+                for path, value in _leaves(op.ctor):
+                    leaf_values.setdefault((position[_key(op)], path), []).append((gi, _plain(value)))
+                    written.setdefault((position[_key(op)], path), []).append(getattr(value, "expr", None))
+        # the block's parameters, in the definition's order, as Python names (`self`, `nn` or
+        # `lambda` would break the source)
+        definition = self.net.definitions.get(block)
+        order = [p.name for p in definition.params] if definition is not None else list(full.args)
+        taken = {"in_channels"}
+        safe = {}
+        for p in order:
+            safe[p] = fresh_name(p, taken)
+            taken.add(safe[p])
+        contexts = {  # `true` and `false` are Python's booleans: `if use_se:` must not test a word
+            gi: {
+                "in_channels": templates[gi].in_channels,
+                **{safe[k]: _truth_value(v) for k, v in templates[gi].args.items()},
+            }
+            for gi in members
+        }
+        exprs: dict[tuple, str] = {}
+        extra: list[tuple[str, tuple]] = []
+        used: set[str] = set()
+        names = {**safe, "in.c": "in_channels", "in.f": "in_channels"}
+        optional = {i for ops, _ in runs for i in ops}
+        # the block's `let` lines, as local values of __init__ that the constructor arguments read
+        lets, pynames, trees, envs = self.hoisted_lets(members, names, taken | {op.attr for op in full.ops if op.attr})
+        names = {**names, **pynames}
+        for key, pairs in leaf_values.items():
+            # the spec's expression (kept through what a layer kind computes from it); else the value,
+            # where every call has the same; else a constructor argument of its own
+            expr = _written([_hoist(e, trees) for e in written[key]], pairs, templates, names, envs)
+            if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
+                expr = _value_source(pairs[0][1])
+            if expr is None:
+                arg = fresh_name(sanitise(f"{full.ops[key[0]].attr}_{key[1][-1]}"), taken)
+                taken.add(arg)
+                extra.append((arg, key))
+                expr = arg
+            exprs[key] = expr
+            used.update(w for w in re.findall(r"[A-Za-z_]\w*", expr) if w in contexts[members[0]])
+        # a layer whose kind a parameter gives (`act`): the parameter is a module class, called as the kind is
+        kinds: dict[str, dict[int, str]] = {}  # parameter -> call -> its class (`nn.Hardswish`)
+        for gi in members:
+            for op in templates[gi].ops:
+                if op.node.kind_param is not None and op.ctor is not None:
+                    kinds.setdefault(op.node.kind_param, {})[gi] = op.ctor.func
+        for i, op in enumerate(full.ops):
+            if op.node.kind_param in kinds and op.ctor is not None:
+                full.ops[i] = replace(op, ctor=TorchCall(safe[op.node.kind_param], op.ctor.args, op.ctor.kwargs))
+                used.add(safe[op.node.kind_param])
+        segments = []
+        for ops, made in runs:
+            condition = self.condition(full, ops, made, members, templates, exprs, names, trees, envs)
+            flag = None
+            if condition is None:  # the spec's condition cannot be said in Python: each call says it
+                flag = fresh_name(full.ops[ops[0]].attr or "use", taken)
+                taken.add(flag)
+            else:
+                used.update(w for w in re.findall(r"[A-Za-z_]\w*", condition) if w in contexts[members[0]])
+            modules = [i for i in ops if full.ops[i].attr is not None]
+            switch = None
+            if modules:
+                test = f"self.{full.ops[modules[0]].attr} is not None"
+            else:
+                switch = fresh_name("use_" + _key(full.ops[ops[0]]).lstrip("~"), taken | set(position))
+                taken.add(switch)
+                test = f"self.{switch}"
+            segments.append(Segment(ops, condition, flag, test, switch))
+        # the lets the constructor reads (and the lets those read), in the spec's order
+        read = [*exprs.values(), *(seg.condition for seg in segments if seg.condition)]
+        wanted = {w for source in read for w in re.findall(r"[A-Za-z_]\w*", source)}
+        local: list[tuple[str, str]] = []
+        for py, source in reversed(lets):
+            if py in wanted:
+                local.insert(0, (py, source))
+                wanted.discard(py)
+                wanted |= set(re.findall(r"[A-Za-z_]\w*", source))
+        for _, source in local:
+            used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
+        signature: list[tuple[str, str, str | None]] = []
+        if "in_channels" in used:
+            signature.append(("in_channels", "int", None))
+        defaults = {p.name: _default_source(p.default) for p in definition.params} if definition else {}
+        for p in order:
+            if p in kinds:
+                default = self.kind_class(definition, p, kinds[p], templates)
+                signature.append((safe[p], "type[nn.Module]", default))
+                for gi in members:
+                    found = kinds[p].get(gi) or self.kind_class(definition, p, {}, templates, contexts[gi][safe[p]])
+                    contexts[gi][safe[p]] = _ClassName(found) if found else contexts[gi][safe[p]]
+                continue
+            signature.append((safe[p], _annotation([contexts[gi][safe[p]] for gi in members]), defaults.get(p)))
+        keyword_only = len(signature)
+        for arg, key in extra:
+            annotation = _annotation([v for _, v in leaf_values[key]])
+            if key[0] in optional:  # a value of an optional run: given only by the calls that build it
+                signature.append((arg, f"{annotation} | None", "None"))
+            else:
+                signature.append((arg, annotation, None))
+        for segment in segments:
+            if segment.flag:
+                signature.append((segment.flag, "bool", "False"))
+        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, segments, lets=local))
+        first = 1 if "in_channels" in used else 0
+        for gi in members:
+            t = templates[gi]
+            values = dict(contexts[gi])
+            for arg, key in extra:
+                values[arg] = dict(leaf_values[key]).get(gi)
+            args = (t.in_channels,) if first else ()
+            kwargs = {
+                p: values[p]
+                for p, _, default in signature[first:keyword_only]
+                if default is None or not _is_default(values[p], default)
+            }  # a value the definition's default gives is not repeated
+            kwargs.update({arg: values[arg] for arg, _ in extra if values[arg] is not None})
+            for segment, (_, made) in zip(segments, runs):
+                if segment.flag and gi in made:
+                    kwargs[segment.flag] = True
+            self.calls[gi] = TorchCall(name, args, kwargs)
+
+    def kind_class(self, definition, param: str, found: dict[int, str], templates, word: Any = None) -> str | None:
+        """The PyTorch class of the layer kind `word` (the parameter's default where not given), as a
+        call that makes it shows, else as the catalogue makes it."""
+        if word is None:
+            spec_default = next((p.default for p in definition.params if p.name == param), None)
+            word = evaluate(spec_default, {}, None) if spec_default is not None else None
+        if not isinstance(word, str):
+            return None
+        for gi, cls in found.items():
+            if templates[gi].args.get(param) == word:
+                return cls
+        kind = lookup(word)
+        if kind is None:
+            return None
+        try:
+            return kind.torch_module(kind.resolve(kind.bind([], {})), (1, 1, 1), True).func
+        except Exception:  # a kind that needs arguments: the calls pass it
+            return None
+
+    def hoisted_lets(self, members: list[int], names: dict[str, str], taken: set[str]):
+        """The block's `let` lines as Python: (Python name, source) in the spec's order (a name given
+        again keeps its Python name, as Python reassigns it), the Python name of each, each name's last value as
+        an expression (to find it in the expressions the spec's layers carry, `let`s put in), and
+        each call's values of them. Nothing where a `let` cannot be written as Python, or a name is
+        also given inside an `if` or a merge (its last value then depends on the arm)."""
+        g = self.net.groups[members[0]]
+        if not g.lets:
+            return [], {}, {}, {}
+        stmts, finals = g.lets
+        nested = _nested_lets(self.net.definitions[g.name].body)
+        lets: list[tuple[str, str]] = []
+        pynames: dict[str, str] = {}
+        scope = dict(names)
+        for stmt in stmts:
+            source = expr_source(stmt.value, scope)
+            if source is None or stmt.name in nested:
+                return [], {}, {}, {}
+            py = pynames.get(stmt.name) or fresh_name(stmt.name, taken | set(scope.values()))
+            lets.append((py, source[0]))
+            pynames[stmt.name] = scope[stmt.name] = py
+        envs = {}
+        for gi in members:
+            member = self.net.groups[gi]
+            env = dict(member.args)
+            shape = self.net.nodes[self.scope_input(member.first, member.last)].shape
+            for stmt in stmts:
+                env[stmt.name] = evaluate(stmt.value, env, shape)
+            envs[gi] = env
+        return lets, pynames, {name: finals[name] for name in pynames}, envs
+
+    def condition(self, full, ops, made, members, templates, exprs, names, trees=None, envs=None) -> str | None:
+        """Python source, over the constructor's parameters, that holds for exactly the calls that
+        make a run of ops: the `if` arms the spec wrote around them, or for a projected shortcut
+        `stride != 1 or in_channels != width * 4`; None where there is none, or it cannot be written."""
+        first = full.ops[ops[0]]
+        some = next(iter(made))
+        depth = len(self.net.groups[some].guard)
+        guard = tuple(_hoist(e, trees or {}) for e in first.guard[depth:])
+        if guard:
+            sources = [expr_source(e, names) for e in guard]
+            if any(src is None for src in sources):
+                return None
+            for gi in members:  # the condition holds where the run is made, and only there
+                g = self.net.groups[gi]
+                shape = self.net.nodes[self.scope_input(g.first, g.last)].shape
+                try:
+                    holds = all(truth(evaluate(e, (envs or {}).get(gi, g.args), shape), e) for e in guard)
+                except SpecError:
+                    return None
+                if holds != (gi in made):
+                    return None
+            joined = sources[0][0] if len(sources) == 1 else " and ".join(_grouped(src, 0.4) for src in sources)  # type: ignore
+            return joined if len(joined) <= MAX_EXPRESSION else None  # past a readable line: each call says it
+        conv = first.node if first.node.projects_to is not None else None
+        if conv is None or first.ctor is None:
+            return None
+        # the projection's conv: `nn.Conv2d(in_channels, OUT, kernel_size=1, stride=STRIDE, bias=False)`
+        call, prefix = first.ctor, ()
+        if call.func == "nn.Sequential":
+            call, prefix = call.args[0], (0,)
+        out = exprs.get((ops[0], (*prefix, 1)))
+        stride = exprs.get((ops[0], (*prefix, "stride")), "1")
+        if out is None or not isinstance(call, TorchCall):
+            return None
+        source = f"in_channels != {out}" if stride == "1" else f"{stride} != 1 or in_channels != {out}"
+        for gi in members:  # where no projection is made, the shapes agree: the condition must say so
+            t = templates[gi]
+            values = {**{names.get(k, k): v for k, v in t.args.items()}, "in_channels": t.in_channels}
+            try:
+                holds = eval(source, {"__builtins__": _BUILTINS}, values)  # the source this file writes
+            except Exception:
+                return None
+            if bool(holds) != (gi in made):
+                return None
+        return source
+
+    # ---------------------------------------------------------------- the file
+
+    def network_class(self, class_name: str) -> ClassDef:
+        """The network's class. Its constructor takes the network's parameters (`network
+        R(num_classes=1000)`), keyword-only, with the values the spec was checked with as defaults;
+        a layer's option the spec writes over them (`dense num_classes`) is written so."""
+        net = self.net
+        last = len(net.nodes) - 1
+        t = self.template(1, last, 0, "", 0, {})
+        taken = set(self.class_names)
+        safe = {}
+        for name in net.settings:
+            safe[name] = fresh_name(name, taken)
+            taken.add(safe[name])
+        exprs = {}
+        for i, op in enumerate(t.ops):
+            if op.ctor is not None:
+                for path, value in _leaves(op.ctor):
+                    exprs[(i, path)] = _network_leaf(value, safe, net.settings)
+        signature = [(safe[name], _annotation([value]), literal(value)) for name, value in net.settings.items()]
+        return ClassDef(class_name, "", signature, 0, t, exprs)
+
+
+def _variants(templates: dict[int, Template]) -> list[tuple[list[int], tuple[int, ...]]]:
+    """Group the instances of a block by structure. Where the only difference is a chain of layers
+    some instances have and others skip (a projected shortcut), they share one class whose
+    constructor takes a flag for the chain."""
+    by_skeleton: dict[tuple, list[int]] = {}
+    for gi, t in templates.items():
+        by_skeleton.setdefault(t.skeleton(), []).append(gi)
+    groups = list(by_skeleton.values())
+    if len(groups) == 2:
+        big, small = sorted(groups, key=lambda gs: -len(templates[gs[0]].ops))
+        optional = _optional_chain(templates[big[0]], templates[small[0]])
+        if optional:
+            return [(big + small, optional)]
+    return [(gs, ()) for gs in groups]
+
+
+def _optional_chain(full: Template, short: Template) -> tuple[int, ...]:
+    """The indices of the ops of `full` that `short` skips, if they form one chain of single-input
+    modules whose removal (its output replaced by its input) gives `short`; else ()."""
+    kept_attrs = {op.attr for op in short.ops}
+    skipped = [i for i, op in enumerate(full.ops) if op.attr is not None and op.attr not in kept_attrs]
+    if not skipped or skipped != list(range(skipped[0], skipped[-1] + 1)):
+        return ()
+    for i in skipped:
+        if full.ops[i].ctor is None or len(full.rel_inputs[i]) != 1:
+            return ()
+        if i > skipped[0] and full.rel_inputs[i] != (i - 1,):
+            return ()
+    source = full.rel_inputs[skipped[0]][0]
+    mapping: dict[Any, Any] = {"x": "x"}
+    index = 0
+    for i in range(len(full.ops)):
+        if i in skipped:
+            continue
+        mapping[i] = index
+        index += 1
+    mapping[skipped[-1]] = mapping.get(source, source)
+    rebuilt = Template(
+        [op for i, op in enumerate(full.ops) if i not in skipped],
+        [tuple(mapping[r] for r in rel) for i, rel in enumerate(full.rel_inputs) if i not in skipped],
+        mapping.get(full.output, full.output),
+        None,
+        {},
+    )
+    return tuple(skipped) if rebuilt.skeleton() == short.skeleton() else ()
+
+
+# ----------------------------------------------------------------------------- one class for every call
+
+
+_BUILTINS = {"max": max, "min": min, "int": int, "round": round, "abs": abs}
+
+
+def _shape_of(op: Op) -> Any:
+    """What must be the same in every call for one class to make an op: its constructor's structure
+    (the function of a layer whose kind a parameter gives aside: `act(inplace=True)`), its merge or
+    its function."""
+    ctor = op.ctor
+    if ctor is not None and op.node.kind_param is not None:
+        ctor = TorchCall(op.node.kind_param, ctor.args, ctor.kwargs)
+    return (_skeleton(ctor), op.merge[0].name if op.merge else None, function_key(op), op.node.kind_param)
+
+
+def _key(op: Op) -> str:
+    """An op's name in its block: its attribute, or the name of its merge or slice (`~add_1`)."""
+    return op.attr if op.attr is not None else "~" + op.node.path.rsplit(".", 1)[-1]
+
+
+def _merged_order(seqs: list[list[str]]) -> list[str] | None:
+    """The keys of every sequence in one order that keeps each sequence's own (first seen first
+    where nothing decides); None if the sequences disagree."""
+    import heapq
+
+    first_seen: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    waiting: Counter = Counter()
+    for seq in seqs:
+        for k in seq:
+            first_seen.setdefault(k, len(first_seen))
+        for a, b in zip(seq, seq[1:]):
+            if b not in after.setdefault(a, set()):
+                after[a].add(b)
+                waiting[b] += 1
+    heap = [(first_seen[k], k) for k in first_seen if not waiting[k]]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, k = heapq.heappop(heap)
+        order.append(k)
+        for b in after.get(k, ()):
+            waiting[b] -= 1
+            if not waiting[b]:
+                heapq.heappush(heap, (first_seen[b], b))
+    return order if len(order) == len(first_seen) else None
+
+
+@dataclass
+class Segment:
+    """Ops of a block's class that only some calls make: built where `condition` holds (Python
+    source over the constructor's parameters) or where the call passes `flag=True`; in the forward,
+    skipped (their output is their input) where not."""
+
+    ops: tuple[int, ...]
+    condition: str | None
+    flag: str | None = None
+    test: str = ""  # the forward's test: `self.conv_1 is not None`, or `self.use_add_1`
+    switch: str | None = None  # the bool attribute __init__ sets where the segment has no module
+
+
+def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Template, list, dict] | None:
+    """The ops of every call of a block in one template, with the runs of ops only some calls make
+    (and the conditions the spec wrote for them: `if`, or a projected shortcut); None where the
+    calls differ in another way (`x n` with n a parameter), which then get classes of their own."""
+    keyed = {}
+    for gi, t in templates.items():
+        keys = [_key(op) for op in t.ops]
+        if len(set(keys)) != len(keys):
+            return None
+        keyed[gi] = keys
+    order = _merged_order(list(keyed.values()))
+    if order is None:
+        return None
+    position = {k: i for i, k in enumerate(order)}
+    present: dict[str, set[int]] = {k: set() for k in order}
+    where: dict[str, tuple[int, int]] = {}  # key -> (instance, op index) of a call that makes it
+    for gi, keys in keyed.items():
+        for i, k in enumerate(keys):
+            present[k].add(gi)
+            where.setdefault(k, (gi, i))
+    everyone = set(templates)
+    # runs of consecutive ops made by the same calls (not all)
+    runs: list[list[str]] = []
+    for k in order:
+        if present[k] == everyone:
+            continue
+        if runs and present[runs[-1][-1]] == present[k] and position[runs[-1][-1]] == position[k] - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    segment_of = {k: n for n, run in enumerate(runs) for k in run}
+
+    def rel_key(gi: int, r: Any) -> Any:
+        return "x" if r == "x" else keyed[gi][r]
+
+    # each op's inputs, from a call that makes every run before it that it reads
+    inputs: dict[str, tuple] = {}
+    for k in order:
+        candidates = []
+        for gi in present[k]:
+            t = templates[gi]
+            i = keyed[gi].index(k)
+            candidates.append(tuple(rel_key(gi, r) for r in t.rel_inputs[i]))
+        best = max(candidates, key=lambda c: sum(position.get(r, -1) for r in c))
+        inputs[k] = best
+    # where a run is not made, its output is the first input of its first op (the main flow: a
+    # residual `add`'s branch, not the `x` it adds); only its last op is read after it
+    sources = {}
+    for n, run in enumerate(runs):
+        inside = set(run)
+        sources[n] = inputs[run[0]][0]
+        if sources[n] in inside:
+            return None
+        later = {r for k in order if k not in inside for r in inputs[k]}
+        if any(k in later for k in run[:-1]):
+            return None
+
+    def skipped(gi: int, r: Any) -> Any:
+        while r != "x" and gi not in present[r]:
+            r = sources[segment_of[r]]
+        return r
+
+    for gi, keys in keyed.items():  # with a call's runs skipped, the union is that call
+        for i, k in enumerate(keys):
+            if tuple(skipped(gi, r) for r in inputs[k]) != tuple(rel_key(gi, r) for r in templates[gi].rel_inputs[i]):
+                return None
+    ops = []
+    for k in order:
+        gi, i = where[k]
+        ops.append(templates[gi].ops[i])
+        # every call makes the op the same way, but for a layer kind a parameter gives (`act`)
+        shapes = {_shape_of(templates[g].ops[keyed[g].index(k)]) for g in present[k]}
+        if len(shapes) > 1:
+            return None
+    rel = [tuple(r if r == "x" else position[r] for r in inputs[k]) for k in order]
+    out_keys = {skipped(gi, keyed[gi][t.output]) if t.output != "x" else "x" for gi, t in templates.items()}
+    full_out = max(out_keys, key=lambda r: position.get(r, -1))
+    for gi, t in templates.items():
+        mine = "x" if t.output == "x" else keyed[gi][t.output]
+        if skipped(gi, full_out) != mine:
+            return None
+    first = templates[min(templates)]
+    full = Template(ops, rel, "x" if full_out == "x" else position[full_out], first.in_channels, first.args)
+    segments = [(tuple(position[k] for k in run), present[run[0]]) for run in runs]
+    return full, segments, {k: present[k] for k in order}
+
+
+# ----------------------------------------------------------------------------- the spec's expressions
+
+
+def _operand(value: Any) -> s.Expr | None:
+    expr = getattr(value, "expr", None)
+    if expr is not None:
+        return expr
+    if type(value) in (int, float) and value >= 0:
+        return s.Number(value, None)  # type: ignore[arg-type]
+    return None
+
+
+def _arithmetic(op: str, python, reflected: bool = False):
+    """An operator of a marked number whose result is marked with the expression that computes it,
+    so `in_c * multiplier` inside a layer kind keeps `in.c * m`, and `sum` of a concat's channels
+    keeps `a + b`."""
+
+    def method(self, other):
+        a, b = (other, self) if reflected else (self, other)
+        result = python(_plain(a), _plain(b))
+        if not isinstance(other, bool) and _plain(other) == (1 if op in ("*", "//") else 0) and op != "%":
+            if not (reflected and op in ("-", "//")):
+                return self if type(result) is type(_plain(self)) else result  # `c * 1` is `c`
+        left, right = _operand(a), _operand(b)
+        if left is None or right is None or type(result) not in (int, float) or isinstance(other, bool):
+            return result
+        return _marked(result, s.BinOp(op, left, right, None))  # type: ignore[arg-type]
+
+    return method
+
+
+_OPERATORS = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "//": lambda a, b: a // b,
+    "%": lambda a, b: a % b,
+}
+
+
+class _MarkedNumber:
+    expr: s.Expr
+
+    locals().update({f"__{name}__": _arithmetic(op, f) for name, (op, f) in zip(
+        ("add", "sub", "mul", "floordiv", "mod"), _OPERATORS.items())})  # fmt: skip
+    locals().update({f"__r{name}__": _arithmetic(op, f, True) for name, (op, f) in zip(
+        ("add", "sub", "mul", "floordiv", "mod"), _OPERATORS.items())})  # fmt: skip
+
+
+class _MarkedInt(_MarkedNumber, int):
+    pass
+
+
+class _MarkedFloat(_MarkedNumber, float):
+    pass
+
+
+class _MarkedTuple(tuple):
+    expr: s.Expr
+
+
+_MARKED = {int: _MarkedInt, float: _MarkedFloat, tuple: _MarkedTuple}
+
+
+def _marked(value: Any, expr: s.Expr) -> Any:
+    """`value`, carrying the expression the spec wrote for it, so that the constructor argument a
+    layer kind passes it to can be found (a copy of a small int cannot be told from another one)."""
+    cls = _MARKED.get(type(value))
+    if cls is None:
+        return value
+    out = cls(value)
+    out.expr = expr
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """`value` without the expression `_marked` gave it."""
+    for base, cls in _MARKED.items():
+        if type(value) is cls:
+            return base(value)
+    return value
+
+
+def _same_leaves(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` (values, or lists of `_leaves`) are equal, marks apart."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same_leaves(x, y) for x, y in zip(a, b))
+    return _same(_plain(a), _plain(b))
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2, "%": 2}  # as Python's; unary minus is 3, an atom 4
+
+
+def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
+    """The spec's expression as Python source over `names` (spec name or `in.c` -> Python name),
+    with its precedence; None where it cannot be written: a name not in `names` (`in.h`), or `/`,
+    whose whole-number result the spec keeps an int and Python does not."""
+    if isinstance(expr, s.Number):
+        return literal(expr.value), 4
+    if isinstance(expr, s.Dims):
+        return literal(expr.sizes), 4
+    if isinstance(expr, (s.Name, s.Attr)):
+        name = names.get(expr.name if isinstance(expr, s.Name) else f"{expr.obj}.{expr.attr}")
+        return (name, 4) if name is not None and IDENT.match(name) else None
+    if isinstance(expr, s.Neg):
+        inner = expr_source(expr.operand, names)
+        if inner is None:
+            return None
+        return "-" + (inner[0] if inner[1] > 3 else f"({inner[0]})"), 3
+    if isinstance(expr, s.BinOp) and expr.op in ("+", "-"):
+        linear = _linear_source(expr, names)
+        if linear is not None:
+            return linear
+    if isinstance(expr, s.BinOp) and expr.op == "+":
+        return _sum_source(expr, names)
+    if (
+        isinstance(expr, s.BinOp)
+        and expr.op == "/"
+        and isinstance(expr.left, s.Number)
+        and isinstance(expr.right, s.Number)
+    ):
+        a, b = expr.left.value, expr.right.value
+        if isinstance(a, int) and isinstance(b, int) and b and a % b == 0:
+            return str(a // b), 4  # `8 / 2` is 4, as the spec computes it (Python's would be 4.0)
+    if isinstance(expr, s.Call):  # the functions Python has as builtins, with Python's meaning
+        args = [expr_source(a, names) for a in expr.args]
+        if expr.name not in ("min", "max", "int", "round", "abs") or expr.options or any(a is None for a in args):
+            return None
+        return f"{expr.name}({', '.join(a[0] for a in args)})", 4  # type: ignore[index]
+    if isinstance(expr, s.Compare):
+        left, right = expr_source(expr.left, names), expr_source(expr.right, names)
+        if left is None or right is None:
+            return None
+        return f"{_grouped(left, 0.6)} {expr.op} {_grouped(right, 0.6)}", 0.6
+    if isinstance(expr, s.BoolOp):
+        left = expr_source(expr.left, names)
+        right = expr_source(expr.right, names) if expr.right is not None else None
+        if left is None or (expr.right is not None and right is None):
+            return None
+        if expr.op == "not":
+            return f"not {_grouped(left, 0.5)}", 0.5
+        prec = 0.4 if expr.op == "and" else 0.3
+        return f"{_grouped(left, prec - 0.01)} {expr.op} {_grouped(right, prec)}", prec  # type: ignore[arg-type]
+    if isinstance(expr, s.IfExpr):
+        parts = [expr_source(e, names) for e in (expr.then, expr.cond, expr.other)]
+        if any(p is None for p in parts):
+            return None
+        then, cond, other = parts
+        return f"{_grouped(then, 0.2)} if {_grouped(cond, 0.2)} else {_grouped(other, 0.19)}", 0.2  # type: ignore[arg-type]
+    if isinstance(expr, s.BinOp):
+        prec = _PRECEDENCE.get(expr.op)
+        left, right = expr_source(expr.left, names), expr_source(expr.right, names)
+        if prec is None or left is None or right is None:
+            return None
+        a = left[0] if left[1] >= prec else f"({left[0]})"
+        b = right[0] if right[1] > prec else f"({right[0]})"  # `a - (b - c)`: Python groups from the left
+        return f"{a} {expr.op} {b}", prec
+    if isinstance(expr, s.Tuple):
+        items = [expr_source(i, names) for i in expr.items]
+        if any(i is None for i in items):
+            return None
+        texts = [i[0] for i in items]  # type: ignore[index]
+        return (f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})"), 4
+    return None
+
+
+def _grouped(source: tuple[str, float], prec: float) -> str:
+    """`source` where an operator of precedence `prec` takes it: in parentheses if it binds less."""
+    return source[0] if source[1] > prec else f"({source[0]})"
+
+
+def _linear_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
+    """A sum and difference of terms, each a whole multiple of a name (or of a product or call),
+    gathered: DPN's `in_channels + 256 - 256 + 16` is `in_channels + 16`, ShuffleNet's `58 + 116 // 2`
+    is 116. None where the expression is not such a sum (a term with `//` of a name, or a float)."""
+    terms: dict[str, int] = {}
+    constant = 0
+    folds = 0  # what gathering changes: constants put together, a term met again
+
+    def add(e: s.Expr, sign: int) -> bool:
+        nonlocal constant, folds
+        if isinstance(e, s.BinOp) and e.op in ("+", "-"):
+            return add(e.left, sign) and add(e.right, sign if e.op == "+" else -sign)
+        if isinstance(e, s.Number):
+            if not isinstance(e.value, int):
+                return False
+            folds += 1
+            constant += sign * e.value
+            return True
+        if isinstance(e, s.BinOp) and e.op in ("*", "//", "%") and _constant_int(e) is not None:
+            folds += 2
+            constant += sign * _constant_int(e)  # type: ignore[operator]
+            return True
+        factor, rest = 1, e
+        if isinstance(e, s.BinOp) and e.op == "*" and _constant_int(e.left) is not None:
+            factor, rest = _constant_int(e.left), e.right
+        elif isinstance(e, s.BinOp) and e.op == "*" and _constant_int(e.right) is not None:
+            factor, rest = _constant_int(e.right), e.left
+        source = expr_source(rest, names)
+        if source is None:
+            return False
+        text = source[0] if source[1] >= 2 else f"({source[0]})"
+        folds += 2 if text in terms else 0
+        terms[text] = terms.get(text, 0) + sign * factor
+        return True
+
+    if not add(expr, 1) or folds < 2:
+        return None  # nothing to gather: the expression as the spec writes it
+    parts: list[str] = []
+    for text, k in terms.items():
+        if k == 0:
+            continue
+        body = text if abs(k) == 1 else f"{abs(k)} * {text if _text_precedence(text) >= 2 else f'({text})'}"
+        parts.append(("- " if k < 0 else "+ ") + body)
+    if constant or not parts:
+        parts.append(("- " if constant < 0 else "+ ") + str(abs(constant)))
+    if parts[0].startswith("- "):
+        return None  # a sum that starts with a negative term reads better as written
+    source = " ".join(parts)[2:]
+    return source, (1 if len(parts) > 1 else 2 if "*" in source else 4)
+
+
+def _constant_int(e: s.Expr) -> int | None:
+    """The value of an expression of whole numbers alone (`116 // 2`), else None."""
+    if isinstance(e, s.Number):
+        return e.value if isinstance(e.value, int) else None
+    if isinstance(e, s.BinOp) and e.op in ("+", "-", "*", "//", "%"):
+        a, b = _constant_int(e.left), _constant_int(e.right)
+        if a is None or b is None or (e.op in ("//", "%") and b == 0):
+            return None
+        return {"+": a + b, "-": a - b, "*": a * b, "//": a // b if b else 0, "%": a % b if b else 0}[e.op]
+    return None
+
+
+def _sum_source(expr: s.BinOp, names: dict[str, str]) -> tuple[str, int] | None:
+    """A sum, its repeated terms counted: DenseNet's `in_channels + growth + growth + growth` is
+    `in_channels + 3 * growth`."""
+    terms: list[s.Expr] = []
+    stack: list[s.Expr] = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, s.BinOp) and e.op == "+":
+            stack += [e.right, e.left]
+        else:
+            terms.append(e)
+    counts: dict[str, int] = {}
+    for term in terms:
+        source = expr_source(term, names)
+        if source is None:
+            return None
+        text = source[0] if source[1] >= 1 else f"({source[0]})"
+        counts[text] = counts.get(text, 0) + 1
+    parts = [text if n == 1 else f"{n} * " + (text if _text_precedence(text) >= 2 else f"({text})")
+             for text, n in counts.items()]  # fmt: skip
+    return " + ".join(parts), 1 if len(parts) > 1 else (2 if any(n > 1 for n in counts.values()) else 4)
+
+
+def _text_precedence(text: str) -> int:
+    if IDENT.fullmatch(text) or re.fullmatch(r"[0-9.]+", text):
+        return 4
+    return 2 if " + " not in text and " - " not in text else 1
+
+
+def _written(
+    exprs: list[s.Expr | None], pairs: list[tuple[int, Any]], templates: dict, names: dict, envs: dict | None = None
+) -> str | None:
+    """The source of an expression the spec wrote for one constructor argument that reads the same
+    as Python and gives the argument's value in every call of the block. The calls may carry
+    different ones (`in.c` where an optional expand step is skipped, `in.c * expand` where it is
+    made): the first that holds for all of them is taken, the one most calls carry first."""
+    # the spec's `/` of whole numbers that divide is Python's `//` (Python's `/` gives a float)
+    exprs = [e if e is None or expr_source(e, names) is not None else _floor_division(e) for e in exprs]
+    candidates: dict[str, tuple[s.Expr, int]] = {}
+    for e in exprs:
+        source = expr_source(e, names) if e is not None else None
+        if source is not None and len(source[0]) <= MAX_EXPRESSION and re.search(r"[A-Za-z_]", source[0]):
+            # (`let`s put in can grow past a readable line; `64 * 4`, which no parameter changes, is a value)
+            expr, count = candidates.get(source[0], (e, 0))
+            candidates[source[0]] = (expr, count + 1)
+    for source, (expr, _) in sorted(candidates.items(), key=lambda item: -item[1][1]):
+        if all(_gives(expr, templates[gi], value, (envs or {}).get(gi)) for gi, value in pairs):
+            return source
+    return None
+
+
+def _gives(expr: s.Expr, t: Template, value: Any, env: dict | None = None) -> bool:
+    try:
+        result = _truth_value(evaluate(expr, env or t.args, (t.in_channels,), words_ok=False))  # type: ignore[arg-type]
+    except SpecError:
+        return False
+    return _same(result, value) or (type(result) is int and type(value) is float and result == value)
+
+
+def _hoist(expr: Any, trees: dict[str, s.Expr]) -> Any:
+    """`expr` with each `let`'s last value, where it stands whole, read by the `let`'s name again."""
+    if expr is None or not trees:
+        return expr
+    for name, tree in trees.items():
+        if expr == tree:
+            return s.Name(name, getattr(expr, "span", None))
+    if isinstance(expr, (s.BinOp, s.Compare)):
+        return replace(expr, left=_hoist(expr.left, trees), right=_hoist(expr.right, trees))
+    if isinstance(expr, s.BoolOp):
+        return replace(expr, left=_hoist(expr.left, trees), right=_hoist(expr.right, trees))
+    if isinstance(expr, s.IfExpr):
+        return replace(
+            expr, then=_hoist(expr.then, trees), cond=_hoist(expr.cond, trees), other=_hoist(expr.other, trees)
+        )
+    if isinstance(expr, s.Neg):
+        return replace(expr, operand=_hoist(expr.operand, trees))
+    if isinstance(expr, s.Tuple):
+        return replace(expr, items=tuple(_hoist(i, trees) for i in expr.items))
+    if isinstance(expr, s.Call):
+        return replace(expr, args=tuple(_hoist(a, trees) for a in expr.args))
+    return expr
+
+
+def _nested_lets(body: tuple) -> set[str]:
+    """The names `let` gives inside an `if` or a merge of a body."""
+    found: set[str] = set()
+
+    def walk(stmts: tuple, top: bool) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, s.Let) and not top:
+                found.add(stmt.name)
+            elif isinstance(stmt, s.If):
+                for _, arm in stmt.arms:
+                    walk(arm, False)
+            elif isinstance(stmt, s.Compound):
+                walk(stmt.body, False)
+
+    walk(body, True)
+    return found
+
+
+def _truth_value(value: Any) -> Any:
+    return (value == "true") if value in ("true", "false") else value
+
+
+def _default_source(expr: s.Expr | None) -> str | None:
+    """A parameter's default as Python source: a value written without names (`stride=1`,
+    `act=relu`); None for none, or for one over other parameters (`e=w*4`), which calls then pass."""
+    if expr is None:
+        return None
+    try:
+        value = evaluate(expr, {}, None)
+    except SpecError:
+        return None
+    value = _truth_value(value)
+    return literal(value) if isinstance(value, (bool, int, float, str, tuple)) else None
+
+
+class _ClassName(str):
+    """A PyTorch class passed as a value (`act=nn.Hardswish`): written as it is, not as a string."""
+
+
+def _value_source(value: Any) -> str:
+    if isinstance(value, _ClassName) and DOTTED.match(value):
+        return str(value)
+    return literal(value)
+
+
+def _is_default(value: Any, default: str) -> bool:
+    if isinstance(value, _ClassName):
+        return str(value) == default
+    import ast
+
+    return _same(value, ast.literal_eval(default))
+
+
+def _constant(value: Any) -> s.Expr | None:
+    return s.Number(value, None) if type(value) in (int, float) and value >= 0 else None  # type: ignore[arg-type]
+
+
+def _substitute(expr: s.Expr, mapping: dict[str, s.Expr | None]) -> s.Expr | None:
+    """`expr` with its names (and `in.c`) replaced by `mapping`'s expressions; None where one has none."""
+    if isinstance(expr, s.Number):
+        return expr
+    if isinstance(expr, (s.Name, s.Attr)):
+        return mapping.get(expr.name if isinstance(expr, s.Name) else f"{expr.obj}.{expr.attr}")
+    if isinstance(expr, s.BinOp):
+        left, right = _substitute(expr.left, mapping), _substitute(expr.right, mapping)
+        return None if left is None or right is None else s.BinOp(expr.op, left, right, expr.span)
+    return None
+
+
+def _floor_division(expr: s.Expr) -> s.Expr:
+    if isinstance(expr, s.BinOp):
+        op = "//" if expr.op == "/" else expr.op
+        return s.BinOp(op, _floor_division(expr.left), _floor_division(expr.right), expr.span)
+    if isinstance(expr, s.Neg):
+        return s.Neg(_floor_division(expr.operand), expr.span)
+    return expr
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _network_leaf(value: Any, names: dict[str, str], settings: dict[str, Any]) -> str:
+    """A constructor argument of a network-level layer: the spec's expression over the network's
+    parameters where it wrote one that Python reads the same (`num_classes`, `width * 2`), else the value."""
+    expr = getattr(value, "expr", None)
+    if expr is not None and names:
+        source = expr_source(expr, names)
+        try:
+            same = source is not None and _same(evaluate(expr, settings, None, words_ok=False), _plain(value))
+        except SpecError:
+            same = False
+        if same and re.search(r"[A-Za-z_]", source[0]):  # `64 * 4`, which no parameter changes, is 256
+            return source[0]  # type: ignore[index]
+    return _value_source(_plain(value))
+
+
+def _annotation(values: list[Any]) -> str:
+    types = {type(v) for v in values}
+    if len(types) != 1:
+        return ""
+    t = types.pop()
+    if t is tuple:
+        return "tuple[int, ...]"
+    return {int: "int", float: "float", bool: "bool", str: "str"}.get(t, "")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def render_value(value: Any, exprs: dict[tuple, str], path: tuple, indent: int, start: int) -> str:
+    """`value` as source; `indent`: the indentation of its line, `start`: the column it starts at."""
+    if isinstance(value, TorchCall):
+        return render_call(value, exprs, path, indent, start)
+    if isinstance(value, _ClassName) and DOTTED.match(value):
+        return str(value)
+    return exprs.get(path, literal(value))
+
+
+def render_call(call: TorchCall, exprs: dict[tuple, str], path: tuple, indent: int, start: int) -> str:
+    if not DOTTED.match(call.func):
+        raise ValueError(f"bad constructor name {call.func!r}")
+    args = [render_value(a, exprs, (*path, i), indent + 4, indent + 4) for i, a in enumerate(call.args)]
+    if call.func == "nn.Sequential":
+        args = _collapse_repeats(args)
+    for key, value in call.kwargs.items():
+        if not IDENT.match(key):
+            raise ValueError(f"bad keyword {key!r}")
+        source = render_value(value, exprs, (*path, key), indent + 4, indent + 5 + len(key))
+        if key in call.defaults and source == literal(call.defaults[key]):
+            continue
+        args.append(f"{key}={source}")
+    return _wrap(f"{call.func}(", args, ")", indent, start)
+
+
+def _collapse_repeats(args: list[str]) -> list[str]:
+    """`Bottleneck(256, width=64), Bottleneck(256, width=64)` -> `*(Bottleneck(256, width=64) for _ in range(2))`."""
+    out, i = [], 0
+    while i < len(args):
+        j = i
+        while j + 1 < len(args) and args[j + 1] == args[i]:
+            j += 1
+        count = j - i + 1
+        out.append(f"*({args[i]} for _ in range({count}))" if count > 2 else args[i])
+        if count == 2:
+            out.append(args[i])
+        i = j + 1
+    return out
+
+
+def _wrap(opening: str, items: list[str], closing: str, indent: int, start: int) -> str:
+    """On one line where it fits (with room for a closing `)` or `,`), else one item a line."""
+    one_line = opening + ", ".join(items) + closing
+    if start + len(one_line) <= MAX_LINE - 2 and "\n" not in one_line:
+        return one_line
+    pad = " " * (indent + 4)
+    return opening + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + closing
+
+
+def render_class(c: ClassDef, network: bool) -> list[str]:
+    t = c.template
+    lines = [f"class {c.name}(nn.Module):"]
+    if network:
+        lines.append('    """The network."""')
+    else:
+        params = ", ".join(name for name, _, _ in c.signature[: c.keyword_only] if name != "in_channels")
+        lines.append(f'    """The spec\'s block `{c.block}({params})`."""')
+    lines.append("")
+    sig = ["self"]
+    for i, (name, annotation, default) in enumerate(c.signature):
+        if i == c.keyword_only:
+            sig.append("*")
+        if annotation:
+            sig.append(f"{name}: {annotation} = {default}" if default else f"{name}: {annotation}")
+        else:
+            sig.append(f"{name}={default}" if default else name)
+    head = f"    def __init__({', '.join(sig)}) -> None:"
+    if len(head) > MAX_LINE:
+        head = "    def __init__(\n" + "".join(f"        {s},\n" for s in sig) + "    ) -> None:"
+    lines.append(head)
+    lines.append("        super().__init__()")
+    lines += [f"        {name} = {source}" for name, source in c.lets]
+    by_op: dict[int, dict] = {}  # op index -> {leaf path: source}, sorted once (not per op: a 10,000-layer class)
+    for (index, path), source in c.exprs.items():
+        by_op.setdefault(index, {})[path] = source
+    starts = {seg.ops[0]: seg for seg in c.segments}
+    inside = {i for seg in c.segments for i in seg.ops}
+    for i in _written_order(t.ops):  # modules made in the order the spec writes them
+        op = t.ops[i]
+        seg = starts.get(i)
+        if seg is not None:  # the modules only some calls make: `if stride != 1 or ...:` ... `else: ... = None`
+            condition = seg.flag or seg.condition
+            if seg.switch:
+                lines.append(f"        self.{seg.switch} = {condition}")
+            modules = [j for j in seg.ops if t.ops[j].ctor is not None]
+            if modules:
+                lines.append(f"        if {condition}:")
+                for j in modules:
+                    prefix = f"            self.{t.ops[j].attr} = "
+                    lines.append(prefix + render_call(t.ops[j].ctor, by_op.get(j, {}), (), 12, len(prefix)))
+                lines.append("        else:")
+                lines += [f"            self.{t.ops[j].attr} = None" for j in modules]
+        if op.ctor is None or i in inside:
+            continue
+        prefix = f"        self.{op.attr} = "
+        lines.append(prefix + render_call(op.ctor, by_op.get(i, {}), (), 8, len(prefix)))
+    if c.init or c.zero_init:
+        lines += render_init(c)
+    if c.frozen:
+        lines += render_frozen(c)
+    lines.append("")
+    lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
+    lines += render_forward(c, network)
+    if c.frozen:
+        lines += [
+            "",
+            f'    def train(self, mode: bool = True) -> "{c.name}":',
+            '        """As nn.Module.train, but the frozen modules\' normalisations stay in eval mode: they',
+            "        normalise with their running statistics and do not update them, as Keras runs a frozen",
+            '        BatchNormalization."""',
+            "        super().train(mode)",
+            "        for name in self._frozen:",
+            "            for module in self.get_submodule(name).modules():",
+            '                if getattr(module, "track_running_stats", False):',
+            "                    module.eval()",
+            "        return self",
+        ]
+    return lines
+
+
+def _written_order(ops: list[Op]) -> list[int]:
+    """The ops in the order the spec writes them, where that differs from the order they run in: a
+    projected shortcut written before the branch it matches (RegNet's `proj`) is made first, as
+    torchvision's ResBottleneckBlock makes it, so the modules' order (their state_dict and their
+    initialisation from one seed) is the spec's. Ops without a place in the text keep theirs."""
+    spans = [op.span or op.node.span for op in ops]
+    if any(span is None for span in spans) or len({span.file for span in spans}) > 1:
+        return list(range(len(ops)))
+    return sorted(range(len(ops)), key=lambda i: (spans[i].line, spans[i].column, i))
+
+
+def render_frozen(c: ClassDef) -> list[str]:
+    """The end of the network's __init__: the spec's `freeze` lines, as `requires_grad_(False)`."""
+    names = ", ".join(path_literal(p) for p in c.frozen) + ("," if len(c.frozen) == 1 else "")
+    head = "        self._frozen = ("
+    if len(head) + len(names) + len(")  # the spec's `freeze` lines: not trained") <= MAX_LINE:
+        lines = [f"{head}{names})  # the spec's `freeze` lines: not trained"]
+    else:
+        lines = ["        # the spec's `freeze` lines: not trained", head]
+        lines += [f"            {path_literal(p)}," for p in c.frozen]
+        lines.append("        )")
+    return [
+        *lines,
+        "        for name in self._frozen:",
+        "            self.get_submodule(name).requires_grad_(False)",
+    ]
+
+
+# `init` option -> the family of the layer kinds whose modules its branch of the loop sets
+INIT_FAMILIES = {"conv": "conv", "norm": "norm", "linear": "dense"}
+
+
+def init_branches(net: Network) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The branches of the `init` line's loop over `self.modules()`, in torchvision's order (conv,
+    norm, linear): each is the PyTorch classes of the network's layers with parameters of that
+    family, and the statements that set a module `m` of them. Only what the line asks for, and
+    branches with the same statements are one (`isinstance(m, (nn.Conv2d, nn.Linear))`)."""
+    branches: dict[tuple[str, ...], list[str]] = {}
+    for option, family in INIT_FAMILIES.items():
+        scheme = net.init.get(option, "default")
+        if scheme == "default":
+            continue
+        classes, unset = [], set()  # unset: classes of layers without parameters (`affine=false`)
+        for node in net.nodes:
+            if node.kind is None or node.kind.family != family:
+                continue
+            ctor = node.kind.torch_module(node.options, net.nodes[node.inputs[0]].shape)
+            for func in _module_classes(ctor):
+                if not node.params:
+                    unset.add(func)
+                elif func not in classes:
+                    classes.append(func)
+        if not classes:
+            continue
+        if option == "norm":
+            body = ["nn.init.constant_(m.weight, 1)", "nn.init.constant_(m.bias, 0)"]
+            if unset & set(classes):
+                body = ["if m.weight is not None:", *(f"    {b}" for b in body)]
+        else:
+            _, weight, zero_bias = WEIGHTS[scheme]
+            body = [weight] + (["if m.bias is not None:", "    nn.init.constant_(m.bias, 0)"] if zero_bias else [])
+        branches.setdefault(tuple(body), []).extend(classes)
+    return tuple((tuple(classes), body) for body, classes in branches.items())
+
+
+def _module_classes(call: Any) -> list[str]:
+    """The PyTorch classes a constructor makes, but containers: `nn.Conv2d` twice for a separable conv."""
+    if not isinstance(call, TorchCall):
+        return []
+    inner = [f for a in call.args for f in _module_classes(a)]
+    return inner if call.func == "nn.Sequential" else [call.func, *inner]
+
+
+def render_init(c: ClassDef) -> list[str]:
+    """The end of the network's __init__: the spec's `init` line, as torchvision writes it (a loop
+    over the modules, then the last batchnorm of each residual branch set to 0)."""
+    lines = [f"        # {line}" for line in _wrapped(c.init_comment, 10)]
+    if c.init:
+        lines.append("        for m in self.modules():")
+        for number, (classes, body) in enumerate(c.init):
+            test = classes[0] if len(classes) == 1 else f"({', '.join(classes)})"
+            lines.append(f"            {'elif' if number else 'if'} isinstance(m, {test}):")
+            lines += [f"                {statement}" for statement in body]
+    if c.zero_init:
+        lines.append(
+            "        # zero_init_residual: each residual branch's last batchnorm starts at 0 (the block: the identity)"
+        )
+        names = ", ".join(path_literal(p) for p in c.zero_init) + ("," if len(c.zero_init) == 1 else "")
+        if len("        for name in ():") + len(names) <= MAX_LINE:
+            lines.append(f"        for name in ({names}):")
+        else:
+            lines += ["        for name in (", *(f"            {path_literal(p)}," for p in c.zero_init), "        ):"]
+        lines.append("            nn.init.constant_(self.get_submodule(name).weight, 0)")
+    return lines
+
+
+def _wrapped(text: str, indent: int) -> list[str]:
+    """A comment's text in lines that fit MAX_LINE after `indent` columns and `# `, the lines after
+    the first indented by two more."""
+    import textwrap
+
+    return textwrap.wrap(comment_text(text), MAX_LINE - indent - 2, subsequent_indent="  ", break_long_words=False)
+
+
+def render_forward(c: ClassDef, network: bool) -> list[str]:
+    """The forward, step by step. A value's variable is reused by the op that consumes it last
+    (`x = self.conv1(x)`); values still needed later get their own (`out`, `shortcut`)."""
+    t = c.template
+    n = len(t.ops)
+    last_use: dict[Any, int] = {}
+    for i, rel in enumerate(t.rel_inputs):
+        for r in rel:
+            last_use[r] = i
+    last_use[t.output] = n
+    chain = {i for seg in c.segments for i in seg.ops}
+    starts = {seg.ops[0]: seg for seg in c.segments}
+    # a value several ops take, or that a merge takes after its first input, keeps its layer's name
+    # (`a = self.a(x)` ... `torch.cat([a, b], dim=1)`); the others flow on in `x` or `out`
+    uses = Counter(r for rel in t.rel_inputs for r in rel)
+    named = {r for r, count in uses.items() if count > 1 and r != "x"}
+    named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if r != "x"}
+    named |= {j for i in range(n) for j in split_parts(t, i)}  # a part keeps its name: `x1` is not a flow
+    var: dict[Any, str] = {"x": "x"}
+    lines: list[str] = []
+    flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
+    branches = _branch_variables(t, uses, chain)
+
+    def line_name(i: int) -> str:
+        """The name the spec gives the line that op i ends: `b` for `b_relu` of `b: conv 8 1x1 relu`
+        (a line's layers after the first are named `b_bn`, `b_relu`, ...), walking back through the
+        layers whose output only the next one reads."""
+        attr = t.ops[i].attr or sanitise(t.ops[i].node.path.rsplit(".", 1)[-1])
+        name, j = attr, i
+        while len(t.rel_inputs[j]) == 1 and t.rel_inputs[j][0] != "x" and uses[t.rel_inputs[j][0]] == 1:
+            j = t.rel_inputs[j][0]
+            if t.ops[j].merge or t.ops[j].attr is None:
+                break
+            if attr.startswith(t.ops[j].attr + "_"):
+                name = t.ops[j].attr
+        return name
+
+    def live_names(i: int) -> set[str]:
+        return {name for v, name in var.items() if last_use.get(v, -1) >= i}
+
+    def fresh(op: Op, i: int) -> str:
+        live = live_names(i)
+        flow = next((f for f in flows if f not in live), None)
+        base = flow or sanitise(op.attr or op.node.path.rsplit(".", 1)[-1])
+        name, k = base, 1
+        while name in live or (name in RESERVED and name not in flows):
+            k += 1
+            name = f"{base}_{k}"
+        return name
+
+    def step(i: int, pad: str, force: str | None = None) -> int:
+        """Write op i (a chunk's parts: all of them) at indentation `pad`, its value in `force` if
+        given; returns the index of the next op."""
+        op, rel = t.ops[i], t.rel_inputs[i]
+        parts = split_parts(t, i)
+        if parts:  # `x1, x2 = x.chunk(2, dim=1)`: every part in one statement, by the spec's names
+            names: list[str] = []
+            for j in parts:
+                names.append(fresh_name(t.ops[j].node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED | set(names)))
+            lines.append(f"{pad}{', '.join(names)} = {function_source(op, var[rel[0]])}")
+            var.update(zip(parts, names))
+            return parts[-1] + 1
+        first = rel[0]
+        wanted = branches.get(i)
+        # a branch's variable, unless it still holds a value a later op reads (a line the spec named `branch1`)
+        reusable = var.get(first) == wanted and last_use.get(first) == i
+        if wanted and (reusable or wanted not in live_names(i)):
+            name = wanted
+        elif op.merge and first in branches:  # the branches meet: the result flows on
+            name = fresh(op, i)
+        elif i in named:
+            name = fresh_name(line_name(i), live_names(i) | RESERVED)
+        elif last_use.get(first) == i and rel.count(first) == 1 and first not in named:
+            name = var[first]
+        else:
+            name = fresh(op, i)
+        name = force or name
+        if op.merge:
+            kind, options = op.merge
+            inputs = [var[r] for r in rel]
+            update = kind.torch_merge_inplace(options, inputs) if op.inplace and name == var[first] else None
+            if update:  # `out += x`, as torchvision writes it: no new tensor
+                lines.append(f"{pad}{update}")
+                var[i] = name
+                return i + 1
+            expr = kind.torch_merge(options, inputs)
+        elif op.function is not None:
+            expr = function_source(op, var[first])
+        else:
+            expr = f"self.{op.attr}({var[first]})"
+        lines.append(f"{pad}{name} = {expr}")
+        var[i] = name
+        return i + 1
+
+    i = 0
+    while i < n:
+        seg = starts.get(i)
+        if seg is None:
+            i = step(i, " " * 8)
+            continue
+        # ops only some calls make: their value flows on in the variable of their input where they are not
+        end = seg.ops[-1]
+        source = t.rel_inputs[i][0]
+        if last_use.get(source, -1) <= end:
+            name = var[source]
+        else:
+            name = fresh(t.ops[i], i)
+            lines.append(f"        {name} = {var[source]}")
+        lines.append(f"        if {seg.test}:")
+        while i < end:
+            i = step(i, " " * 12)
+        i = step(end, " " * 12, force=name)
+        var[end] = name
+    lines.append(f"        return {var[t.output]}")
+    return lines
+
+
+def function_source(op: Op, source: str) -> str:
+    """A functional op's forward expression over the variable `source`: a slice's `x[:, 0:58]`, or for
+    a part of `chunk` or `split`, the expression giving every part (`x.chunk(2, dim=1)`)."""
+    kind, options = op.function  # type: ignore[misc]
+    if options.get("part") is not None:
+        return kind.torch_parts(options, source)
+    return kind.torch_function(options, source)
+
+
+def function_key(op: Op) -> tuple | None:
+    """What a functional op writes, for telling a block's instances apart: its expression and part."""
+    if op.function is None:
+        return None
+    return function_source(op, "x"), op.function[1].get("part")
+
+
+def split_parts(t: Template, i: int) -> list[int]:
+    """The ops from `i` on that are the parts of one `chunk` or `split`, where op `i` is its first
+    part (the analyser makes them one after the other, from one input); else []."""
+    op = t.ops[i]
+    if op.function is None or op.function[1].get("part") != 0:
+        return []
+    count = op.function[1]["chunks"] or len(op.function[1]["sizes"])
+    parts = list(range(i, i + count))
+    if parts[-1] >= len(t.ops) or any(
+        t.ops[j].function is None or t.ops[j].function[1].get("part") != k or t.rel_inputs[j] != t.rel_inputs[i]
+        for k, j in enumerate(parts)
+    ):
+        return []
+    return parts
+
+
+_GENERATED = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*_[0-9]+")  # `relu_3`: a name archspec made, not the spec
+
+
+def _branch_variables(t: Template, uses: Counter, optional: set[int]) -> dict[int, str]:
+    """The variables of a merge's unnamed branches: `branch1`, `branch2`, ..., as torchvision's
+    Inception writes them (numbered in the spec's order), for each op of each branch, walking back
+    from the merge while each value has one reader. Only where at least two inputs end such
+    branches: an input taken as it is (`x`, an identity branch) keeps its variable, and a merge
+    with a projection or a branch the spec names is written as before."""
+    names: dict[int, str] = {}
+    for op, rel in zip(t.ops, t.rel_inputs):
+        ends = {k: r for k, r in enumerate(rel, 1) if r != "x" and uses[r] == 1}
+        if not op.merge or len(ends) < 2:
+            continue
+        paths = {}
+        for k, r in ends.items():
+            path = [r]
+            while len(t.rel_inputs[path[-1]]) == 1:
+                source = t.rel_inputs[path[-1]][0]
+                if source == "x" or uses[source] != 1 or t.ops[source].merge:
+                    break
+                path.append(source)
+            paths[k] = path
+        generated = all(_GENERATED.fullmatch(t.ops[r].node.path.rsplit(".", 1)[-1]) for r in ends.values())
+        if optional & {j for path in paths.values() for j in path} or not generated:
+            continue
+        for k, path in paths.items():
+            names.update((j, f"branch{k}") for j in path)
+    return names
+
+
+def header(net: Network, version: str, source: str) -> list[str]:
+    shape_in = ", ".join(str(d) for d in net.input_shape or ())
+    shape_out = ", ".join(str(d) for d in net.output_shape or ())
+    name = net.name or "network"
+    if is_default(net.init):
+        init = f"initialisation: {PYTORCH_DEFAULTS}"
+    else:
+        init = f"initialisation: the spec's `init` line: {describe_init(net.init)}"
+        init += "; the other layers PyTorch's defaults" if "default" in net.init.values() else ""
+    return [
+        f"# {comment_text(name)}: PyTorch module generated by archspec {version} from",
+        f"#   {comment_text(source)}",
+        f"# input (N, {shape_in}) -> output (N, {shape_out})",
+        f"# params: {net.params:,} (buffers: {net.buffers:,}); "
+        f"MACs: {net.macs:,} (FLOPs counted 2 per MAC: {2 * net.macs:,})",
+        *(f"# {line}" for line in _wrapped(init, 0)),
+        *(
+            f"# {line}"
+            for line in _wrapped(
+                f"frozen (not trained; their batchnorms keep their statistics): {', '.join(net.frozen)}; "
+                f"trainable params: {net.trainable_params:,}",
+                0,
+            )
+            if net.frozen
+        ),
+    ]
+
+
+def default_class_name(net: Network) -> str:
+    """The spec's network name where Python can use it; `None`, `True` or `torch` become `NoneNet`, ..."""
+    name = net.name or "Network"
+    if valid_class_name(name):
+        return name
+    name = class_name_for(sanitise(name))
+    return name if valid_class_name(name) else name + "Net"
+
+
+def generate(net: Network, class_name: str | None = None, source: str | None = None) -> str:
+    """The PyTorch source of an analysed network. Raises CodegenError where the network cannot be
+    written as a module (a layer named like an nn.Module method, ...), ValueError for a bad
+    `class_name`."""
+    from archspec import __version__
+
+    if not net.nodes or net.input_shape is None:
+        raise ValueError("the spec defines no network (archspec.build(path, block=NAME, ...) builds one of its blocks)")
+    if class_name is not None and not valid_class_name(class_name):
+        raise ValueError(f"`{class_name}` is not a usable Python class name")
+    emitter = Emitter(net)
+    for kind in ALL:  # helper classes keep their names: block classes give way
+        emitter.class_names.update(re.findall(r"^class (\w+)", kind.torch_helper, re.M))
+    emitter.resolve_blocks()
+    name = class_name or default_class_name(net)
+    if name in emitter.class_names:
+        if class_name is not None:
+            raise ValueError(f"`{class_name}` names a class archspec writes (a block's, or a helper's such as Rescale)")
+        name = emitter.unique_class_name(name + "Net")
+    network = emitter.network_class(name)
+    network.frozen = net.frozen
+    if not is_default(net.init):
+        network.init, network.zero_init = init_branches(net), net.zero_init
+        network.init_comment = f"the spec's `init` line: {describe_init(net.init)}"
+    lines = header(net, __version__, source or net.file)
+    body: list[str] = []
+    for cls in emitter.classes:
+        body += ["", ""] + render_class(cls, network=False)
+    body += ["", ""] + render_class(network, network=True)
+    text = "\n".join(body)
+    imports = ["import torch", "from torch import nn"]
+    out = lines + [""] + imports
+    for helper in emitter.helpers.values():
+        out += ["", "", helper.rstrip("\n")]
+    return "\n".join(out) + "\n" + text + "\n"
