@@ -9,7 +9,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-DIST = Path(__file__).resolve().parent.parent / "playground" / "dist"
+DIST = Path(__file__).resolve().parents[2] / "playground" / "dist"  # the checkout: archspec/views/ is two below it
 BUILD_HINT = "build it first: cd playground && npm ci && npm run build"
 TYPES = {
     ".wasm": "application/wasm",
