@@ -1481,24 +1481,7 @@ def _inline(expr: Any, lets: dict[str, s.Expr]) -> Any:
         return expr
     if isinstance(expr, s.Name):
         return lets.get(expr.name, expr)
-    if isinstance(expr, s.BinOp):
-        return replace(expr, left=_inline(expr.left, lets), right=_inline(expr.right, lets))
-    if isinstance(expr, s.Compare):
-        return replace(expr, left=_inline(expr.left, lets), right=_inline(expr.right, lets))
-    if isinstance(expr, s.BoolOp):
-        right = None if expr.right is None else _inline(expr.right, lets)
-        return replace(expr, left=_inline(expr.left, lets), right=right)
-    if isinstance(expr, s.IfExpr):
-        return replace(
-            expr, then=_inline(expr.then, lets), cond=_inline(expr.cond, lets), other=_inline(expr.other, lets)
-        )
-    if isinstance(expr, s.Neg):
-        return replace(expr, operand=_inline(expr.operand, lets))
-    if isinstance(expr, s.Tuple):
-        return replace(expr, items=tuple(_inline(i, lets) for i in expr.items))
-    if isinstance(expr, s.Call):
-        return replace(expr, args=tuple(_inline(a, lets) for a in expr.args))
-    return expr
+    return s.map_children(expr, lambda e: _inline(e, lets))
 
 
 def _same_value(raw: Any, resolved: Any) -> bool:

@@ -1107,21 +1107,7 @@ def _hoist(expr: Any, trees: dict[str, s.Expr]) -> Any:
     for name, tree in trees.items():
         if expr == tree:
             return s.Name(name, getattr(expr, "span", None))
-    if isinstance(expr, (s.BinOp, s.Compare)):
-        return replace(expr, left=_hoist(expr.left, trees), right=_hoist(expr.right, trees))
-    if isinstance(expr, s.BoolOp):
-        return replace(expr, left=_hoist(expr.left, trees), right=_hoist(expr.right, trees))
-    if isinstance(expr, s.IfExpr):
-        return replace(
-            expr, then=_hoist(expr.then, trees), cond=_hoist(expr.cond, trees), other=_hoist(expr.other, trees)
-        )
-    if isinstance(expr, s.Neg):
-        return replace(expr, operand=_hoist(expr.operand, trees))
-    if isinstance(expr, s.Tuple):
-        return replace(expr, items=tuple(_hoist(i, trees) for i in expr.items))
-    if isinstance(expr, s.Call):
-        return replace(expr, args=tuple(_hoist(a, trees) for a in expr.args))
-    return expr
+    return s.map_children(expr, lambda e: _hoist(e, trees))
 
 
 def _nested_lets(body: tuple) -> set[str]:
@@ -1194,12 +1180,9 @@ def _substitute(expr: s.Expr, mapping: dict[str, s.Expr | None]) -> s.Expr | Non
 
 
 def _floor_division(expr: s.Expr) -> s.Expr:
-    if isinstance(expr, s.BinOp):
-        op = "//" if expr.op == "/" else expr.op
-        return s.BinOp(op, _floor_division(expr.left), _floor_division(expr.right), expr.span)
-    if isinstance(expr, s.Neg):
-        return s.Neg(_floor_division(expr.operand), expr.span)
-    return expr
+    if isinstance(expr, s.BinOp) and expr.op == "/":
+        expr = replace(expr, op="//")
+    return s.map_children(expr, _floor_division)
 
 
 def _same(a: Any, b: Any) -> bool:

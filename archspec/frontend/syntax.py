@@ -104,6 +104,26 @@ class IfExpr:
 Expr = Number | Name | Attr | BinOp | Neg | Dims | Tuple | Compare | BoolOp | IfExpr  # and `Call`s of functions
 
 
+def map_children(expr, fn):
+    """`expr` with `fn` applied to each expression it holds (an operand, an argument), rebuilt; a
+    leaf (a number, a name, `in.c`) as it is. The one walk that rewriting passes share."""
+    from dataclasses import replace
+
+    if isinstance(expr, (BinOp, Compare)):
+        return replace(expr, left=fn(expr.left), right=fn(expr.right))
+    if isinstance(expr, BoolOp):
+        return replace(expr, left=fn(expr.left), right=None if expr.right is None else fn(expr.right))
+    if isinstance(expr, IfExpr):
+        return replace(expr, then=fn(expr.then), cond=fn(expr.cond), other=fn(expr.other))
+    if isinstance(expr, Neg):
+        return replace(expr, operand=fn(expr.operand))
+    if isinstance(expr, Tuple):
+        return replace(expr, items=tuple(fn(i) for i in expr.items))
+    if isinstance(expr, Call):
+        return replace(expr, args=tuple(fn(a) for a in expr.args))
+    return expr
+
+
 # ----------------------------------------------------------------------------- statements
 
 
