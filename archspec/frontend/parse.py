@@ -1,5 +1,8 @@
-"""Text -> syntax tree. The grammar lives in `grammar.lark`; this module turns lark's tree into
-frozen dataclasses and lark's exceptions into diagnostics."""
+"""Text -> syntax tree. The grammar lives in `grammar.lark`; this module turns the parse into frozen
+dataclasses and syntax errors into diagnostics.
+
+A spec that parses cleanly is parsed by `archspec.frontend.lalr`, with lark's tables and without importing
+lark; any other text (and every syntax error) by lark itself, whose exceptions become diagnostics."""
 
 from __future__ import annotations
 
@@ -7,46 +10,74 @@ import functools
 import re
 from dataclasses import replace
 from pathlib import Path
-
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-from lark.indenter import DedentError, Indenter
+from typing import TYPE_CHECKING
 
 from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, fail
+from archspec.frontend import lalr
 from archspec.frontend import syntax as s
 from archspec.layers import MERGE_NAMES
 
+if TYPE_CHECKING:
+    from lark import Lark, Token
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
+    from lark.indenter import DedentError
 
-class _ArchIndenter(Indenter):
-    """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and
-    editors do) rather than counting a tab as 8 spaces wherever it stands."""
 
-    NL_type = "_NL"
-    OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
-    CLOSE_PAREN_types = ["RPAR"]
-    INDENT_type = "_INDENT"
-    DEDENT_type = "_DEDENT"
-    tab_len = 8
+def v_args(meta: bool = False):
+    """lark's `v_args(meta=True)` for the builder's methods: they take the node's positions first.
+    (The builder is no lark Transformer, so that parsing a clean spec needs no lark.)"""
 
-    def handle_NL(self, token: Token):
-        if self.paren_level > 0:
-            return
-        yield token
-        indent_str = token.rsplit("\n", 1)[1]
-        indent = len(indent_str.expandtabs(self.tab_len))
-        if indent > self.indent_level[-1]:
-            self.indent_level.append(indent)
-            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
-        else:
-            while indent < self.indent_level[-1]:
-                self.indent_level.pop()
-                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
-            if indent != self.indent_level[-1]:
-                raise DedentError(f"unexpected dedent to column {indent}")
+    def mark(method):
+        method.with_meta = meta
+        return method
+
+    return mark
+
+
+@functools.cache
+def _indenter_class():
+    from lark import Token
+    from lark.indenter import DedentError, Indenter
+
+    class _ArchIndenter(Indenter):
+        """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and
+        editors do) rather than counting a tab as 8 spaces wherever it stands."""
+
+        NL_type = "_NL"
+        OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
+        CLOSE_PAREN_types = ["RPAR"]
+        INDENT_type = "_INDENT"
+        DEDENT_type = "_DEDENT"
+        tab_len = 8
+
+        def handle_NL(self, token: Token):
+            if self.paren_level > 0:
+                return
+            yield token
+            indent_str = token.rsplit("\n", 1)[1]
+            indent = len(indent_str.expandtabs(self.tab_len))
+            if indent > self.indent_level[-1]:
+                self.indent_level.append(indent)
+                yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
+            else:
+                while indent < self.indent_level[-1]:
+                    self.indent_level.pop()
+                    yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
+                if indent != self.indent_level[-1]:
+                    raise DedentError(f"unexpected dedent to column {indent}")
+
+    return _ArchIndenter
+
+
+def _ArchIndenter():
+    """An indenter for lark's parser (the class is made when lark is first needed)."""
+    return _indenter_class()()
 
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
+    from lark import Lark
+
     grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
     return Lark(
         grammar,
@@ -56,6 +87,27 @@ def _parser() -> Lark:
         maybe_placeholders=True,
         cache=True,  # the LALR tables are built once and kept in the temp directory
     )
+
+
+def _lark_builder(file: str):
+    """The builder as a lark Transformer, for lark's parse tree (lark wraps what its methods raise
+    in a VisitError)."""
+    from lark import Transformer
+    from lark import v_args as lark_v_args
+
+    builder = _ToSyntax(file)
+
+    def adapter(method):
+        if getattr(method, "with_meta", False):
+            return lark_v_args(meta=True)(lambda self, meta, children: method(meta, children))
+        return lambda self, children: method(children)
+
+    methods = {
+        name: adapter(getattr(builder, name))
+        for name, value in vars(_ToSyntax).items()
+        if callable(value) and not name.startswith("_")
+    }
+    return type("LarkToSyntax", (Transformer,), methods)()
 
 
 def _span(file: str, meta) -> s.Span:
@@ -94,11 +146,12 @@ def _measure(text: str) -> tuple[float | int, float]:
     return value * scale, half_unit
 
 
-class _ToSyntax(Transformer):
-    """lark tree -> `syntax` dataclasses. Method names are the grammar's rule names."""
+class _ToSyntax:
+    """Parse -> `syntax` dataclasses. Method names are the grammar's rule names; each takes the list of
+    the rule's children (tokens, None for an absent optional part, and the values of its rules),
+    after the node's positions where marked `@v_args(meta=True)`."""
 
     def __init__(self, file: str):
-        super().__init__()
         self.file = file
 
     def _sp(self, meta) -> s.Span:
@@ -429,6 +482,8 @@ def _parser_accepts(exc: UnexpectedToken) -> set[str]:
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
     lines = text.split("\n")  # as lark counts lines: by \n alone, not str.splitlines' other breaks
     if isinstance(exc, UnexpectedCharacters):
@@ -493,8 +548,6 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
         word = keyword.group(1)
         message = f"`{word}` is a word of the language: it cannot name a line"
         hint = f"rename the line, e.g. `{word}_1:`"
-    if tok.type == "EQUAL" and re.match(r"\s*(if|elif)\b", src):
-        hint = "compare with `==`: `if stride == 1:`"
     if tok.type == "COMMA" and re.search(r"[0-9],[0-9]{3}", lines[tok.line - 1] if tok.line - 1 < len(lines) else ""):
         hint = "write numbers without thousands separators (`61706`, or `61_706`)"
     return Diagnostic("syntax-error", message, span, "here", hint)
@@ -513,6 +566,17 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
     plain line, that line is replaced by a neutral one and parsing starts over."""
     if not text.endswith("\n"):
         text += "\n"
+    try:
+        return lalr.parse(text, _ToSyntax(file))
+    except Exception:  # a syntax error, or anything else lark decides
+        return _parse_with_lark(text, file)
+
+
+def _parse_with_lark(text: str, file: str) -> s.SpecFile:
+    """`parse` by lark: its tree through the builder, its exceptions as diagnostics."""
+    from lark.exceptions import UnexpectedInput, VisitError
+    from lark.indenter import DedentError
+
     diagnostics: list[Diagnostic] = []
     attempt = text
     while True:
@@ -527,7 +591,7 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
     if diagnostics:
         raise ArchspecError(diagnostics)
     try:
-        return _ToSyntax(file).transform(tree)
+        return _lark_builder(file).transform(tree)
     except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
         if isinstance(exc.orig_exc, SpecError):
             raise ArchspecError([exc.orig_exc.diagnostic]) from None
@@ -540,6 +604,8 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
 
 
 def _parse_error(exc: UnexpectedInput | DedentError, file: str, text: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedInput
+
     if isinstance(exc, UnexpectedInput):
         return _syntax_diagnostic(exc, file, text)
     line = _dedent_line(text)
