@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -24,6 +23,31 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         text = translate(f"{self.prog}: error: {message}", language(_ASKED_LANG[0]))
         self.exit(EXIT_USAGE, text + "\n")
+
+    def _get_formatter(self):
+        # argparse's own width, without the `import shutil` (and of the compression modules shutil
+        # imports) that argparse's formatter makes for every option added
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    try:
+        lines = int(os.environ["LINES"])
+    except (KeyError, ValueError):
+        lines = 0
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size((80, 24))
+        if columns <= 0:
+            columns = size.columns or 80
+    return columns
 
 
 def _asked_lang(argv: list[str]) -> str | None:
@@ -711,6 +735,8 @@ def _check(args) -> int:
             print(t(f"{path}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
     if args.json:
         payload = results[0] if len(results) == 1 else results
+        import json
+
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=lang == "en")
         sys.stdout.write("\n")
     if unreadable:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from archspec.analysis.expand import MAX_ERRORS, Expander, Scope, TooManyLayers
@@ -117,9 +116,9 @@ def _collect_blocks(
 ) -> dict[str, s.BlockDef]:
     """The blocks visible in `spec`: its imports' (recursively), then its own."""
     blocks: dict[str, s.BlockDef] = {}
-    base = Path(spec.file).parent if not spec.file.startswith("<") else Path.cwd()
+    base = os.path.dirname(spec.file) if not spec.file.startswith("<") else os.getcwd()
     for imp in spec.imports:
-        target = os.path.normpath(base / imp.path)
+        target = os.path.normpath(os.path.join(base, imp.path))
         try:
             if target in chain:
                 cycle = " -> ".join(

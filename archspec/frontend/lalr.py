@@ -25,8 +25,8 @@ What it reproduces of lark (1.x, `parser="lalr"`, `propagate_positions=True`,
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 # lark's transformer recurses once per level of the tree (two frames a level): past this depth,
 # lark's parse decides what happens (a RecursionError is reported as "too deep")
@@ -125,7 +125,8 @@ def _load() -> _Tables | None:
         try:
             from archspec.frontend import parser_tables as T
 
-            grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+            with open(os.path.join(os.path.dirname(__file__), "grammar.lark"), encoding="utf-8") as f:
+                grammar = f.read()
             if grammar == T.GRAMMAR:
                 _TABLES = _Tables(T)
         except (ImportError, AttributeError, ValueError, TypeError):  # none, or written by another version

@@ -7,9 +7,9 @@ lark; any other text (and every syntax error) by lark itself, whose exceptions b
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, fail
@@ -78,7 +78,8 @@ def _ArchIndenter():
 def _parser() -> Lark:
     from lark import Lark
 
-    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), "grammar.lark"), encoding="utf-8") as f:
+        grammar = f.read()
     return Lark(
         grammar,
         parser="lalr",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 Shape = tuple[int, ...]
 MAX_SIZE = 2**31 - 1  # the largest size or count archspec takes: beyond it, arithmetic is no longer sensible
@@ -214,6 +216,8 @@ class Window:
 def sliding(kernel: tuple[int, ...], stride: tuple[int, ...], pad: tuple[int, ...]) -> Window:
     """The window of a convolution or pooling: `kernel` is the effective (dilated) size, `pad` the
     padding before the first input position."""
+    from fractions import Fraction  # receptive fields only: a plain check does without
+
     return Window(
         tuple(kernel),
         tuple(Fraction(s) for s in stride),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 from archspec.layers.base import (
     LayerKind,
@@ -451,6 +450,8 @@ class Upsample(LayerKind):
     def window(self, o, ins, out):
         # each output position reads 1 input position per dimension (nearest), 2 (linear) or 4
         # (bicubic), centred on the position it maps to; one output step is in/out input steps
+        from fractions import Fraction
+
         reads = {"nearest": 1, "bicubic": 4}.get(o["mode"], 2)
         sizes, outs = ins[0][1:], out[1:]
         return Window(

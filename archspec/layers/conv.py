@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 from archspec.layers.base import (
     LayerKind,
@@ -404,6 +403,8 @@ class TransposedConv(LayerKind):
         # Output x gets input i where i*S - P + dil*t = x (t = 0..K-1): at most ceil(K_eff / S)
         # input positions, one output step is 1/S input steps, and the first output's window is
         # centred at (P - (K_eff - 1) / 2) / S.
+        from fractions import Fraction
+
         rank = len(ins[0]) - 1
         k, st, pad, dil = (per_dim(n, o[n], rank) for n in ("kernel", "stride", "pad", "dilation"))
         eff = tuple(d * (kk - 1) + 1 for kk, d in zip(k, dil))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from archspec.layers.base import (
     LayerKind,
     Opt,
@@ -31,6 +29,8 @@ from archspec.layers.base import (
 def adaptive_window(sizes: Shape, targets: Shape) -> Window:
     """PyTorch's adaptive pooling: output i pools input positions floor(i*n/m) .. ceil((i+1)*n/m) - 1.
     Where the windows vary, the largest; one output step is n/m input steps."""
+    from fractions import Fraction
+
     kernels, offsets = [], []
     for n, m in zip(sizes, targets):
         widths = [-(-(i + 1) * n // m) - (i * n // m) for i in range(m)]
