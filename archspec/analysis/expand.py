@@ -394,7 +394,8 @@ class Expander:
 
     def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
         elems, cur = self.take_from(line.elems, scope, cur, line.label)
-        line = replace(line, elems=elems)
+        if elems is not line.elems:
+            line = replace(line, elems=elems)
         for elem in line.elems:
             if elem.repeat < 1:
                 raise fail(

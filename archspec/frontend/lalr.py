@@ -64,23 +64,30 @@ class Node:
 class _Lexer:
     """One state's terminals (lark's order), those of them it can match, and its keywords."""
 
-    __slots__ = ("names", "retype", "terminals", "after", "root")
+    __slots__ = ("names", "retype", "terminals", "fast", "outside", "candidates")
 
-    def __init__(self, terminals: list[str], retype: dict[str, dict[str, str]], root: re.Pattern):
+    def __init__(self, terminals: list[str], retype: dict[str, dict[str, str]], root: frozenset, rank: dict):
         self.terminals = terminals
         self.names = frozenset(terminals)
         self.retype = retype
-        self.after: dict[str | None, list[str]] = {}  # this state's terminals after each in lark's order
-        self.root = root  # the pattern tried first: all terminals, or all but a few this state has not
+        self.outside = frozenset(t for t in terminals if t not in root)  # its rare patterns
+        first_outside = min((rank[t] for t in self.outside), default=len(rank))
+        # a root match the state takes as it is: one of its terminals, and none of its rare ones before
+        self.fast = frozenset(t for t in terminals if t in root and rank[t] < first_outside)
+        self.candidates: dict[str | None, list[str]] = {}
 
     def fallback(self, root_match: str | None, text: str, pos: int):
-        """This state's match where the root pattern matched `root_match`, a terminal it does not have
-        (None: nothing). No terminal before `root_match` in lark's order matches here, so the state's
-        match is the first of its terminals after it that matches: each is tried on its own."""
-        candidates = self.after.get(root_match)
+        """This state's match where the root pattern's was `root_match` (None: nothing) and the state
+        does not simply take it. No terminal of the root before `root_match` in lark's order matches,
+        so the state's match is the first that matches of its rare terminals before it, `root_match`
+        and its terminals after it: each is tried on its own."""
+        candidates = self.candidates.get(root_match)
         if candidates is None:
-            rank = _TABLES.rank[root_match] if root_match is not None else len(_TABLES.rank)
-            candidates = self.after[root_match] = [t for t in self.terminals if _TABLES.rank[t] > rank]
+            rank = _TABLES.rank
+            before = rank[root_match] if root_match is not None else len(rank)
+            candidates = self.candidates[root_match] = [
+                t for t in self.terminals if rank[t] >= before or (t in self.outside and rank[t] < before)
+            ]
         for name in candidates:
             m = _TABLES.pattern(name).match(text, pos)
             if m is not None:
@@ -93,9 +100,10 @@ class _Tables:
 
     def __init__(self, T):
         self.T = T
-        self.roots = [re.compile("|".join(f"(?P<{n}>{T.PATTERNS[n]})" for n in names)) for names in T.ROOTS]
+        self.root = re.compile("|".join(f"(?P<{n}>{T.PATTERNS[n]})" for n in T.ROOT))
         self.rank = {name: i for i, name in enumerate(T.ORDER)}
-        lexers = [_Lexer(names, retype, self.roots[root]) for names, retype, root in T.LEXERS]
+        root = frozenset(T.ROOT)
+        lexers = [_Lexer(names, retype, root, self.rank) for names, retype in T.LEXERS]
         self.lexer_of = [lexers[i] for i in T.LEXER_OF]
         self.rules = []
         for origin, size, name, expand1, child_filter in T.RULES:
@@ -222,7 +230,7 @@ def parse(text: str, builder):
     tables = _load()
     if tables is None:
         raise Fallback("no tables for this grammar")
-    T, lexer_of, rules = tables.T, tables.lexer_of, tables.rules
+    T, lexer_of, rules, root_match = tables.T, tables.lexer_of, tables.rules, tables.root.match
     for name in vars(type(builder)):
         if name in T.PATTERNS:  # lark's transformer would call it on every such token
             raise Fallback(name)
@@ -291,8 +299,8 @@ def parse(text: str, builder):
     last = None
     while pos < n:
         lexer = lexer_of[state_stack[-1]]
-        m = lexer.root.match(text, pos)
-        if m is not None and m.lastgroup in lexer.names:
+        m = root_match(text, pos)
+        if m is not None and m.lastgroup in lexer.fast:
             kind = m.lastgroup
             value = m.group()
         else:

@@ -83,21 +83,18 @@ def tables() -> dict:
             seen[id(lexer)] = len(lexers)
             lexers.append(([t.name for t in scanner.terminals], retype))
         lexer_of.append(seen[id(lexer)])
-    # the fast lexer tries the root lexer's pattern first and keeps its match where the state's own
-    # lexer has that terminal: sound when every keyword the root lexer finds through a pattern comes
-    # after that pattern in its order (then any match of the keyword is a match of the pattern first)
-    # Two root patterns: all terminals (lark's root lexer), and all but the rare patterns (those of
-    # fewer than a tenth of the states' lexers: PATH, MEASURE), which would otherwise match first
-    # (`conv` as a PATH, `64` as a MEASURE) where the state has only NAME or NUMBER. A state whose
-    # lexer has none of the rare ones tries the second.
+    # The fast lexer matches one root pattern first: lark's root lexer's terminals without the rare
+    # patterns (those of fewer than a tenth of the states' lexers: PATH, MEASURE, ...), which would
+    # otherwise match first where a state has none of them (`conv` as a PATH, `64` as a MEASURE), and
+    # with the keywords only they find. No terminal before the root's match in lark's order matches
+    # but a rare one: sound when every keyword the root finds through a pattern comes after that
+    # pattern in lark's order (then a match of the keyword is a match of the pattern first).
     count = {t.name: sum(t.name in names for names, _ in lexers) for t in root.terminals}
     regexps = [t for t in root.terminals if not isinstance(t.pattern, PatternStr)]
     rare = {t.name for t in regexps if count[t.name] * 10 < len(lexers)}
     common, _ = _create_unless([t for t in root.terminals if t.name not in rare], 0, re, False)
-    roots = [master, [t.name for t in common]]
-    lexers = [(names, retype, 0 if rare & set(names) else 1) for names, retype in lexers]
     order = {t.name: i for i, t in enumerate(root.terminals)}  # lark's order of all terminals
-    for names, *_ in lexers:
+    for names, _ in lexers:
         assert [order[n] for n in names] == sorted(order[n] for n in names), names
     for kind, callback in root.callback.items():
         for t in callback.scanner.terminals:
@@ -108,7 +105,7 @@ def tables() -> dict:
         "START": table.start_states["start"],
         "END": table.end_states["start"],
         "PATTERNS": dict(sorted(patterns.items())),
-        "ROOTS": roots,
+        "ROOT": [t.name for t in common],
         "ORDER": [t.name for t in root.terminals],
         "IGNORE": sorted(root.ignore_types),
         "NEWLINE": sorted(root.newline_types),
