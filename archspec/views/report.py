@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from archspec.analysis.graph import CONVENTIONS, Network, group_text
 from archspec.analysis.initialise import describe as describe_init
 from archspec.analysis.load import Result
 from archspec.layers import fmt_shape
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
     from archspec.analysis.receptive import Field
 
