@@ -262,7 +262,13 @@ _DIGIT_SOUND = {"0": CONSONANT, "1": RIEUL, "2": NONE, "3": CONSONANT, "4": NONE
                 "7": RIEUL, "8": RIEUL, "9": NONE}  # 영 일 이 삼 사 오 육 칠 팔 구  # fmt: skip
 _LETTER_SOUND = {"l": RIEUL, "r": RIEUL, "m": CONSONANT, "n": CONSONANT}  # 엘 알 엠 엔; the rest end in a vowel
 _SKIPPED = "`'\"“”‘’.,:;!? \t"
-_PARTICLE = re.compile("|".join(re.escape(p) for p in sorted(PAIRS, key=len, reverse=True)))
+_PARTICLE: list[re.Pattern] = []  # compiled when Korean text first needs it
+
+
+def _particle_pattern() -> re.Pattern:
+    if not _PARTICLE:
+        _PARTICLE.append(re.compile("|".join(re.escape(p) for p in sorted(PAIRS, key=len, reverse=True))))
+    return _PARTICLE[0]
 
 
 def final_sound(text: str) -> int:
@@ -329,7 +335,7 @@ def particles(text: str) -> str:
     if "/" not in text:
         return text
     out, start = [], 0
-    for m in _PARTICLE.finditer(text):
+    for m in _particle_pattern().finditer(text):
         out.append(text[start : m.start()])
         out.append(particle("".join(out), m.group()))
         start = m.end()

@@ -76,11 +76,12 @@ class _Lexer:
         self.fast = frozenset(t for t in terminals if t in root and rank[t] < first_outside)
         self.candidates: dict[str | None, list[str]] = {}
 
-    def fallback(self, root_match: str | None, text: str, pos: int):
-        """This state's match where the root pattern's was `root_match` (None: nothing) and the state
-        does not simply take it. No terminal of the root before `root_match` in lark's order matches,
-        so the state's match is the first that matches of its rare terminals before it, `root_match`
-        and its terminals after it: each is tried on its own."""
+    def fallback(self, m, text: str, pos: int):
+        """This state's match where it does not simply take the root pattern's match `m` (None:
+        nothing). No terminal of the root before m's in lark's order matches, so the state's match
+        is the first that matches of its rare terminals before it, m's terminal (if the state has
+        it) and its terminals after it: each is tried on its own, m's taken as it is."""
+        root_match = m.lastgroup if m is not None else None
         candidates = self.candidates.get(root_match)
         if candidates is None:
             rank = _TABLES.rank
@@ -89,9 +90,11 @@ class _Lexer:
                 t for t in self.terminals if rank[t] >= before or (t in self.outside and rank[t] < before)
             ]
         for name in candidates:
-            m = _TABLES.pattern(name).match(text, pos)
-            if m is not None:
+            if name == root_match:
                 return name, m.group()
+            found = _TABLES.pattern(name).match(text, pos)
+            if found is not None:
+                return name, found.group()
         return None
 
 
@@ -304,7 +307,7 @@ def parse(text: str, builder):
             kind = m.lastgroup
             value = m.group()
         else:
-            found = lexer.fallback(m.lastgroup if m is not None else None, text, pos)
+            found = lexer.fallback(m, text, pos)
             if found is None:
                 raise Fallback("unexpected character")
             kind, value = found
