@@ -42,8 +42,9 @@ SPEC = REPO_ROOT / "specs" / "resnet152.arch"
 PEER_SCRIPT = BENCH_DIR / "torchinfo_resnet152.py"
 RESULTS_DIR = BENCH_DIR / "results"
 
-TARGET_SPEEDUP = 30.0
+TARGET_SPEEDUP = 100.0
 TARGET_MEMORY = 20.0
+INSTALLED_VENV = BENCH_DIR / ".venv-installed"  # archspec installed as users install it (`pip install .`)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -202,21 +203,21 @@ def child_env(bytecode_cache: bool = True) -> dict[str, str]:
 
 
 def archspec_env(bytecode_cache: bool = True) -> dict[str, str]:
-    """archspec's environment: child_env(), plus the working tree when it is not installed."""
+    """archspec's environment: child_env(), with the working tree first on the path, so that the
+    console script runs this tree's archspec whatever checkout the venv's editable install names."""
     env = child_env(bytecode_cache)
-    try:
-        import importlib.util
-
-        installed = importlib.util.find_spec("archspec") is not None
-    except Exception:
-        installed = False
-    if not installed:
-        env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
-def archspec_cmd(spec: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "archspec", "check", *extra, str(spec)]
+def archspec_script(venv_bin: Path) -> list[str]:
+    """The command a user types, `archspec`: the venv's console script (else `python -m archspec`)."""
+    script = venv_bin / "archspec"
+    return [str(script)] if script.exists() else [str(venv_bin / "python"), "-m", "archspec"]
+
+
+def archspec_cmd(spec: Path, *extra: str, venv_bin: Path | None = None) -> list[str]:
+    return [*archspec_script(venv_bin or Path(sys.executable).parent), "check", *extra, str(spec)]
 
 
 def peer_cmd() -> list[str]:
@@ -343,10 +344,14 @@ def main() -> int:
         if not SPEC.exists():
             print(f"missing {SPEC}", file=sys.stderr)
             return 1
-        commands = {
-            "archspec": (archspec_cmd(SPEC), env),
-            "torchinfo": (peer_cmd(), peer_env),
-        }
+        # `archspec`: the benchmark venv's console script (an editable install, the working tree
+        # first on the path); `installed`: archspec installed as users install it, from
+        # bench/.venv-installed (bash bench/setup.sh makes it), where it exists
+        commands = {"archspec": (archspec_cmd(SPEC), env)}
+        if (INSTALLED_VENV / "bin" / "archspec").exists():
+            installed = archspec_cmd(SPEC, venv_bin=INSTALLED_VENV / "bin")
+            commands["installed"] = (installed, child_env(not args.no_bytecode_cache))
+        commands["torchinfo"] = (peer_cmd(), peer_env)
         print(f"\n== archspec check vs torchinfo (resnet152): {args.warmup} warm-up + {args.rounds} rounds, alternating")
         for name, (cmd, cenv) in commands.items():
             for _ in range(args.warmup):
@@ -358,30 +363,41 @@ def main() -> int:
                 m = checked(name, measure(cmd, env=cenv))
                 runs[name].append(m)
                 print(f"  round {r + 1}: {name:<9} {m.wall_s:8.3f} s {m.maxrss_mb:9.1f} MB", flush=True)
-        a, t = summarize(runs["archspec"]), summarize(runs["torchinfo"])
-        speed = t["wall_s_median"] / a["wall_s_median"]
-        mem = t["peak_rss_mb_median"] / a["peak_rss_mb_median"]
-        pa = total_params(runs["archspec"][0].stdout)
+        t = summarize(runs["torchinfo"])
         pt = total_params(runs["torchinfo"][0].stdout)
         results["comparison"] = {
-            "archspec": {"command": "archspec check specs/resnet152.arch", **a},
             "torchinfo": {"command": "python bench/torchinfo_resnet152.py", **t},
-            "speedup": speed, "memory_ratio": mem,
             "targets": {"speedup": TARGET_SPEEDUP, "memory_ratio": TARGET_MEMORY},
-            "meets_targets": speed >= TARGET_SPEEDUP and mem >= TARGET_MEMORY,
-            "total_params": {"archspec": pa, "torchinfo": pt},
         }
         print()
         print(f"{'':<34}{'wall s (median)':>16}{'peak RSS MB (median)':>22}")
-        print(f"{'archspec check resnet152.arch':<34}{a['wall_s_median']:>16.3f}{a['peak_rss_mb_median']:>22.1f}")
+        labels = {"archspec": "archspec check (editable)", "installed": "archspec check (installed)"}
+        for name in (n for n in commands if n != "torchinfo"):
+            a = summarize(runs[name])
+            speed = t["wall_s_median"] / a["wall_s_median"]
+            mem = t["peak_rss_mb_median"] / a["peak_rss_mb_median"]
+            pa = total_params(runs[name][0].stdout)
+            results["comparison"][name] = {
+                "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(commands[name][0])),
+                **a,
+                "speedup": speed,
+                "memory_ratio": mem,
+                "meets_targets": speed >= TARGET_SPEEDUP and mem >= TARGET_MEMORY,
+                "total_params": pa,
+            }
+            print(f"{labels[name]:<34}{a['wall_s_median']:>16.3f}{a['peak_rss_mb_median']:>22.1f}")
         print(f"{'torchinfo summary(resnet152)':<34}{t['wall_s_median']:>16.3f}{t['peak_rss_mb_median']:>22.1f}")
-        print(f"{'ratio torchinfo / archspec':<34}{fmt_ratio(speed):>16}{fmt_ratio(mem):>22}")
+        for name in (n for n in commands if n != "torchinfo"):
+            c = results["comparison"][name]
+            ratio = "torchinfo / " + labels[name].replace(" check", "")
+            print(f"{ratio:<34}{fmt_ratio(c['speedup']):>16}{fmt_ratio(c['memory_ratio']):>22}")
         print(f"{'target':<34}{'>= ' + fmt_ratio(TARGET_SPEEDUP):>16}{'>= ' + fmt_ratio(TARGET_MEMORY):>22}")
-        verdict = "meets" if results["comparison"]["meets_targets"] else "MISSES"
-        print(f"-> archspec {verdict} the targets")
-        if pa is not None or pt is not None:
-            agree = "agree" if pa == pt else "DIFFER"
-            print(f"total params: archspec {pa}, torchinfo {pt} ({agree})")
+        for name in (n for n in commands if n != "torchinfo"):
+            c = results["comparison"][name]
+            verdict = "meets" if c["meets_targets"] else "MISSES"
+            agree = "agree" if c["total_params"] == pt else "DIFFER"
+            print(f"-> {labels[name]} {verdict} the targets; total params {c['total_params']}, "
+                  f"torchinfo {pt} ({agree})")
 
     # ---- 2. scaling
     if not args.no_scaling:
@@ -474,13 +490,20 @@ def main() -> int:
           f"torch {ev['torch']}, torchvision {ev['torchvision']}, torchinfo {ev['torchinfo']}.\n")
     if "comparison" in results:
         c = results["comparison"]
-        a, t = c["archspec"], c["torchinfo"]
-        print(f"| ResNet-152, whole process (median of {a['runs']}) | wall time | peak RSS |")
+        t = c["torchinfo"]
+        kinds = (("archspec", "editable install"), ("installed", "`pip install .`"))
+        shown = [(n, label) for n, label in kinds if n in c]
+        print(f"| ResNet-152, whole process (median of {t['runs']}) | wall time | peak RSS |")
         print("| --- | ---: | ---: |")
-        print(f"| `archspec check specs/resnet152.arch` | {a['wall_s_median']:.3f} s | {a['peak_rss_mb_median']:.1f} MB |")
+        for name, label in shown:
+            a = c[name]
+            print(f"| `archspec check specs/resnet152.arch` ({label}) | {a['wall_s_median']:.3f} s | "
+                  f"{a['peak_rss_mb_median']:.1f} MB |")
         print(f"| torchinfo `summary(resnet152(), (1, 3, 224, 224))` | {t['wall_s_median']:.2f} s | "
               f"{t['peak_rss_mb_median']:.0f} MB |")
-        print(f"| **torchinfo / archspec** | **{c['speedup']:.0f}x** | **{c['memory_ratio']:.0f}x** |")
+        for name, label in shown:
+            a = c[name]
+            print(f"| **torchinfo / archspec** ({label}) | **{a['speedup']:.0f}x** | **{a['memory_ratio']:.0f}x** |")
         print()
     if "scaling" in results:
         sc = results["scaling"]

@@ -50,6 +50,20 @@ else
     echo "!! bench/run.py falls back to running archspec from the repo root (PYTHONPATH)." >&2
 fi
 
+# archspec installed as users install it (a wheel, no editable finder on the path), in a venv of its
+# own: run.py times its `archspec` beside the editable one. Reinstalled on every run of this
+# script, so that it is the working tree as it is now.
+INSTALLED="$BENCH_DIR/.venv-installed"
+if [ -f "$REPO_ROOT/pyproject.toml" ]; then
+    if [ ! -x "$INSTALLED/bin/python" ]; then
+        echo "== creating $INSTALLED"
+        "$PY" -m venv "$INSTALLED"
+    fi
+    echo "== installing archspec (pip install .) into $INSTALLED"
+    "$INSTALLED/bin/python" -m pip install --quiet "$REPO_ROOT"
+    "$INSTALLED/bin/python" -m pip install --quiet --no-deps --force-reinstall "$REPO_ROOT"
+fi
+
 echo "== versions"
 "$VPY" - <<'PYEOF'
 import platform, torch, torchvision, torchinfo

@@ -43,8 +43,15 @@ def fmt_shape(shape: Shape) -> str:
     return "x".join(map(str, shape))
 
 
+_WHOLE = ("int", "size", "pad")
+
+
 def check_value(key: str, opt: Opt, value: Value) -> Value:
     """Validate one option value against its declared type; return it normalised."""
+    if type(value) is int and opt.type in _WHOLE and value <= MAX_SIZE:
+        # the common case, a whole number that needs no change: the checks below would return it as it is
+        if opt.minimum is None or value >= opt.minimum:
+            return value
 
     def bad(expected: str) -> OptionError:
         return OptionError(f"`{key}` must be {expected}, not `{show_value(value)}`", option=key)
