@@ -188,13 +188,13 @@ class Expander:
         ins = [self.nodes[i].shape for i in inputs]
         try:
             out = kind.output_shape(options, ins)
-            if any(d <= 0 for d in out):
+            if out and min(out) <= 0:
                 raise ShapeError(
                     f"{kind.name} gives an empty output {fmt_shape(out)} for the {fmt_shape(ins[0])} input",
                     hint="the input is too small here: remove a pooling layer or a stride",
                     code="empty-output",
                 )
-            if any(d > MAX_SIZE for d in out):
+            if out and max(out) > MAX_SIZE:
                 raise OverflowError()
             params, buffers = kind.params(options, ins, out)
             macs = kind.macs(options, ins, out)
