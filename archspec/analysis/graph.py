@@ -192,11 +192,11 @@ class Network:
 
     @property
     def params(self) -> int:
-        return sum(n.params for n in self.nodes)
+        return self._sums[0][-1]
 
     @property
     def trainable_params(self) -> int:
-        return sum(n.trainable for n in self.nodes)
+        return self._sums[1][-1]
 
     @property
     def non_trainable_params(self) -> int:
@@ -218,11 +218,11 @@ class Network:
 
     @property
     def buffers(self) -> int:
-        return sum(n.buffers for n in self.nodes)
+        return self._sums[2][-1]
 
     @property
     def macs(self) -> int:
-        return sum(n.macs for n in self.nodes)
+        return self._sums[3][-1]
 
     @property
     def memory(self) -> Memory | None:
