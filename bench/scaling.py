@@ -17,8 +17,8 @@ import platform
 import time
 from pathlib import Path
 
-from archspec.emit.pytorch import generate
 from archspec.analysis.load import analyse
+from archspec.emit.pytorch import generate
 
 H = "network N\ninput 3x8x8\n"
 

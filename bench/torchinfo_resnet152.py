@@ -6,6 +6,7 @@ counts, MACs and the memory estimate, the same facts `archspec check` reports.
 The benchmark times this whole process (interpreter start, imports, model build,
 the traced forward pass and the printing).
 """
+
 import torch  # noqa: F401  (imported as a user would; torchinfo and torchvision need it)
 import torchinfo
 import torchvision

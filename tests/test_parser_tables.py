@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz import ALPHABET, WORDS, mutated_spec
 
-from archspec.frontend import lalr
 from archspec.diagnostics import ArchspecError
+from archspec.frontend import lalr
 from archspec.frontend.make_parser_tables import OUT, render
 from archspec.frontend.parse import _parse_with_lark, _ToSyntax, parse
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from archspec.records import dataclass
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
