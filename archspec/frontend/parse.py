@@ -549,6 +549,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
         word = keyword.group(1)
         message = f"`{word}` is a word of the language: it cannot name a line"
         hint = f"rename the line, e.g. `{word}_1:`"
+    if tok.type == "EQUAL" and re.match(r"\s*(if|elif)\b", src):
+        hint = "compare with `==`: `if stride == 1:`"
     if tok.type == "COMMA" and re.search(r"[0-9],[0-9]{3}", lines[tok.line - 1] if tok.line - 1 < len(lines) else ""):
         hint = "write numbers without thousands separators (`61706`, or `61_706`)"
     return Diagnostic("syntax-error", message, span, "here", hint)
