@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).with_name("records_methods.py")
-MODULES = ("archspec.frontend.syntax", "archspec.diagnostics", "archspec.analysis.graph", "archspec.layers.base")
+MODULES = (
+    "archspec.frontend.syntax",
+    "archspec.diagnostics",
+    "archspec.analysis.graph",
+    "archspec.analysis.expect",
+    "archspec.layers.base",
+)
 
 
 def render() -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 
-from archspec.analysis.expect import check_expectations
+from archspec.analysis.expect import Expectation, Freezing, check_marks
 from archspec.analysis.expr import FUNCTIONS, evaluate, truth
-from archspec.analysis.graph import Group, Node, memory_of, residual_norms
+from archspec.analysis.graph import Group, Node, residual_norms
 from archspec.analysis.initialise import DEFAULT_INIT, read_init
 from archspec.diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from archspec.frontend import syntax as s
@@ -132,6 +132,7 @@ class Expander:
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
         self.guards: tuple = ()  # the conditions of the `if` arms being expanded (each node keeps them)
         self.branch_guards: list[tuple] = []  # the guards of the arms a merge's branches came from
+        self.marks: list[Expectation | Freezing] = []  # `expect` and `freeze` lines met, for expect.check_marks
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -230,7 +231,7 @@ class Expander:
                 if split is not None and _takes_previous(stmt):
                     raise _after_split(split, stmt)
                 if isinstance(stmt, s.Expect):
-                    self.check_expect(stmt, cur, first_node, scope.prefix.rstrip("."), scope)
+                    self.expect_here(stmt, cur, first_node, scope.prefix.rstrip("."), scope)
                 elif isinstance(stmt, s.Freeze):
                     self.freeze(stmt, scope, first_node)
                 elif isinstance(stmt, s.Init):
@@ -389,11 +390,17 @@ class Expander:
 
     def _located(self, diag: Diagnostic, scope: Scope) -> Diagnostic:
         """Add which block instance an error inside a block happened in, and where it was called."""
-        if not scope.stack or diag.notes or scope.in_node is None:
-            return diag
+        notes = self._notes(scope)
+        return replace(diag, notes=notes) if notes and not diag.notes else diag
+
+    @staticmethod
+    def _notes(scope: Scope) -> tuple[str, ...]:
+        """Inside a block instance: which one, and where it was called."""
+        if not scope.stack or scope.in_node is None:
+            return ()
         name, call = scope.stack[-1]
         where = f"{call.file}:{call.line}:{call.column}"
-        return replace(diag, notes=(f"in `{scope.prefix.rstrip('.')}`, the `{name}` called at {where}",))
+        return (f"in `{scope.prefix.rstrip('.')}`, the `{name}` called at {where}",)
 
     def run_line(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
         elems, cur = self.take_from(line.elems, scope, cur, line.label)
@@ -432,7 +439,7 @@ class Expander:
         if line.label:
             scope.names[line.label] = cur
         if line.expect is not None:
-            self.check_expect(line.expect, cur, first, (scope.prefix + line.label) if line.label else "", scope)
+            self.expect_here(line.expect, cur, first, (scope.prefix + line.label) if line.label else "", scope)
         return cur
 
     def run_sequence(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
@@ -1294,11 +1301,12 @@ class Expander:
                     "not found",
                     did_you_mean(pattern, near) or "name a layer or block defined above, as `check` lists it",
                 )
-            for hit in hits:
-                lo, hi = paths[hit]
-                for node in self.nodes[lo : hi + 1]:
-                    if node.frozen != stmt.frozen:
-                        self.nodes[node.id] = replace(node, frozen=stmt.frozen)
+            self.marks.append(Freezing(tuple(paths[hit] for hit in hits), stmt.frozen))
+
+    def check_marks(self) -> None:
+        """The pass after expansion: freezing applied, `expect` lines checked (`expect.check_marks`)."""
+        self.nodes = check_marks(self.nodes, self.marks, self._report)
+        self.marks = []
 
     def read_inits(self, stmts: list[s.Init]) -> None:
         """The network's `init` line: its options, each checked (a second line is an error)."""
@@ -1331,30 +1339,12 @@ class Expander:
                 )
             )
 
-    def check_expect(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
-        """Check `expect` against the tensor `cur` and the nodes made since `first`."""
+    def expect_here(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
+        """Mark `expect` for the pass after expansion (`expect.check_marks`): the tensor `cur`, the
+        nodes made since `first`."""
         if cur is None or not self.expectations:
             return
-        part = self.nodes[first:]
-        params = sum(n.params for n in part)
-        trainable = sum(n.trainable for n in part)
-        actual: dict[str, Any] = {
-            "shape": self.nodes[cur].shape,
-            "params": params,
-            "trainable": trainable,
-            "non_trainable": params - trainable,
-            "buffers": sum(n.buffers for n in part),
-            "macs": sum(n.macs for n in part),
-        }
-        mem = memory_of(part, self.nodes[0].shape, params)  # nodes[0]: the network's input
-        actual.update(
-            input_mb=mem.input_mb,
-            forward_backward_mb=mem.forward_backward_mb,
-            params_mb=mem.params_mb,
-            total_mb=mem.total_mb,
-        )
-        for diagnostic in check_expectations(expect, actual, where):
-            self._report(self._located(diagnostic, scope))
+        self.marks.append(Expectation(expect, cur, first, len(self.nodes), where, self._notes(scope)))
 
 
 SLICE = CATALOGUE["slice"]

@@ -1,14 +1,84 @@
-"""Expectations: the `expect` items of a spec against what archspec computed."""
+"""The pass after expansion: the `freeze` lines applied and the `expect` lines checked, in the
+order the spec writes them (an `expect` counts the layers frozen before it, as Keras's
+`trainable` does), against the nodes expansion made.
+
+Expansion records each `expect` and `freeze` it meets as a mark (`Expectation`, `Freezing`): the
+nodes made so far and, for a `freeze`, the ones its paths name. Naming the paths, and the errors of
+a path that names nothing, stay with expansion, which knows what each body has made."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from archspec.analysis.graph import Node, memory_of
 from archspec.diagnostics import Diagnostic, did_you_mean
 from archspec.frontend import syntax as s
 from archspec.layers import fmt_shape
+from archspec.records import dataclass
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """An `expect` line as expansion met it: the tensor it describes (`out`), the nodes it counts
+    (`first` up to `end`, not included), its path (`where`) and where its block instance was called."""
+
+    expect: s.Expect
+    out: int
+    first: int
+    end: int
+    where: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Freezing:
+    """A `freeze` (or `unfreeze`) as expansion met it: the ranges of nodes (first, last) it names."""
+
+    ranges: tuple[tuple[int, int], ...]
+    frozen: bool
+
+
+def check_marks(
+    nodes: list[Node], marks: list[Expectation | Freezing], report: Callable[[Diagnostic], None]
+) -> list[Node]:
+    """The nodes with the freezing applied, each `expect` checked at its place in the spec (its
+    problems given to `report`)."""
+    nodes = list(nodes)
+    for mark in marks:
+        if isinstance(mark, Freezing):
+            for first, last in mark.ranges:
+                for i in range(first, last + 1):
+                    if nodes[i].frozen != mark.frozen:
+                        nodes[i] = replace(nodes[i], frozen=mark.frozen)
+            continue
+        for diagnostic in check_expectations(mark.expect, figures(nodes, mark), mark.where):
+            report(replace(diagnostic, notes=mark.notes) if mark.notes else diagnostic)
+    return nodes
+
+
+def figures(nodes: list[Node], mark: Expectation) -> dict[str, Any]:
+    """What an `expect` can name, computed for the tensor and the nodes of its mark."""
+    part = nodes[mark.first : mark.end]
+    params = sum(n.params for n in part)
+    trainable = sum(n.trainable for n in part)
+    mem = memory_of(part, nodes[0].shape, params)  # nodes[0]: the network's input
+    return {
+        "shape": nodes[mark.out].shape,
+        "params": params,
+        "trainable": trainable,
+        "non_trainable": params - trainable,
+        "buffers": sum(n.buffers for n in part),
+        "macs": sum(n.macs for n in part),
+        "input_mb": mem.input_mb,
+        "forward_backward_mb": mem.forward_backward_mb,
+        "params_mb": mem.params_mb,
+        "total_mb": mem.total_mb,
+    }
 
 
 def check_expectations(expect: s.Expect, actual: dict[str, Any], where: str) -> list[Diagnostic]:

@@ -273,6 +273,7 @@ def _analyse(
                 "check the repeat counts (`xN`) and nested blocks",
             )
         )
+    expander.check_marks()
     diagnostics.extend(expander.diagnostics)
     diagnostics = _unique(diagnostics)
     if expander.unreported:
@@ -503,6 +504,7 @@ def instantiate(path: str | os.PathLike, block: str, args: dict[str, Any], input
         expander.diagnostics.append(err.diagnostic)
     except TooManyLayers:
         expander.diagnostics.append(Diagnostic("too-many-layers", "the block expands past the layer limit", None))
+    expander.check_marks()
     diagnostics += expander.diagnostics
     network = Network(
         name=block,
