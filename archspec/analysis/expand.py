@@ -10,6 +10,7 @@ from fnmatch import fnmatchcase
 from archspec.analysis.expect import Expectation, Freezing, check_marks
 from archspec.analysis.expr import FUNCTIONS, evaluate, truth
 from archspec.analysis.graph import Group, Node, residual_norms
+from archspec.analysis.infer import infer
 from archspec.analysis.initialise import DEFAULT_INIT, read_init
 from archspec.diagnostics import Diagnostic, SpecError, did_you_mean, fail
 from archspec.frontend import syntax as s
@@ -188,17 +189,7 @@ class Expander:
     ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
-            out = kind.output_shape(options, ins)
-            if out and min(out) <= 0:
-                raise ShapeError(
-                    f"{kind.name} gives an empty output {fmt_shape(out)} for the {fmt_shape(ins[0])} input",
-                    hint="the input is too small here: remove a pooling layer or a stride",
-                    code="empty-output",
-                )
-            if out and max(out) > MAX_SIZE:
-                raise OverflowError()
-            params, buffers = kind.params(options, ins, out)
-            macs = kind.macs(options, ins, out)
+            out, params, buffers, macs = infer(kind, options, ins)
         except (OverflowError, ValueError):  # sizes like 1e300 x 8
             raise fail(
                 "bad-option", f"{kind.name}: the sizes are too large (at most {MAX_SIZE:,})", span, "here"
