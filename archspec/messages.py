@@ -963,6 +963,9 @@ TEMPLATES: list[tuple[str, str]] = [
         "{name} ({file}) 학습: {source!m}, {classes!t}, 학습 이미지 {a}장과 검증 이미지 {b}장: {setup!list}",
     ),
     ("{n:num} classes", "클래스 {n}개"),
+    # ---------------------------------------------------------------- check's table: a group's title (graph.group_text)
+    ("{n:num} x {block:code}", "{block} {n}개"),
+    ("sequence of {n:num}", "{n}개로 된 시퀀스"),
     (
         "2 classes (one output, the {what!t} of `{c:code}`: binary cross-entropy)",
         "클래스 2개 (출력 하나가 `{c}`의 {what!t}: 이진 교차 엔트로피)",
@@ -1193,6 +1196,9 @@ def say(text: str) -> str:
     return said(text)
 
 
+_GROUP_TITLE = re.compile(r"[0-9][0-9,]* x [A-Za-z_]\w*|sequence of [0-9][0-9,]*")
+
+
 def localise_table(lines: list[tuple[str, str]], lang: str, unit: str | None = None) -> list[tuple[str, str]]:
     """The lines of `check`'s table (archspec.views.report.table_lines: a title, the header, a rule, the
     rows, a rule, the totals) with the header and the totals in `lang`, the columns aligned again
@@ -1208,6 +1214,10 @@ def localise_table(lines: list[tuple[str, str]], lang: str, unit: str | None = N
         ([c.rstrip() if i < 2 else c.strip() for i, c in enumerate(text.split(" │ "))], style)
         for text, style in lines[3:end]
     ]
+    for cells, _ in rows:  # a sequence's title in the Kind column (`3 x bottleneck`): the layers' notation stays
+        title = cells[1].lstrip() if len(cells) > 1 else ""
+        if _GROUP_TITLE.fullmatch(title):
+            cells[1] = cells[1][: len(cells[1]) - len(title)] + translate(title, lang, unit)
     if any(len(cells) != len(header) for cells, _ in rows):
         return lines  # not the table this expects: leave it English rather than misalign it
     widths = [max([cell_len(h)] + [cell_len(cells[i]) for cells, _ in rows]) for i, h in enumerate(header)]

@@ -309,6 +309,26 @@ def test_check_table_and_totals_in_korean():
     assert "총 파라미터 수: 61,706" in plain.stdout.splitlines()
 
 
+def test_a_sequence_s_title_in_the_table_is_korean():
+    """`3 x bottleneck` and `sequence of 2`, the Kind column's titles of repeats and comma
+    sequences, are translated; a block call's arguments and the layers' notation are not."""
+    run = run_cli("check", str(ROOT / "specs" / "convnext_tiny.arch"), "--lang", "ko", "--depth", "2")
+    assert run.returncode == 0, run.stderr
+    rows = [[cell.strip() for cell in line.split(" │ ")[:2]] for line in run.stdout.splitlines()[3:10]]
+    assert rows[1:6] == [
+        ["stem", "2개로 된 시퀀스"],
+        ["0", "conv 96, 4x4 /4"],
+        ["1", "layernorm2d"],
+        ["stage1", "cnblock 3개"],
+        ["0", "cnblock(scale=1e-06, stochastic_depth_prob=0)"],
+    ]
+    assert rows[6] == ["block", "7개로 된 시퀀스"]  # nested in stage1's first cnblock
+    widths = {cell_len(line) for line in run.stdout.splitlines()[1:12]}
+    assert len(widths) == 1  # still aligned in terminal cells
+    english = run_cli("check", str(ROOT / "specs" / "convnext_tiny.arch"), "--depth", "1")
+    assert "3 x cnblock" in english.stdout and "sequence of 2" in english.stdout
+
+
 def test_compile_and_tree_say_the_error_count_in_korean(tmp_path):
     bad = tmp_path / "bad.arch"
     bad.write_text(H + "conv 8 33x33\n")
