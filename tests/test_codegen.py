@@ -747,6 +747,65 @@ def test_every_zoo_blocks_class_takes_its_parameters_by_name(name):
             assert [n for n in names if n != "in_channels"] == [p.name for p in definition.params], class_name
 
 
+def test_one_class_for_if_arms_that_make_a_name_from_different_tensors():
+    """ShuffleNetV2's InvertedResidual as torchvision writes it: both arms make `branch2`, from the
+    input in one and from half of it in the other; one class, its forward in two arms, what both
+    end with written once."""
+    source = generate(archspec.load(SPECS / "shufflenet_v2_x1_0.arch"))
+    assert re.findall(r"^class (\w+)", source, re.M) == ["InvertedResidual", "ShuffleNetV2"]
+    assert "def __init__(self, in_channels: int, oup: int, stride: int) -> None:" in source
+    assert "        if stride > 1:\n            self.branch1 = nn.Sequential(" in source
+    assert "        else:\n            self.branch1 = None\n" in source
+    # the module both arms make, with the input each arm gives it (torchvision: `inp if (self.stride > 1) else ...`)
+    assert "nn.Conv2d(in_channels if stride > 1 else in_channels // 2, branch_features, kernel_size=1" in source
+    forward = """        if self.branch1 is not None:
+            out = self.branch1(x)
+            branch2 = self.branch2(x)
+            out = torch.cat([out, branch2], dim=1)
+        else:
+            x1, x2 = x.chunk(2, dim=1)
+            branch2 = self.branch2(x2)
+            out = torch.cat([x1, branch2], dim=1)
+        out = self.channel_shuffle(out)
+        return out
+"""
+    assert forward in source
+
+
+def test_a_class_of_three_arms_builds_and_agrees():
+    """Three arms, one of them without a module of its own (it runs last, as `else`); a module two
+    arms make with different inputs; every call's module agrees with the analyser."""
+    spec = """block b(kind, c):
+    if kind == wide:
+        w: conv c 1x1
+        y: from in, conv c 1x1
+        concat(w, y)
+    elif kind == down:
+        d: conv c 3x3 stride=2 pad=1
+        y: from d, conv c 1x1
+        concat(d, y)
+    else:
+        a, z: chunk 2
+        y: from z, conv c 1x1
+        concat(a, y)
+    relu
+network T
+input 8x8x8
+b(wide, 4)
+b(down, 4)
+b(same, 4)
+b(same, 6)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["B", "T"]
+    assert "        if self.w is not None:\n" in source and "        elif self.d is not None:\n" in source
+    # `y`, made by the three arms from three tensors: in.c, c, in.c // 2 channels
+    assert 'in_channels if kind == "wide" else c if kind != "wide" and kind == "down" else in_channels // 2' in source
+    assert '        if kind != "wide" and kind == "down":\n            self.d = nn.Conv2d(' in source
+    agree(net, archspec.build(net))
+
+
 def test_let_values_are_written_as_the_expressions_they_stand_for():
     spec = """block b(e):
     let m = in.c * e

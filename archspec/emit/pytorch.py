@@ -149,6 +149,10 @@ class ClassDef:
     init: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     zero_init: tuple[str, ...] = ()
     init_comment: str = ""
+    # a block whose calls take different `if` arms that make the same names from different tensors:
+    # each arm's forward (the test it runs under, None for the last: `else`), over `template`'s modules
+    arms: list[tuple[str | None, Template]] = field(default_factory=list)
+    tail: Template | None = None  # the ops every arm ends with, written once after them
 
 
 @dataclass
@@ -343,6 +347,8 @@ class Emitter:
                 full, runs, _ = union
                 self.make_class(name, list(templates), full, runs, templates)
                 continue
+            if self.arms_class(name, templates):
+                continue
             for members, optional in _variants(templates):  # calls that differ other than by `if`s
                 full = max((templates[gi] for gi in members), key=lambda t: len(t.ops))
                 made = {gi for gi in members if len(templates[gi].ops) == len(full.ops)}
@@ -358,8 +364,80 @@ class Emitter:
         self.class_names.add(name)
         return name
 
+    def arms_class(self, block: str, templates: dict[int, Template]) -> bool:
+        """One class for calls that take different arms of the block's `if`, where the arms make the
+        same names from different tensors (ShuffleNetV2's InvertedResidual: `branch2` reads the input
+        in one arm, half of it in the other), as torchvision writes it: __init__ makes every arm's
+        modules (those of one arm only under its condition, a module of several arms with the value
+        each arm gives it), the forward runs the call's arm (`if self.branch1 is not None:` ...
+        `else:` ...). False where the calls differ otherwise (within an arm, or in a module's kind)."""
+        by_arm: dict[frozenset, list[int]] = {}
+        for gi in templates:
+            g = self.net.groups[gi]
+            depth = len(g.guard)
+            taken = frozenset(n.guard[depth:] for n in self.net.nodes[g.first : g.last + 1])
+            by_arm.setdefault(taken, []).append(gi)
+        if len(by_arm) < 2:
+            return False
+        arms: list[tuple[list[int], Template]] = []
+        for members in by_arm.values():
+            union = _union({gi: templates[gi] for gi in members}, {})
+            if union is None or union[1]:  # the calls of one arm differ too: not this case
+                return False
+            arms.append((members, union[0]))
+        keyed = [[_key(op) for op in full.ops] for _, full in arms]
+        order = _merged_order(keyed)
+        if order is None:
+            return False
+        ops: dict[str, Op] = {}
+        present: dict[str, set[int]] = {k: set() for k in order}
+        for (members, full), keys in zip(arms, keyed):
+            for k, op in zip(keys, full.ops):
+                if k in ops and _shape_of(ops[k]) != _shape_of(op):
+                    return False  # one name, two kinds of module
+                ops.setdefault(k, op)
+                present[k].update(members)
+        # the modules only some arms make, in runs made by the same calls (the forward of an arm
+        # has its functions and merges)
+        runs: list[tuple[list[int], set[int]]] = []
+        for i, k in enumerate(order):
+            if present[k] == set(templates) or ops[k].attr is None:
+                continue
+            if runs and runs[-1][1] == present[k] and runs[-1][0][-1] == i - 1:
+                runs[-1][0].append(i)
+            else:
+                runs.append(([i], present[k]))
+        # each arm's test: a module only its calls make; at most one arm without one, run last (`else`)
+        tests: list[str | None] = []
+        for members, _ in arms:
+            own = next((run for run in runs if run[1] == set(members)), None)
+            tests.append(None if own is None else f"self.{ops[order[own[0][0]]].attr} is not None")
+        if tests.count(None) > 1:
+            return False
+        ranked = sorted(range(len(arms)), key=lambda n: tests[n] is None)
+        position = {k: i for i, k in enumerate(order)}
+        rel = []
+        for k in order:  # each op's inputs as its first arm reads them (the forward is the arms')
+            n = next(n for n in ranked if k in keyed[n])
+            full = arms[n][1]
+            rel.append(tuple("x" if r == "x" else position[keyed[n][r]] for r in full.rel_inputs[keyed[n].index(k)]))
+        first = arms[ranked[0]][1]
+        merged = Template([ops[k] for k in order], rel, None, first.in_channels, first.args)
+        conditions = [(arms[n][0], tests[n]) for n in ranked]
+        self.make_class(block, list(templates), merged, [(tuple(r), made) for r, made in runs], templates, conditions)
+        heads, tail = _common_tail([arms[n][1] for n in ranked])
+        self.classes[-1].arms = [(tests[n], head) for n, head in zip(ranked, heads)]
+        self.classes[-1].tail = tail
+        return True
+
     def make_class(
-        self, block: str, members: list[int], full: Template, runs: list[tuple[tuple[int, ...], set[int]]], templates
+        self,
+        block: str,
+        members: list[int],
+        full: Template,
+        runs: list[tuple[tuple[int, ...], set[int]]],
+        templates,
+        arms: list[tuple[list[int], str | None]] = (),
     ) -> None:
         """The class of a block's calls `members`: the ops of `full`, those of each run made only by
         the calls in its set, under the condition the spec wrote for them."""
@@ -398,12 +476,24 @@ class Emitter:
         # the block's `let` lines, as local values of __init__ that the constructor arguments read
         lets, pynames, trees, envs = self.hoisted_lets(members, names, taken | {op.attr for op in full.ops if op.attr})
         names = {**names, **pynames}
+        # the arms of an `if` whose calls one class serves (`arms_class`): the Python condition of each
+        # (the spec's, for the modules only its calls make); the last arm's is not needed (`else`)
+        arm_conditions = []
+        for arm, _ in arms:
+            run = next((ops for ops, made in runs if made == set(arm)), None)
+            condition = None
+            if run is not None:
+                condition = self.condition(full, run, set(arm), members, templates, {}, names, trees, envs)
+            arm_conditions.append((set(arm), condition))
         for key, pairs in leaf_values.items():
             # the spec's expression (kept through what a layer kind computes from it); else the value,
-            # where every call has the same; else a constructor argument of its own
+            # where every call has the same; else, for a module of several arms, each arm's (`in_channels
+            # if stride > 1 else in_channels // 2`); else a constructor argument of its own
             expr = _written([_hoist(e, trees) for e in written[key]], pairs, templates, names, envs)
             if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
                 expr = _value_source(pairs[0][1])
+            if expr is None and arm_conditions:
+                expr = _by_arm([_hoist(e, trees) for e in written[key]], pairs, arm_conditions, templates, names, envs)
             if expr is None:
                 arg = fresh_name(sanitise(f"{full.ops[key[0]].attr}_{key[1][-1]}"), taken)
                 taken.add(arg)
@@ -609,6 +699,31 @@ class Emitter:
                     exprs[(i, path)] = _network_leaf(value, safe, net.settings)
         signature = [(safe[name], _annotation([value]), literal(value)) for name, value in net.settings.items()]
         return ClassDef(class_name, "", signature, 0, t, exprs)
+
+
+def _common_tail(arms: list[Template]) -> tuple[list[Template], Template | None]:
+    """The arms' forwards without the chain of ops they all end with (ShuffleNet's channel shuffle),
+    and that chain, reading the arms' result as its input "x"; (arms, None) where they end
+    differently. A chain: each op the same in every arm, reading only the op before it."""
+    length = 0
+    while True:
+        ops = []
+        for t in arms:
+            i = len(t.ops) - 1 - length
+            if i < 1 or t.output != len(t.ops) - 1 or t.rel_inputs[i] != (i - 1,) or split_parts(t, i - 1):
+                break
+            ops.append(t.ops[i])
+        if len(ops) < len(arms) or len({(_key(op), _shape_of(op)) for op in ops}) > 1:
+            break
+        length += 1
+    if not length:
+        return arms, None
+    first = arms[0]
+    n = len(first.ops) - length
+    tail = Template(first.ops[n:], [("x",)] + [(i,) for i in range(length - 1)], length - 1, None, first.args)
+    heads = [Template(t.ops[: len(t.ops) - length], t.rel_inputs[: len(t.ops) - length], len(t.ops) - length - 1,
+                      t.in_channels, t.args) for t in arms]  # fmt: skip
+    return heads, tail
 
 
 def _variants(templates: dict[int, Template]) -> list[tuple[list[int], tuple[int, ...]]]:
@@ -936,8 +1051,8 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         if expr.name not in ("min", "max", "int", "round", "abs") or expr.options or any(a is None for a in args):
             return None
         return f"{expr.name}({', '.join(a[0] for a in args)})", 4  # type: ignore[index]
-    if isinstance(expr, s.Compare):
-        left, right = expr_source(expr.left, names), expr_source(expr.right, names)
+    if isinstance(expr, s.Compare):  # a name that is no variable is a word there (`kind == down`)
+        left, right = (_word_source(e, names) or expr_source(e, names) for e in (expr.left, expr.right))
         if left is None or right is None:
             return None
         return f"{_grouped(left, 0.6)} {expr.op} {_grouped(right, 0.6)}", 0.6
@@ -946,6 +1061,8 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         right = expr_source(expr.right, names) if expr.right is not None else None
         if left is None or (expr.right is not None and right is None):
             return None
+        if expr.op == "not" and isinstance(expr.left, s.Compare) and expr.left.op in _NEGATED:
+            return expr_source(replace(expr.left, op=_NEGATED[expr.left.op]), names)  # `kind != "wide"`
         if expr.op == "not":
             return f"not {_grouped(left, 0.5)}", 0.5
         prec = 0.4 if expr.op == "and" else 0.3
@@ -971,6 +1088,19 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
         texts = [i[0] for i in items]  # type: ignore[index]
         return (f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})"), 4
     return None
+
+
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+def _word_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
+    """A word compared with (`down` in `kind == down`) as Python's string, `true` and `false` as
+    its booleans, as the spec's comparison reads a name that is no variable; else None."""
+    if not isinstance(expr, s.Name) or expr.name in names:
+        return None
+    if expr.name in ("true", "false"):
+        return str(expr.name == "true"), 4
+    return literal(expr.name), 4
 
 
 def _grouped(source: tuple[str, float], prec: float) -> str:
@@ -1090,6 +1220,31 @@ def _written(
         if all(_gives(expr, templates[gi], value, (envs or {}).get(gi)) for gi, value in pairs):
             return source
     return None
+
+
+def _by_arm(exprs: list, pairs: list[tuple[int, Any]], arms: list, templates: dict, names: dict, envs) -> str | None:
+    """A constructor argument that the arms of an `if` give differently, as Python's conditional
+    expression over the arms' conditions (`in_channels if stride > 1 else in_channels // 2`): each
+    arm's expression (or value) that holds for its calls; None where an arm has neither, or an arm
+    before the last has no condition."""
+    chosen: list[tuple[str | None, str]] = []
+    for calls, condition in arms:
+        mine = [(e, pair) for e, pair in zip(exprs, pairs) if pair[0] in calls]
+        if not mine:
+            continue  # the arm does not make this module
+        values = [pair for _, pair in mine]
+        source = _written([e for e, _ in mine], values, templates, names, envs)
+        if source is None and all(_same(v, values[0][1]) for _, v in values):
+            source = _value_source(values[0][1])
+        if source is None:
+            return None
+        chosen.append((condition, source if " if " not in source else f"({source})"))
+    if any(condition is None for condition, _ in chosen[:-1]):
+        return None
+    text = chosen[-1][1]
+    for condition, source in reversed(chosen[:-1]):
+        text = f"{source} if {condition} else {text}"
+    return text
 
 
 def _gives(expr: s.Expr, t: Template, value: Any, env: dict | None = None) -> bool:
@@ -1319,7 +1474,19 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
         lines += render_frozen(c)
     lines.append("")
     lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
-    lines += render_forward(c, network)
+    if c.arms:  # the arm the call takes, then what every arm ends with
+        for number, (test, arm) in enumerate(c.arms):
+            last = number == len(c.arms) - 1
+            lines.append("        else:" if last else f"        {'elif' if number else 'if'} {test}:")
+            body = render_forward(ClassDef(c.name, c.block, [], 0, arm, {}), network)
+            if c.tail is not None:  # `return out` becomes the tail's input
+                result = body.pop().split("return ", 1)[1]
+                body += [f"        out = {result}"] if result != "out" else []
+            lines += ["    " + line for line in body]
+        if c.tail is not None:
+            lines += render_forward(ClassDef(c.name, c.block, [], 0, c.tail, {}), network, source="out")
+    else:
+        lines += render_forward(c, network)
     if c.frozen:
         lines += [
             "",
@@ -1441,9 +1608,10 @@ def _wrapped(text: str, indent: int) -> list[str]:
     return textwrap.wrap(comment_text(text), MAX_LINE - indent - 2, subsequent_indent="  ", break_long_words=False)
 
 
-def render_forward(c: ClassDef, network: bool) -> list[str]:
-    """The forward, step by step. A value's variable is reused by the op that consumes it last
-    (`x = self.conv1(x)`); values still needed later get their own (`out`, `shortcut`)."""
+def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
+    """The forward, step by step, from the input in the variable `source`. A value's variable is
+    reused by the op that consumes it last (`x = self.conv1(x)`); values still needed later get
+    their own (`out`, `shortcut`)."""
     t = c.template
     n = len(t.ops)
     last_use: dict[Any, int] = {}
@@ -1459,7 +1627,7 @@ def render_forward(c: ClassDef, network: bool) -> list[str]:
     named = {r for r, count in uses.items() if count > 1 and r != "x"}
     named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if r != "x"}
     named |= {j for i in range(n) for j in split_parts(t, i)}  # a part keeps its name: `x1` is not a flow
-    var: dict[Any, str] = {"x": "x"}
+    var: dict[Any, str] = {"x": source}
     lines: list[str] = []
     flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
     branches = _branch_variables(t, uses, chain)
