@@ -287,11 +287,13 @@ def test_dual_path_blocks_are_timms():
 
 def test_splits_compile_to_torch_split_and_slices_to_indexing():
     source = generate(archspec.loads(DPN_NET))
-    assert "x_s1, x_s2 = torch.split(c1x1_w_s1, [256, 32], dim=1)" in source
-    assert "out1, out2 = torch.split(c1x1_c, [256, 16], dim=1)" in source
-    assert "x_s1, x_s2 = torch.split(x, [256, 48], dim=1)" in source
+    # the sizes are the spec's expressions over the block's parameters, which __init__ keeps
+    assert "x_s1, x_s2 = torch.split(c1x1_w_s1, [self.d, 2 * self.inc], dim=1)" in source
+    assert "out1, out2 = torch.split(c1x1_c, [self.d, self.inc], dim=1)" in source
+    assert "x_s1, x_s2 = torch.split(x, [self.d, self.in_channels - self.d], dim=1)" in source
+    assert "        self.d = d\n        self.inc = inc\n" in source
     assert "out = x_s1 + out1" in source  # a slice is a view of its input: never updated in place
-    # instances whose splits differ get a class each; a slice to the end is the same in each
+    # instances whose splits differ in value share one class: the forward reads the bounds it keeps
     spec = (
         DPN.split("block dual_path_proj")[0]
         + """block slices(a, d, inc):
@@ -316,8 +318,8 @@ b: splits(8, 32, 8), splits(8, 32, 8)
     )
     net = archspec.loads(spec)
     source = generate(net)
-    assert re.findall(r"^class (\w+)", source, re.M) == ["BnActConv", "Slices", "Splits", "Splits2", "T"]
-    assert "= x[:, 0:32]" in source and "x_s2 = x[:, 32:]" in source
+    assert re.findall(r"^class (\w+)", source, re.M) == ["BnActConv", "Slices", "Splits", "T"]
+    assert "= x[:, 0:self.d]" in source and "x_s2 = x[:, self.d:]" in source
     agree(net, archspec.build(net))
 
 

@@ -1243,13 +1243,18 @@ class Expander:
                     f"input {fmt_shape(shape)}",
                     hint,
                 )
+        # `split (num_1x1_c, inc)` in a block: the sizes' expressions, kept for `compile`
+        exprs = {}
+        inlined = tuple(_inline(a, scope.lets) for a in args)
+        if word == "split" and any(_records(e, scope.env, scope.in_node is not None) for e in inlined):
+            exprs["sizes"] = s.Tuple(inlined, _join(args[0].span, args[-1].span))
         start, source = 0, cur
         for part, ((name, _), size) in enumerate(zip(line.names, sizes)):
             options = part_options(
                 start, start + size, part, chunks=len(sizes) if word == "chunk" else None,
                 sizes=() if word == "chunk" else tuple(sizes),
             )  # fmt: skip
-            cur = self.add_layer(SLICE, options, [source], scope.prefix + name, elem.span, scope.depth, {})
+            cur = self.add_layer(SLICE, options, [source], scope.prefix + name, elem.span, scope.depth, {}, exprs)
             scope.names[name] = cur
             start += size
         return cur

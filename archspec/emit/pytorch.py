@@ -5,6 +5,7 @@ from the layer catalogue (`LayerKind.torch_module` and `LayerKind.torch_merge`).
 
 from __future__ import annotations
 
+import ast
 import keyword
 import re
 from collections import Counter
@@ -153,6 +154,10 @@ class ClassDef:
     # each arm's forward (the test it runs under, None for the last: `else`), over `template`'s modules
     arms: list[tuple[str | None, Template]] = field(default_factory=list)
     tail: Template | None = None  # the ops every arm ends with, written once after them
+    # the bounds of slices and splits the forward writes over the block's parameters, by op key
+    # (`{"end": "self.num_1x1_c"}`), and the parameters __init__ keeps for it (`self.num_1x1_c = ...`)
+    functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (attribute, constructor name)
 
 
 @dataclass
@@ -342,6 +347,7 @@ class Emitter:
                 templates[gi] = self.template(g.first, g.last, g.depth + 1, g.path + ".", inp, g.args)
                 out = g.output if g.output is not None else g.last
                 self.out_channels[gi] = getattr(self.shapes.get(out, (None,))[0], "expr", None)
+            self.complete_calls(templates)
             union = _union(templates, {})
             if union is not None:
                 full, runs, _ = union
@@ -363,6 +369,35 @@ class Emitter:
             name = f"{base}{n}"
         self.class_names.add(name)
         return name
+
+    def complete_calls(self, templates: dict[int, Template]) -> None:
+        """Where some calls of a block pass a nested block an argument that others leave to its
+        default (DPN's `stride=2` in one arm, nothing in the others), every call passes it, the
+        default written out, so that one constructor serves them all (`stride=key_stride`)."""
+        signatures = {c.name: c.signature for c in self.classes}
+        passed: dict[str, list[str]] = {}  # op -> the keyword arguments any call passes it
+        for t in templates.values():
+            for op in t.ops:
+                if op.ctor is not None and op.ctor.func in signatures:
+                    names = passed.setdefault(_key(op), [])
+                    names += [k for k in op.ctor.kwargs if k not in names]
+        for t in templates.values():
+            for i, op in enumerate(t.ops):
+                if op.ctor is None or op.ctor.func not in signatures:
+                    continue
+                missing = [k for k in passed[_key(op)] if k not in op.ctor.kwargs]
+                defaults = {name: default for name, _, default in signatures[op.ctor.func]}
+                kwargs = dict(op.ctor.kwargs)
+                for k in missing:
+                    try:
+                        kwargs[k] = ast.literal_eval(defaults.get(k) or "")
+                    except (ValueError, SyntaxError):  # no default, or a class (`nn.ReLU`): left as it is
+                        break
+                else:
+                    if missing:
+                        order = list(defaults)
+                        kwargs = {k: kwargs[k] for k in sorted(kwargs, key=order.index)}
+                        t.ops[i] = replace(op, ctor=TorchCall(op.ctor.func, op.ctor.args, kwargs))
 
     def arms_class(self, block: str, templates: dict[int, Template]) -> bool:
         """One class for calls that take different arms of the block's `if`, where the arms make the
@@ -529,8 +564,40 @@ class Emitter:
                 taken.add(switch)
                 test = f"self.{switch}"
             segments.append(Segment(ops, condition, flag, test, switch))
+        # slices and splits whose bounds the spec writes over the parameters: the forward reads them
+        # from attributes __init__ keeps (`x[:, 0:self.num_1x1_c]`, as Cadene's DPN writes it)
+        constructor_names = {*contexts[members[0]], *pynames.values()}
+        attributes = {op.attr for op in full.ops if op.attr} | {seg.switch for seg in segments if seg.switch}
+        functions: dict[str, dict[str, Any]] = {}
+        kept: dict[str, str] = {}  # constructor name -> the attribute keeping it
+        function_sources: list[str] = []
+
+        def attribute(match: re.Match) -> str:
+            word = match.group(0)
+            if word not in constructor_names:
+                return word
+            if word not in kept:
+                kept[word] = fresh_name(word, attributes | set(kept.values()) | RESERVED)
+            return "self." + kept[word]
+
+        for op in full.ops:
+            written: dict[str, Any] = {}
+            for option, e in _function_exprs(op).items():
+                items = e.items if isinstance(e, s.Tuple) else (e,)
+                sources = [expr_source(_hoist(item, trees), names) for item in items]
+                if any(src is None for src in sources):
+                    break
+                texts = [src[0] for src in sources]  # type: ignore[index]
+                function_sources += texts
+                texts = [re.sub(r"[A-Za-z_]\w*", attribute, text) for text in texts]
+                written[option] = texts if isinstance(e, s.Tuple) else texts[0]
+            else:
+                if written:
+                    functions[_key(op)] = written
+        for source in function_sources:
+            used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
         # the lets the constructor reads (and the lets those read), in the spec's order
-        read = [*exprs.values(), *(seg.condition for seg in segments if seg.condition)]
+        read = [*exprs.values(), *(seg.condition for seg in segments if seg.condition), *function_sources]
         wanted = {w for source in read for w in re.findall(r"[A-Za-z_]\w*", source)}
         local: list[tuple[str, str]] = []
         for py, source in reversed(lets):
@@ -563,7 +630,20 @@ class Emitter:
         for segment in segments:
             if segment.flag:
                 signature.append((segment.flag, "bool", "False"))
-        self.classes.append(ClassDef(name, block, signature, keyword_only, full, exprs, segments, lets=local))
+        self.classes.append(
+            ClassDef(
+                name,
+                block,
+                signature,
+                keyword_only,
+                full,
+                exprs,
+                segments,
+                lets=local,
+                functions=functions,
+                kept=[(kept[n], n) for n in sorted(kept, key=list(kept).index)],
+            )  # fmt: skip
+        )
         first = 1 if "in_channels" in used else 0
         for gi in members:
             t = templates[gi]
@@ -1444,6 +1524,7 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
     lines.append(head)
     lines.append("        super().__init__()")
     lines += [f"        {name} = {source}" for name, source in c.lets]
+    lines += [f"        self.{attribute} = {name}" for attribute, name in c.kept]  # what the forward reads
     by_op: dict[int, dict] = {}  # op index -> {leaf path: source}, sorted once (not per op: a 10,000-layer class)
     for (index, path), source in c.exprs.items():
         by_op.setdefault(index, {})[path] = source
@@ -1478,13 +1559,14 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
         for number, (test, arm) in enumerate(c.arms):
             last = number == len(c.arms) - 1
             lines.append("        else:" if last else f"        {'elif' if number else 'if'} {test}:")
-            body = render_forward(ClassDef(c.name, c.block, [], 0, arm, {}), network)
+            body = render_forward(ClassDef(c.name, c.block, [], 0, arm, {}, functions=c.functions), network)
             if c.tail is not None:  # `return out` becomes the tail's input
                 result = body.pop().split("return ", 1)[1]
                 body += [f"        out = {result}"] if result != "out" else []
             lines += ["    " + line for line in body]
         if c.tail is not None:
-            lines += render_forward(ClassDef(c.name, c.block, [], 0, c.tail, {}), network, source="out")
+            tail = ClassDef(c.name, c.block, [], 0, c.tail, {}, functions=c.functions)
+            lines += render_forward(tail, network, source="out")
     else:
         lines += render_forward(c, network)
     if c.frozen:
@@ -1668,7 +1750,7 @@ def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
             names: list[str] = []
             for j in parts:
                 names.append(fresh_name(t.ops[j].node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED | set(names)))
-            lines.append(f"{pad}{', '.join(names)} = {function_source(op, var[rel[0]])}")
+            lines.append(f"{pad}{', '.join(names)} = {function_source(op, var[rel[0]], c.functions.get(_key(op)))}")
             var.update(zip(parts, names))
             return parts[-1] + 1
         first = rel[0]
@@ -1696,7 +1778,7 @@ def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
                 return i + 1
             expr = kind.torch_merge(options, inputs)
         elif op.function is not None:
-            expr = function_source(op, var[first])
+            expr = function_source(op, var[first], c.functions.get(_key(op)))
         else:
             expr = f"self.{op.attr}({var[first]})"
         lines.append(f"{pad}{name} = {expr}")
@@ -1726,20 +1808,48 @@ def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
     return lines
 
 
-def function_source(op: Op, source: str) -> str:
+def function_source(op: Op, source: str, written: dict[str, Any] | None = None) -> str:
     """A functional op's forward expression over the variable `source`: a slice's `x[:, 0:58]`, or for
-    a part of `chunk` or `split`, the expression giving every part (`x.chunk(2, dim=1)`)."""
+    a part of `chunk` or `split`, the expression giving every part (`x.chunk(2, dim=1)`). `written`:
+    the Python source of options the spec writes over the block's parameters (`self.num_1x1_c`)."""
     kind, options = op.function  # type: ignore[misc]
+    options = {**options, **(written or {})}
     if options.get("part") is not None:
         return kind.torch_parts(options, source)
     return kind.torch_function(options, source)
 
 
 def function_key(op: Op) -> tuple | None:
-    """What a functional op writes, for telling a block's instances apart: its expression and part."""
+    """What a functional op writes, for telling a block's instances apart: its kind, its part, and
+    its bounds, as the expressions the spec writes over the block's parameters where Python can
+    say them (`slice num_1x1_c`: one op in every call), else as values."""
     if op.function is None:
         return None
-    return function_source(op, "x"), op.function[1].get("part")
+    kind, options = op.function
+    shown = ("chunks", "sizes") if options.get("part") is not None else ("start", "end")
+    exprs = {k: expr_source(e, _ANY_NAME)[0] for k, e in _function_exprs(op).items()}  # type: ignore[index]
+    return kind.name, options.get("part"), tuple((k, exprs.get(k, options.get(k))) for k in shown)
+
+
+def _function_exprs(op: Op) -> dict[str, s.Expr]:
+    """The options of a functional op that the spec writes over the block's parameters, where Python
+    can say them (every name a parameter or `in.c`)."""
+    if op.function is None:
+        return {}
+    return {k: e for k, e in op.node.exprs.items() if expr_source(e, _ANY_NAME) is not None}
+
+
+class _AnyName(dict):
+    """Names as expr_source reads them where any parameter may be meant: each name itself, `in.c`
+    as `in_channels`, and no other attribute of `in`."""
+
+    def get(self, key, default=None):
+        if key == "in.c":
+            return "in_channels"
+        return key if "." not in key else default
+
+
+_ANY_NAME = _AnyName()
 
 
 def split_parts(t: Template, i: int) -> list[int]:
