@@ -772,6 +772,30 @@ def test_one_class_for_if_arms_that_make_a_name_from_different_tensors():
     assert forward in source
 
 
+def test_dpn_dual_path_block_is_one_class_as_cadene_writes_it():
+    """Three arms (proj, down, normal) that slice `x_s1` and `x_s2` from three tensors, then the same
+    bottleneck: the arms, then the bottleneck once, reading the slices' bounds from attributes."""
+    source = generate(archspec.load(SPECS / "dpn92.arch"))
+    assert re.findall(r"^class (\w+)", source, re.M) == ["BnActConv", "InputBlock", "DualPathBlock", "CatBnAct",
+                                                          "Features", "DPN92"]  # fmt: skip
+    assert "        self.num_1x1_c = num_1x1_c\n        self.inc = inc\n" in source
+    assert '        key_stride = 2 if block_type == "down" else 1\n' in source
+    forward = """        else:
+            x_s1 = x[:, 0:self.num_1x1_c]
+            x_s2 = x[:, self.num_1x1_c:]
+        x = self.c1x1_a(x)
+        x = self.c3x3_b(x)
+        c1x1_c = self.c1x1_c(x)
+        out1, out2 = torch.split(c1x1_c, [self.num_1x1_c, self.inc], dim=1)
+        out = x_s1 + out1
+        out = torch.cat([out, x_s2, out2], dim=1)
+        return out
+"""
+    assert forward in source
+    assert "        if self.c1x1_w_s1 is not None:\n" in source
+    assert "        elif self.c1x1_w_s2 is not None:\n" in source
+
+
 def test_a_class_of_three_arms_builds_and_agrees():
     """Three arms, one of them without a module of its own (it runs last, as `else`); a module two
     arms make with different inputs; every call's module agrees with the analyser."""
@@ -803,6 +827,7 @@ b(same, 6)
     # `y`, made by the three arms from three tensors: in.c, c, in.c // 2 channels
     assert 'in_channels if kind == "wide" else c if kind != "wide" and kind == "down" else in_channels // 2' in source
     assert '        if kind != "wide" and kind == "down":\n            self.d = nn.Conv2d(' in source
+    assert "            out = torch.cat([a, y], dim=1)\n        out = self.relu_1(out)\n        return out\n" in source
     agree(net, archspec.build(net))
 
 

@@ -154,6 +154,7 @@ class ClassDef:
     # each arm's forward (the test it runs under, None for the last: `else`), over `template`'s modules
     arms: list[tuple[str | None, Template]] = field(default_factory=list)
     tail: Template | None = None  # the ops every arm ends with, written once after them
+    tail_names: dict[str, str] = field(default_factory=dict)  # `@KEY` the tail reads -> its variable
     # the bounds of slices and splits the forward writes over the block's parameters, by op key
     # (`{"end": "self.num_1x1_c"}`), and the parameters __init__ keeps for it (`self.num_1x1_c = ...`)
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -460,9 +461,9 @@ class Emitter:
         merged = Template([ops[k] for k in order], rel, None, first.in_channels, first.args)
         conditions = [(arms[n][0], tests[n]) for n in ranked]
         self.make_class(block, list(templates), merged, [(tuple(r), made) for r, made in runs], templates, conditions)
-        heads, tail = _common_tail([arms[n][1] for n in ranked])
+        heads, tail, names = _common_tail([arms[n][1] for n in ranked])
         self.classes[-1].arms = [(tests[n], head) for n, head in zip(ranked, heads)]
-        self.classes[-1].tail = tail
+        self.classes[-1].tail, self.classes[-1].tail_names = tail, names
         return True
 
     def make_class(
@@ -781,29 +782,50 @@ class Emitter:
         return ClassDef(class_name, "", signature, 0, t, exprs)
 
 
-def _common_tail(arms: list[Template]) -> tuple[list[Template], Template | None]:
-    """The arms' forwards without the chain of ops they all end with (ShuffleNet's channel shuffle),
-    and that chain, reading the arms' result as its input "x"; (arms, None) where they end
-    differently. A chain: each op the same in every arm, reading only the op before it."""
-    length = 0
-    while True:
-        ops = []
-        for t in arms:
-            i = len(t.ops) - 1 - length
-            if i < 1 or t.output != len(t.ops) - 1 or t.rel_inputs[i] != (i - 1,) or split_parts(t, i - 1):
-                break
-            ops.append(t.ops[i])
-        if len(ops) < len(arms) or len({(_key(op), _shape_of(op)) for op in ops}) > 1:
-            break
-        length += 1
+def _common_tail(arms: list[Template]) -> tuple[list[Template], Template | None, dict[str, str]]:
+    """What the arms' forwards end with alike, written once after them: the arms without it, the
+    tail, and the variable of each value the tail reads from the arms (`@KEY` in its inputs, besides
+    its own ops and "x"); (arms, None, {}) where the arms end differently. ShuffleNet's channel
+    shuffle reads the arms' result (`out`); DPN's bottleneck reads `x`, and `x_s1` and `x_s2`,
+    which each arm slices from another tensor."""
+    keyed = [[_key(op) for op in t.ops] for t in arms]
+
+    def tail_inputs(n: int, length: int) -> list[tuple]:
+        t, cut = arms[n], len(arms[n].ops) - length
+        # a value of the arm: "@" its result (the arms may name it apart: `concat_1`, `concat_2`), else `@KEY`
+        return [
+            tuple(r if r == "x" else r - cut if r >= cut else "@" if r == cut - 1 else "@" + keyed[n][r] for r in rel)
+            for rel in t.rel_inputs[cut:]
+        ]
+
+    def alike(length: int) -> bool:
+        cuts = [len(t.ops) - length for t in arms]
+        if any(cut < 1 or t.output != len(t.ops) - 1 for t, cut in zip(arms, cuts)):
+            return False
+        if any(t.ops[cut].function is not None and t.ops[cut].function[1].get("part") for t, cut in zip(arms, cuts)):
+            return False  # a chunk's parts stay together
+        ops = [t.ops[cut:] for t, cut in zip(arms, cuts)]
+        if any([(_key(op), _shape_of(op)) for op in o] != [(_key(op), _shape_of(op)) for op in ops[0]] for o in ops):
+            return False
+        return all(tail_inputs(n, length) == tail_inputs(0, length) for n in range(len(arms)))
+
+    length = min(len(t.ops) for t in arms) - 1
+    while length and not alike(length):
+        length -= 1
     if not length:
-        return arms, None
-    first = arms[0]
-    n = len(first.ops) - length
-    tail = Template(first.ops[n:], [("x",)] + [(i,) for i in range(length - 1)], length - 1, None, first.args)
+        return arms, None, {}
+    rel = tail_inputs(0, length)
+    read = sorted({r for inputs in rel for r in inputs if isinstance(r, str) and r.startswith("@")})
     heads = [Template(t.ops[: len(t.ops) - length], t.rel_inputs[: len(t.ops) - length], len(t.ops) - length - 1,
                       t.in_channels, t.args) for t in arms]  # fmt: skip
-    return heads, tail
+    names: dict[str, str] = {}
+    taken = {"x", "out"} | RESERVED
+    for r in read:  # the arms' result alone flows on in `out`; a value the arms name keeps its name
+        key = r[1:] or keyed[0][heads[0].output]
+        names[r] = "out" if read == ["@"] else fresh_name(sanitise(key.lstrip("~")), taken)
+        taken.add(names[r])
+    tail = Template(arms[0].ops[len(arms[0].ops) - length :], rel, length - 1, None, arms[0].args)
+    return heads, tail, names
 
 
 def _variants(templates: dict[int, Template]) -> list[tuple[list[int], tuple[int, ...]]]:
@@ -1556,17 +1578,21 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
     lines.append("")
     lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
     if c.arms:  # the arm the call takes, then what every arm ends with
+        reads_x = c.tail is not None and any("x" in rel for rel in c.tail.rel_inputs)
         for number, (test, arm) in enumerate(c.arms):
             last = number == len(c.arms) - 1
             lines.append("        else:" if last else f"        {'elif' if number else 'if'} {test}:")
-            body = render_forward(ClassDef(c.name, c.block, [], 0, arm, {}, functions=c.functions), network)
-            if c.tail is not None:  # `return out` becomes the tail's input
-                result = body.pop().split("return ", 1)[1]
-                body += [f"        out = {result}"] if result != "out" else []
+            keep = {i: c.tail_names["@" + _key(op)] for i, op in enumerate(arm.ops) if "@" + _key(op) in c.tail_names}
+            if "@" in c.tail_names:  # the arm's result
+                keep[len(arm.ops) - 1] = c.tail_names["@"]
+            head = ClassDef(c.name, c.block, [], 0, arm, {}, functions=c.functions)
+            body = render_forward(head, network, keep=keep, hold=reads_x)
+            if c.tail is not None:
+                body.pop()  # `return ...`: the tail goes on from the values kept
             lines += ["    " + line for line in body]
         if c.tail is not None:
             tail = ClassDef(c.name, c.block, [], 0, c.tail, {}, functions=c.functions)
-            lines += render_forward(tail, network, source="out")
+            lines += render_forward(tail, network, given=c.tail_names)
     else:
         lines += render_forward(c, network)
     if c.frozen:
@@ -1690,26 +1716,34 @@ def _wrapped(text: str, indent: int) -> list[str]:
     return textwrap.wrap(comment_text(text), MAX_LINE - indent - 2, subsequent_indent="  ", break_long_words=False)
 
 
-def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
-    """The forward, step by step, from the input in the variable `source`. A value's variable is
-    reused by the op that consumes it last (`x = self.conv1(x)`); values still needed later get
-    their own (`out`, `shortcut`)."""
+def render_forward(
+    c: ClassDef, network: bool, keep: dict[int, str] | None = None, hold: bool = False, given: dict | None = None
+) -> list[str]:
+    """The forward, step by step. A value's variable is reused by the op that consumes it last
+    (`x = self.conv1(x)`); values still needed later get their own (`out`, `shortcut`). For an arm
+    of a class whose arms end alike: `keep`, the ops whose values the tail reads, in the variables
+    given (and `hold`: `x` too, left as it is); for that tail, `given`, the variables of the values
+    it reads from the arms (`@KEY` in its inputs)."""
     t = c.template
     n = len(t.ops)
+    keep = keep or {}
     last_use: dict[Any, int] = {}
     for i, rel in enumerate(t.rel_inputs):
         for r in rel:
             last_use[r] = i
     last_use[t.output] = n
+    for r in [*keep, *(["x"] if hold else [])]:
+        last_use[r] = n + 1
     chain = {i for seg in c.segments for i in seg.ops}
     starts = {seg.ops[0]: seg for seg in c.segments}
     # a value several ops take, or that a merge takes after its first input, keeps its layer's name
     # (`a = self.a(x)` ... `torch.cat([a, b], dim=1)`); the others flow on in `x` or `out`
     uses = Counter(r for rel in t.rel_inputs for r in rel)
-    named = {r for r, count in uses.items() if count > 1 and r != "x"}
-    named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if r != "x"}
+    named = {r for r, count in uses.items() if count > 1 and isinstance(r, int)}
+    named |= {r for r, name in (given or {}).items() if name != "out"}  # what the arms name keeps its name
+    named |= {r for op, rel in zip(t.ops, t.rel_inputs) if op.merge for r in rel[1:] if isinstance(r, int)}
     named |= {j for i in range(n) for j in split_parts(t, i)}  # a part keeps its name: `x1` is not a flow
-    var: dict[Any, str] = {"x": source}
+    var: dict[Any, str] = {"x": "x", **(given or {})}
     lines: list[str] = []
     flows = ("x", "out") if network else ("out",)  # the names a value flowing on takes
     branches = _branch_variables(t, uses, chain)
@@ -1720,7 +1754,7 @@ def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
         layers whose output only the next one reads."""
         attr = t.ops[i].attr or sanitise(t.ops[i].node.path.rsplit(".", 1)[-1])
         name, j = attr, i
-        while len(t.rel_inputs[j]) == 1 and t.rel_inputs[j][0] != "x" and uses[t.rel_inputs[j][0]] == 1:
+        while len(t.rel_inputs[j]) == 1 and isinstance(t.rel_inputs[j][0], int) and uses[t.rel_inputs[j][0]] == 1:
             j = t.rel_inputs[j][0]
             if t.ops[j].merge or t.ops[j].attr is None:
                 break
@@ -1749,7 +1783,8 @@ def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
         if parts:  # `x1, x2 = x.chunk(2, dim=1)`: every part in one statement, by the spec's names
             names: list[str] = []
             for j in parts:
-                names.append(fresh_name(t.ops[j].node.path.rsplit(".", 1)[-1], live_names(i) | RESERVED | set(names)))
+                own = t.ops[j].node.path.rsplit(".", 1)[-1]
+                names.append(keep.get(j) or fresh_name(own, live_names(i) | RESERVED | set(names)))
             lines.append(f"{pad}{', '.join(names)} = {function_source(op, var[rel[0]], c.functions.get(_key(op)))}")
             var.update(zip(parts, names))
             return parts[-1] + 1
@@ -1767,7 +1802,7 @@ def render_forward(c: ClassDef, network: bool, source: str = "x") -> list[str]:
             name = var[first]
         else:
             name = fresh(op, i)
-        name = force or name
+        name = force or keep.get(i) or name
         if op.merge:
             kind, options = op.merge
             inputs = [var[r] for r in rel]
@@ -1879,7 +1914,7 @@ def _branch_variables(t: Template, uses: Counter, optional: set[int]) -> dict[in
     with a projection or a branch the spec names is written as before."""
     names: dict[int, str] = {}
     for op, rel in zip(t.ops, t.rel_inputs):
-        ends = {k: r for k, r in enumerate(rel, 1) if r != "x" and uses[r] == 1}
+        ends = {k: r for k, r in enumerate(rel, 1) if isinstance(r, int) and uses[r] == 1}
         if not op.merge or len(ends) < 2:
             continue
         paths = {}
@@ -1887,7 +1922,7 @@ def _branch_variables(t: Template, uses: Counter, optional: set[int]) -> dict[in
             path = [r]
             while len(t.rel_inputs[path[-1]]) == 1:
                 source = t.rel_inputs[path[-1]][0]
-                if source == "x" or uses[source] != 1 or t.ops[source].merge:
+                if not isinstance(source, int) or uses[source] != 1 or t.ops[source].merge:
                     break
                 path.append(source)
             paths[k] = path
