@@ -332,7 +332,9 @@ class Emitter:
     # ---------------------------------------------------------------- block classes
 
     def resolve_blocks(self) -> None:
-        """One class per block definition (two where its calls differ in structure), deepest first."""
+        """One class per block definition, deepest first: the union of its calls (`_union`), or the
+        arms of an `if` they take (`arms_class`); where neither says them all, a class for each
+        structure its calls have."""
         by_name: dict[str, list[int]] = {}
         for gi, g in enumerate(self.net.groups):
             if g.kind == "block":
@@ -356,11 +358,13 @@ class Emitter:
                 continue
             if self.arms_class(name, templates):
                 continue
-            for members, optional in _variants(templates):  # calls that differ other than by `if`s
-                full = max((templates[gi] for gi in members), key=lambda t: len(t.ops))
-                made = {gi for gi in members if len(templates[gi].ops) == len(full.ops)}
-                runs = [(optional, made)] if optional else []
-                self.make_class(name, members, full, runs, templates)
+            # calls that differ in another way (an arm's `a` a conv, another's a pool): a class for each
+            # structure, its calls' values the constructor's arguments
+            by_structure: dict[tuple, list[int]] = {}
+            for gi, template in templates.items():
+                by_structure.setdefault(template.skeleton(), []).append(gi)
+            for members in by_structure.values():
+                self.make_class(name, members, templates[members[0]], [], templates)
 
     def unique_class_name(self, base: str) -> str:
         name = base if valid_class_name(base) else base + "Block"
@@ -826,53 +830,6 @@ def _common_tail(arms: list[Template]) -> tuple[list[Template], Template | None,
         taken.add(names[r])
     tail = Template(arms[0].ops[len(arms[0].ops) - length :], rel, length - 1, None, arms[0].args)
     return heads, tail, names
-
-
-def _variants(templates: dict[int, Template]) -> list[tuple[list[int], tuple[int, ...]]]:
-    """Group the instances of a block by structure. Where the only difference is a chain of layers
-    some instances have and others skip (a projected shortcut), they share one class whose
-    constructor takes a flag for the chain."""
-    by_skeleton: dict[tuple, list[int]] = {}
-    for gi, t in templates.items():
-        by_skeleton.setdefault(t.skeleton(), []).append(gi)
-    groups = list(by_skeleton.values())
-    if len(groups) == 2:
-        big, small = sorted(groups, key=lambda gs: -len(templates[gs[0]].ops))
-        optional = _optional_chain(templates[big[0]], templates[small[0]])
-        if optional:
-            return [(big + small, optional)]
-    return [(gs, ()) for gs in groups]
-
-
-def _optional_chain(full: Template, short: Template) -> tuple[int, ...]:
-    """The indices of the ops of `full` that `short` skips, if they form one chain of single-input
-    modules whose removal (its output replaced by its input) gives `short`; else ()."""
-    kept_attrs = {op.attr for op in short.ops}
-    skipped = [i for i, op in enumerate(full.ops) if op.attr is not None and op.attr not in kept_attrs]
-    if not skipped or skipped != list(range(skipped[0], skipped[-1] + 1)):
-        return ()
-    for i in skipped:
-        if full.ops[i].ctor is None or len(full.rel_inputs[i]) != 1:
-            return ()
-        if i > skipped[0] and full.rel_inputs[i] != (i - 1,):
-            return ()
-    source = full.rel_inputs[skipped[0]][0]
-    mapping: dict[Any, Any] = {"x": "x"}
-    index = 0
-    for i in range(len(full.ops)):
-        if i in skipped:
-            continue
-        mapping[i] = index
-        index += 1
-    mapping[skipped[-1]] = mapping.get(source, source)
-    rebuilt = Template(
-        [op for i, op in enumerate(full.ops) if i not in skipped],
-        [tuple(mapping[r] for r in rel) for i, rel in enumerate(full.rel_inputs) if i not in skipped],
-        mapping.get(full.output, full.output),
-        None,
-        {},
-    )
-    return tuple(skipped) if rebuilt.skeleton() == short.skeleton() else ()
 
 
 # ----------------------------------------------------------------------------- one class for every call
