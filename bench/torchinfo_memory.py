@@ -1,8 +1,8 @@
 """Write torchinfo's memory figures (tests/data/torchinfo_memory.json) for the tests that check
 `archspec check --memory torchinfo` against them without torch, torchvision or torchinfo.
 
-For torchvision's models (resnet18, resnet50, vgg16, alexnet, googlenet without its auxiliary
-classifiers) and for the module `archspec.build` makes of every spec in specs/ that has a network:
+For torchvision's models (resnet18, resnet50, vgg16, alexnet, googlenet and inception_v3 without
+their auxiliary classifiers, and the zoo's other torchvision models) and for the module `archspec.build` makes of every spec in specs/ that has a network:
 torchinfo's `summary(model, input_size=(1, C, H, W))`, its byte counts (input, forward/backward
 pass, parameters) and the four lines it prints in MB.
 
@@ -37,7 +37,19 @@ TORCHVISION = {
         "googlenet(weights=None, aux_logits=False, init_weights=False)",
         lambda: models.googlenet(weights=None, aux_logits=False, init_weights=False),
     ),
+    "inception_v3": (
+        "inception_v3",
+        "inception_v3(weights=None, aux_logits=False, init_weights=False)",
+        lambda: models.inception_v3(weights=None, aux_logits=False, init_weights=False),
+    ),
 }
+# the zoo's other torchvision models: the spec of the same name, the default constructor
+for _name in (
+    "vgg16_bn", "squeezenet1_0", "squeezenet1_1", "resnext50_32x4d", "wide_resnet50_2", "densenet121",
+    "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "mnasnet1_0", "efficientnet_b0",
+    "regnet_y_400mf", "convnext_tiny", "shufflenet_v2_x1_0",
+):  # fmt: skip
+    TORCHVISION[_name] = (_name, f"{_name}(weights=None)", lambda _name=_name: getattr(models, _name)(weights=None))
 
 
 def figures(model, shape: tuple[int, ...]) -> dict:
