@@ -31,6 +31,7 @@ PAIRS = {
     "wide_resnet50_2": (lambda: models.wide_resnet50_2(weights=None), 224),
     "densenet121": (lambda: models.densenet121(weights=None), 224),
     "inception_v3": (lambda: models.inception_v3(weights=None, aux_logits=False, init_weights=False), 299),
+    "shufflenet_v2_x1_0": (lambda: models.shufflenet_v2_x1_0(weights=None), 224),
 }
 
 
