@@ -796,6 +796,29 @@ def test_dpn_dual_path_block_is_one_class_as_cadene_writes_it():
     assert "        elif self.c1x1_w_s2 is not None:\n" in source
 
 
+def test_split_sizes_over_parameters_are_kept_under_names_a_module_cannot_clash_with():
+    """A split's sizes over the block's parameters: the forward reads them from attributes, named
+    apart from nn.Module's own (`training`); a part's channels carry its size's expression."""
+    spec = """block b(training, forward):
+    a, z: split (training, in.c - training)
+    y: from z, conv forward 1x1
+    concat(a, y)
+network T
+input 8x4x4
+b(3, 2)
+b(4, 2)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert re.findall(r"^class (\w+)", source, re.M) == ["B", "T"]
+    assert "        self.training_2 = training\n        self.in_channels = in_channels\n" in source
+    assert "a, z = torch.split(x, [self.training_2, self.in_channels - self.training_2], dim=1)" in source
+    assert "self.y = nn.Conv2d(in_channels - training, forward, kernel_size=1)" in source
+    model = archspec.build(net)
+    assert model.training  # nn.Module's flag, not the block's parameter
+    agree(net, model)
+
+
 def test_a_class_of_three_arms_builds_and_agrees():
     """Three arms, one of them without a module of its own (it runs last, as `else`); a module two
     arms make with different inputs; every call's module agrees with the analyser."""

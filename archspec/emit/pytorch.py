@@ -263,6 +263,9 @@ class Emitter:
         out = kind.output_shape(options, shapes)
         if kind.functional and options.get("chunks"):  # a chunk's part: the input's channels // chunks
             out = (shapes[0][0] // options["chunks"], *out[1:])
+        sizes = node.exprs.get("sizes")
+        if kind.functional and isinstance(sizes, s.Tuple) and node.options.get("part") is not None:
+            out = (_marked(out[0], sizes.items[node.options["part"]]), *out[1:])  # a split's part: its size
         if _same_leaves(out, node.shape):
             self.shapes[node.id] = out
         if kind.merge:
@@ -582,7 +585,7 @@ class Emitter:
             if word not in constructor_names:
                 return word
             if word not in kept:
-                kept[word] = fresh_name(word, attributes | set(kept.values()) | RESERVED)
+                kept[word] = fresh_name(word, attributes | set(kept.values()) | RESERVED | MODULE_ATTRIBUTES)
             return "self." + kept[word]
 
         for op in full.ops:
