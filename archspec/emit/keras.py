@@ -23,45 +23,6 @@ from archspec.analysis.graph import Network, Node
 
 BYTES = 4  # float32
 
-# archspec kind -> Keras class; `{r}` is the number of spatial dimensions (Conv2D for images)
-CLASSES = {
-    "conv": "Conv{r}D",
-    "dwconv": "DepthwiseConv{r}D",
-    "sepconv": "SeparableConv{r}D",
-    "deconv": "Conv{r}DTranspose",
-    "maxpool": "MaxPooling{r}D",
-    "avgpool": "AveragePooling{r}D",
-    "global_avgpool": "GlobalAveragePooling{r}D",
-    "global_maxpool": "GlobalMaxPooling{r}D",
-    "adaptive_avgpool": "AdaptiveAveragePooling{r}D",
-    "adaptive_maxpool": "AdaptiveMaxPooling{r}D",
-    "upsample": "UpSampling{r}D",
-    "dense": "Dense",
-    "flatten": "Flatten",
-    "identity": "Identity",
-    "dropout": "Dropout",
-    "batchnorm": "BatchNormalization",
-    "layernorm": "LayerNormalization",
-    "layernorm2d": "LayerNormalization",  # Keras's default axis=-1 is the channels of channels-last data
-    "groupnorm": "GroupNormalization",
-    # not keras.layers: the classes keras.applications.convnext defines for its blocks (LayerScale: C
-    # weights, gamma), which its models' summaries print
-    "layer_scale": "LayerScale",
-    "stochastic_depth": "StochasticDepth",
-    "rescale": "Rescaling",
-    "random_flip": "RandomFlip",
-    "random_rotation": "RandomRotation",
-    "random_zoom": "RandomZoom",
-    "concat": "Concatenate",
-    "add": "Add",
-    "mul": "Multiply",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-    "softmax": "Softmax",
-}
-FOLDS_ACTIVATION = ("conv", "dwconv", "sepconv", "deconv", "dense")  # Keras layers with `activation=`
-
 
 @dataclass(frozen=True)
 class Row:
@@ -73,16 +34,16 @@ class Row:
 
 
 def class_name(node: Node, in_shape: tuple[int, ...] = ()) -> str:
-    """Keras's class for the layer: `Conv2D` for a conv over images (a global pooling by its input's
-    dimensions); `Activation` for an activation Keras has no class of its own for; the kind's own
-    name where Keras has no such layer (`lrn`)."""
-    if node.kind is None:
+    """Keras's class for the layer (`LayerKind.keras`): `Conv2D` for a conv over images (a global
+    pooling by its input's dimensions); `Activation` for an activation Keras has no class of its own
+    for; the kind's own name where Keras has no such layer (`lrn`)."""
+    kind = node.kind
+    if kind is None:
         return "InputLayer"
-    name = node.kind.name
-    if node.kind.family == "activation" and name not in CLASSES:
-        return "Activation"
-    shape = in_shape if name in ("global_avgpool", "global_maxpool") and in_shape else node.shape
-    return CLASSES.get(name, name).format(r=max(len(shape) - 1, 1))
+    if not kind.keras:
+        return "Activation" if kind.family == "activation" else kind.name
+    shape = in_shape or node.shape  # the input's: a global pooling's output has no spatial dimensions
+    return kind.keras.format(r=max(len(shape) - 1, 1))
 
 
 def keras_shape(shape: tuple[int, ...]) -> str:
@@ -109,7 +70,7 @@ def folded(net: Network) -> dict[int, int]:
         if n.kind is None or n.kind.family != "activation" or len(n.inputs) != 1:
             continue
         src = net.nodes[n.inputs[0]]
-        if src.kind is None or src.kind.name not in FOLDS_ACTIVATION or consumers.get(src.id) != [n.id]:
+        if src.kind is None or not src.kind.keras_activation or consumers.get(src.id) != [n.id]:
             continue
         if src.id in out.values() or n.span is None or src.span is None:
             continue

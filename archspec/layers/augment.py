@@ -25,6 +25,7 @@ class _ImageAugment(LayerKind):
 
 class RandomFlip(_Worded, _ImageAugment):
     name = "random_flip"
+    keras = "RandomFlip"
     title = "random flip"
     foreign = ("RandomFlip", "RandomHorizontalFlip", "RandomVerticalFlip")
     family = "regularization"
@@ -74,6 +75,7 @@ class _RandomByFactor(_ImageAugment):
 
 class RandomRotation(_RandomByFactor):
     name = "random_rotation"
+    keras = "RandomRotation"
     title = "random rotation"
     foreign = ("RandomRotation",)
     # Keras' RandomRotation: `factor` is a fraction of 2*pi, a positive angle turns counter-clockwise;
@@ -112,6 +114,7 @@ class RandomRotation(_RandomByFactor):
 
 class RandomZoom(_RandomByFactor):
     name = "random_zoom"
+    keras = "RandomZoom"
     title = "random zoom"
     foreign = ("RandomZoom",)
     # Keras' RandomZoom(height_factor): "A positive value means zooming out, while a negative value

@@ -337,6 +337,10 @@ class LayerKind:
     positional: ClassVar[tuple[str, ...]] = ()  # option names filled by positional arguments
     words: ClassVar[tuple[str, ...]] = ()  # bare words accepted among the arguments (`to`)
     foreign: ClassVar[tuple[str, ...]] = ()  # what PyTorch and Keras call it, for suggestions only
+    # Keras's layer class, as `check --style keras` names it (`Conv{r}D`: {r} the spatial dimensions);
+    # empty where Keras has none (an activation then is Keras's `Activation`)
+    keras: ClassVar[str] = ""
+    keras_activation: ClassVar[bool] = False  # takes Keras's `activation=`: an activation on its line folds into it
     required: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[dict[str, Opt]] = {}
     view: ClassVar[bool] = False  # holds no memory of its own (flatten, identity)

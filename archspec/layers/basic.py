@@ -23,6 +23,8 @@ from archspec.layers.base import (
 
 class Dense(LayerKind):
     name = "dense"
+    keras = "Dense"
+    keras_activation = True
     aliases = ("linear", "fc", "fully_connected")
     family = "dense"
     inplace_safe = True
@@ -71,6 +73,7 @@ class Dense(LayerKind):
 
 class Flatten(LayerKind):
     name = "flatten"
+    keras = "Flatten"
     family = "reshape"
     view = True
 
@@ -93,6 +96,7 @@ class Flatten(LayerKind):
 
 class Identity(LayerKind):
     name = "identity"
+    keras = "Identity"
     title = "identity"
     family = "reshape"
     view = True
@@ -103,6 +107,7 @@ class Identity(LayerKind):
 
 class Dropout(LayerKind):
     name = "dropout"
+    keras = "Dropout"
     foreign = ("Dropout1d", "Dropout2d", "Dropout3d", "SpatialDropout2D")
     family = "regularization"
     title = "dropout"
@@ -131,6 +136,7 @@ def _scale_and_shift(o: dict, c: int) -> Step:
 
 class BatchNorm(LayerKind):
     name = "batchnorm"
+    keras = "BatchNormalization"
     aliases = ("bn", "batch_norm")
     folds_as = "bn"
     foreign = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "BatchNormalization")
@@ -180,6 +186,7 @@ class BatchNorm(LayerKind):
 
 class LayerNorm(LayerKind):
     name = "layernorm"
+    keras = "LayerNormalization"
     aliases = ("layer_norm", "ln")
     foreign = ("LayerNormalization",)
     family = "norm"
@@ -216,6 +223,7 @@ class GroupNorm(LayerKind):
     shifts each channel: `nn.GroupNorm(groups, C)`. Any channels-first input, flat features too."""
 
     name = "groupnorm"
+    keras = "GroupNormalization"
     aliases = ("group_norm", "gn")
     folds_as = "gn"
     foreign = ("GroupNorm", "GroupNormalization")
@@ -264,6 +272,7 @@ class LayerNorm2d(LayerKind):
     `LayerNorm2d` subclasses); torchvision's ConvNeXt passes `eps=1e-6`, which its specs write."""
 
     name = "layernorm2d"
+    keras = "LayerNormalization"  # Keras's default axis=-1 is the channels of channels-last data
     aliases = ("layer_norm2d", "channel_layernorm")
     foreign = ("LayerNorm2d",)
     family = "norm"
@@ -346,8 +355,10 @@ class Activation(LayerKind):
         aliases: tuple = (),
         torch_options: dict[str, str] | None = None,
         can_inplace: bool = True,
+        keras: str = "",
     ):
         self.name = name
+        self.keras = keras
         self.options = options or {}
         self.aliases = aliases
         self.torch_class = torch_class
@@ -373,7 +384,7 @@ class Softmax(Activation):
     probabilities = True
 
     def __init__(self):
-        super().__init__("softmax", "Softmax", {"dim": Opt("int", 0, minimum=0)}, can_inplace=False)
+        super().__init__("softmax", "Softmax", {"dim": Opt("int", 0, minimum=0)}, can_inplace=False, keras="Softmax")
 
     def output_shape(self, o, ins):
         if o["dim"] >= len(ins[0]):
@@ -414,6 +425,7 @@ class ChannelShuffle(LayerKind):
 
 class Upsample(LayerKind):
     name = "upsample"
+    keras = "UpSampling{r}D"
     aliases = ("upsampling",)
     foreign = ("UpSampling1D", "UpSampling2D", "UpSampling3D", "Upsample")
     family = "reshape"
@@ -483,6 +495,7 @@ class Upsample(LayerKind):
 
 class Rescale(LayerKind):
     name = "rescale"
+    keras = "Rescaling"
     title = "rescaling"
     aliases = ("rescaling",)
     family = "reshape"
@@ -506,10 +519,17 @@ class Rescale(LayerKind):
 
 
 _ACTIVATIONS = [
-    Activation("relu", "ReLU"),
+    Activation("relu", "ReLU", keras="ReLU"),
     Activation("relu6", "ReLU6"),
-    Activation("leaky_relu", "LeakyReLU", {"slope": Opt("float", 0.01)}, ("leakyrelu",), {"slope": "negative_slope"}),
-    Activation("elu", "ELU", {"alpha": Opt("float", 1.0)}),
+    Activation(
+        "leaky_relu",
+        "LeakyReLU",
+        {"slope": Opt("float", 0.01)},
+        ("leakyrelu",),
+        {"slope": "negative_slope"},
+        keras="LeakyReLU",
+    ),  # fmt: skip
+    Activation("elu", "ELU", {"alpha": Opt("float", 1.0)}, keras="ELU"),
     Activation("tanh", "Tanh", can_inplace=False),
     Sigmoid(),
     Softmax(),

@@ -128,6 +128,8 @@ def _groups_check(name: str, cin: int, cout: int, groups: int) -> None:
 
 class Conv(LayerKind):
     name = "conv"
+    keras = "Conv{r}D"
+    keras_activation = True
     aliases = ("conv2d", "convolution")
     foreign = ("Conv1d", "Conv3d", "Conv1D", "Conv2D", "Conv3D")
     family = "conv"
@@ -197,6 +199,8 @@ class Conv(LayerKind):
 
 class DepthwiseConv(LayerKind):
     name = "dwconv"
+    keras = "DepthwiseConv{r}D"
+    keras_activation = True
     aliases = ("depthwise", "depthwise_conv")
     foreign = ("DepthwiseConv2D", "DepthwiseConv1D")
     family = "conv"
@@ -258,6 +262,8 @@ class SeparableConv(LayerKind):
     """Depthwise conv (no bias, as Keras' SeparableConv2D) followed by a 1x1 pointwise conv."""
 
     name = "sepconv"
+    keras = "SeparableConv{r}D"
+    keras_activation = True
     aliases = ("separable_conv", "separable")
     foreign = ("SeparableConv2D", "SeparableConv1D")
     family = "conv"
@@ -336,6 +342,8 @@ class SeparableConv(LayerKind):
 
 class TransposedConv(LayerKind):
     name = "deconv"
+    keras = "Conv{r}DTranspose"
+    keras_activation = True
     foreign = (
         "ConvTranspose1d",
         "ConvTranspose2d",

@@ -11,6 +11,7 @@ def _listing(shapes, names) -> str:
 
 class Concat(LayerKind):
     name = "concat"
+    keras = "Concatenate"
     aliases = ("cat",)
     foreign = ("Concatenate",)
     family = "merge"
@@ -51,6 +52,7 @@ class Concat(LayerKind):
 
 class Add(LayerKind):
     name = "add"
+    keras = "Add"
     residual = True
     inplace_safe = True
     aliases = ("sum",)
@@ -103,6 +105,7 @@ class Mul(LayerKind):
     """Elementwise product of tensors of one rank, broadcasting sizes of 1 (`C x H x W` times `C x 1 x 1`)."""
 
     name = "mul"
+    keras = "Multiply"
     aliases = ("multiply",)
     family = "merge"
     merge = True

@@ -157,6 +157,7 @@ class _Pool(LayerKind):
 
 class MaxPool(_Pool):
     name = "maxpool"
+    keras = "MaxPooling{r}D"
     aliases = ("max_pool", "maxpool2d")
     foreign = ("MaxPool1d", "MaxPool3d", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D")
     mode = "max"
@@ -166,6 +167,7 @@ class MaxPool(_Pool):
 
 class AvgPool(_Pool):
     name = "avgpool"
+    keras = "AveragePooling{r}D"
     aliases = ("avg_pool", "avgpool2d", "averagepool")
     foreign = ("AvgPool1d", "AvgPool3d", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D")
     mode = "avg"
@@ -221,6 +223,7 @@ class _Adaptive(LayerKind):
 class AdaptiveAvgPool(_Adaptive):
     mode = "avg"
     name = "adaptive_avgpool"
+    keras = "AdaptiveAveragePooling{r}D"
     aliases = ("adaptive_avg_pool",)
     foreign = ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d")
     title = "adaptive average pooling layer"
@@ -229,6 +232,7 @@ class AdaptiveAvgPool(_Adaptive):
 class AdaptiveMaxPool(_Adaptive):
     mode = "max"
     name = "adaptive_maxpool"
+    keras = "AdaptiveMaxPooling{r}D"
     aliases = ("adaptive_max_pool",)
     foreign = ("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d")
     title = "adaptive max pooling layer"
@@ -269,6 +273,7 @@ class _Global(LayerKind):
 class GlobalAvgPool(_Global):
     mode = "avg"
     name = "global_avgpool"
+    keras = "GlobalAveragePooling{r}D"
     aliases = ("gap", "global_avg_pool", "globalavgpool")
     foreign = ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")
     title = "global average pooling layer"
@@ -277,6 +282,7 @@ class GlobalAvgPool(_Global):
 class GlobalMaxPool(_Global):
     mode = "max"
     name = "global_maxpool"
+    keras = "GlobalMaxPooling{r}D"
     foreign = ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
     title = "global max pooling layer"
     aliases = ("global_max_pool", "globalmaxpool")

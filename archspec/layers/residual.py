@@ -16,6 +16,7 @@ class LayerScale(LayerKind):
     and linear weights) and torch's FLOP counter leave out, as batchnorm's scale."""
 
     name = "layer_scale"
+    keras = "LayerScale"  # keras.applications.convnext's own class (C weights, gamma)
     aliases = ("layerscale",)
     foreign = ("LayerScale",)
     family = "other"  # not "norm": `init norm=constant` and `zero_init_residual` set a norm's `weight`
@@ -65,6 +66,7 @@ class StochasticDepth(LayerKind):
     end of a residual branch it drops the branch, leaving the shortcut. No parameters, no MACs."""
 
     name = "stochastic_depth"
+    keras = "StochasticDepth"  # keras.applications.convnext's own class
     aliases = ("drop_path",)
     foreign = ("StochasticDepth", "DropPath")
     family = "regularization"
