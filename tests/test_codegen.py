@@ -819,6 +819,46 @@ b(4, 2)
     agree(net, model)
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        # a line named `x` is not the block's input
+        "block u(c, s):\n    if s > 1:\n        q: conv c 1\n        x: conv c 1\n    else:\n"
+        "        x1, x2: chunk 2\n        x: from x1, conv c 1\n    relu\nnetwork N\ninput 8x8x8\n"
+        "s: u(16, 2), u(16, 1)\n",
+        # an optional run ending in a chunk's part: the parts stay in one statement
+        "block u(c, s):\n    if s > 1:\n        x1, x2: chunk 2\n        r: from x2, conv c 1\n    else:\n"
+        "        r: conv c 1\n    relu\nnetwork N\ninput 8x8x8\ns: u(8, 2), u(8, 1)\n",
+    ],
+)
+def test_arms_that_once_built_wrong_modules(spec):
+    net = archspec.loads(spec)
+    agree(net, archspec.build(net))
+
+
+def test_an_arms_class_stays_general_where_every_call_has_the_same_value():
+    spec = """block unit(oup, stride):
+    if stride > 1:
+        branch1: dwconv 3x3 stride=stride pad=1, conv (oup//2) 1
+        branch2: from in, conv (oup//2) 1, dwconv 3x3 stride=stride pad=1
+        concat(branch1, branch2)
+    else:
+        x1, x2: chunk 2
+        branch2: from x2, conv (oup//2) 1, dwconv 3x3 stride=stride pad=1
+        concat(x1, branch2)
+    shuffle 2
+network N(w=16)
+input 8x8x8
+s: unit(w, 2), unit(w, 1)
+"""
+    source = generate(archspec.loads(spec))
+    assert "nn.Conv2d(8, oup // 2" not in source
+    from archspec.analysis.load import analyse
+
+    wide = analyse(spec, "n.arch", settings=[("w", "32")]).network
+    agree(wide, archspec.build(wide))
+
+
 def test_a_class_of_three_arms_builds_and_agrees():
     """Three arms, one of them without a module of its own (it runs last, as `else`); a module two
     arms make with different inputs; every call's module agrees with the analyser."""

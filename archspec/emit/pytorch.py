@@ -533,10 +533,10 @@ class Emitter:
             # where every call has the same; else, for a module of several arms, each arm's (`in_channels
             # if stride > 1 else in_channels // 2`); else a constructor argument of its own
             expr = _written([_hoist(e, trees) for e in written[key]], pairs, templates, names, envs)
-            if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
-                expr = _value_source(pairs[0][1])
             if expr is None and arm_conditions:
                 expr = _by_arm([_hoist(e, trees) for e in written[key]], pairs, arm_conditions, templates, names, envs)
+            if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
+                expr = _value_source(pairs[0][1])
             if expr is None:
                 arg = fresh_name(sanitise(f"{full.ops[key[0]].attr}_{key[1][-1]}"), taken)
                 taken.add(arg)
@@ -897,6 +897,9 @@ class Segment:
     switch: str | None = None  # the bool attribute __init__ sets where the segment has no module
 
 
+_INPUT = object()  # the block's input among _union's op keys (a line may be named `x`)
+
+
 def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Template, list, dict] | None:
     """The ops of every call of a block in one template, with the runs of ops only some calls make
     (and the conditions the spec wrote for them: `if`, or a projected shortcut); None where the
@@ -928,9 +931,14 @@ def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Te
         else:
             runs.append([k])
     segment_of = {k: n for n, run in enumerate(runs) for k in run}
+    for run in runs:  # a chunk's or split's parts are written together: no run may take some of them
+        for k in run:
+            op = templates[where[k][0]].ops[where[k][1]]
+            if op.function is not None and op.function[1].get("part") is not None:
+                return None
 
     def rel_key(gi: int, r: Any) -> Any:
-        return "x" if r == "x" else keyed[gi][r]
+        return _INPUT if r == "x" else keyed[gi][r]
 
     # each op's inputs, from a call that makes every run before it that it reads
     inputs: dict[str, tuple] = {}
@@ -955,7 +963,7 @@ def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Te
             return None
 
     def skipped(gi: int, r: Any) -> Any:
-        while r != "x" and gi not in present[r]:
+        while r is not _INPUT and gi not in present[r]:
             r = sources[segment_of[r]]
         return r
 
@@ -971,15 +979,15 @@ def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Te
         shapes = {_shape_of(templates[g].ops[keyed[g].index(k)]) for g in present[k]}
         if len(shapes) > 1:
             return None
-    rel = [tuple(r if r == "x" else position[r] for r in inputs[k]) for k in order]
-    out_keys = {skipped(gi, keyed[gi][t.output]) if t.output != "x" else "x" for gi, t in templates.items()}
+    rel = [tuple("x" if r is _INPUT else position[r] for r in inputs[k]) for k in order]
+    out_keys = {skipped(gi, keyed[gi][t.output]) if t.output != "x" else _INPUT for gi, t in templates.items()}
     full_out = max(out_keys, key=lambda r: position.get(r, -1))
     for gi, t in templates.items():
-        mine = "x" if t.output == "x" else keyed[gi][t.output]
+        mine = _INPUT if t.output == "x" else keyed[gi][t.output]
         if skipped(gi, full_out) != mine:
             return None
     first = templates[min(templates)]
-    full = Template(ops, rel, "x" if full_out == "x" else position[full_out], first.in_channels, first.args)
+    full = Template(ops, rel, "x" if full_out is _INPUT else position[full_out], first.in_channels, first.args)
     segments = [(tuple(position[k] for k in run), present[run[0]]) for run in runs]
     return full, segments, {k: present[k] for k in order}
 
@@ -1301,6 +1309,8 @@ def _by_arm(exprs: list, pairs: list[tuple[int, Any]], arms: list, templates: di
         if source is None:
             return None
         chosen.append((condition, source if " if " not in source else f"({source})"))
+    if len({source for _, source in chosen}) == 1:
+        return chosen[0][1]
     if any(condition is None for condition, _ in chosen[:-1]):
         return None
     text = chosen[-1][1]
