@@ -82,6 +82,45 @@ def make_archspec_analysis_expect_Freezing(cls, env):
     return __init__, __repr__, __eq__, __hash__, __setattr__, __delattr__
 
 
+def make_archspec_analysis_graph_Decision(cls, env):
+    FrozenInstanceError = env['FrozenInstanceError']
+    _HAS_DEFAULT_FACTORY = env['HAS_DEFAULT_FACTORY']
+    _type_span = env[('type', 'span')]
+    _type_conditions = env[('type', 'conditions')]
+    _type_taken = env[('type', 'taken')]
+    _type_enclosing = env[('type', 'enclosing')]
+
+    def __init__(self, span: _type_span, conditions: _type_conditions, taken: _type_taken, enclosing: _type_enclosing) -> None:
+        _d = self.__dict__
+        _d['span'] = span
+        _d['conditions'] = conditions
+        _d['taken'] = taken
+        _d['enclosing'] = enclosing
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(span={self.span!r}, conditions={self.conditions!r}, taken={self.taken!r}, enclosing={self.enclosing!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.span, self.conditions, self.taken, self.enclosing, ) == (other.span, other.conditions, other.taken, other.enclosing, )
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.span, self.conditions, self.taken, self.enclosing, ))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('span', 'conditions', 'taken', 'enclosing'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('span', 'conditions', 'taken', 'enclosing'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return __init__, __repr__, __eq__, __hash__, __setattr__, __delattr__
+
+
 def make_archspec_analysis_graph_Group(cls, env):
     FrozenInstanceError = env['FrozenInstanceError']
     _HAS_DEFAULT_FACTORY = env['HAS_DEFAULT_FACTORY']
@@ -102,8 +141,10 @@ def make_archspec_analysis_graph_Group(cls, env):
     _dflt_guard = env[('default', 'guard')]
     _type_lets = env[('type', 'lets')]
     _dflt_lets = env[('default', 'lets')]
+    _type_decisions = env[('type', 'decisions')]
+    _dflt_decisions = env[('default', 'decisions')]
 
-    def __init__(self, path: _type_path, kind: _type_kind, name: _type_name, args: _type_args, first: _type_first, last: _type_last, output: _type_output, span: _type_span, depth: _type_depth, generated: _type_generated = _dflt_generated, exprs: _type_exprs = _HAS_DEFAULT_FACTORY, guard: _type_guard = _dflt_guard, lets: _type_lets = _dflt_lets) -> None:
+    def __init__(self, path: _type_path, kind: _type_kind, name: _type_name, args: _type_args, first: _type_first, last: _type_last, output: _type_output, span: _type_span, depth: _type_depth, generated: _type_generated = _dflt_generated, exprs: _type_exprs = _HAS_DEFAULT_FACTORY, guard: _type_guard = _dflt_guard, lets: _type_lets = _dflt_lets, decisions: _type_decisions = _dflt_decisions) -> None:
         _d = self.__dict__
         _d['path'] = path
         _d['kind'] = kind
@@ -118,25 +159,26 @@ def make_archspec_analysis_graph_Group(cls, env):
         _d['exprs'] = _dflt_exprs() if exprs is _HAS_DEFAULT_FACTORY else exprs
         _d['guard'] = guard
         _d['lets'] = lets
+        _d['decisions'] = decisions
 
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(path={self.path!r}, kind={self.kind!r}, name={self.name!r}, args={self.args!r}, first={self.first!r}, last={self.last!r}, output={self.output!r}, span={self.span!r}, depth={self.depth!r}, generated={self.generated!r}, exprs={self.exprs!r}, guard={self.guard!r}, lets={self.lets!r})"
+        return self.__class__.__qualname__ + f"(path={self.path!r}, kind={self.kind!r}, name={self.name!r}, args={self.args!r}, first={self.first!r}, last={self.last!r}, output={self.output!r}, span={self.span!r}, depth={self.depth!r}, generated={self.generated!r}, exprs={self.exprs!r}, guard={self.guard!r}, lets={self.lets!r}, decisions={self.decisions!r})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.path, self.kind, self.name, self.args, self.first, self.last, self.output, self.span, self.depth, self.generated, self.exprs, self.guard, self.lets, ) == (other.path, other.kind, other.name, other.args, other.first, other.last, other.output, other.span, other.depth, other.generated, other.exprs, other.guard, other.lets, )
+            return (self.path, self.kind, self.name, self.args, self.first, self.last, self.output, self.span, self.depth, self.generated, self.exprs, self.guard, self.lets, self.decisions, ) == (other.path, other.kind, other.name, other.args, other.first, other.last, other.output, other.span, other.depth, other.generated, other.exprs, other.guard, other.lets, other.decisions, )
         return NotImplemented
 
     def __hash__(self):
-        return hash((self.path, self.kind, self.name, self.args, self.first, self.last, self.output, self.span, self.depth, self.generated, self.exprs, self.guard, self.lets, ))
+        return hash((self.path, self.kind, self.name, self.args, self.first, self.last, self.output, self.span, self.depth, self.generated, self.exprs, self.guard, self.lets, self.decisions, ))
 
     def __setattr__(self, name, value):
-        if type(self) is cls or name in ('path', 'kind', 'name', 'args', 'first', 'last', 'output', 'span', 'depth', 'generated', 'exprs', 'guard', 'lets'):
+        if type(self) is cls or name in ('path', 'kind', 'name', 'args', 'first', 'last', 'output', 'span', 'depth', 'generated', 'exprs', 'guard', 'lets', 'decisions'):
             raise FrozenInstanceError(f"cannot assign to field {name!r}")
         super(cls, self).__setattr__(name, value)
 
     def __delattr__(self, name):
-        if type(self) is cls or name in ('path', 'kind', 'name', 'args', 'first', 'last', 'output', 'span', 'depth', 'generated', 'exprs', 'guard', 'lets'):
+        if type(self) is cls or name in ('path', 'kind', 'name', 'args', 'first', 'last', 'output', 'span', 'depth', 'generated', 'exprs', 'guard', 'lets', 'decisions'):
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
@@ -1643,7 +1685,8 @@ def make_archspec_layers_base_Window(cls, env):
 CLASSES = {
     'archspec.analysis.expect.Expectation': (('Expectation', ('expect', "'s.Expect'", '', True, True, True, None), ('out', "'int'", '', True, True, True, None), ('first', "'int'", '', True, True, True, None), ('end', "'int'", '', True, True, True, None), ('where', "'str'", '', True, True, True, None), ('notes', "'tuple[str, ...]'", '= ()', True, True, True, None)), make_archspec_analysis_expect_Expectation, None),
     'archspec.analysis.expect.Freezing': (('Freezing', ('ranges', "'tuple[tuple[int, int], ...]'", '', True, True, True, None), ('frozen', "'bool'", '', True, True, True, None)), make_archspec_analysis_expect_Freezing, None),
-    'archspec.analysis.graph.Group': (('Group', ('path', "'str'", '', True, True, True, None), ('kind', "'str'", '', True, True, True, None), ('name', "'str'", '', True, True, True, None), ('args', "'dict[str, Any]'", '', True, True, True, None), ('first', "'int'", '', True, True, True, None), ('last', "'int'", '', True, True, True, None), ('output', "'int | None'", '', True, True, True, None), ('span', "'Span | None'", '', True, True, True, None), ('depth', "'int'", '', True, True, True, None), ('generated', "'bool'", '= False', True, True, True, None), ('exprs', "'dict[str, Any]'", '<factory>', True, True, True, None), ('guard', "'tuple'", '= ()', True, True, True, None), ('lets', "'tuple'", '= ()', True, True, True, None)), make_archspec_analysis_graph_Group, None),
+    'archspec.analysis.graph.Decision': (('Decision', ('span', "'Span | None'", '', True, True, True, None), ('conditions', "'tuple'", '', True, True, True, None), ('taken', "'int'", '', True, True, True, None), ('enclosing', "'tuple'", '', True, True, True, None)), make_archspec_analysis_graph_Decision, None),
+    'archspec.analysis.graph.Group': (('Group', ('path', "'str'", '', True, True, True, None), ('kind', "'str'", '', True, True, True, None), ('name', "'str'", '', True, True, True, None), ('args', "'dict[str, Any]'", '', True, True, True, None), ('first', "'int'", '', True, True, True, None), ('last', "'int'", '', True, True, True, None), ('output', "'int | None'", '', True, True, True, None), ('span', "'Span | None'", '', True, True, True, None), ('depth', "'int'", '', True, True, True, None), ('generated', "'bool'", '= False', True, True, True, None), ('exprs', "'dict[str, Any]'", '<factory>', True, True, True, None), ('guard', "'tuple'", '= ()', True, True, True, None), ('lets', "'tuple'", '= ()', True, True, True, None), ('decisions', "'tuple'", '= ()', True, True, True, None)), make_archspec_analysis_graph_Group, None),
     'archspec.analysis.graph.Memory': (('Memory', ('input_mb', "'float'", '', True, True, True, None), ('forward_backward_mb', "'float'", '', True, True, True, None), ('params_mb', "'float'", '', True, True, True, None), ('convention', "'str'", "= 'torchsummary'", True, True, True, None)), make_archspec_analysis_graph_Memory, None),
     'archspec.analysis.graph.Network': (('Network', ('name', "'str | None'", '', True, True, True, None), ('file', "'str'", '', True, True, True, None), ('input_shape', "'tuple[int, ...] | None'", '', True, True, True, None), ('nodes', "'tuple[Node, ...]'", '', True, True, True, None), ('groups', "'tuple[Group, ...]'", '', True, True, True, None), ('rows', "'tuple[tuple[str, int], ...]'", '', True, True, True, None), ('blocks', "'tuple[str, ...]'", '', True, True, True, None), ('warnings', "'tuple[Diagnostic, ...]'", '= ()', True, True, True, None), ('init', "'dict[str, str | bool]'", '<factory>', True, True, True, None), ('settings', "'dict[str, Any]'", '<factory>', True, True, True, None), ('definitions', "'dict[str, Any]'", '<factory>', True, False, False, None)), make_archspec_analysis_graph_Network, None),
     'archspec.analysis.graph.Node': (('Node', ('id', "'int'", '', True, True, True, None), ('path', "'str'", '', True, True, True, None), ('kind', "'LayerKind | None'", '', True, True, True, None), ('options', "'dict[str, Any]'", '', True, True, True, None), ('inputs', "'tuple[int, ...]'", '', True, True, True, None), ('shape', "'tuple[int, ...]'", '', True, True, True, None), ('params', "'int'", '', True, True, True, None), ('buffers', "'int'", '', True, True, True, None), ('macs', "'int'", '', True, True, True, None), ('span', "'Span | None'", '', True, True, True, None), ('depth', "'int'", '', True, True, True, None), ('exprs', "'dict[str, Expr]'", '<factory>', True, True, True, None), ('frozen', "'bool'", '= False', True, True, True, None), ('branch_ends', "'tuple[int, ...]'", '= ()', True, True, True, None), ('generated', "'bool'", '= False', True, True, True, None), ('projects_to', "'int | None'", '= None', True, True, True, None), ('guard', "'tuple'", '= ()', True, True, True, None), ('kind_param', "'str | None'", '= None', True, True, True, None)), make_archspec_analysis_graph_Node, "Node(id: 'int', path: 'str', kind: 'LayerKind | None', options: 'dict[str, Any]', inputs: 'tuple[int, ...]', shape: 'tuple[int, ...]', params: 'int', buffers: 'int', macs: 'int', span: 'Span | None', depth: 'int', exprs: 'dict[str, Expr]' = <factory>, frozen: 'bool' = False, branch_ends: 'tuple[int, ...]' = (), generated: 'bool' = False, projects_to: 'int | None' = None, guard: 'tuple' = (), kind_param: 'str | None' = None)"),

@@ -932,3 +932,124 @@ def test_block_calls_at_the_network_level_follow_the_networks_parameters():
     other = type(model)(width=3)
     assert sum(p.numel() for p in other.parameters()) == checked.params
     assert other(torch.zeros(2, 3, 8, 8)).shape == (2, *checked.output_shape)
+
+
+def _same_function(net_of_call, block_module) -> None:
+    """`block_module` (a class of another spec, built with other arguments) computes what the
+    spec that calls the block with those arguments computes: the same parameters by name, and the
+    same output from the same weights."""
+    reference = archspec.build(net_of_call).b_1
+    assert [k for k, _ in block_module.state_dict().items()] == [k for k, _ in reference.state_dict().items()]
+    block_module.load_state_dict(reference.state_dict())
+    reference.eval(), block_module.eval()
+    x = torch.randn(2, *net_of_call.input_shape)
+    assert torch.equal(block_module(x), reference(x))
+
+
+def test_ifs_one_after_another_are_optional_steps_of_one_forward():
+    """Two `if`s in a row, each call taking another: the class runs both steps in the spec's
+    order, so it also serves the arguments no call passes (both steps made)."""
+    spec = """block b(s=1, se=false):
+    conv 8 3x3 pad=1 stride=s
+    if se:
+        relu
+    if s == 1:
+        bn
+network T
+input 8x8x8
+{calls}
+"""
+    net = archspec.loads(spec.format(calls="b()\nb(s=2, se=true)"))
+    source = generate(net)
+    assert (
+        "        x = self.conv_1(x)\n"
+        "        if self.relu_1 is not None:\n            x = self.relu_1(x)\n"
+        "        if self.batchnorm_1 is not None:\n            x = self.batchnorm_1(x)\n"
+    ) in source
+    model = archspec.build(net)
+    agree(net, model)
+    both = type(model.b_1)(8, s=1, se=True)  # conv, relu, bn: what no call of this spec makes
+    _same_function(archspec.loads(spec.format(calls="b(se=true)")), both)
+
+
+def test_an_if_without_else_that_every_call_takes_is_still_built_under_its_condition():
+    """RegNet's `if se_ratio > 0: se(...)` with every call's ratio 0.25: the class builds the step
+    under the condition, as torchvision's `if se_ratio:`, and skips it for a ratio of 0."""
+    spec = """block b(r=2):
+    conv 8 1
+    if r > 0:
+        drop: dropout 0.5
+        conv (8 * r) 1
+    relu
+network T
+input 8x8x8
+{calls}
+"""
+    net = archspec.loads(spec.format(calls="b()\nb(r=1)"))
+    source = generate(net)
+    assert "        if r > 0:\n            self.drop = nn.Dropout()\n" in source
+    model = archspec.build(net)
+    agree(net, model)
+    _same_function(archspec.loads(spec.format(calls="b(r=0)")), type(model.b_1)(8, r=0))
+
+
+def test_arguments_that_take_an_arm_no_call_takes_are_refused():
+    """An `else` no call takes has no modules in the class: the constructor refuses the arguments
+    that would take it (a ValueError naming the `if`), rather than build another network."""
+    spec = """block b(s=1):
+    conv 8 3x3 pad=1 stride=s
+    if s == 1:
+        bn
+    else:
+        relu
+network T
+input 8x8x8
+b()
+b()
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "        if s != 1:\n            raise ValueError(" in source
+    model = archspec.build(net)
+    agree(net, model)
+    with pytest.raises(ValueError, match=r"^B: these arguments take an arm of the `if` on line 3 that none of"):
+        type(model.b_1)(8, s=2)
+
+
+def test_a_parameter_named_like_a_function_of_expressions_does_not_hide_it():
+    """`max(in.c, max)` with a parameter `max`: the constructor's parameter is `max_`, and the
+    builtin `max` still computes the width."""
+    spec = """block b(max=4, round=2):
+    conv (max(in.c, max) + round) 1
+network T
+input 3x8x8
+b()
+b(max=9)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "def __init__(self, in_channels: int, max_: int = 4, round_: int = 2) -> None:" in source
+    assert "nn.Conv2d(in_channels, max(in_channels, max_) + round_, kernel_size=1)" in source
+    agree(net, archspec.build(net))
+
+
+def test_network_level_split_and_slice_bounds_follow_the_networks_parameters():
+    """`split (d) (8 - d)` and `slice 0 (d // 2)` over a network parameter: the forward reads `d`
+    from the instance, so the class built with another `d` is the network checked with it."""
+    spec = """network T(d=4)
+input 8x6x6
+conv 8 1
+a, b: split (d) (8 - d)
+s: from a, slice 0 (d // 2)
+concat(b, s)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "torch.split(conv_1, [self.d, 8 - self.d], dim=1)" in source and "a[:, 0:self.d // 2]" in source
+    model = archspec.build(net)
+    agree(net, model)
+    from archspec.analysis.load import analyse
+
+    checked = analyse(spec, "t.arch", settings=[("d", "6")]).network
+    y = type(model)(d=6)(torch.zeros(1, *checked.input_shape))
+    assert tuple(y.shape[1:]) == checked.output_shape == (5, 6, 6)

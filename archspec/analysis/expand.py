@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 
 from archspec.analysis.expect import Expectation, Freezing, check_marks
 from archspec.analysis.expr import FUNCTIONS, evaluate, truth
-from archspec.analysis.graph import Group, Node, residual_norms
+from archspec.analysis.graph import Decision, Group, Node, residual_norms
 from archspec.analysis.infer import infer
 from archspec.analysis.initialise import DEFAULT_INIT, read_init
 from archspec.diagnostics import Diagnostic, SpecError, did_you_mean, fail
@@ -134,6 +134,7 @@ class Expander:
         self.guards: tuple = ()  # the conditions of the `if` arms being expanded (each node keeps them)
         self.branch_guards: list[tuple] = []  # the guards of the arms a merge's branches came from
         self.marks: list[Expectation | Freezing] = []  # `expect` and `freeze` lines met, for expect.check_marks
+        self.decisions: list[list[Decision]] = []  # the `if`s each block call being expanded decided
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -296,15 +297,20 @@ class Expander:
             return
         in_shape = self.in_shape(scope, cur)
         earlier: list[s.Expr] = []
-        taken = False
-        for cond, body in stmt.arms:
-            holds = not taken and (cond is None or truth(evaluate(cond, scope.env, in_shape), cond))
+        taken = None
+        enclosing = self.guards
+        for number, (cond, body) in enumerate(stmt.arms):
+            holds = taken is None and (cond is None or truth(evaluate(cond, scope.env, in_shape), cond))
             guard = tuple(_inline(s.BoolOp("not", e, None, e.span), scope.lets) for e in earlier)
             if cond is not None:
                 guard += (_inline(cond, scope.lets),)
                 earlier.append(cond)
             yield body, guard, holds
-            taken = taken or holds
+            taken = number if holds else taken
+        if self.decisions:  # in a block: what `compile` needs to refuse arguments no call tried
+            conditions = tuple(None if cond is None else _inline(cond, scope.lets) for cond, _ in stmt.arms)
+            arm = len(stmt.arms) if taken is None else taken  # no arm: the `else` the spec left out
+            self.decisions[-1].append(Decision(stmt.span, conditions, arm, enclosing))
 
     def run_if(self, stmt: s.If, scope: Scope, cur: int | None, first_node: int) -> int | None:
         for body, guard, taken in self.arms(stmt, scope, cur):
@@ -784,8 +790,14 @@ class Expander:
         if exprs:
             self.groups[group] = replace(self.groups[group], exprs=exprs)
         inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
-        out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
+        self.decisions.append([])
+        try:
+            out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
+        finally:
+            decisions = self.decisions.pop()
         self._close_group(group, out)
+        if decisions:
+            self.groups[group] = replace(self.groups[group], decisions=tuple(decisions))
         top = tuple(stmt for stmt in block.body if isinstance(stmt, s.Let))
         if top:  # what `compile` writes as local values of the class's __init__ (`hidden = in_channels * expand`)
             self.groups[group] = replace(self.groups[group], lets=(top, dict(inner.lets)))

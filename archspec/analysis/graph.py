@@ -92,6 +92,18 @@ class Group:
     # a block's `let` lines at the top of its body, and each name's last value as an expression over the
     # parameters and `in` (the `let`s it reads put in)
     lets: tuple = ()
+    decisions: tuple = ()  # a block call's `Decision`s: the arm each `if` of its body took
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An `if` a block call met: its arms' conditions (`None`: `else`), the arm it took (one past
+    the last where none did and the spec wrote no `else`), and the conditions of the arms around it."""
+
+    span: Span | None
+    conditions: tuple
+    taken: int
+    enclosing: tuple
 
 
 CONVENTIONS = ("torchsummary", "torchinfo")

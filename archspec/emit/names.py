@@ -78,6 +78,7 @@ MODULE_ATTRIBUTES = frozenset(
 # names of the emitted file itself: its imports, the forward's argument and the builtins it calls
 RESERVED = frozenset(
     {"torch", "nn", "self", "x", "super", "int", "float", "bool", "tuple", "range", "isinstance", "getattr", "None"}
+    | {"min", "max", "round", "abs"}  # the functions an expression of the spec is written with
 )
 
 

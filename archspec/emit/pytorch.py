@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -159,6 +160,9 @@ class ClassDef:
     # (`{"end": "self.num_1x1_c"}`), and the parameters __init__ keeps for it (`self.num_1x1_c = ...`)
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)
     kept: list[tuple[str, str]] = field(default_factory=list)  # (attribute, constructor name)
+    # arguments that would take an `if` arm no call of the spec takes, which the class does not build:
+    # (Python condition over the constructor's parameters, the error's message)
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -354,10 +358,13 @@ class Emitter:
                 out = g.output if g.output is not None else g.last
                 self.out_channels[gi] = getattr(self.shapes.get(out, (None,))[0], "expr", None)
             self.complete_calls(templates)
-            union = _union(templates, {})
+            optional, handled = self.unless_else(templates)
+            union = _union(templates, optional) if optional else None
+            if union is None:
+                union, handled = _union(templates), set()
             if union is not None:
                 full, runs, _ = union
-                self.make_class(name, list(templates), full, runs, templates)
+                self.make_class(name, list(templates), full, runs, templates, handled=handled)
                 continue
             if self.arms_class(name, templates):
                 continue
@@ -424,7 +431,7 @@ class Emitter:
             return False
         arms: list[tuple[list[int], Template]] = []
         for members in by_arm.values():
-            union = _union({gi: templates[gi] for gi in members}, {})
+            union = _union({gi: templates[gi] for gi in members})
             if union is None or union[1]:  # the calls of one arm differ too: not this case
                 return False
             arms.append((members, union[0]))
@@ -481,6 +488,7 @@ class Emitter:
         runs: list[tuple[tuple[int, ...], set[int]]],
         templates,
         arms: list[tuple[list[int], str | None]] = (),
+        handled: set = frozenset(),
     ) -> None:
         """The class of a block's calls `members`: the ops of `full`, those of each run made only by
         the calls in its set, under the condition the spec wrote for them."""
@@ -576,36 +584,15 @@ class Emitter:
         # from attributes __init__ keeps (`x[:, 0:self.num_1x1_c]`, as Cadene's DPN writes it)
         constructor_names = {*contexts[members[0]], *pynames.values()}
         attributes = {op.attr for op in full.ops if op.attr} | {seg.switch for seg in segments if seg.switch}
-        functions: dict[str, dict[str, Any]] = {}
-        kept: dict[str, str] = {}  # constructor name -> the attribute keeping it
-        function_sources: list[str] = []
-
-        def attribute(match: re.Match) -> str:
-            word = match.group(0)
-            if word not in constructor_names:
-                return word
-            if word not in kept:
-                kept[word] = fresh_name(word, attributes | set(kept.values()) | RESERVED | MODULE_ATTRIBUTES)
-            return "self." + kept[word]
-
-        for op in full.ops:
-            written: dict[str, Any] = {}
-            for option, e in _function_exprs(op).items():
-                items = e.items if isinstance(e, s.Tuple) else (e,)
-                sources = [expr_source(_hoist(item, trees), names) for item in items]
-                if any(src is None for src in sources):
-                    break
-                texts = [src[0] for src in sources]  # type: ignore[index]
-                function_sources += texts
-                texts = [re.sub(r"[A-Za-z_]\w*", attribute, text) for text in texts]
-                written[option] = texts if isinstance(e, s.Tuple) else texts[0]
-            else:
-                if written:
-                    functions[_key(op)] = written
+        functions, kept, function_sources = _kept_bounds(full.ops, names, trees, constructor_names, attributes)
         for source in function_sources:
+            used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
+        refused = self.refused(name, members, names, trees, handled)
+        for source, _ in refused:
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
         # the lets the constructor reads (and the lets those read), in the spec's order
         read = [*exprs.values(), *(seg.condition for seg in segments if seg.condition), *function_sources]
+        read += [source for source, _ in refused]
         wanted = {w for source in read for w in re.findall(r"[A-Za-z_]\w*", source)}
         local: list[tuple[str, str]] = []
         for py, source in reversed(lets):
@@ -650,6 +637,7 @@ class Emitter:
                 lets=local,
                 functions=functions,
                 kept=[(kept[n], n) for n in sorted(kept, key=list(kept).index)],
+                refused=refused,
             )  # fmt: skip
         )
         first = 1 if "in_channels" in used else 0
@@ -720,6 +708,70 @@ class Emitter:
             envs[gi] = env
         return lets, pynames, {name: finals[name] for name in pynames}, envs
 
+    def decisions(self, members) -> dict[tuple, tuple[Any, set[int]]]:
+        """The `if`s the calls `members` met (by place and the arms around them, from the block's
+        scope): one `Decision` of each, and the arms the calls took."""
+        seen: dict[tuple, tuple[Any, set[int]]] = {}
+        for gi in members:
+            depth = len(self.net.groups[gi].guard)
+            for d in self.net.groups[gi].decisions:
+                seen.setdefault((d.span, d.enclosing[depth:]), (d, set()))[1].add(d.taken)
+        return seen
+
+    def unless_else(self, templates: dict[int, Template]) -> tuple[frozenset, set]:
+        """The ops of an `if` without `else` that every call makes (RegNet's `if se_ratio > 0:` with
+        every call's ratio 0.25): the class builds them under the condition all the same, as
+        torchvision's `if se_ratio:`, so that it also serves the arguments that skip them. Returns
+        their keys and the `if`s they answer."""
+        keys, handled = set(), set()
+        for key, (d, taken) in self.decisions(list(templates)).items():
+            if d.conditions[-1] is None or taken != {0} or len(d.conditions) != 1:
+                continue
+            enclosing = key[1]
+            for gi, t in templates.items():
+                depth = len(self.net.groups[gi].guard)
+                for op in t.ops:
+                    guard = op.guard[depth:]
+                    n = len(enclosing)
+                    if guard[:n] == enclosing and guard[n : n + 1] == d.conditions[:1]:
+                        keys.add(_key(op))
+            handled.add(key)
+        return frozenset(keys), handled
+
+    def refused(self, name: str, members: list[int], names: dict[str, str], trees, handled=frozenset()) -> list:
+        """For each `if` of the block with an arm none of `members` takes (so the class has no
+        modules for it), the Python condition under which the constructor's arguments would take
+        such an arm, and the ValueError it raises then: the class builds what the spec's calls
+        make, and says so rather than build a module the spec does not describe. Conditions Python
+        cannot say (over `in.h`) are left out."""
+        out = []
+        for (span, enclosing), (d, taken) in self.decisions(members).items():
+            arms = len(d.conditions) + (d.conditions[-1] is not None)
+            if len(taken) == arms or (span, enclosing) in handled:
+                continue
+            at = s.Span("", 0, 0, 0, 0) if span is None else span
+            chosen = [_arm_condition(d.conditions, i, at) for i in sorted(taken)]
+            if any(c is None for c in chosen):
+                continue  # an arm that holds always: nothing to refuse
+            took = chosen[0]
+            for c in chosen[1:]:
+                took = s.BoolOp("or", took, c, at)
+            test = _all([*enclosing, s.BoolOp("not", took, None, at)], at)
+            source = expr_source(_hoist(test, trees), names)
+            if source is None:
+                continue
+            where = ""
+            if span is not None:
+                where = f" at {_basename(span.file)}:{span.line}"
+                if span.file.startswith("<"):
+                    where = f" on line {span.line}"
+            message = (
+                f"{name}: these arguments take an arm of the `if`{where} that none of the spec's calls takes;"
+                " the class builds only the arms they take"
+            )
+            out.append((source[0], message))
+        return out
+
     def condition(self, full, ops, made, members, templates, exprs, names, trees=None, envs=None) -> str | None:
         """Python source, over the constructor's parameters, that holds for exactly the calls that
         make a run of ops: the `if` arms the spec wrote around them, or for a projected shortcut
@@ -786,7 +838,10 @@ class Emitter:
                 for path, value in _leaves(op.ctor):
                     exprs[(i, path)] = _network_leaf(value, safe, net.settings)
         signature = [(safe[name], _annotation([value]), literal(value)) for name, value in net.settings.items()]
-        return ClassDef(class_name, "", signature, 0, t, exprs)
+        attributes = {op.attr for op in t.ops if op.attr}
+        functions, kept, _ = _kept_bounds(t.ops, safe, {}, set(safe.values()), attributes) if safe else ({}, {}, [])
+        kept_list = [(kept[n], n) for n in sorted(kept, key=list(kept).index)]
+        return ClassDef(class_name, "", signature, 0, t, exprs, functions=functions, kept=kept_list)
 
 
 def _common_tail(arms: list[Template]) -> tuple[list[Template], Template | None, dict[str, str]]:
@@ -856,17 +911,99 @@ def _key(op: Op) -> str:
     return op.attr if op.attr is not None else "~" + op.node.path.rsplit(".", 1)[-1]
 
 
-def _merged_order(seqs: list[list[str]]) -> list[str] | None:
-    """The keys of every sequence in one order that keeps each sequence's own (first seen first
-    where nothing decides); None if the sequences disagree."""
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _kept_bounds(ops: list[Op], names: dict[str, str], trees, constructor_names: set[str], attributes: set[str]):
+    """The bounds of slices and splits the spec writes over the constructor's parameters, as the
+    forward reads them: from attributes __init__ keeps (`x[:, 0:self.num_1x1_c]`, as Cadene's DPN
+    writes it). Returns the bounds by op key (`{"end": "self.num_1x1_c"}`), the attribute keeping
+    each constructor name, and the bounds' sources over the constructor's names."""
+    functions: dict[str, dict[str, Any]] = {}
+    kept: dict[str, str] = {}  # constructor name -> the attribute keeping it
+    function_sources: list[str] = []
+
+    def attribute(match: re.Match) -> str:
+        word = match.group(0)
+        if word not in constructor_names:
+            return word
+        if word not in kept:
+            kept[word] = fresh_name(word, attributes | set(kept.values()) | RESERVED | MODULE_ATTRIBUTES)
+        return "self." + kept[word]
+
+    for op in ops:
+        written: dict[str, Any] = {}
+        for option, e in _function_exprs(op).items():
+            items = e.items if isinstance(e, s.Tuple) else (e,)
+            sources = [expr_source(_hoist(item, trees), names) for item in items]
+            if any(src is None for src in sources):
+                break
+            texts = [src[0] for src in sources]  # type: ignore[index]
+            function_sources += texts
+            texts = [re.sub(r"[A-Za-z_]\w*", attribute, text) for text in texts]
+            written[option] = texts if isinstance(e, s.Tuple) else texts[0]
+        else:
+            if written:
+                functions[_key(op)] = written
+    return functions, kept, function_sources
+
+
+def _arm_condition(conditions: tuple, i: int, span: s.Span) -> s.Expr | None:
+    """What holds where an `if` takes its arm `i` (one past the last: the `else` the spec left
+    out): the earlier conditions false, its own true; None where that is always."""
+    terms = [s.BoolOp("not", c, None, span) for c in conditions[:i]]
+    if i < len(conditions) and conditions[i] is not None:
+        terms.append(conditions[i])
+    return _all(terms, span)
+
+
+def _all(terms: list[s.Expr], span: s.Span) -> s.Expr | None:
+    """`terms` joined with `and`; None for none."""
+    if not terms:
+        return None
+    out = terms[0]
+    for term in terms[1:]:
+        out = s.BoolOp("and", out, term, span)
+    return out
+
+
+def _exclusive(a: Op, b: Op) -> bool:
+    """Whether two ops are made in different arms of one `if` (one's guard has a condition the
+    other's denies)."""
+    return _denies(a, b) or _denies(b, a)
+
+
+def _denies(a: Op, b: Op) -> bool:
+    return any(isinstance(g, s.BoolOp) and g.op == "not" and g.left in b.guard for g in a.guard)
+
+
+def _places(templates: dict[int, Template], keyed: dict[int, list[str]]) -> dict[str, tuple] | None:
+    """Each op key's place in the spec's text (line, column), where every op has one in one file."""
+    places: dict[str, tuple] = {}
+    files = set()
+    for gi, t in templates.items():
+        for k, op in zip(keyed[gi], t.ops):
+            span = op.span or op.node.span
+            if span is None:
+                return None
+            files.add(span.file)
+            places.setdefault(k, (span.line, span.column))
+    return places if len(files) == 1 else None
+
+
+def _merged_order(seqs: list[list[str]], written: dict[str, tuple] | None = None) -> list[str] | None:
+    """The keys of every sequence in one order that keeps each sequence's own; where nothing
+    decides, the one the spec writes first (`written`: key -> its place in the text), then the one
+    seen first. None if the sequences disagree."""
     import heapq
 
-    first_seen: dict[str, int] = {}
+    first_seen: dict[str, tuple] = {}
     after: dict[str, set[str]] = {}
     waiting: Counter = Counter()
     for seq in seqs:
         for k in seq:
-            first_seen.setdefault(k, len(first_seen))
+            first_seen.setdefault(k, ((written or {}).get(k, ()), len(first_seen)))
         for a, b in zip(seq, seq[1:]):
             if b not in after.setdefault(a, set()):
                 after[a].add(b)
@@ -900,17 +1037,19 @@ class Segment:
 _INPUT = object()  # the block's input among _union's op keys (a line may be named `x`)
 
 
-def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Template, list, dict] | None:
+def _union(templates: dict[int, Template], optional: frozenset = frozenset()) -> tuple[Template, list, dict] | None:
     """The ops of every call of a block in one template, with the runs of ops only some calls make
-    (and the conditions the spec wrote for them: `if`, or a projected shortcut); None where the
-    calls differ in another way (`x n` with n a parameter), which then get classes of their own."""
+    (and the conditions the spec wrote for them: `if`, or a projected shortcut), and of those in
+    `optional` (keys of ops every call makes under an `if` whose `else`, left out, none takes);
+    None where the calls differ in another way (`x n` with n a parameter), which then get classes
+    of their own."""
     keyed = {}
     for gi, t in templates.items():
         keys = [_key(op) for op in t.ops]
         if len(set(keys)) != len(keys):
             return None
         keyed[gi] = keys
-    order = _merged_order(list(keyed.values()))
+    order = _merged_order(list(keyed.values()), _places(templates, keyed))
     if order is None:
         return None
     position = {k: i for i, k in enumerate(order)}
@@ -924,7 +1063,7 @@ def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Te
     # runs of consecutive ops made by the same calls (not all)
     runs: list[list[str]] = []
     for k in order:
-        if present[k] == everyone:
+        if present[k] == everyone and k not in optional:
             continue
         if runs and present[runs[-1][-1]] == present[k] and position[runs[-1][-1]] == position[k] - 1:
             runs[-1].append(k)
@@ -950,12 +1089,30 @@ def _union(templates: dict[int, Template], guards: dict[int, tuple]) -> tuple[Te
             candidates.append(tuple(rel_key(gi, r) for r in t.rel_inputs[i]))
         best = max(candidates, key=lambda c: sum(position.get(r, -1) for r in c))
         inputs[k] = best
+
     # where a run is not made, its output is the first input of its first op (the main flow: a
     # residual `add`'s branch, not the `x` it adds); only its last op is read after it
-    sources = {}
+    # An op no call makes together with a run written between it and its input reads that run's
+    # output: the spec's lines run one after another (`if se: relu` then `if s == 1: bn` is
+    # conv -> relu -> bn where both are made, though no call makes both); not where they are arms
+    # of one `if`, which no call can make together
+    def op_of(k: str) -> Op:
+        return templates[where[k][0]].ops[where[k][1]]
+
+    sources: dict[int, Any] = {}
+    for k in order:
+        flow = inputs[k][0] if inputs[k] else None
+        for n, run in enumerate(runs):
+            if position.get(flow, -1) < position[run[0]] and position[run[-1]] < position[k]:
+                apart = not present[k] & present[run[-1]] and not _exclusive(op_of(k), op_of(run[-1]))
+                if sources.get(n) == flow and apart:
+                    flow = run[-1]
+        if inputs[k] and flow != inputs[k][0]:
+            inputs[k] = (flow, *inputs[k][1:])
+        if k in segment_of and runs[segment_of[k]][0] == k:
+            sources[segment_of[k]] = inputs[k][0]
     for n, run in enumerate(runs):
         inside = set(run)
-        sources[n] = inputs[run[0]][0]
         if sources[n] in inside:
             return None
         later = {r for k in order if k not in inside for r in inputs[k]}
@@ -1516,6 +1673,9 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
     lines.append(head)
     lines.append("        super().__init__()")
     lines += [f"        {name} = {source}" for name, source in c.lets]
+    for condition, message in c.refused:
+        lines.append(f"        if {condition}:")
+        lines += _wrapped_raise(message)
     lines += [f"        self.{attribute} = {name}" for attribute, name in c.kept]  # what the forward reads
     by_op: dict[int, dict] = {}  # op index -> {leaf path: source}, sorted once (not per op: a 10,000-layer class)
     for (index, path), source in c.exprs.items():
@@ -1580,6 +1740,18 @@ def render_class(c: ClassDef, network: bool) -> list[str]:
             "        return self",
         ]
     return lines
+
+
+def _wrapped_raise(message: str) -> list[str]:
+    """`raise ValueError(message)` at the indent of an `if`'s body in __init__, the message in
+    string pieces that fit MAX_LINE."""
+    import json  # a JSON string is a Python string literal, in double quotes
+
+    one = f"            raise ValueError({json.dumps(message)})"
+    if len(one) <= MAX_LINE:
+        return [one]
+    pieces = textwrap.wrap(message, MAX_LINE - 20, drop_whitespace=False, break_long_words=False)
+    return ["            raise ValueError(", *(f"                {json.dumps(p)}" for p in pieces), "            )"]
 
 
 def _written_order(ops: list[Op]) -> list[int]:
@@ -1681,7 +1853,6 @@ def render_init(c: ClassDef) -> list[str]:
 def _wrapped(text: str, indent: int) -> list[str]:
     """A comment's text in lines that fit MAX_LINE after `indent` columns and `# `, the lines after
     the first indented by two more."""
-    import textwrap
 
     return textwrap.wrap(comment_text(text), MAX_LINE - indent - 2, subsequent_indent="  ", break_long_words=False)
 
