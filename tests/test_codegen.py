@@ -1053,3 +1053,27 @@ concat(b, s)
     checked = analyse(spec, "t.arch", settings=[("d", "6")]).network
     y = type(model)(d=6)(torch.zeros(1, *checked.input_shape))
     assert tuple(y.shape[1:]) == checked.output_shape == (5, 6, 6)
+
+
+def test_a_long_statement_of_the_forward_is_wrapped_as_ruff_formats_it():
+    """A split into long names over long parameters: every line of the forward fits 120
+    columns, the statement wrapped as `ruff format` leaves it, and the module still agrees."""
+    long = ["first_part_channel_count_that_is_really_long", "second_part_channel_count_that_is_even_longer", "third"]
+    parts = ["the_first_part_name_is_long", "the_second_part_name_is_longer", "the_third_part_has_a_long_name"]
+    spec = f"""block b({", ".join(long)}):
+    {", ".join(parts)}: split ({long[0]}) ({long[1]}) ({long[2]})
+    concat(the_third_part_has_a_long_name, the_second_part_name_is_longer, the_first_part_name_is_long)
+network T
+input 16x4x4
+b(4, 4, 8)
+b(8, 4, 4)
+"""
+    net = archspec.loads(spec)
+    source = generate(net)
+    forward = source[source.index("    def forward") :]
+    assert max(len(line) for line in forward.splitlines()) <= 120
+    assert (
+        f"        {', '.join(parts)} = torch.split(\n"
+        "            x,\n            [\n                self.first_part_channel_count_that_is_really_long,\n"
+    ) in forward
+    agree(net, archspec.build(net))

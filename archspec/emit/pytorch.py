@@ -1650,7 +1650,56 @@ def _wrap(opening: str, items: list[str], closing: str, indent: int, start: int)
     return opening + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + closing
 
 
+def _split_items(text: str) -> list[str]:
+    """The items of a comma-separated list, split at the commas outside brackets and strings."""
+    items, depth, quote, start = [], 0, None, 0
+    for k, ch in enumerate(text):
+        if quote:
+            quote = None if ch == quote and text[k - 1] != "\\" else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(text[start:k].strip())
+            start = k + 1
+    items.append(text[start:].strip())
+    return [item for item in items if item]
+
+
+def _fit(line: str, width: int = MAX_LINE) -> str:
+    """A statement longer than `width` that ends with a call or a list, its arguments one a line
+    (a list among them split the same way where it is still too long): `a, b = torch.split(` ...
+    `)`. Other lines are left as they are."""
+    if len(line) <= width or "\n" in line or line[-1:] not in ")]":
+        return line
+    depth = 0
+    for k in range(len(line) - 1, -1, -1):  # the bracket the last one closes
+        if line[k] in ")]}":
+            depth += 1
+        elif line[k] in "([{":
+            depth -= 1
+            if depth == 0:
+                break
+    if depth or k == 0:
+        return line
+    indent = len(line) - len(line.lstrip(" "))
+    if len(line[: k + 1]) > width and " = " in line[:k]:  # `a, b, c = (` ... `)`, as ruff formats it
+        target, value = line[indent:].split(" = ", 1)
+        inner = _fit(" " * (indent + 4) + value, width)
+        return f"{' ' * indent}{target} = (\n{inner}\n{' ' * indent})"
+    items = [_fit(" " * (indent + 4) + item, width - 1).lstrip(" ") for item in _split_items(line[k + 1 : -1])]
+    return " " * indent + _wrap(line[indent : k + 1], items, line[-1], indent, indent)
+
+
 def render_class(c: ClassDef, network: bool) -> list[str]:
+    lines = _render_class(c, network)
+    return [_fit(line) for line in lines]
+
+
+def _render_class(c: ClassDef, network: bool) -> list[str]:
     t = c.template
     lines = [f"class {c.name}(nn.Module):"]
     if network:
