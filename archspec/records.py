@@ -225,3 +225,21 @@ def _frozen(cls):
         cls.__doc__ = doc
     MADE[name] = cls, own_doc is None
     return cls
+
+
+def copy_with(record, **changes):
+    """`dataclasses.replace(record, **changes)` for a record `dataclass(frozen=True)` made here
+    (`_frozen`: no `__post_init__`, no init-only fields, its fields in its instance dictionary),
+    without what `replace` checks and works out again for every copy: for the thousands of nodes
+    a repeated block call copies (`expand.Instance.replay`)."""
+    cls = type(record)
+    if MADE.get(f"{cls.__module__}.{cls.__qualname__}", (None,))[0] is not cls:
+        return dataclasses.replace(record, **changes)
+    fields = record.__dict__
+    for name in changes:
+        if name not in fields:
+            raise TypeError(f"{cls.__qualname__} has no field {name!r}")
+    new = object.__new__(cls)
+    new.__dict__.update(fields)
+    new.__dict__.update(changes)
+    return new

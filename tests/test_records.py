@@ -191,3 +191,20 @@ def test_a_class_whose_fields_changed_is_compiled_on_the_spot(monkeypatch):
     assert not type(span).__init__.__code__.co_filename.endswith("records_methods.py")
     with pytest.raises(dataclasses.FrozenInstanceError):
         span.line = 2
+
+
+def test_copy_with_is_replace():
+    """`copy_with` gives what `dataclasses.replace` gives, and refuses a field the record lacks."""
+    from archspec.analysis.graph import Node
+    from archspec.frontend.syntax import Span
+
+    node = Node(3, "a.b", None, {"out": 8}, (1, 2), (8, 4, 4), 10, 2, 99, Span("f", 1, 2, 1, 5), 1, guard=("g",))
+    changes = {"id": 7, "path": "c.b", "inputs": (5, 6)}
+    copy = records.copy_with(node, **changes)
+    assert copy == dataclasses.replace(node, **changes) and type(copy) is Node
+    assert repr(copy) == repr(dataclasses.replace(node, **changes))
+    assert node.id == 3 and node.path == "a.b"  # the record copied is as it was
+    with pytest.raises(TypeError, match="no field 'ids'"):
+        records.copy_with(node, ids=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copy.id = 1

@@ -28,6 +28,7 @@ from archspec.layers import (
 )
 from archspec.layers.base import MAX_SIZE, show_value
 from archspec.layers.slices import part_options
+from archspec.records import copy_with
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
@@ -117,6 +118,80 @@ class Scope:
         self.names[name] = None
 
 
+def _instance_key(block: str, env: dict, shape, depth: int, guards: tuple) -> tuple | None:
+    """What a block call's expansion depends on: the block, its arguments (with their types: `2`
+    and `2.0` print apart), the input's shape, its depth and the `if` arms around it; None where
+    an argument cannot be a key."""
+    key = (block, tuple((name, _typed(value)) for name, value in env.items()), shape, depth, guards)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _typed(value: Any) -> Any:
+    if type(value) is tuple:
+        return tuple(_typed(v) for v in value)
+    return (type(value), value)
+
+
+@dataclass
+class Instance:
+    """What one block call made (its nodes, groups and rows, ids and paths as made), to be made
+    again for an identical call (same block, arguments, input shape, depth and arms around it)
+    with its ids shifted and its paths under the new call's: ResNet-152's 33 identical bottlenecks
+    of a stage are expanded once. Only a call that reported nothing and met no `expect` or
+    `freeze` line is kept, and only where its layers read nothing from outside but its input."""
+
+    prefix: str
+    input: int
+    first: int  # its first node's id
+    first_group: int
+    nodes: list[Node]
+    groups: list[Group]
+    rows: list[tuple[str, int]]
+    out: int | None
+    decisions: tuple
+    lets: dict
+
+    @classmethod
+    def record(cls, ex: Expander, before: tuple, prefix: str, cur: int, out, decisions, lets) -> Instance | None:
+        first, first_group, first_row = before[:3]
+        nodes, groups = ex.nodes[first:], ex.groups[first_group:]
+        inside = all(i >= first or i == cur for n in nodes for i in n.inputs)
+        named = all(n.path.startswith(prefix) for n in nodes) and all(g.path.startswith(prefix) for g in groups)
+        if not (inside and named) or (out is not None and out < first and out != cur):
+            return None
+        return cls(prefix, cur, first, first_group, nodes, groups, ex.rows[first_row:], out, decisions, lets)
+
+    def replay(self, ex: Expander, prefix: str, cur: int) -> int | None:
+        """Append what the call made again, for a call of path `prefix` on node `cur`; its output."""
+        shift, group_shift, cut = len(ex.nodes) - self.first, len(ex.groups) - self.first_group, len(self.prefix)
+        old = self.input
+
+        def moved(i: int) -> int:
+            return cur if i == old else i + shift
+
+        for n in self.nodes:
+            ex.nodes.append(
+                copy_with(
+                    n,
+                    id=n.id + shift,
+                    path=prefix + n.path[cut:],
+                    inputs=tuple(moved(i) for i in n.inputs),
+                    branch_ends=tuple(moved(i) for i in n.branch_ends),
+                    projects_to=None if n.projects_to is None else moved(n.projects_to),
+                )
+            )
+        for g in self.groups:
+            output = None if g.output is None else moved(g.output)
+            path = prefix + g.path[cut:]
+            ex.groups.append(copy_with(g, path=path, first=g.first + shift, last=g.last + shift, output=output))
+        ex.rows += [(kind, i + (shift if kind == "node" else group_shift)) for kind, i in self.rows]
+        return None if self.out is None else moved(self.out)
+
+
 class Expander:
     def __init__(self, blocks: dict[str, s.BlockDef], max_nodes: int = MAX_NODES):
         self.blocks = blocks
@@ -135,6 +210,7 @@ class Expander:
         self.branch_guards: list[tuple] = []  # the guards of the arms a merge's branches came from
         self.marks: list[Expectation | Freezing] = []  # `expect` and `freeze` lines met, for expect.check_marks
         self.decisions: list[list[Decision]] = []  # the `if`s each block call being expanded decided
+        self.instances: dict[tuple, Instance] = {}  # block calls made once, by what they depend on
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -789,18 +865,30 @@ class Expander:
         exprs = {k: e for k, e in written.items() if _records(e, scope.env, in_block)}
         if exprs:
             self.groups[group] = replace(self.groups[group], exprs=exprs)
-        inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
-        self.decisions.append([])
-        try:
-            out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
-        finally:
-            decisions = self.decisions.pop()
+        key = _instance_key(block.name, env, self.shape(cur), depth, self.guards)
+        made = self.instances.get(key) if key is not None else None
+        if made is not None and len(self.nodes) + len(made.nodes) <= self.max_nodes:
+            out = made.replay(self, path + ".", cur)
+            decisions, lets = made.decisions, made.lets
+        else:
+            inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
+            before = (len(self.nodes), len(self.groups), len(self.rows), len(self.diagnostics), len(self.marks))
+            self.decisions.append([])
+            try:
+                out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
+            finally:
+                decisions = self.decisions.pop()
+            lets = dict(inner.lets)
+            if key is not None and before[3:] == (len(self.diagnostics), len(self.marks)):
+                made = Instance.record(self, before, path + ".", cur, out, tuple(decisions), lets)
+                if made is not None:
+                    self.instances[key] = made
         self._close_group(group, out)
         if decisions:
             self.groups[group] = replace(self.groups[group], decisions=tuple(decisions))
         top = tuple(stmt for stmt in block.body if isinstance(stmt, s.Let))
         if top:  # what `compile` writes as local values of the class's __init__ (`hidden = in_channels * expand`)
-            self.groups[group] = replace(self.groups[group], lets=(top, dict(inner.lets)))
+            self.groups[group] = replace(self.groups[group], lets=(top, lets))
         return out
 
     def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape) -> dict[str, Any]:
