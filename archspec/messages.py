@@ -880,6 +880,10 @@ TEMPLATES: list[tuple[str, str]] = [
         "명세의 `expect` 줄은 명세 자신의 값으로 만든 신경망을 기술함",
     ),
     ("not a parameter", "매개변수가 아님"),
+    ("not {what!t}", "{what!t}이/가 아님"),
+    ("name a line with a colon: `{example}`", "줄의 이름 뒤에는 쌍점을 적을 것: `{example}`"),
+    ("as its default: `{example}`", "기본값처럼: `{example}`"),
+    ("with the network's parameters as --set gives them: {given}", "--set이 준 신경망 매개변수로: {given}"),
     ("the network's parameters: {names}", "신경망의 매개변수: {names}"),
     (
         "none: write them as `network NAME(p=VALUE, ...)`",

@@ -489,6 +489,30 @@ def test_set_leaves_the_specs_expectations_unchecked_and_says_so():
     # a --set to the spec's own value changes nothing: the expectations hold and are checked
     same = analyse_file(str(SPECS / "resnet50.arch"), settings=[("num_classes", "1000")])
     assert same.ok and not same.diagnostics
+    # a spec without `expect` lines: nothing to say
+    plain = analyse(NETWORK_PARAMS, "n.arch", settings=[("num_classes", "10")])
+    assert plain.ok and not plain.diagnostics
+
+
+def test_a_set_value_of_the_wrong_kind_is_an_error_on_the_command_line():
+    """`--set num_classes=abc` (or 2.5) for a parameter whose default is a whole number: the error
+    points into the command line, not at the spec's `dense num_classes`, which is right."""
+    for text in ("abc", "2.5"):
+        (d,) = analyse(NETWORK_PARAMS, "n.arch", settings=[("width", "8"), ("num_classes", text)]).diagnostics
+        assert (d.code, d.message, d.span.file, d.span.line, d.span.column, d.span.end_column) == (
+            "bad-argument",
+            f"`num_classes` must be a whole number, not `{text}`",
+            "<command line>",
+            2,
+            19,
+            19 + len(text),
+        )
+        assert d.hint == "as its default: `--set num_classes=1000`"
+    # a value of the right kind that the spec's layers refuse: the error is the layer's, and says
+    # where the value came from
+    (d,) = analyse(NETWORK_PARAMS, "n.arch", settings=[("num_classes", "-3")]).diagnostics
+    assert d.code == "bad-option" and d.span.file == "n.arch"
+    assert d.notes == ("with the network's parameters as --set gives them: num_classes=-3",)
 
 
 # ------------------------------------------------------------------------------ conditions, values, defaults

@@ -204,6 +204,7 @@ class Expander:
         self.line_input: int | None = None  # the tensor flowing into the line being expanded
         self.unreported = 0  # errors past MAX_ERRORS: counted, not reported
         self.expectations = True  # False where `--set` changed the network from what its `expect` lines describe
+        self.skipped_expectations = 0  # the `expect` lines met and not checked (where it is False)
         self.init: dict[str, str | bool] = dict(DEFAULT_INIT)  # the network's `init` line
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
         self.guards: tuple = ()  # the conditions of the `if` arms being expanded (each node keeps them)
@@ -631,7 +632,13 @@ class Expander:
                     segments.append((kind, written, []))
                     continue
                 if atom is head or atom.name not in segments[-1][0].words:
-                    raise self._unknown_layer(atom, scope)  # `conv 8 3x3 bn rleu`
+                    err = self._unknown_layer(atom, scope)  # `conv 8 3x3 bn rleu`
+                    after = elem.atoms[1] if atom is head and len(elem.atoms) > 1 else None
+                    if after is not None and self._starts_layer(after, scope):  # `c1 conv 16 3x3`
+                        written = f"{after.name}(...)" if isinstance(after, s.Call) else after.name
+                        hint = f"name a line with a colon: `{atom.name}: {written}`"
+                        err = SpecError(replace(err.diagnostic, hint=hint))
+                    raise err
                 segments[-1][2].append(atom)
             elif isinstance(atom, s.Call) and (atom.name in self.blocks or merge_kind(atom.name)):
                 raise fail(
@@ -652,6 +659,12 @@ class Expander:
                 f"write a layer kind after `{label.name}:`, or remove the name",
             )
         return [(kind, word, atoms, labels.get(i)) for i, (kind, word, atoms) in enumerate(segments)]
+
+    def _starts_layer(self, atom: s.Atom, scope: Scope) -> bool:
+        """Whether `atom` is a layer kind (not a parameter's name) or a call of a block."""
+        if isinstance(atom, s.Call):
+            return atom.name in self.blocks
+        return isinstance(atom, s.Name) and atom.name not in scope.env and lookup(atom.name) is not None
 
     def _unknown_layer(self, atom: s.Name, scope: Scope) -> SpecError:
         if self.capped:  # counted, never shown: no did-you-mean search
@@ -1438,6 +1451,8 @@ class Expander:
     def expect_here(self, expect: s.Expect, cur: int | None, first: int, where: str, scope: Scope) -> None:
         """Mark `expect` for the pass after expansion (`expect.check_marks`): the tensor `cur`, the
         nodes made since `first`."""
+        if cur is not None and not self.expectations:
+            self.skipped_expectations += 1
         if cur is None or not self.expectations:
             return
         self.marks.append(Expectation(expect, cur, first, len(self.nodes), where, self._notes(scope)))

@@ -12,7 +12,7 @@ from archspec.analysis.graph import Network
 from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, did_you_mean, fail
 from archspec.frontend import syntax as s
 from archspec.frontend.parse import parse
-from archspec.layers.base import MAX_SIZE, fmt_shape
+from archspec.layers.base import MAX_SIZE, fmt_shape, show_value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
@@ -232,20 +232,20 @@ def _analyse(
     blocks = _collect_blocks(spec, sources, diagnostics, (os.path.normpath(file),))
     expander = Expander(blocks, **({"max_nodes": max_nodes} if max_nodes else {}))
     changed = [name for name, value in values.items() if value != _default_settings(spec).get(name)]
+    skipped: tuple = ()  # (where in the diagnostics, the warning) that `expect` lines are not checked
     if changed:
         # the spec's `expect` lines hold the figures of its own values (torchvision's 1000 classes)
         expander.expectations = False
         names = ", ".join(f"`{name}`" for name in changed)
-        diagnostics.append(
-            Diagnostic(
-                "expect-skipped",
-                f"`expect` lines are not checked: --set changes {names}",
-                s.Span(COMMAND_LINE, 1, 1, 1, len(command_line[0]) + 1),
-                "here",
-                "the spec's `expect` lines describe the network with its own values",
-                severity="warning",
-            )
+        warning = Diagnostic(
+            "expect-skipped",
+            f"`expect` lines are not checked: --set changes {names}",
+            s.Span(COMMAND_LINE, 1, 1, 1, len(command_line[0]) + 1),
+            "here",
+            "the spec's `expect` lines describe the network with its own values",
+            severity="warning",
         )
+        skipped = (len(diagnostics), warning)
     finished = False
     try:
         finished = _expand_network(spec, expander, diagnostics, values)
@@ -274,7 +274,13 @@ def _analyse(
             )
         )
     expander.check_marks()
-    diagnostics.extend(expander.diagnostics)
+    if skipped and expander.skipped_expectations:  # only where the spec has some
+        diagnostics.insert(*skipped)
+    given = ", ".join(f"{name}={values[name]}" for name in changed)
+    for d in expander.diagnostics:
+        if changed and d.severity == "error" and d.span is not None and d.span.file != COMMAND_LINE:
+            d = replace(d, notes=(*d.notes, f"with the network's parameters as --set gives them: {given}"))
+        diagnostics.append(d)
     diagnostics = _unique(diagnostics)
     if expander.unreported:
         diagnostics.append(
@@ -318,8 +324,28 @@ def network_settings(
                 Diagnostic("bad-argument", f"the network has no parameter `{name}`", span, "not a parameter", hint)
             )
             continue
-        env[name] = _setting_value(text)
+        value = _setting_value(text)
+        wanted = _setting_kind(env[name])
+        if wanted is not None and not isinstance(value, wanted[0]):
+            start = 7 + len(name) + 1
+            span = s.Span(COMMAND_LINE, number, start, number, start + max(len(text), 1))
+            message = f"`{name}` must be {wanted[1]}, not `{text}`"
+            hint = f"as its default: `--set {name}={show_value(env[name])}`"
+            diagnostics.append(Diagnostic("bad-argument", message, span, f"not {wanted[1]}", hint))
+            continue
+        env[name] = value
     return env
+
+
+def _setting_kind(default: Any) -> tuple[tuple[type, ...], str] | None:
+    """What a `--set` value must be, judged by the parameter's default: the types, and in words."""
+    if isinstance(default, bool):
+        return None
+    if isinstance(default, int):
+        return (int,), "a whole number"
+    if isinstance(default, float):
+        return (int, float), "a number"
+    return None
 
 
 def _default_settings(spec: s.SpecFile, diagnostics: list[Diagnostic] | None = None) -> dict[str, Any]:
