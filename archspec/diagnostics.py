@@ -115,6 +115,11 @@ def did_you_mean(word: str, choices) -> str:
     return f"did you mean `{close[0]}`?" if close else ""
 
 
+# control characters as the pictures Unicode has for them (NUL as ␀), others as �: a terminal would
+# act on them or show nothing, and the caret under the line would stand apart from its column
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(32) if c != 9} | {127: 0x2421} | dict.fromkeys(range(128, 160), 0xFFFD)
+
+
 def _cells(text: str) -> int:
     from rich.cells import cell_len
 
@@ -140,7 +145,7 @@ def render(diag: Diagnostic, sources: dict[str, str], lang: str | None = None, u
         text = sources.get(span.file)
         lines = text.split("\n") if text is not None else []  # numbered as the parser numbers them
         if 1 <= span.line <= len(lines):
-            raw = lines[span.line - 1].rstrip("\r")
+            raw = lines[span.line - 1].rstrip("\r").translate(_CONTROL_PICTURES)
             src = raw.expandtabs(8)
             # Measure in terminal cells, with tabs expanded, so the caret sits under the culprit
             # even after Korean (double-width) text.

@@ -1168,6 +1168,17 @@ def test_render_caret_under_a_wide_culprit():
     assert caret.count("^") == cell_len("한") == 2
 
 
+def test_render_caret_after_control_characters_shown_as_their_pictures():
+    """Control characters (a binary file's NULs) are shown as Unicode's pictures of them, one cell
+    each, never written to the terminal as they are: the caret stays under its column."""
+    spec = H + "conv 8 3x3 \x00\x01\x7f maxpol 2\n"
+    text = _render_one(spec)
+    src, caret = _caret(text, 3)
+    assert "conv 8 3x3 \u2400\u2401\u2421 maxpol 2" in src
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in text)
+    assert caret.index("^") == len("conv 8 3x3 ")  # the first control character is the unexpected one
+
+
 def test_render_caret_after_a_tab():
     spec = H + "c2:\tconv 8 3x3\tpadd=1\n"
     text = _render_one(spec)
