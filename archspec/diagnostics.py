@@ -117,7 +117,8 @@ def did_you_mean(word: str, choices) -> str:
 
 # control characters as the pictures Unicode has for them (NUL as ␀), others as �: a terminal would
 # act on them or show nothing, and the caret under the line would stand apart from its column
-_CONTROL_PICTURES = {c: 0x2400 + c for c in range(32) if c != 9} | {127: 0x2421} | dict.fromkeys(range(128, 160), 0xFFFD)
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(32) if c != 9} | {127: 0x2421}
+_CONTROL_PICTURES |= dict.fromkeys(range(128, 160), 0xFFFD)
 
 
 def _cells(text: str) -> int:
