@@ -102,7 +102,9 @@ def _add_check(sub) -> None:
         "Exit status: 0 when every file checks, 1 when any fails, 2 for a usage error.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help=".arch spec files")
-    check.add_argument("-q", "--quiet", action="store_true", help="print the diagnostics only (errors and warnings), no table")
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print the diagnostics only (errors and warnings), no table"
+    )
     check.add_argument("--json", action="store_true", help="print JSON: an object for one file, a list for several")
     check.add_argument(
         "--depth",

@@ -947,8 +947,10 @@ def _same_function(net_of_call, block_module) -> None:
 
 
 def test_ifs_one_after_another_are_optional_steps_of_one_forward():
-    """Two `if`s in a row, each call taking another: the class runs both steps in the spec's
-    order, so it also serves the arguments no call passes (both steps made)."""
+    """Two `if`s in a row: the class runs both steps in the spec's order, each where its own
+    condition holds. Where a call makes both steps, the class serves every combination of the arms
+    (here one no call makes: `s=2` without `se`); where none does, the step after reads the one
+    before only by assumption, and the constructor refuses the combinations no call makes."""
     spec = """block b(s=1, se=false):
     conv 8 3x3 pad=1 stride=s
     if se:
@@ -959,22 +961,31 @@ network T
 input 8x8x8
 {calls}
 """
-    net = archspec.loads(spec.format(calls="b()\nb(s=2, se=true)"))
+    net = archspec.loads(spec.format(calls="b()\nb(s=2, se=true)\nb(se=true)"))
     source = generate(net)
     assert (
         "        x = self.conv_1(x)\n"
         "        if self.relu_1 is not None:\n            x = self.relu_1(x)\n"
         "        if self.batchnorm_1 is not None:\n            x = self.batchnorm_1(x)\n"
     ) in source
+    assert "raise ValueError" not in source
     model = archspec.build(net)
     agree(net, model)
-    both = type(model.b_1)(8, s=1, se=True)  # conv, relu, bn: what no call of this spec makes
-    _same_function(archspec.loads(spec.format(calls="b(se=true)")), both)
+    _same_function(archspec.loads(spec.format(calls="b(s=2)")), type(model.b_1)(8, s=2))
+    # no call makes both steps: the combinations the calls make, and no other
+    net = archspec.loads(spec.format(calls="b()\nb(s=2, se=true)"))
+    source = generate(net)
+    assert "        if not (not se and s == 1 or se and s != 1):\n            raise ValueError(" in source
+    model = archspec.build(net)
+    agree(net, model)
+    with pytest.raises(ValueError, match="take the arms of the `if`s on lines 3, 5 in a way none of the spec's calls"):
+        type(model.b_1)(8, s=1, se=True)
 
 
-def test_an_if_without_else_that_every_call_takes_is_still_built_under_its_condition():
+def test_an_if_without_else_that_every_call_takes_is_refused_for_arguments_that_skip_it():
     """RegNet's `if se_ratio > 0: se(...)` with every call's ratio 0.25: the class builds the step
-    under the condition, as torchvision's `if se_ratio:`, and skips it for a ratio of 0."""
+    as its calls do, and refuses the arguments that would skip it (torchvision builds it under the
+    condition; which modules the other arm leaves, and what reads them, no call shows)."""
     spec = """block b(r=2):
     conv 8 1
     if r > 0:
@@ -983,14 +994,16 @@ def test_an_if_without_else_that_every_call_takes_is_still_built_under_its_condi
     relu
 network T
 input 8x8x8
-{calls}
+b()
+b(r=1)
 """
-    net = archspec.loads(spec.format(calls="b()\nb(r=1)"))
+    net = archspec.loads(spec)
     source = generate(net)
-    assert "        if r > 0:\n            self.drop = nn.Dropout()\n" in source
+    assert "        if r <= 0:\n            raise ValueError(" in source
     model = archspec.build(net)
     agree(net, model)
-    _same_function(archspec.loads(spec.format(calls="b(r=0)")), type(model.b_1)(8, r=0))
+    with pytest.raises(ValueError, match="take an arm of the `if` on line 3 that none of the spec's calls takes"):
+        type(model.b_1)(8, r=0)
 
 
 def test_arguments_that_take_an_arm_no_call_takes_are_refused():
@@ -1077,3 +1090,135 @@ b(8, 4, 4)
         "            x,\n            [\n                self.first_part_channel_count_that_is_really_long,\n"
     ) in forward
     agree(net, archspec.build(net))
+
+
+# Blocks whose calls leave some arguments untried (found by an adversarial review): built with
+# arguments no call passes, the class either computes what the spec says for a call with them, or
+# refuses them (ValueError); never another network. (spec, [(constructor, the call it stands for)])
+UNTRIED = {
+    "two ifs the same calls take": (
+        """block b(e=false, f=false):
+    conv 8 1
+    if e:
+        relu
+    if f:
+        bn
+""",
+        ["b()", "b(e=true, f=true)"],
+        [("B(8, e=True)", "b(e=true)"), ("B(8, f=True)", "b(f=true)")],
+    ),
+    "two ifs every call takes": (
+        """block b(p=1, q=1):
+    conv 8 1
+    if p > 0:
+        relu
+    if q > 0:
+        bn
+""",
+        ["b()"],
+        [("B(8, q=0)", "b(q=0)"), ("B(8, p=0)", "b(p=0)")],
+    ),
+    "two if-else in a row": (
+        """block b(a=false, c=false):
+    conv 8 1
+    if a:
+        relu
+    else:
+        sigmoid
+    if c:
+        tanh
+    else:
+        bn
+""",
+        ["b()", "b(a=true, c=true)"],
+        [("B(8, a=True)", "b(a=true)"), ("B(8, c=True)", "b(c=true)")],
+    ),
+    "an optional merge after an optional step": (
+        """block b(e=false, f=false):
+    conv 8 1
+    if e:
+        tanh
+    if f:
+        concat:
+            branch: conv 8 1
+            branch: identity
+""",
+        ["b(e=true)", "b(f=true)"],
+        [("B(8, e=True, f=True)", "b(e=true, f=true)")],
+    ),
+    "an optional step from a name": (
+        """block b(e=false, f=false):
+    a: conv 8 1
+    if e:
+        relu
+    if f:
+        from a, bn
+""",
+        ["b(e=true)", "b(f=true)"],
+        [("B(8, e=True, f=True)", "b(e=true, f=true)")],
+    ),
+    "an optional branch every call takes": (
+        """block b(r=1):
+    add:
+        branch:
+            conv 8 3x3 pad=1
+        if r > 0:
+            branch: conv 8 1
+""",
+        ["b()"],
+        [("B(8, r=0)", "b(r=0)")],
+    ),
+    "a merge reading an optional line": (
+        """block b(r=1):
+    a: conv 8 1
+    if r > 0:
+        t: conv 8 1
+    add(a, t)
+""",
+        ["b()"],
+        [("B(8, r=0)", None)],
+    ),
+    "nested ifs": (
+        """block b(a=false, c=false):
+    conv 8 1
+    if a:
+        relu
+        if c:
+            bn
+    sigmoid
+""",
+        ["b()", "b(a=true, c=true)"],
+        [("B(8, a=True)", "b(a=true)")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", UNTRIED)
+def test_a_class_built_with_untried_arguments_is_the_spec_or_refuses(name):
+    block, calls, tried = UNTRIED[name]
+    net = archspec.loads(block + "network T\ninput 8x8x8\n" + "\n".join(calls) + "\n")
+    model = archspec.build(net)
+    agree(net, model)
+    B = type(model.b_1)
+    for constructor, call in tried:
+        try:
+            built = eval(constructor, {"B": B})
+        except ValueError as err:
+            assert "none of the spec's calls" in str(err)
+            continue
+        assert call is not None, f"{constructor} builds what the spec refuses"
+        _same_function(archspec.loads(block + f"network P\ninput 8x8x8\n{call}\n"), built)
+
+
+def test_a_network_parameter_the_file_writes_as_numbers_is_refused_at_other_values():
+    """`split (d, in.c - d)` at the network level: Python cannot say `in.c` there, so the sizes are
+    numbers, and the class refuses another `d` rather than split wrongly."""
+    spec = "network T(d=4)\ninput 8x6x6\nconv 8 1\na, b: split (d, in.c - d)\nconcat(a, a, b)\n"
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "        if d != 4:\n            raise ValueError(" in source
+    model = archspec.build(net)
+    agree(net, model)
+    with pytest.raises(ValueError, match="for d=4 only"):
+        type(model)(d=2)
+    type(model)(d=4)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+import math
 import re
 import textwrap
 from collections import Counter
@@ -358,13 +359,10 @@ class Emitter:
                 out = g.output if g.output is not None else g.last
                 self.out_channels[gi] = getattr(self.shapes.get(out, (None,))[0], "expr", None)
             self.complete_calls(templates)
-            optional, handled = self.unless_else(templates)
-            union = _union(templates, optional) if optional else None
-            if union is None:
-                union, handled = _union(templates), set()
+            union = _union(templates)
             if union is not None:
-                full, runs, _ = union
-                self.make_class(name, list(templates), full, runs, templates, handled=handled)
+                full, runs, assumed = union
+                self.make_class(name, list(templates), full, runs, templates, combinations_only=assumed)
                 continue
             if self.arms_class(name, templates):
                 continue
@@ -488,7 +486,7 @@ class Emitter:
         runs: list[tuple[tuple[int, ...], set[int]]],
         templates,
         arms: list[tuple[list[int], str | None]] = (),
-        handled: set = frozenset(),
+        combinations_only: bool = True,
     ) -> None:
         """The class of a block's calls `members`: the ops of `full`, those of each run made only by
         the calls in its set, under the condition the spec wrote for them."""
@@ -587,7 +585,7 @@ class Emitter:
         functions, kept, function_sources = _kept_bounds(full.ops, names, trees, constructor_names, attributes)
         for source in function_sources:
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
-        refused = self.refused(name, members, names, trees, handled)
+        refused = self.refused(name, members, names, trees, combinations_only, envs)
         for source, _ in refused:
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
         # the lets the constructor reads (and the lets those read), in the spec's order
@@ -708,68 +706,66 @@ class Emitter:
             envs[gi] = env
         return lets, pynames, {name: finals[name] for name in pynames}, envs
 
-    def decisions(self, members) -> dict[tuple, tuple[Any, set[int]]]:
-        """The `if`s the calls `members` met (by place and the arms around them, from the block's
-        scope): one `Decision` of each, and the arms the calls took."""
-        seen: dict[tuple, tuple[Any, set[int]]] = {}
+    def _holds(self, expr: s.Expr, gi: int, envs) -> bool | None:
+        """Whether `expr` holds for the call `gi` (None where it cannot be said)."""
+        g = self.net.groups[gi]
+        shape = self.net.nodes[self.scope_input(g.first, g.last)].shape
+        try:
+            return truth(evaluate(expr, (envs or {}).get(gi, g.args), shape), expr)
+        except SpecError:
+            return None
+
+    def refused(
+        self, name: str, members: list[int], names: dict[str, str], trees, combinations_only: bool, envs=None
+    ) -> list[tuple[str, str]]:
+        """The arguments the class does not build right, and the ValueError each raises: a class is
+        made from what the calls `members` make. It has no modules for an arm of an `if` that none of
+        them takes: a test for each such `if` (`if s != 1: raise ...`). Where its forward is only
+        known right for the combinations of arms the calls take (`combinations_only`: a forward for
+        each, or a step reading one no call makes with it), one test that the arguments take the
+        arms of one of the calls, unless they take every combination. Returns (the Python test, the
+        message); nothing where Python cannot say a condition (over `in.h`)."""
+        ifs: dict[tuple, tuple[Any, set[int]]] = {}  # (place, arms around it) -> a Decision, the arms taken
+        combinations: dict[frozenset, list[s.Expr]] = {}  # the arms a call takes -> what holds for them
         for gi in members:
             depth = len(self.net.groups[gi].guard)
+            taken, terms = [], []
             for d in self.net.groups[gi].decisions:
-                seen.setdefault((d.span, d.enclosing[depth:]), (d, set()))[1].add(d.taken)
-        return seen
-
-    def unless_else(self, templates: dict[int, Template]) -> tuple[frozenset, set]:
-        """The ops of an `if` without `else` that every call makes (RegNet's `if se_ratio > 0:` with
-        every call's ratio 0.25): the class builds them under the condition all the same, as
-        torchvision's `if se_ratio:`, so that it also serves the arguments that skip them. Returns
-        their keys and the `if`s they answer."""
-        keys, handled = set(), set()
-        for key, (d, taken) in self.decisions(list(templates)).items():
-            if d.conditions[-1] is None or taken != {0} or len(d.conditions) != 1:
-                continue
-            enclosing = key[1]
-            for gi, t in templates.items():
-                depth = len(self.net.groups[gi].guard)
-                for op in t.ops:
-                    guard = op.guard[depth:]
-                    n = len(enclosing)
-                    if guard[:n] == enclosing and guard[n : n + 1] == d.conditions[:1]:
-                        keys.add(_key(op))
-            handled.add(key)
-        return frozenset(keys), handled
-
-    def refused(self, name: str, members: list[int], names: dict[str, str], trees, handled=frozenset()) -> list:
-        """For each `if` of the block with an arm none of `members` takes (so the class has no
-        modules for it), the Python condition under which the constructor's arguments would take
-        such an arm, and the ValueError it raises then: the class builds what the spec's calls
-        make, and says so rather than build a module the spec does not describe. Conditions Python
-        cannot say (over `in.h`) are left out."""
+                key = (d.span, d.enclosing[depth:])
+                taken.append((key, d.taken))
+                ifs.setdefault(key, (d, set()))[1].add(d.taken)
+                terms.append(_arm_condition(d.conditions, d.taken, d.span or _NOWHERE))
+            combinations.setdefault(frozenset(taken), terms)
+        if not ifs or any(not terms for terms in combinations.values()):
+            return []
+        every_if = all(len(c) == len(ifs) for c in combinations)
+        if not combinations_only or (every_if and len(combinations) == math.prod(len(a) for _, a in ifs.values())):
+            tests = []
+            for (_, enclosing), (d, arms) in ifs.items():
+                if len(arms) < len(d.conditions) + (d.conditions[-1] is not None):
+                    took = _any([_arm_condition(d.conditions, i, d.span or _NOWHERE) for i in sorted(arms)])
+                    tests.append(([d], _all([*enclosing, s.BoolOp("not", took, None, took.span)], took.span)))
+        else:
+            took = _any([_all(terms, terms[0].span) for terms in combinations.values()])
+            tests = [([d for d, _ in ifs.values()], s.BoolOp("not", took, None, took.span))]
         out = []
-        for (span, enclosing), (d, taken) in self.decisions(members).items():
-            arms = len(d.conditions) + (d.conditions[-1] is not None)
-            if len(taken) == arms or (span, enclosing) in handled:
-                continue
-            at = s.Span("", 0, 0, 0, 0) if span is None else span
-            chosen = [_arm_condition(d.conditions, i, at) for i in sorted(taken)]
-            if any(c is None for c in chosen):
-                continue  # an arm that holds always: nothing to refuse
-            took = chosen[0]
-            for c in chosen[1:]:
-                took = s.BoolOp("or", took, c, at)
-            test = _all([*enclosing, s.BoolOp("not", took, None, at)], at)
+        for decisions, test in tests:
             source = expr_source(_hoist(test, trees), names)
-            if source is None:
-                continue
-            where = ""
-            if span is not None:
-                where = f" at {_basename(span.file)}:{span.line}"
-                if span.file.startswith("<"):
-                    where = f" on line {span.line}"
-            message = (
-                f"{name}: these arguments take an arm of the `if`{where} that none of the spec's calls takes;"
-                " the class builds only the arms they take"
-            )
-            out.append((source[0], message))
+            if source is None or any(self._holds(test, gi, envs) is not False for gi in members):
+                return []  # not to be said in Python, or (never) a call of the spec's own it would refuse
+            lines = sorted({d.span.line for d in decisions if d.span is not None})
+            files = {_basename(d.span.file) for d in decisions if d.span is not None}
+            files.discard("<string>")
+            where = f" at {files.pop()}:" if len(files) == 1 else " on line" + "s" * (len(lines) > 1) + " "
+            where += ", ".join(map(str, lines))
+            if len(decisions) == 1:
+                message = f"{name}: these arguments take an arm of the `if`{where} that none of the spec's calls"
+                message += " takes"
+            else:
+                message = (
+                    f"{name}: these arguments take the arms of the `if`s{where} in a way none of the spec's calls does"
+                )
+            out.append((source[0], message + "; the class builds only what the calls make"))
         return out
 
     def condition(self, full, ops, made, members, templates, exprs, names, trees=None, envs=None) -> str | None:
@@ -833,15 +829,35 @@ class Emitter:
             safe[name] = fresh_name(name, taken)
             taken.add(safe[name])
         exprs = {}
+        pinned: set[str] = set()  # parameters something is computed from that the file writes as a number
         for i, op in enumerate(t.ops):
             if op.ctor is not None:
                 for path, value in _leaves(op.ctor):
-                    exprs[(i, path)] = _network_leaf(value, safe, net.settings)
+                    exprs[(i, path)] = source = _network_leaf(value, safe, net.settings)
+                    read = _names_read(getattr(value, "expr", None)) & set(safe)
+                    if read and not read & set(re.findall(r"[A-Za-z_]\w*", source)):
+                        pinned |= read
         signature = [(safe[name], _annotation([value]), literal(value)) for name, value in net.settings.items()]
         attributes = {op.attr for op in t.ops if op.attr}
         functions, kept, _ = _kept_bounds(t.ops, safe, {}, set(safe.values()), attributes) if safe else ({}, {}, [])
+        for op in t.ops:
+            if op.function is not None:
+                written = functions.get(_key(op), {})
+                for option, e in op.node.exprs.items():
+                    if option not in written:
+                        pinned |= _names_read(e) & set(safe)
         kept_list = [(kept[n], n) for n in sorted(kept, key=list(kept).index)]
-        return ClassDef(class_name, "", signature, 0, t, exprs, functions=functions, kept=kept_list)
+        refused = []
+        if pinned:  # `conv (in.c + w) 1`: Python cannot say `in.c` here, so `w` keeps the spec's value
+            names = sorted(pinned, key=list(safe).index)
+            test = " or ".join(f"{safe[n]} != {literal(net.settings[n])}" for n in names)
+            values = ", ".join(f"{n}={literal(net.settings[n])}" for n in names)
+            message = (
+                f"{class_name}: the spec computes sizes from {', '.join(f'`{n}`' for n in names)} in a way this file"
+                f" writes as numbers; it builds the network for {values} only (archspec compile --set changes them)"
+            )
+            refused.append((test, message))
+        return ClassDef(class_name, "", signature, 0, t, exprs, functions=functions, kept=kept_list, refused=refused)
 
 
 def _common_tail(arms: list[Template]) -> tuple[list[Template], Template | None, dict[str, str]]:
@@ -949,6 +965,26 @@ def _kept_bounds(ops: list[Op], names: dict[str, str], trees, constructor_names:
     return functions, kept, function_sources
 
 
+def _names_read(expr: Any) -> set[str]:
+    """The names an expression reads (not `in.c`, nor a function's name)."""
+    if expr is None or isinstance(expr, s.Span):
+        return set()
+    if isinstance(expr, s.Name):
+        return {expr.name}
+    out: set[str] = set()
+    for value in vars(expr).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if hasattr(item, "span") and not isinstance(item, (str, s.Span)):
+                out |= _names_read(item)
+    return out
+
+
+def _written_text(expr: s.Expr) -> Any:
+    """An expression as its text (the same condition written in two places is one), else itself."""
+    source = expr_source(expr, _ANY_NAME)
+    return expr if source is None else source[0]
+
+
 def _arm_condition(conditions: tuple, i: int, span: s.Span) -> s.Expr | None:
     """What holds where an `if` takes its arm `i` (one past the last: the `else` the spec left
     out): the earlier conditions false, its own true; None where that is always."""
@@ -956,6 +992,17 @@ def _arm_condition(conditions: tuple, i: int, span: s.Span) -> s.Expr | None:
     if i < len(conditions) and conditions[i] is not None:
         terms.append(conditions[i])
     return _all(terms, span)
+
+
+_NOWHERE = s.Span("", 0, 0, 0, 0)
+
+
+def _any(terms: list[s.Expr]) -> s.Expr:
+    """`terms` joined with `or`."""
+    out = terms[0]
+    for term in terms[1:]:
+        out = s.BoolOp("or", out, term, out.span)
+    return out
 
 
 def _all(terms: list[s.Expr], span: s.Span) -> s.Expr | None:
@@ -1037,12 +1084,10 @@ class Segment:
 _INPUT = object()  # the block's input among _union's op keys (a line may be named `x`)
 
 
-def _union(templates: dict[int, Template], optional: frozenset = frozenset()) -> tuple[Template, list, dict] | None:
+def _union(templates: dict[int, Template]) -> tuple[Template, list, bool] | None:
     """The ops of every call of a block in one template, with the runs of ops only some calls make
-    (and the conditions the spec wrote for them: `if`, or a projected shortcut), and of those in
-    `optional` (keys of ops every call makes under an `if` whose `else`, left out, none takes);
-    None where the calls differ in another way (`x n` with n a parameter), which then get classes
-    of their own."""
+    (and the conditions the spec wrote for them: `if`, or a projected shortcut); None where the
+    calls differ in another way (`x n` with n a parameter), which then get classes of their own."""
     keyed = {}
     for gi, t in templates.items():
         keys = [_key(op) for op in t.ops]
@@ -1062,10 +1107,16 @@ def _union(templates: dict[int, Template], optional: frozenset = frozenset()) ->
     everyone = set(templates)
     # runs of consecutive ops made by the same calls (not all)
     runs: list[list[str]] = []
+
+    def guard(k: str) -> tuple:  # the conditions of the `if` arms an op is made in, as written
+        gi = min(present[k])
+        return tuple(_written_text(e) for e in templates[gi].ops[keyed[gi].index(k)].guard)
+
     for k in order:
-        if present[k] == everyone and k not in optional:
+        if present[k] == everyone:
             continue
-        if runs and present[runs[-1][-1]] == present[k] and position[runs[-1][-1]] == position[k] - 1:
+        last = runs[-1][-1] if runs else None
+        if last and present[last] == present[k] and position[last] == position[k] - 1 and guard(last) == guard(k):
             runs[-1].append(k)
         else:
             runs.append([k])
@@ -1100,6 +1151,7 @@ def _union(templates: dict[int, Template], optional: frozenset = frozenset()) ->
         return templates[where[k][0]].ops[where[k][1]]
 
     sources: dict[int, Any] = {}
+    assumed = False  # an op reads a run no call makes with it: right for the calls' combinations of arms only
     for k in order:
         flow = inputs[k][0] if inputs[k] else None
         for n, run in enumerate(runs):
@@ -1109,6 +1161,7 @@ def _union(templates: dict[int, Template], optional: frozenset = frozenset()) ->
                     flow = run[-1]
         if inputs[k] and flow != inputs[k][0]:
             inputs[k] = (flow, *inputs[k][1:])
+            assumed = True
         if k in segment_of and runs[segment_of[k]][0] == k:
             sources[segment_of[k]] = inputs[k][0]
     for n, run in enumerate(runs):
@@ -1146,7 +1199,7 @@ def _union(templates: dict[int, Template], optional: frozenset = frozenset()) ->
     first = templates[min(templates)]
     full = Template(ops, rel, "x" if full_out is _INPUT else position[full_out], first.in_channels, first.args)
     segments = [(tuple(position[k] for k in run), present[run[0]]) for run in runs]
-    return full, segments, {k: present[k] for k in order}
+    return full, segments, assumed
 
 
 # ----------------------------------------------------------------------------- the spec's expressions
@@ -1290,6 +1343,8 @@ def expr_source(expr: s.Expr, names: dict[str, str]) -> tuple[str, int] | None:
             return None
         if expr.op == "not" and isinstance(expr.left, s.Compare) and expr.left.op in _NEGATED:
             return expr_source(replace(expr.left, op=_NEGATED[expr.left.op]), names)  # `kind != "wide"`
+        if expr.op == "not" and isinstance(expr.left, s.BoolOp) and expr.left.op == "not":
+            return expr_source(expr.left.left, names)  # `not not a` is `a`
         if expr.op == "not":
             return f"not {_grouped(left, 0.5)}", 0.5
         prec = 0.4 if expr.op == "and" else 0.3
