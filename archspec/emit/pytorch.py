@@ -543,6 +543,8 @@ class Emitter:
                 expr = _by_arm([_hoist(e, trees) for e in written[key]], pairs, arm_conditions, templates, names, envs)
             if expr is None and all(_same(v, pairs[0][1]) for _, v in pairs):
                 expr = _value_source(pairs[0][1])
+            if expr is None and key[1][-1] == "inplace":  # where some call's input is read again: never in place
+                expr = "False"
             if expr is None:
                 arg = fresh_name(sanitise(f"{full.ops[key[0]].attr}_{key[1][-1]}"), taken)
                 taken.add(arg)
