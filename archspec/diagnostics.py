@@ -115,6 +115,13 @@ def did_you_mean(word: str, choices) -> str:
     return f"did you mean `{close[0]}`?" if close else ""
 
 
+def listing(choices, limit: int = 12) -> str:
+    """`a`, `b`, `c` and 5 more: names to choose from, for a hint where none is close enough to guess."""
+    names = list(dict.fromkeys(choices))
+    shown = ", ".join(f"`{c}`" for c in names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
 # control characters as the pictures Unicode has for them (NUL as ␀), others as �: a terminal would
 # act on them or show nothing, and the caret under the line would stand apart from its column
 _CONTROL_PICTURES = {c: 0x2400 + c for c in range(32) if c != 9} | {127: 0x2421}

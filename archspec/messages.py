@@ -779,6 +779,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("write {expected!t}", "{expected!t}으로/로 적을 것"),
     ("no layer `{table}` in {file}", "{file}에 층 `{table}`이/가 없음"),
+    ("the spec's layers are {names}", "명세의 층: {names}"),
     ("`{table}` has no `{key}` to answer", "`{table}`에는 답할 `{key}`이/가 없음"),
     (
         '`layout` must be "channels_first" or "channels_last", not {value}',

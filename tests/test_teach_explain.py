@@ -229,6 +229,9 @@ def test_explain_cli_selects_layers_and_suggests_names():
     wrong = run_cli("explain", str(SPECS / "alexnet.arch"), "avgpol")
     assert wrong.returncode == 2
     assert "no layer `avgpol`" in wrong.stderr and "did you mean `avgpool`?" in wrong.stderr
+    far = run_cli("explain", str(SPECS / "lenet5.arch"), "c9")  # close to none: the names to choose from
+    assert far.returncode == 2
+    assert "no layer `c9` in" in far.stderr and "the spec names `c1`, `s2`, `c3`, `s4`, `c5`, `f6`, `out`" in far.stderr
     block = run_cli("explain", str(SPECS / "resnet50.arch"), "layer1.0", "--json")
     paths = [layer["path"] for layer in json.loads(block.stdout)]
     assert paths[0] == "layer1.0.conv1" and all(p.startswith("layer1.0.") for p in paths)

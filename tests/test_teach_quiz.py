@@ -248,6 +248,8 @@ def test_errors_in_the_sheet_point_into_it(tmp_path):
     assert "did you mean `params`?" in err
     assert "error[bad-answer]: `f6.macs`: cannot read `lots`" in err and f"--> {sheet}:9:8" in err
     assert "Traceback" not in err
+    far = run_cli("quiz", LENET, "--answers", write(tmp_path, "[c6]\nparams = 1\n"))  # close to none
+    assert "help: the spec's layers are `c1`, `s2`, `c3`, `s4`, `c5`, `f6`, `out`" in far.stderr
 
 
 def test_unknown_settings_and_layouts(tmp_path):

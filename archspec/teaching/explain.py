@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from archspec.analysis.graph import Network, Node
 from archspec.analysis.receptive import Field, apply, number, receptive_fields, show, union
-from archspec.diagnostics import did_you_mean
+from archspec.diagnostics import did_you_mean, listing
 from archspec.i18n import count
 from archspec.layers.base import Step, dim_names, fmt_shape
 
@@ -61,7 +61,9 @@ def select(net: Network, names: list[str]) -> list[Node]:
         elif name in groups:
             chosen.update(range(groups[name].first, groups[name].last + 1))
         else:
-            raise UnknownLayer(name, did_you_mean(name, [*by_path, *groups]))
+            written = [n.path for n in net.nodes[1:] if not n.generated] + [g.path for g in net.groups if g.depth == 0]
+            hint = did_you_mean(name, [*by_path, *groups]) or f"the spec names {listing(written)}"
+            raise UnknownLayer(name, hint)
     return [n for n in net.nodes if n.id in chosen and n.kind is not None]
 
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from archspec.analysis.graph import Network
 from archspec.analysis.receptive import Field, receptive_fields
-from archspec.diagnostics import Diagnostic, did_you_mean
+from archspec.diagnostics import Diagnostic, did_you_mean, listing
 from archspec.frontend.parse import _measure
 from archspec.frontend.syntax import Span
 from archspec.layers.base import Step, fmt_shape, show_value
@@ -359,7 +359,8 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
         allowed = TOTAL_FIELDS if table == "total" else LAYER_FIELDS
         if table != "total" and table not in truths:
             header = spans.get((table, "")) or span
-            hint = did_you_mean(table, [*truths, "total"]) or "answer for the layers the spec names"
+            written = [n.path for n in net.nodes[1:] if not n.generated and n.path in truths] or list(truths)
+            hint = did_you_mean(table, [*truths, "total"]) or f"the spec's layers are {listing(written)}"
             diagnostics.append(
                 Diagnostic("unknown-layer", f"no layer `{table}` in {net.file}", header, "unknown", hint)
             )
