@@ -287,6 +287,7 @@ def _teaching_commands(sub) -> None:
     explain.add_argument("file", metavar="FILE", help="an .arch spec file")
     explain.add_argument("layers", nargs="*", metavar="LAYER", help="layer or block names, e.g. c1 layer1.0")
     explain.add_argument("--json", action="store_true", help="print JSON: one object per layer with its steps")
+    set_options(explain)
     _lang_option(explain)
 
     calc = sub.add_parser(

@@ -236,6 +236,9 @@ def test_explain_cli_selects_layers_and_suggests_names():
     paths = [layer["path"] for layer in json.loads(block.stdout)]
     assert paths[0] == "layer1.0.conv1" and all(p.startswith("layer1.0.") for p in paths)
     assert run_cli("explain", "--help").returncode == 0
+    ten = run_cli("explain", str(SPECS / "resnet18.arch"), "fc", "--set", "num_classes=10")
+    assert ten.returncode == 0 and ten.stdout.startswith("fc: dense 10  [fully connected layer]\n")
+    assert "(512 + 1) * 10 = 5,130" in ten.stdout
     assert run_cli("explain", "missing.arch").returncode == 2
 
 

@@ -30,12 +30,13 @@ def _dump(payload) -> None:
     sys.stdout.write("\n")
 
 
-def _analysed(path: str, as_json: bool):
-    """(network or None, exit status): the spec's network where it checks far enough to teach from.
-    Without one, and `as_json`, the diagnostics are printed as JSON as well, as `calc --json` does."""
+def _analysed(path: str, as_json: bool, settings=()):
+    """(network or None, exit status): the spec's network where it checks far enough to teach from
+    (`settings`: `--set`'s values of the network's parameters). Without one, and `as_json`, the
+    diagnostics are printed as JSON as well, as `calc --json` does."""
     from archspec.analysis.load import analyse_file
 
-    result = analyse_file(path)
+    result = analyse_file(path, settings=settings)
     _report(result.diagnostics, result.sources)
     net, status = _teachable(path, result)
     if net is None and as_json:
@@ -64,7 +65,7 @@ def _teachable(path: str, result):
 def explain_command(args) -> int:
     from archspec.teaching.explain import UnknownLayer, explain, render_text, select, to_json
 
-    net, status = _analysed(args.file, args.json)
+    net, status = _analysed(args.file, args.json, args.settings)
     if net is None:
         return status
     try:
