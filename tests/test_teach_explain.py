@@ -353,3 +353,10 @@ def test_calc_warns_about_a_channels_last_input_in_its_own_terms():
     result = run_cli("calc", "conv 16 3x3", "--input", "32x32x3")
     assert result.returncode == 0
     assert "help: write `--input 3x32x32`" in result.stderr
+
+
+def test_what_offset_and_start_are_is_said_once():
+    result = run_cli("explain", str(SPECS / "lenet5.arch"), "c1", "s2", "c3")
+    starts = [line for line in result.stdout.splitlines() if line.lstrip().startswith("start ")]
+    assert len(starts) == 3 and "(offset: the centre of this layer's first window" in starts[0]
+    assert starts[1].endswith("= 2.5") and "offset:" not in starts[1] + starts[2]

@@ -141,7 +141,7 @@ def rf_steps(node: Node, shapes: list[tuple[int, ...]], ins: list[Field]) -> lis
     return steps
 
 
-# what `offset` and `start` are, said once per layer, after its `start` line
+# what `offset` and `start` are, said after the first layer's `start` line
 START_NOTE = (
     "offset: the centre of this layer's first window, in positions of its input; start: the centre of the "
     "first output's field, in input pixels (negative: in the padding)"
@@ -232,7 +232,11 @@ def heading(e: Explanation, t: Callable[..., str]) -> str:
     return f"{e.node.path}: {e.node.notation}  [{title}]"
 
 
-def layer_lines(e: Explanation, t: Callable[..., str], unit: str = "en") -> list[str]:
+def layer_lines(e: Explanation, t: Callable[..., str], unit: str = "en", said: set | None = None) -> list[str]:
+    """The layer's explanation, a line each step. `said`: the notes already printed for the layers
+    before it (what `offset` and `start` are), left out here; the ones printed here are added."""
+    from dataclasses import replace
+
     from rich.cells import cell_len
 
     ins = ", ".join(fmt_shape(s) for s in e.inputs)
@@ -247,13 +251,17 @@ def layer_lines(e: Explanation, t: Callable[..., str], unit: str = "en") -> list
     for label, step in zip(labels, steps):
         shown = label if label != previous else ""
         previous = label
+        if said is not None and step.note == START_NOTE:
+            step = replace(step, note="") if START_NOTE in said else step
+            said.add(START_NOTE)
         lines.append("  " + shown + " " * (width - cell_len(shown)) + "  " + step_line(step, t, unit))
     lines += ["  " + t("note: {0}", t(text, *args)) for text, args in e.notes]
     return lines
 
 
 def render_text(explanations: list[Explanation], t: Callable[..., str], unit: str = "en") -> str:
-    return "\n\n".join("\n".join(layer_lines(e, t, unit)) for e in explanations) + "\n"
+    said: set[str] = set()  # what `offset` and `start` are: said at the first layer only
+    return "\n\n".join("\n".join(layer_lines(e, t, unit, said)) for e in explanations) + "\n"
 
 
 def plain(value):
