@@ -210,6 +210,11 @@ def test_a_piped_report_has_no_trailing_spaces(tmp_path):
     result = run_cli("quiz", LENET, "--answers", sheet)
     assert result.returncode == 1 and "Score: 1 / 2" in result.stdout
     assert all(line == line.rstrip() for line in result.stdout.splitlines())
+    # a note longer than 120 cells (Korean takes two a character) is one line, not wrapped
+    sheet = write(tmp_path, '[c1]\noutput = "28x28x6"\n')
+    korean = run_cli("quiz", LENET, "--answers", sheet, "--lang", "ko").stdout.splitlines()
+    note = [line for line in korean if line.startswith("  모호함:")]
+    assert len(note) == 1 and note[0].endswith("답안지에 `layout = ...` 줄을 적을 것")
 
 
 def test_a_table_answered_twice_is_named_as_the_sheet_writes_it(tmp_path):

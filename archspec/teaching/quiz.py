@@ -523,21 +523,25 @@ def render(grading: Grading, t, stream) -> None:
         table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", m.correct, f"[{style}]{t(m.status)}[/]")
     console.print(table)
     explained = [m for m in grading.marks if not m.right or m.note]
+
+    def say(text: str = "") -> None:  # piped: one line each, however long (a terminal wraps them)
+        console.print(text, markup=False, soft_wrap=not tty)
+
     if explained:
-        console.print()
+        say()
     for m in explained:
         head = f"{m.layer} · {t(LABELS[m.field])}: {m.correct}"
         if m.span is not None:
             head = f"{m.span.file}:{m.span.line}:{m.span.column}: " + head
-        console.print(head, markup=False)
+        say(head)
         if m.note:
-            console.print("  " + t(m.note, *[t(a) if isinstance(a, str) else a for a in m.args]), markup=False)
+            say("  " + t(m.note, *[t(a) if isinstance(a, str) else a for a in m.args]))
         if not m.right:
             for step in m.formula:
-                console.print("  " + t("formula: {0}", step_line(step, t)), markup=False)
-    console.print()
-    console.print(t("Graded {0}", grading.policy.describe(t)), markup=False)
-    console.print(t("Score: {0} / {1}", grading.score, len(grading.marks)), markup=False)
+                say("  " + t("formula: {0}", step_line(step, t)))
+    say()
+    say(t("Graded {0}", grading.policy.describe(t)))
+    say(t("Score: {0} / {1}", grading.score, len(grading.marks)))
     if plain is not None:
         stream.write("\n".join(line.rstrip() for line in plain.getvalue().split("\n")))
 
