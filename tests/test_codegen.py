@@ -1222,3 +1222,66 @@ def test_a_network_parameter_the_file_writes_as_numbers_is_refused_at_other_valu
     with pytest.raises(ValueError, match="for d=4 only"):
         type(model)(d=2)
     type(model)(d=4)
+
+
+def test_a_nested_call_passes_an_argument_written_over_the_callers_parameter_even_at_its_default():
+    """`u(8, s=s)` where every call of `b` leaves `s` at 1, `u`'s default: the class of `b` still
+    passes `s=s`, so `B(8, s=2)` is the spec's `b(s=2)` (it was `U(in_channels, n=8)`, stride 1)."""
+    spec = "block u(n, s=1):\n    conv n 3x3 stride=s pad=1\nblock b(s=1):\n    u(8, s=s)\n"
+    net = archspec.loads(spec + "network T\ninput 8x8x8\nb()\n")
+    assert "self.u_1 = U(in_channels, n=8, s=s)" in generate(net)
+    model = archspec.build(net)
+    agree(net, model)
+    _same_function(archspec.loads(spec + "network P\ninput 8x8x8\nb(s=2)\n"), type(model.b_1)(8, s=2))
+
+
+def test_a_size_python_cannot_say_pins_the_parameters_it_reads():
+    """`conv (w * in.h) 1`: Python has no name for `in.h` in the class, so the width is the calls'
+    number, and the class refuses another `w` rather than build the wrong width."""
+    spec = "block b(w=4):\n    conv (w * in.h) 1\nnetwork T\ninput 8x2x2\nb()\nb()\n"
+    net = archspec.loads(spec)
+    source = generate(net)
+    assert "nn.Conv2d(in_channels, 8, kernel_size=1)" in source and "        if w != 4:\n" in source
+    model = archspec.build(net)
+    agree(net, model)
+    type(model.b_1)(8, w=4)
+    with pytest.raises(ValueError, match="builds them for w=4 only"):
+        type(model.b_1)(8, w=5)
+
+
+def test_a_condition_over_a_layer_kind_parameter_never_refuses_the_specs_calls():
+    """`if act == relu:` where `act` is also a layer: in the class `act` is `nn.ReLU`, not the
+    word, so the spec's condition is no Python test there (`act != "relu"` refused the spec's own
+    call, and the module did not build). No test is written over it."""
+    spec = "block b(act=relu):\n    act\n    if act == relu:\n        conv 4 1\nnetwork T\ninput 8x8x8\n{calls}\n"
+    for calls in ("b()", "b()\nb(act=tanh)"):
+        net = archspec.loads(spec.format(calls=calls))
+        source = generate(net)
+        assert '"relu"' not in source
+        agree(net, archspec.build(net))
+
+
+def test_an_arm_whose_condition_python_cannot_say_is_a_required_flag():
+    """A condition longer than a readable line is a keyword-only flag each call passes, True or
+    False; without a default, a constructor call that leaves it out is a TypeError, not a module
+    that builds neither arm (`'NoneType' object is not callable` in its forward)."""
+    spec = """block b(c=8, flag=false, kind=up):
+    if kind == down and flag and in.c != c:
+        conv 4 1
+    elif not flag and in.c == c and kind == up:
+        conv 8 1
+    else:
+        conv 16 1
+network T
+input 8x8x8
+b()
+b(c=4)
+"""
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    source = generate(net)
+    assert "        *,\n        conv_2: bool,\n        conv_3: bool,\n    ) -> None:" in source
+    assert "B(8, conv_2=True, conv_3=False)" in source and "B(8, c=4, conv_2=False, conv_3=True)" in source
+    with pytest.raises(TypeError, match="missing"):
+        type(model.b_1)(8)

@@ -563,8 +563,11 @@ class Emitter:
                 full.ops[i] = replace(op, ctor=TorchCall(safe[op.node.kind_param], op.ctor.args, op.ctor.kwargs))
                 used.add(safe[op.node.kind_param])
         segments = []
+        kind_names = {safe[p] for p in kinds}  # a class in Python, a word in the spec's conditions
         for ops, made in runs:
             condition = self.condition(full, ops, made, members, templates, exprs, names, trees, envs)
+            if condition is not None and kind_names & set(re.findall(r"[A-Za-z_]\w*", condition)):
+                condition = None  # `if act == relu:`: `act` is `nn.ReLU` in the class
             flag = None
             if condition is None:  # the spec's condition cannot be said in Python: each call says it
                 flag = fresh_name(full.ops[ops[0]].attr or "use", taken)
@@ -588,6 +591,8 @@ class Emitter:
         for source in function_sources:
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
         refused = self.refused(name, members, names, trees, combinations_only, envs)
+        refused += _pinned(name, written, exprs, safe, [templates[gi].args for gi in members], lets)
+        refused = [(s, m) for s, m in refused if not kind_names & set(re.findall(r"[A-Za-z_]\w*", s))]
         for source, _ in refused:
             used.update(w for w in re.findall(r"[A-Za-z_]\w*", source) if w in contexts[members[0]])
         # the lets the constructor reads (and the lets those read), in the spec's order
@@ -623,8 +628,8 @@ class Emitter:
             else:
                 signature.append((arg, annotation, None))
         for segment in segments:
-            if segment.flag:
-                signature.append((segment.flag, "bool", "False"))
+            if segment.flag:  # no default: a call that leaves it out would build neither arm right
+                signature.append((segment.flag, "bool", None))
         self.classes.append(
             ClassDef(
                 name,
@@ -647,15 +652,18 @@ class Emitter:
             for arg, key in extra:
                 values[arg] = dict(leaf_values[key]).get(gi)
             args = (t.in_channels,) if first else ()
+            # a value the definition's default gives is not repeated, unless the caller writes it over
+            # its own parameters (`u(8, s=s)`: the caller's class passes `s=s` whatever `s` is)
+            written = {safe[k] for k in self.net.groups[gi].exprs if k in safe}
             kwargs = {
                 p: values[p]
                 for p, _, default in signature[first:keyword_only]
-                if default is None or not _is_default(values[p], default)
-            }  # a value the definition's default gives is not repeated
+                if default is None or not _is_default(values[p], default) or p in written
+            }
             kwargs.update({arg: values[arg] for arg, _ in extra if values[arg] is not None})
             for segment, (_, made) in zip(segments, runs):
-                if segment.flag and gi in made:
-                    kwargs[segment.flag] = True
+                if segment.flag:
+                    kwargs[segment.flag] = gi in made
             self.calls[gi] = TorchCall(name, args, kwargs)
 
     def kind_class(self, definition, param: str, found: dict[int, str], templates, word: Any = None) -> str | None:
@@ -965,6 +973,46 @@ def _kept_bounds(ops: list[Op], names: dict[str, str], trees, constructor_names:
             if written:
                 functions[_key(op)] = written
     return functions, kept, function_sources
+
+
+def _pinned(
+    name: str, written: dict, exprs: dict, safe: dict[str, str], calls: list[dict], lets: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """A constructor argument the spec computes from the block's parameters in a way Python
+    cannot say (a `let` through `log`) is written as the calls' one value: the class refuses other
+    values of those parameters (`if w_0 != 48: raise ...`), where every call has one value of each."""
+    let_words: dict[str, set[str]] = {}  # every definition's (a `let` may be written again: `v = ...`)
+    for py, source in lets:
+        let_words.setdefault(py, set()).update(re.findall(r"[A-Za-z_]\w*", source))
+
+    def words(source: str) -> set[str]:  # the names a source reads, through the `let`s it reads
+        out, todo = set(), set(re.findall(r"[A-Za-z_]\w*", source))
+        while todo:
+            w = todo.pop()
+            if w not in out:
+                out.add(w)
+                todo |= let_words.get(w, set())
+        return out
+
+    pinned: set[str] = set()
+    for key, options in written.items():
+        source = exprs.get(key)
+        if source is None:
+            continue
+        read = {n for e in options for n in _names_read(e)} & set(safe)
+        if read and not {safe[n] for n in read} & words(source):
+            pinned |= read
+    pinned = {n for n in pinned if len({repr(c.get(n)) for c in calls}) == 1 and n in calls[0]}
+    if not pinned:
+        return []
+    names = [n for n in safe if n in pinned]
+    test = " or ".join(f"{safe[n]} != {_value_source(_truth_value(calls[0][n]))}" for n in names)
+    values = ", ".join(f"{n}={_value_source(_truth_value(calls[0][n]))}" for n in names)
+    message = (
+        f"{name}: the spec computes sizes from {', '.join(f'`{n}`' for n in names)} in a way this file writes as"
+        f" numbers; the class builds them for {values} only, as the spec's calls pass them"
+    )
+    return [(test, message)]
 
 
 def _names_read(expr: Any) -> set[str]:
