@@ -1096,6 +1096,26 @@ b(8, 4, 4)
 # arguments no call passes, the class either computes what the spec says for a call with them, or
 # refuses them (ValueError); never another network. (spec, [(constructor, the call it stands for)])
 UNTRIED = {
+    "a shortcut every call projects": (
+        """block b(c=8, s=1):
+    add:
+        branch: conv c 1
+        shortcut: project
+""",
+        ["b(c=16)"],
+        [("B(8, c=8)", "b(c=8)"), ("B(8, c=4)", "b(c=4)")],
+    ),
+    "a projection after a nested block's own stride parameter": (
+        """block u(n, s=1):
+    conv n 3x3 stride=s pad=1
+block b(s=1):
+    add:
+        branch: u(4)
+        shortcut: project
+""",
+        ["b()", "b()"],
+        [("B(8, s=2)", "b(s=2)")],
+    ),
     "two ifs the same calls take": (
         """block b(e=false, f=false):
     conv 8 1

@@ -1132,7 +1132,7 @@ class Expander:
             layers = projection(source, target)
         except ShapeError as err:
             raise fail(err.code, err.message, span, "", err.hint) from None
-        exprs = self.branch_stride(cur, other, layers[0][2]["stride"])
+        exprs = self.branch_stride(cur, other, scope.depth)
         if label != "shortcut":
             group = self._open_group(
                 scope.prefix + label, "sequence", f"sequence of {len(layers)}", {}, span, scope.depth
@@ -1156,16 +1156,40 @@ class Expander:
                 self.nodes[cur] = replace(self.nodes[cur], projects_to=other)
         return cur
 
-    def branch_stride(self, start: int, end: int, stride: Any) -> dict[str, s.Expr]:
+    def lifted(self, expr: s.Expr, node: int, depth: int) -> s.Expr | None:
+        """`expr`, written in the body of the block calls around `node` down to `depth`, over this
+        scope's names: each call's parameters replaced by what the call passes (`stride=s` in
+        `u(4, s=stride)` is `stride`; a number the call passes, or its default, is that number).
+        None where a call passes something else."""
+        for g in reversed(self.groups):
+            if g.kind != "block" or g.depth < depth or not g.first <= node <= g.last:
+                continue
+            mapping: dict[str, s.Expr] = {}
+            for name in g.args:
+                if name in g.exprs:
+                    mapping[name] = g.exprs[name]
+                elif type(g.args[name]) in (int, float):
+                    mapping[name] = s.Number(g.args[name], expr.span)
+            if any(isinstance(e, s.Name) and e.name in g.args and e.name not in mapping for e in _names_in(expr)):
+                return None
+            expr = _inline(expr, mapping)
+        return expr
+
+    def branch_stride(self, start: int, end: int, depth: int) -> dict[str, s.Expr]:
         """The expression of a projection's stride: the product of the strides the branch from
         `start` to `end` writes over the block's parameters (`stride=stride`), for `compile`; none
-        where the branch writes only numbers or the product is not the projection's stride."""
+        where the branch writes only numbers, the product is not the projection's stride, or a
+        block the branch calls writes a stride over its own parameters (its names are not this
+        block's: `u(4)`'s `stride=s`)."""
         factors: list[s.Expr] = []
         node, written = self.nodes[end], False
         while node.id > start and node.inputs:
             step = node.options.get("stride", 1)
             if "stride" in node.exprs:
-                factors.append(node.exprs["stride"])
+                factor = self.lifted(node.exprs["stride"], node.id, depth)
+                if factor is None:
+                    return {}
+                factors.append(factor)
                 written = True
             elif step != 1:
                 if not isinstance(step, int):
@@ -1578,6 +1602,15 @@ def _inside_any(path: str, pattern: str) -> bool:
     `features.24`, and its layers are frozen with it)."""
     parts = path.split(".")
     return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+def _names_in(expr: Any) -> list[s.Name]:
+    """The names an expression reads."""
+    if isinstance(expr, s.Name):
+        return [expr]
+    out: list[s.Name] = []
+    s.map_children(expr, lambda e: out.extend(_names_in(e)) or e)
+    return out
 
 
 def _inline(expr: Any, lets: dict[str, s.Expr]) -> Any:

@@ -1155,6 +1155,16 @@ def _union(templates: dict[int, Template]) -> tuple[Template, list, bool] | None
             present[k].add(gi)
             where.setdefault(k, (gi, i))
     everyone = set(templates)
+    # a projected shortcut every call makes is still made only where the shapes differ, as where
+    # some calls make it: the class then serves the arguments whose shapes agree
+    projected: set[str] = set()
+    for gi, t in templates.items():
+        for i, op in enumerate(t.ops):
+            if op.node.projects_to is not None:
+                projected.add(keyed[gi][i])
+                projected.update(
+                    keyed[gi][j] for j, rel in enumerate(t.rel_inputs) if rel == (i,) and t.ops[j].node.generated
+                )
     # runs of consecutive ops made by the same calls (not all)
     runs: list[list[str]] = []
 
@@ -1163,7 +1173,7 @@ def _union(templates: dict[int, Template]) -> tuple[Template, list, bool] | None
         return tuple(_written_text(e) for e in templates[gi].ops[keyed[gi].index(k)].guard)
 
     for k in order:
-        if present[k] == everyone:
+        if present[k] == everyone and k not in projected:
             continue
         last = runs[-1][-1] if runs else None
         if last and present[last] == present[k] and position[last] == position[k] - 1 and guard(last) == guard(k):
