@@ -1105,6 +1105,19 @@ UNTRIED = {
         ["b(c=16)"],
         [("B(8, c=8)", "b(c=8)"), ("B(8, c=4)", "b(c=4)")],
     ),
+    "a boolean passed on to a nested block": (
+        """block u(f):
+    conv 8 1
+    if f:
+        relu
+    else:
+        tanh
+block b(flag=false):
+    u(flag)
+""",
+        ["b()", "b()"],
+        [("B(8, flag=True)", "b(flag=true)")],
+    ),
     "a projection after a nested block's own stride parameter": (
         """block u(n, s=1):
     conv n 3x3 stride=s pad=1

@@ -1323,7 +1323,15 @@ class _MarkedTuple(tuple):
     expr: s.Expr
 
 
-_MARKED = {int: _MarkedInt, float: _MarkedFloat, tuple: _MarkedTuple}
+class _MarkedBool(int):  # bool cannot be subclassed: `_plain` gives the bool back
+    expr: s.Expr
+
+
+class _MarkedStr(str):
+    expr: s.Expr
+
+
+_MARKED = {int: _MarkedInt, float: _MarkedFloat, tuple: _MarkedTuple, bool: _MarkedBool, str: _MarkedStr}
 
 
 def _marked(value: Any, expr: s.Expr) -> Any:
