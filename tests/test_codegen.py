@@ -1318,3 +1318,14 @@ b(c=4)
     assert "B(8, conv_2=True, conv_3=False)" in source and "B(8, c=4, conv_2=False, conv_3=True)" in source
     with pytest.raises(TypeError, match="missing"):
         type(model.b_1)(8)
+
+
+def test_a_block_call_that_makes_no_layer_is_no_module():
+    """`if flag: relu` called with `flag` false makes nothing: the call is its input, no module
+    (compile refused the spec: `block b makes no layer`)."""
+    spec = "block b(flag=false):\n    if flag:\n        relu\nnetwork T\ninput 8x8x8\nconv 8 1\n{calls}\n"
+    for calls in ("b()", "b()\nb(flag=true)", "b(flag=true)\nb()\nb()"):
+        net = archspec.loads(spec.format(calls=calls))
+        model = archspec.build(net)
+        agree(net, model)
+        assert len([name for name in dict(model.named_children()) if name.startswith("b_")]) == calls.count("true")

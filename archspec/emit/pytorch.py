@@ -345,9 +345,7 @@ class Emitter:
         structure its calls have."""
         by_name: dict[str, list[int]] = {}
         for gi, g in enumerate(self.net.groups):
-            if g.kind == "block":
-                if g.first > g.last:
-                    raise _error("unsupported", f"block `{g.name}` makes no layer", g.span, "here")
+            if g.kind == "block" and g.first <= g.last:  # a call that makes no layer is its input: no module
                 by_name.setdefault(g.name, []).append(gi)
         order = sorted(by_name, key=lambda name: -max(self.net.groups[gi].depth for gi in by_name[name]))
         for name in order:
