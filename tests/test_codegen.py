@@ -1105,6 +1105,18 @@ UNTRIED = {
         ["b(c=16)"],
         [("B(8, c=8)", "b(c=8)"), ("B(8, c=4)", "b(c=4)")],
     ),
+    "a projection inside an if": (
+        """block b(c=8, flag=false):
+    if not flag:
+        add:
+            branch:
+                conv (c + 4) 1 relu x2
+            shortcut: project
+    conv (c * 2) 3x3 pad=1
+""",
+        ["b(c=8)", "b(c=4)"],
+        [("B(8, c=4)", "b(c=4)"), ("B(8, c=8)", "b(c=8)")],
+    ),
     "a boolean passed on to a nested block": (
         """block u(f):
     conv 8 1

@@ -778,49 +778,54 @@ class Emitter:
 
     def condition(self, full, ops, made, members, templates, exprs, names, trees=None, envs=None) -> str | None:
         """Python source, over the constructor's parameters, that holds for exactly the calls that
-        make a run of ops: the `if` arms the spec wrote around them, or for a projected shortcut
+        make a run of ops: the `if` arms the spec wrote around them, and for a projected shortcut
         `stride != 1 or in_channels != width * 4`; None where there is none, or it cannot be written."""
         first = full.ops[ops[0]]
         some = next(iter(made))
         depth = len(self.net.groups[some].guard)
         guard = tuple(_hoist(e, trees or {}) for e in first.guard[depth:])
+        holds = dict.fromkeys(members, True)
+        parts: list[tuple[str, float]] = []  # (source, precedence), joined with `and`
         if guard:
             sources = [expr_source(e, names) for e in guard]
             if any(src is None for src in sources):
                 return None
-            for gi in members:  # the condition holds where the run is made, and only there
+            for gi in members:
                 g = self.net.groups[gi]
                 shape = self.net.nodes[self.scope_input(g.first, g.last)].shape
                 try:
-                    holds = all(truth(evaluate(e, (envs or {}).get(gi, g.args), shape), e) for e in guard)
+                    holds[gi] = all(truth(evaluate(e, (envs or {}).get(gi, g.args), shape), e) for e in guard)
                 except SpecError:
                     return None
-                if holds != (gi in made):
+            parts += sources  # type: ignore[arg-type]
+        if first.node.projects_to is not None and first.ctor is not None:
+            # the projection's conv: `nn.Conv2d(in_channels, OUT, kernel_size=1, stride=STRIDE, bias=False)`
+            call, prefix = first.ctor, ()
+            if call.func == "nn.Sequential":
+                call, prefix = call.args[0], (0,)
+            out = exprs.get((ops[0], (*prefix, 1)))
+            stride = exprs.get((ops[0], (*prefix, "stride")), "1")
+            if out is None or not isinstance(call, TorchCall):
+                return None
+            source = f"in_channels != {out}" if stride == "1" else f"{stride} != 1 or in_channels != {out}"
+            for gi in members:  # where no projection is made, the shapes agree: the condition must say so
+                if not holds[gi]:
+                    continue
+                t = templates[gi]
+                values = {**{names.get(k, k): v for k, v in t.args.items()}, "in_channels": t.in_channels}
+                try:
+                    holds[gi] = bool(eval(source, {"__builtins__": _BUILTINS}, values))  # the source this file writes
+                except Exception:
                     return None
-            joined = sources[0][0] if len(sources) == 1 else " and ".join(_grouped(src, 0.4) for src in sources)  # type: ignore
-            return joined if len(joined) <= MAX_EXPRESSION else None  # past a readable line: each call says it
-        conv = first.node if first.node.projects_to is not None else None
-        if conv is None or first.ctor is None:
+            parts.append((source, 0.3 if " or " in source else 0.6))
+        elif not guard:
             return None
-        # the projection's conv: `nn.Conv2d(in_channels, OUT, kernel_size=1, stride=STRIDE, bias=False)`
-        call, prefix = first.ctor, ()
-        if call.func == "nn.Sequential":
-            call, prefix = call.args[0], (0,)
-        out = exprs.get((ops[0], (*prefix, 1)))
-        stride = exprs.get((ops[0], (*prefix, "stride")), "1")
-        if out is None or not isinstance(call, TorchCall):
+        if any(holds[gi] != (gi in made) for gi in members):  # it holds where the run is made, and only there
             return None
-        source = f"in_channels != {out}" if stride == "1" else f"{stride} != 1 or in_channels != {out}"
-        for gi in members:  # where no projection is made, the shapes agree: the condition must say so
-            t = templates[gi]
-            values = {**{names.get(k, k): v for k, v in t.args.items()}, "in_channels": t.in_channels}
-            try:
-                holds = eval(source, {"__builtins__": _BUILTINS}, values)  # the source this file writes
-            except Exception:
-                return None
-            if bool(holds) != (gi in made):
-                return None
-        return source
+        joined = parts[0][0] if len(parts) == 1 else " and ".join(_grouped(p, 0.4) for p in parts)
+        if guard and len(joined) > MAX_EXPRESSION:
+            return None  # past a readable line: each call says it
+        return joined
 
     # ---------------------------------------------------------------- the file
 
