@@ -20,6 +20,7 @@ MODULES = (
     "archspec.diagnostics",
     "archspec.analysis.graph",
     "archspec.analysis.expect",
+    "archspec.analysis.expand",
     "archspec.layers.base",
 )
 

@@ -4,9 +4,10 @@ node's shape, parameters and MACs inferred as it is added (block arguments such 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from fnmatch import fnmatchcase
 
+from archspec import records
 from archspec.analysis.expect import Expectation, Freezing, check_marks
 from archspec.analysis.expr import FUNCTIONS, evaluate, truth
 from archspec.analysis.graph import Decision, Group, Node, residual_norms
@@ -28,7 +29,7 @@ from archspec.layers import (
 )
 from archspec.layers.base import MAX_SIZE, show_value
 from archspec.layers.slices import part_options
-from archspec.records import copy_with
+from archspec.records import dataclass
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def _typed(value: Any) -> Any:
     return (type(value), value)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Instance:
     """What one block call made (its nodes, groups and rows, ids and paths as made), to be made
     again for an identical call (same block, arguments, input shape, depth and arms around it)
@@ -175,7 +176,7 @@ class Instance:
 
         for n in self.nodes:
             ex.nodes.append(
-                copy_with(
+                records.copy_with(
                     n,
                     id=n.id + shift,
                     path=prefix + n.path[cut:],
@@ -187,7 +188,7 @@ class Instance:
         for g in self.groups:
             output = None if g.output is None else moved(g.output)
             path = prefix + g.path[cut:]
-            ex.groups.append(copy_with(g, path=path, first=g.first + shift, last=g.last + shift, output=output))
+            ex.groups.append(records.copy_with(g, path=path, first=g.first + shift, last=g.last + shift, output=output))
         ex.rows += [(kind, i + (shift if kind == "node" else group_shift)) for kind, i in self.rows]
         return None if self.out is None else moved(self.out)
 
@@ -1170,7 +1171,7 @@ class Expander:
                     mapping[name] = g.exprs[name]
                 elif type(g.args[name]) in (int, float):
                     mapping[name] = s.Number(g.args[name], expr.span)
-            if any(isinstance(e, s.Name) and e.name in g.args and e.name not in mapping for e in _names_in(expr)):
+            if any(name in g.args and name not in mapping for name in s.names_read(expr)):
                 return None
             expr = _inline(expr, mapping)
         return expr
@@ -1602,15 +1603,6 @@ def _inside_any(path: str, pattern: str) -> bool:
     `features.24`, and its layers are frozen with it)."""
     parts = path.split(".")
     return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
-
-
-def _names_in(expr: Any) -> list[s.Name]:
-    """The names an expression reads."""
-    if isinstance(expr, s.Name):
-        return [expr]
-    out: list[s.Name] = []
-    s.map_children(expr, lambda e: out.extend(_names_in(e)) or e)
-    return out
 
 
 def _inline(expr: Any, lets: dict[str, s.Expr]) -> Any:

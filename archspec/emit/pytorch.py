@@ -760,7 +760,7 @@ class Emitter:
         for decisions, test in tests:
             source = expr_source(_hoist(test, trees), names)
             if source is None or any(self._holds(test, gi, envs) is not False for gi in members):
-                return []  # not to be said in Python, or (never) a call of the spec's own it would refuse
+                continue  # not to be said in Python, or (never) a call of the spec's own it would refuse
             lines = sorted({d.span.line for d in decisions if d.span is not None})
             files = {_basename(d.span.file) for d in decisions if d.span is not None}
             files.discard("<string>")
@@ -847,8 +847,8 @@ class Emitter:
             if op.ctor is not None:
                 for path, value in _leaves(op.ctor):
                     exprs[(i, path)] = source = _network_leaf(value, safe, net.settings)
-                    read = _names_read(getattr(value, "expr", None)) & set(safe)
-                    if read and not read & set(re.findall(r"[A-Za-z_]\w*", source)):
+                    read = s.names_read(getattr(value, "expr", None)) & set(safe)
+                    if read and not {safe[n] for n in read} & set(re.findall(r"[A-Za-z_]\w*", source)):
                         pinned |= read
         signature = [(safe[name], _annotation([value]), literal(value)) for name, value in net.settings.items()]
         attributes = {op.attr for op in t.ops if op.attr}
@@ -858,18 +858,10 @@ class Emitter:
                 written = functions.get(_key(op), {})
                 for option, e in op.node.exprs.items():
                     if option not in written:
-                        pinned |= _names_read(e) & set(safe)
+                        pinned |= s.names_read(e) & set(safe)
         kept_list = [(kept[n], n) for n in sorted(kept, key=list(kept).index)]
-        refused = []
-        if pinned:  # `conv (in.c + w) 1`: Python cannot say `in.c` here, so `w` keeps the spec's value
-            names = sorted(pinned, key=list(safe).index)
-            test = " or ".join(f"{safe[n]} != {literal(net.settings[n])}" for n in names)
-            values = ", ".join(f"{n}={literal(net.settings[n])}" for n in names)
-            message = (
-                f"{class_name}: the spec computes sizes from {', '.join(f'`{n}`' for n in names)} in a way this file"
-                f" writes as numbers; it builds the network for {values} only (archspec compile --set changes them)"
-            )
-            refused.append((test, message))
+        # `conv (in.c + w) 1`: Python cannot say `in.c` here, so `w` keeps the spec's value
+        refused = _pin(class_name, pinned, safe, net.settings, " (archspec compile --set changes them)")
         return ClassDef(class_name, "", signature, 0, t, exprs, functions=functions, kept=kept_list, refused=refused)
 
 
@@ -1002,34 +994,26 @@ def _pinned(
         source = exprs.get(key)
         if source is None:
             continue
-        read = {n for e in options for n in _names_read(e)} & set(safe)
+        read = {n for e in options for n in s.names_read(e)} & set(safe)
         if read and not {safe[n] for n in read} & words(source):
             pinned |= read
     pinned = {n for n in pinned if len({repr(c.get(n)) for c in calls}) == 1 and n in calls[0]}
-    if not pinned:
-        return []
+    return _pin(name, pinned, safe, {n: _truth_value(calls[0][n]) for n in pinned}, ", as the spec's calls pass them")
+
+
+def _pin(name: str, pinned: set[str], safe: dict[str, str], values: dict[str, Any], why: str) -> list[tuple[str, str]]:
+    """The refusal of a class that builds its sizes for one value of each parameter in `pinned`
+    (`if w_0 != 48: raise ...`): [(the Python test, the message)], or [] for none."""
     names = [n for n in safe if n in pinned]
-    test = " or ".join(f"{safe[n]} != {_value_source(_truth_value(calls[0][n]))}" for n in names)
-    values = ", ".join(f"{n}={_value_source(_truth_value(calls[0][n]))}" for n in names)
+    if not names:
+        return []
+    test = " or ".join(f"{safe[n]} != {_value_source(values[n])}" for n in names)
+    given = ", ".join(f"{n}={_value_source(values[n])}" for n in names)
     message = (
         f"{name}: the spec computes sizes from {', '.join(f'`{n}`' for n in names)} in a way this file writes as"
-        f" numbers; the class builds them for {values} only, as the spec's calls pass them"
+        f" numbers; it builds them for {given} only{why}"
     )
     return [(test, message)]
-
-
-def _names_read(expr: Any) -> set[str]:
-    """The names an expression reads (not `in.c`, nor a function's name)."""
-    if expr is None or isinstance(expr, s.Span):
-        return set()
-    if isinstance(expr, s.Name):
-        return {expr.name}
-    out: set[str] = set()
-    for value in vars(expr).values():
-        for item in value if isinstance(value, tuple) else (value,):
-            if hasattr(item, "span") and not isinstance(item, (str, s.Span)):
-                out |= _names_read(item)
-    return out
 
 
 def _written_text(expr: s.Expr) -> Any:

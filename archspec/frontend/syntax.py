@@ -124,6 +124,16 @@ def map_children(expr, fn):
     return expr
 
 
+def names_read(expr) -> set[str]:
+    """The names an expression reads: not `in.c`, nor a function's name (None reads none)."""
+    if isinstance(expr, Name):
+        return {expr.name}
+    out: set[str] = set()
+    if expr is not None:
+        map_children(expr, lambda e: out.update(names_read(e)) or e)
+    return out
+
+
 # ----------------------------------------------------------------------------- statements
 
 
