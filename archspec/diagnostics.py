@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from archspec.frontend.syntax import Span
-from archspec.records import dataclass
 
 
 @dataclass(frozen=True)

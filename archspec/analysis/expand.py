@@ -4,10 +4,9 @@ node's shape, parameters and MACs inferred as it is added (block arguments such 
 
 from __future__ import annotations
 
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 
-from archspec import records
 from archspec.analysis.expect import Expectation, Freezing, check_marks
 from archspec.analysis.expr import FUNCTIONS, evaluate, truth
 from archspec.analysis.graph import Decision, Group, Node, residual_norms
@@ -29,7 +28,6 @@ from archspec.layers import (
 )
 from archspec.layers.base import MAX_SIZE, show_value
 from archspec.layers.slices import part_options
-from archspec.records import dataclass
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
@@ -176,7 +174,7 @@ class Instance:
 
         for n in self.nodes:
             ex.nodes.append(
-                records.copy_with(
+                replace(
                     n,
                     id=n.id + shift,
                     path=prefix + n.path[cut:],
@@ -188,7 +186,7 @@ class Instance:
         for g in self.groups:
             output = None if g.output is None else moved(g.output)
             path = prefix + g.path[cut:]
-            ex.groups.append(records.copy_with(g, path=path, first=g.first + shift, last=g.last + shift, output=output))
+            ex.groups.append(replace(g, path=path, first=g.first + shift, last=g.last + shift, output=output))
         ex.rows += [(kind, i + (shift if kind == "node" else group_shift)) for kind, i in self.rows]
         return None if self.out is None else moved(self.out)
 

@@ -8,13 +8,12 @@ a path that names nothing, stay with expansion, which knows what each body has m
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from archspec.analysis.graph import Node, memory_of
 from archspec.diagnostics import Diagnostic, did_you_mean
 from archspec.frontend import syntax as s
 from archspec.layers import fmt_shape
-from archspec.records import dataclass
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ parameters and MACs; block instances and sequences as groups over a range of nod
 from __future__ import annotations
 
 import math
-from dataclasses import field
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 
@@ -13,7 +13,6 @@ from archspec.diagnostics import Diagnostic
 from archspec.frontend.syntax import Expr, Span
 from archspec.layers import LayerKind
 from archspec.layers.base import fmt_arg, notation
-from archspec.records import dataclass
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archspec.records import dataclass
+from dataclasses import dataclass
 
 # the suffixes numbers in `expect` may carry: `128M`
 SI_SUFFIXES = {"K": 1e3, "M": 1e6, "G": 1e9}

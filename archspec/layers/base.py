@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import field
-
-from archspec.records import dataclass
+from dataclasses import dataclass, field
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
 if TYPE_CHECKING:
