@@ -1,114 +1,96 @@
-"""Text -> syntax tree. The grammar lives in `grammar.lark`; this module turns the parse into frozen
-dataclasses and syntax errors into diagnostics.
+"""Text -> syntax tree. The grammar lives in `grammar.lark`; lark parses it (LALR, positions kept),
+this module turns lark's tree into frozen dataclasses and lark's syntax errors into diagnostics.
 
-A spec that parses cleanly is parsed by `archspec.frontend.lalr`, with lark's tables and without importing
-lark; any other text (and every syntax error) by lark itself, whose exceptions become diagnostics."""
+lark works out the grammar's LALR tables once and keeps them in the per-user cache folder
+(`cache_file`), as its `cache` option intends: later runs load them instead of building them again."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import os
 import re
+import sys
 from dataclasses import replace
 
+import lark
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.indenter import DedentError, Indenter
+
 from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, fail
-from archspec.frontend import lalr
 from archspec.frontend import syntax as s
 from archspec.layers import MERGE_NAMES
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (5 ms) at run time
-if TYPE_CHECKING:
-    from lark import Lark, Token
-    from lark.exceptions import UnexpectedInput, UnexpectedToken
-    from lark.indenter import DedentError
+GRAMMAR = os.path.join(os.path.dirname(__file__), "grammar.lark")
 
 
-def v_args(meta: bool = False):
-    """lark's `v_args(meta=True)` for the builder's methods: they take the node's positions first.
-    (The builder is no lark Transformer, so that parsing a clean spec needs no lark.)"""
+class ArchIndenter(Indenter):
+    """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and editors
+    do) rather than counting a tab as 8 spaces wherever it stands."""
 
-    def mark(method):
-        method.with_meta = meta
-        return method
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
+    CLOSE_PAREN_types = ["RPAR"]
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
 
-    return mark
-
-
-@functools.cache
-def _indenter_class():
-    from lark import Token
-    from lark.indenter import DedentError, Indenter
-
-    class _ArchIndenter(Indenter):
-        """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and
-        editors do) rather than counting a tab as 8 spaces wherever it stands."""
-
-        NL_type = "_NL"
-        OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
-        CLOSE_PAREN_types = ["RPAR"]
-        INDENT_type = "_INDENT"
-        DEDENT_type = "_DEDENT"
-        tab_len = 8
-
-        def handle_NL(self, token: Token):
-            if self.paren_level > 0:
-                return
-            yield token
-            indent_str = token.rsplit("\n", 1)[1]
-            indent = len(indent_str.expandtabs(self.tab_len))
-            if indent > self.indent_level[-1]:
-                self.indent_level.append(indent)
-                yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
-            else:
-                while indent < self.indent_level[-1]:
-                    self.indent_level.pop()
-                    yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
-                if indent != self.indent_level[-1]:
-                    raise DedentError(f"unexpected dedent to column {indent}")
-
-    return _ArchIndenter
+    def handle_NL(self, token: Token):
+        if self.paren_level > 0:
+            return
+        yield token
+        indent_str = token.rsplit("\n", 1)[1]
+        indent = len(indent_str.expandtabs(self.tab_len))
+        if indent > self.indent_level[-1]:
+            self.indent_level.append(indent)
+            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
+        else:
+            while indent < self.indent_level[-1]:
+                self.indent_level.pop()
+                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
+            if indent != self.indent_level[-1]:
+                raise DedentError(f"unexpected dedent to column {indent}")
 
 
-def _ArchIndenter():
-    """An indenter for lark's parser (the class is made when lark is first needed)."""
-    return _indenter_class()()
+def cache_folder() -> str:
+    """The per-user cache folder: $XDG_CACHE_HOME or ~/.cache (%LOCALAPPDATA% on Windows), archspec/."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = os.environ["LOCALAPPDATA"]
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "archspec")
+
+
+def cache_file(grammar: str) -> str:
+    """Where lark keeps this grammar's tables: one file for each grammar, lark version and Python
+    version (what the tables depend on), so that a file once written is never rewritten."""
+    key = f"{grammar}\n{lark.__version__}\n{sys.version_info[:2]}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(cache_folder(), f"grammar-{digest}.lark-cache")
 
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
-    from lark import Lark
-
-    with open(os.path.join(os.path.dirname(__file__), "grammar.lark"), encoding="utf-8") as f:
+    """lark's parser of the grammar, its tables loaded from the cache, or built and cached. A new
+    file is written under another name and renamed into place, so that a process starting meanwhile
+    never reads half of it; where the folder cannot be written, the tables are built every time."""
+    with open(GRAMMAR, encoding="utf-8") as f:
         grammar = f.read()
-    return Lark(
-        grammar,
-        parser="lalr",
-        postlex=_ArchIndenter(),
-        propagate_positions=True,
-        maybe_placeholders=True,
-        cache=True,  # the LALR tables are built once and kept in the temp directory
-    )
-
-
-def _lark_builder(file: str):
-    """The builder as a lark Transformer, for lark's parse tree (lark wraps what its methods raise
-    in a VisitError)."""
-    from lark import Transformer
-    from lark import v_args as lark_v_args
-
-    builder = _ToSyntax(file)
-
-    def adapter(method):
-        if getattr(method, "with_meta", False):
-            return lark_v_args(meta=True)(lambda self, meta, children: method(meta, children))
-        return lambda self, children: method(children)
-
-    methods = {
-        name: adapter(getattr(builder, name))
-        for name, value in vars(_ToSyntax).items()
-        if callable(value) and not name.startswith("_")
-    }
-    return type("LarkToSyntax", (Transformer,), methods)()
+    options = dict(parser="lalr", postlex=ArchIndenter(), propagate_positions=True, maybe_placeholders=True)
+    path = cache_file(grammar)
+    if os.path.exists(path):
+        return Lark(grammar, cache=path, **options)  # lark checks the file and rebuilds a bad one
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    except OSError:
+        return Lark(grammar, **options)
+    partial = f"{path}.{os.getpid()}.partial"
+    parser = Lark(grammar, cache=partial, **options)  # lark leaves the file out where it cannot write it
+    with contextlib.suppress(OSError):
+        os.replace(partial, path)
+    return parser
 
 
 def _span(file: str, meta) -> s.Span:
@@ -147,12 +129,13 @@ def _measure(text: str) -> tuple[float | int, float]:
     return value * scale, half_unit
 
 
-class _ToSyntax:
-    """Parse -> `syntax` dataclasses. Method names are the grammar's rule names; each takes the list of
-    the rule's children (tokens, None for an absent optional part, and the values of its rules),
-    after the node's positions where marked `@v_args(meta=True)`."""
+class _ToSyntax(Transformer):
+    """lark's tree -> `syntax` dataclasses. Method names are the grammar's rule names; each takes the
+    list of the rule's children (tokens, None for an absent optional part, and the values of its
+    rules), after the node's positions where marked `@v_args(meta=True)`."""
 
     def __init__(self, file: str):
+        super().__init__()
         self.file = file
 
     def _sp(self, meta) -> s.Span:
@@ -474,17 +457,13 @@ def _describe_token(tok: Token) -> str:
 def _parser_accepts(exc: UnexpectedToken) -> set[str]:
     """The terminals the parser could take. When the contextual lexer raises, `exc.expected`
     holds only what the lexer could match there (not `_INDENT`, which the indenter makes)."""
-    state = getattr(exc, "state", None)
-    try:
-        actions = state.parse_conf.states[state.position]
-    except (AttributeError, KeyError, IndexError):
+    parser = getattr(exc, "interactive_parser", None)
+    if parser is None:
         return set(exc.expected)
-    return {name for name in actions if name.isupper() or name.startswith("_")}  # terminals, not rules
+    return {name for name in parser.choices() if name.isupper() or name.startswith("_")}  # terminals, not rules
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-
     line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
     lines = text.split("\n")  # as lark counts lines: by \n alone, not str.splitlines' other breaks
     if isinstance(exc, UnexpectedCharacters):
@@ -569,17 +548,6 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
     plain line, that line is replaced by a neutral one and parsing starts over."""
     if not text.endswith("\n"):
         text += "\n"
-    try:
-        return lalr.parse(text, _ToSyntax(file))
-    except Exception:  # a syntax error, or anything else lark decides
-        return _parse_with_lark(text, file)
-
-
-def _parse_with_lark(text: str, file: str) -> s.SpecFile:
-    """`parse` by lark: its tree through the builder, its exceptions as diagnostics."""
-    from lark.exceptions import UnexpectedInput, VisitError
-    from lark.indenter import DedentError
-
     diagnostics: list[Diagnostic] = []
     attempt = text
     while True:
@@ -594,7 +562,7 @@ def _parse_with_lark(text: str, file: str) -> s.SpecFile:
     if diagnostics:
         raise ArchspecError(diagnostics)
     try:
-        return _lark_builder(file).transform(tree)
+        return _ToSyntax(file).transform(tree)
     except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
         if isinstance(exc.orig_exc, SpecError):
             raise ArchspecError([exc.orig_exc.diagnostic]) from None
@@ -607,8 +575,6 @@ def _parse_with_lark(text: str, file: str) -> s.SpecFile:
 
 
 def _parse_error(exc: UnexpectedInput | DedentError, file: str, text: str) -> Diagnostic:
-    from lark.exceptions import UnexpectedInput
-
     if isinstance(exc, UnexpectedInput):
         return _syntax_diagnostic(exc, file, text)
     line = _dedent_line(text)
