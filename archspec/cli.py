@@ -62,9 +62,9 @@ def _asked_lang(argv: list[str]) -> str | None:
 COMMANDS = ("check", "compile", "render", "tree", "explain", "calc", "quiz", "playground", "train")
 
 
-def _parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; with `only`, one command's: the others' options are not built (their
-    modules not imported) for a command that cannot use them."""
+def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command line's parser and its commands' parsers by name; with `only`, one command's: the
+    others' options are not built (their modules not imported) for a command that cannot use them."""
     parser = _Parser(
         prog="archspec",
         description="Check convolutional networks described in .arch specs: every tensor shape, "
@@ -82,9 +82,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
             add(sub)
     for name in ("compile", "render", "tree", "train"):
-        if name in sub.choices and "--lang" not in sub.choices[name]._option_string_actions:
+        if name in sub.choices:
             _lang_option(sub.choices[name])
-    return parser
+    return parser, sub.choices
 
 
 def _add_train(sub) -> None:
@@ -418,14 +418,13 @@ def _positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     # `archspec check ...`: only check's options are built; `archspec -h`, a bad command: all of them
-    parser = _parser(given[0] if given and given[0] in COMMANDS else None)
+    parser, commands = _parser(given[0] if given and given[0] in COMMANDS else None)
     _ASKED_LANG[0] = _asked_lang(given)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
         args.block_args += [e for e in extra if not e.startswith("-")]
         extra = [e for e in extra if e not in args.block_args]
     if extra:  # name the command whose options were wrong, with its usage, not the top level's
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
         commands.get(args.command, parser).error("unrecognized arguments: " + " ".join(extra))
     if args.command is None:
         parser.print_help(sys.stderr)
