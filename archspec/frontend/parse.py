@@ -1,8 +1,8 @@
 """Text -> syntax tree. The grammar lives in `grammar.lark`; lark parses it (LALR, positions kept),
 this module turns lark's tree into frozen dataclasses and lark's syntax errors into diagnostics.
 
-lark works out the grammar's LALR tables once and keeps them in the per-user cache folder
-(`cache_file`), as its `cache` option intends: later runs load them instead of building them again."""
+lark works out the grammar's LALR tables on the first run, and the parser is saved in the per-user
+cache folder (`Lark.save`, `cache_file`): later runs load it (`Lark.load`) instead of building it again."""
 
 from __future__ import annotations
 
@@ -63,33 +63,44 @@ def cache_folder() -> str:
     return os.path.join(base, "archspec")
 
 
+# lark's options (with ArchIndenter as the postlexer): the parse tree keeps positions, and an absent
+# `[optional]` part is a None child
+OPTIONS = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
+
+
 def cache_file(grammar: str) -> str:
-    """Where lark keeps this grammar's tables: one file for each grammar, lark version and Python
-    version (what the tables depend on), so that a file once written is never rewritten."""
-    key = f"{grammar}\n{lark.__version__}\n{sys.version_info[:2]}"
+    """Where the parser for this grammar is kept: a file for each grammar, set of options, lark
+    version and Python version (what lark's tables and its saved parser depend on), so that a file
+    once written holds for as long as its name is asked for."""
+    key = "\n".join([grammar, repr(sorted(OPTIONS.items())), lark.__version__, repr(sys.version_info[:2])])
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(cache_folder(), f"grammar-{digest}.lark-cache")
+    return os.path.join(cache_folder(), f"grammar-{digest}.lark")
 
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
-    """lark's parser of the grammar, its tables loaded from the cache, or built and cached. A new
-    file is written under another name and renamed into place, so that a process starting meanwhile
-    never reads half of it; where the folder cannot be written, the tables are built every time."""
+    """lark's parser of the grammar: loaded from the cache (`Lark.load`), or built and saved there
+    (`Lark.save`) for the next run. A new file is written under another name and renamed into place,
+    so that a process starting meanwhile never reads half of it; a file that cannot be read is
+    built again and written over; where the folder cannot be written, the tables are built every time."""
     with open(GRAMMAR, encoding="utf-8") as f:
         grammar = f.read()
-    options = dict(parser="lalr", postlex=ArchIndenter(), propagate_positions=True, maybe_placeholders=True)
     path = cache_file(grammar)
-    if os.path.exists(path):
-        return Lark(grammar, cache=path, **options)  # lark checks the file and rebuilds a bad one
+    try:
+        with open(path, "rb") as f:
+            return Lark.load(f)
+    except Exception:  # no file yet, or a broken one (whatever unpickling it raised): built again
+        pass
+    parser = Lark(grammar, postlex=ArchIndenter(), **OPTIONS)
+    partial = f"{path}.{os.getpid()}.partial"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-    except OSError:
-        return Lark(grammar, **options)
-    partial = f"{path}.{os.getpid()}.partial"
-    parser = Lark(grammar, cache=partial, **options)  # lark leaves the file out where it cannot write it
-    with contextlib.suppress(OSError):
+        with open(partial, "wb") as f:
+            parser.save(f)
         os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(partial)
     return parser
 
 
