@@ -34,22 +34,7 @@ py([
   "--dest", join(dist, "wheels"), "-r", join(here, "wheels.txt"),
 ]);
 const wheels = readdirSync(join(dist, "wheels")).filter((f) => f.endsWith(".whl")).sort();
-
-// The grammar's parser, built and saved here by the page's own Python (Pyodide's, run by Node) as
-// archspec saves it on a first run: the page puts the file where archspec looks for it, so that its
-// first analysis loads the parser instead of building lark's tables (a second or so in the browser).
-const { loadPyodide } = await import("pyodide");
-const runtime = await loadPyodide({ indexURL: pyodide + "/" });
-const site = runtime.runPython("import sysconfig\nsysconfig.get_paths()['purelib']");
-for (const w of wheels) {
-  runtime.unpackArchive(new Uint8Array(readFileSync(join(dist, "wheels", w))), "zip", { extractDir: site });
-}
-runtime.runPython(
-  "import os\nos.environ['XDG_CACHE_HOME'] = '/cache'\nfrom archspec.frontend.parse import parse\nparse('')",
-);
-const parserCache = runtime.FS.readdir("/cache/archspec").find((f) => f.endsWith(".lark"));
-writeFileSync(join(dist, "wheels", parserCache), runtime.FS.readFile(`/cache/archspec/${parserCache}`));
-writeFileSync(join(dist, "wheels", "wheels.json"), JSON.stringify({ install: wheels, parserCache }, null, 1));
+writeFileSync(join(dist, "wheels", "wheels.json"), JSON.stringify({ install: wheels }, null, 1));
 
 // The zoo, for the examples menu; blocks.arch too, which the others import.
 const specs = {};

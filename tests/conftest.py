@@ -23,19 +23,3 @@ def _hypothesis_storage() -> None:
 
 
 _hypothesis_storage()
-
-
-def _parser_cache() -> None:
-    """The parser's tables in a folder of this run's own (inherited by the commands the tests run),
-    not in the user's cache folder: every run builds them once, as on a new machine."""
-    import atexit
-    import os
-    import shutil
-    import tempfile
-
-    folder = tempfile.mkdtemp(prefix="archspec-tests-cache-")
-    os.environ["XDG_CACHE_HOME"] = folder
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-
-
-_parser_cache()

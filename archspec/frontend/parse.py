@@ -1,107 +1,19 @@
-"""Text -> syntax tree. The grammar lives in `grammar.lark`; lark parses it (LALR, positions kept),
-this module turns lark's tree into frozen dataclasses and lark's syntax errors into diagnostics.
-
-lark works out the grammar's LALR tables on the first run, and the parser is saved in the per-user
-cache folder (`Lark.save`, `cache_file`): later runs load it (`Lark.load`) instead of building it again."""
+"""Text -> syntax tree: a recursive-descent parser of the grammar in `grammar.lark`, the language's
+definition. `lexer.py` reads the tokens; `Parser` has a method for each rule of the grammar and
+hands each rule's children, as lark would give them, to `SyntaxBuilder`, which makes the frozen
+dataclasses of `syntax.py`; a syntax error becomes a diagnostic. tests/test_parse.py parses every
+spec and a fuzzed corpus with lark on `grammar.lark` as well, through the same builder, and
+compares the trees, positions included."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
-import os
 import re
-import sys
 from dataclasses import replace
-
-import lark
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-from lark.indenter import DedentError, Indenter
 
 from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, fail
 from archspec.frontend import syntax as s
+from archspec.frontend.lexer import DedentError, Lexer, Token, UnexpectedCharacter, is_repeat
 from archspec.layers import MERGE_NAMES
-
-GRAMMAR = os.path.join(os.path.dirname(__file__), "grammar.lark")
-
-
-class ArchIndenter(Indenter):
-    """lark's Indenter, measuring indentation with tab stops every 8 columns (as Python and editors
-    do) rather than counting a tab as 8 spaces wherever it stands."""
-
-    NL_type = "_NL"
-    OPEN_PAREN_types = ["LPAR", "CALL_OPEN"]
-    CLOSE_PAREN_types = ["RPAR"]
-    INDENT_type = "_INDENT"
-    DEDENT_type = "_DEDENT"
-    tab_len = 8
-
-    def handle_NL(self, token: Token):
-        if self.paren_level > 0:
-            return
-        yield token
-        indent_str = token.rsplit("\n", 1)[1]
-        indent = len(indent_str.expandtabs(self.tab_len))
-        if indent > self.indent_level[-1]:
-            self.indent_level.append(indent)
-            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
-        else:
-            while indent < self.indent_level[-1]:
-                self.indent_level.pop()
-                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
-            if indent != self.indent_level[-1]:
-                raise DedentError(f"unexpected dedent to column {indent}")
-
-
-def cache_folder() -> str:
-    """The per-user cache folder: $XDG_CACHE_HOME or ~/.cache (%LOCALAPPDATA% on Windows), archspec/."""
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = os.environ["LOCALAPPDATA"]
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "archspec")
-
-
-# lark's options (with ArchIndenter as the postlexer): the parse tree keeps positions, and an absent
-# `[optional]` part is a None child
-OPTIONS = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
-
-
-def cache_file(grammar: str) -> str:
-    """Where the parser for this grammar is kept: a file for each grammar, set of options, lark
-    version and Python version (what lark's tables and its saved parser depend on), so that a file
-    once written holds for as long as its name is asked for."""
-    key = "\n".join([grammar, repr(sorted(OPTIONS.items())), lark.__version__, repr(sys.version_info[:2])])
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(cache_folder(), f"grammar-{digest}.lark")
-
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> Lark:
-    """lark's parser of the grammar: loaded from the cache (`Lark.load`), or built and saved there
-    (`Lark.save`) for the next run. A new file is written under another name and renamed into place,
-    so that a process starting meanwhile never reads half of it; a file that cannot be read is
-    built again and written over; where the folder cannot be written, the tables are built every time."""
-    with open(GRAMMAR, encoding="utf-8") as f:
-        grammar = f.read()
-    path = cache_file(grammar)
-    try:
-        with open(path, "rb") as f:
-            return Lark.load(f)
-    except Exception:  # no file yet, or a broken one (whatever unpickling it raised): built again
-        pass
-    parser = Lark(grammar, postlex=ArchIndenter(), **OPTIONS)
-    partial = f"{path}.{os.getpid()}.partial"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(partial, "wb") as f:
-            parser.save(f)
-        os.replace(partial, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.remove(partial)
-    return parser
 
 
 def _span(file: str, meta) -> s.Span:
@@ -140,13 +52,13 @@ def _measure(text: str) -> tuple[float | int, float]:
     return value * scale, half_unit
 
 
-class _ToSyntax(Transformer):
-    """lark's tree -> `syntax` dataclasses. Method names are the grammar's rule names; each takes the
-    list of the rule's children (tokens, None for an absent optional part, and the values of its
-    rules), after the node's positions where marked `@v_args(meta=True)`."""
+class SyntaxBuilder:
+    """A rule's children -> `syntax` dataclasses. Method names are the grammar's rule names; each
+    takes the node's positions (`meta`: line, column, end_line, end_column, as lark's
+    `propagate_positions` gives them) and the list of the rule's children as lark gives them
+    (tokens, None for an absent `[optional]` part, and the values of its rules)."""
 
     def __init__(self, file: str):
-        super().__init__()
         self.file = file
 
     def _sp(self, meta) -> s.Span:
@@ -156,23 +68,19 @@ class _ToSyntax(Transformer):
         return s.Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     # -- expressions
-    @v_args(meta=True)
     def number(self, meta, c):
         value = _number(str(c[0]))
         if value == float("inf"):  # `1e400`: Python reads it as infinity
             raise fail("bad-expression", f"`{c[0]}` is too large a number", self._sp(meta), "too large")
         return s.Number(value, self._sp(meta))
 
-    @v_args(meta=True)
     def name(self, meta, c):
         return s.Name(str(c[0]), self._sp(meta))
 
-    @v_args(meta=True)
     def attr(self, meta, c):
         return s.Attr(str(c[0]), str(c[1]), self._sp(meta))
 
     def _bin(op):
-        @v_args(meta=True)
         def method(self, meta, c):
             return s.BinOp(op, c[0], c[1], self._sp(meta))
 
@@ -185,39 +93,30 @@ class _ToSyntax(Transformer):
     floordiv = _bin("//")
     mod = _bin("%")
 
-    @v_args(meta=True)
     def compare(self, meta, c):
         return s.Compare(str(c[1]), c[0], c[2], self._sp(meta))
 
-    @v_args(meta=True)
     def and_(self, meta, c):
         return s.BoolOp("and", c[0], c[1], self._sp(meta))
 
-    @v_args(meta=True)
     def or_(self, meta, c):
         return s.BoolOp("or", c[0], c[1], self._sp(meta))
 
-    @v_args(meta=True)
     def not_(self, meta, c):
         return s.BoolOp("not", c[0], None, self._sp(meta))
 
-    @v_args(meta=True)
     def ifexpr(self, meta, c):
         return s.IfExpr(c[0], c[1], c[2], self._sp(meta))
 
-    @v_args(meta=True)
     def neg(self, meta, c):
         return s.Neg(c[0], self._sp(meta))
 
-    @v_args(meta=True)
     def dims(self, meta, c):
         return s.Dims(_dims(str(c[0])), self._sp(meta))
 
-    @v_args(meta=True)
     def tuple(self, meta, c):
         return s.Tuple(tuple(c), self._sp(meta))
 
-    @v_args(meta=True)
     def shape(self, meta, c):
         if c[0].type == "DIMS":
             return _dims(str(c[0])), self._sp(meta)
@@ -227,11 +126,9 @@ class _ToSyntax(Transformer):
         return (value,), self._sp(meta)
 
     # -- lines
-    @v_args(meta=True)
     def option(self, meta, c):
         return s.Option(str(c[0]), c[1], self._sp(meta), self._tok(c[0]))
 
-    @v_args(meta=True)
     def call(self, meta, c):
         head: Token = c[0]
         name_span = s.Span(self.file, head.line, head.column, head.line, head.end_column - 1)
@@ -240,10 +137,9 @@ class _ToSyntax(Transformer):
         opts = tuple(a for a in rest if isinstance(a, s.Option))
         return s.Call(str(head)[:-1], args, opts, self._sp(meta), name_span)
 
-    def chain_label(self, c):
+    def chain_label(self, meta, c):
         return s.Label(str(c[0]), self._tok(c[0]))
 
-    @v_args(meta=True)
     def elem(self, meta, c):
         *atoms, rep = c
         count, rep_span = 1, None
@@ -251,24 +147,20 @@ class _ToSyntax(Transformer):
             count, rep_span = int(str(rep)[1:]), self._tok(rep)
         return s.Elem(tuple(atoms), count, self._sp(meta), rep_span)
 
-    @v_args(meta=True)
     def from_elem(self, meta, c):
         # `from x2`: an element of the words `from` and the name, which the expander reads (`from_name`)
         span = self._sp(meta)
         keyword = s.Span(self.file, span.line, span.column, span.line, span.column + 4)
         return s.Elem((s.Name("from", keyword), s.Name(str(c[0]), self._tok(c[0]))), 1, span, None)
 
-    @v_args(meta=True)
     def expect_shape(self, meta, c):
         dims, span = c[0]
         return s.ExpectItem("shape", dims, "x".join(map(str, dims)), 0.0, span)
 
-    @v_args(meta=True)
     def expect_keyed_shape(self, meta, c):
         dims = _dims(str(c[1]))  # `shape=6x28x28`; any other key is reported by the expectation check
         return s.ExpectItem(_expect_key(str(c[0])), dims, "x".join(map(str, dims)), 0.0, self._sp(meta))
 
-    @v_args(meta=True)
     def expect_value(self, meta, c):
         try:
             value, precision = _measure(str(c[1]))
@@ -276,29 +168,24 @@ class _ToSyntax(Transformer):
             raise fail("bad-expression", f"`{c[1]}` is too large a number", self._sp(meta), "too large") from None
         return s.ExpectItem(_expect_key(str(c[0])), value, str(c[1]), precision, self._sp(meta))
 
-    @v_args(meta=True)
     def expect_clause(self, meta, c):
         return s.Expect(tuple(c), self._sp(meta))
 
-    def expect_stmt(self, c):
+    def expect_stmt(self, meta, c):
         return c[0]
 
     def _freeze(self, meta, c, frozen: bool) -> s.Freeze:
         return s.Freeze(frozen, tuple((str(t), self._tok(t)) for t in c), self._sp(meta))
 
-    @v_args(meta=True)
     def freeze(self, meta, c):
         return self._freeze(meta, c, True)
 
-    @v_args(meta=True)
     def unfreeze(self, meta, c):
         return self._freeze(meta, c, False)
 
-    @v_args(meta=True)
     def init_stmt(self, meta, c):
         return s.Init(tuple(c), self._sp(meta))
 
-    @v_args(meta=True)
     def line(self, meta, c):
         label, *elems, expect = c
         return s.Line(
@@ -309,7 +196,6 @@ class _ToSyntax(Transformer):
             self._tok(label) if label is not None else None,
         )
 
-    @v_args(meta=True)
     def split_line(self, meta, c):
         head: Token = c[0]  # `x1, x2:` as one token: each name's span is found in its text
         names = []
@@ -318,40 +204,34 @@ class _ToSyntax(Transformer):
             names.append((m.group(), s.Span(self.file, head.line, column, head.line, column + len(m.group()))))
         return s.SplitLine(tuple(names), tuple(c[1:]), self._sp(meta))
 
-    @v_args(meta=True)
     def compound(self, meta, c):
         label, head, *body = c
         return s.Compound(
             str(label) if label is not None else None, str(head), tuple(body), self._sp(meta), self._tok(head)
         )
 
-    @v_args(meta=True)
     def if_stmt(self, meta, c):
         cond, *rest = c
         body = tuple(x for x in rest if not isinstance(x, tuple) and x is not None)
         arms = [(cond, body), *(x for x in rest if isinstance(x, tuple))]
         return s.If(tuple(arms), self._sp(meta))
 
-    def elif_clause(self, c):
+    def elif_clause(self, meta, c):
         return (c[0], tuple(c[1:]))
 
-    def else_clause(self, c):
+    def else_clause(self, meta, c):
         return (None, tuple(c))
 
-    @v_args(meta=True)
     def let_stmt(self, meta, c):
         return s.Let(str(c[0]), c[1], self._sp(meta), self._tok(c[0]))
 
-    @v_args(meta=True)
     def defaults_stmt(self, meta, c):
         return s.Defaults(str(c[0]), tuple(c[1:]), self._sp(meta), self._tok(c[0]))
 
     # -- top level
-    @v_args(meta=True)
     def param(self, meta, c):
         return s.Param(str(c[0]), c[1], self._sp(meta))
 
-    @v_args(meta=True)
     def block_def(self, meta, c):
         head: Token = c[0]
         name = str(head).rstrip("(")
@@ -363,11 +243,9 @@ class _ToSyntax(Transformer):
                 raise fail("duplicate-name", f"`{name}` has two parameters named `{p.name}`", p.span, "second one")
         return s.BlockDef(name, params, body, self._sp(meta), name_span)
 
-    @v_args(meta=True)
     def import_stmt(self, meta, c):
         return s.Import(str(c[0])[1:-1], self._sp(meta))
 
-    @v_args(meta=True)
     def network_decl(self, meta, c):
         # `network ResNet50(num_classes=1000)`: parameters the body reads and `--set` changes
         head: Token = c[0]
@@ -386,12 +264,11 @@ class _ToSyntax(Transformer):
                 )
         return ("network", name, self._sp(meta), params)
 
-    @v_args(meta=True)
     def input_decl(self, meta, c):
         dims, span = c[0]
         return ("input", dims, span)
 
-    def start(self, c):
+    def start(self, meta, c):
         imports, blocks, body = [], [], []
         network = network_span = input_shape = input_span = None
         network_params: tuple[s.Param, ...] = ()
@@ -426,6 +303,487 @@ class _ToSyntax(Transformer):
         )
 
 
+class Meta:
+    """A node's positions, as lark's `propagate_positions` gives them: from the start of its first
+    token to the end of its last (punctuation, keywords and newlines included)."""
+
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, first: Token, last: Token):
+        self.line, self.column = first.line, first.column
+        self.end_line, self.end_column = last.end_line, last.end_column
+
+
+class UnexpectedToken(Exception):
+    """`token` where the parser could take only the terminals of `accepts`."""
+
+    def __init__(self, token: Token, accepts: set[str]):
+        super().__init__(f"unexpected {token.type} {str(token)!r}")
+        self.token, self.accepts = token, accepts
+
+
+class NoTree:
+    """A builder that builds nothing: for finding every syntax error before building anything."""
+
+    def __getattr__(self, name: str):
+        return lambda meta, c: None
+
+
+# what may start an atom, a statement, and continue an expression (for the hint that lists what may
+# come; the keywords as the grammar's upper-case terminals)
+_ATOM = {"NAME", "NUMBER", "DIMS", "CALL_OPEN", "LPAR", "MINUS", "NOT"}
+_STMT = _ATOM | {"NAMES", "FROM", "EXPECT", "FREEZE", "UNFREEZE", "INIT", "IF", "LET", "DEFAULTS"}
+_TOP = _STMT | {"IMPORT", "NETWORK", "INPUT", "BLOCK", "_NL", "$END"}
+_GOES_ON = {"PLUS", "MINUS", "STAR", "SLASH", "DOUBLESLASH", "PERCENT", "COMPARE", "IF", "AND", "OR"}
+_PRODUCT = {"STAR": "mul", "SLASH": "div", "DOUBLESLASH": "floordiv", "PERCENT": "mod"}
+_SUM = {"PLUS": "add", "MINUS": "sub"}
+
+
+class Parser:
+    """One method per rule of `grammar.lark`, each reading its tokens and handing the rule's children
+    to the builder. A keyword is a NAME of that text where the grammar has the keyword (elsewhere it
+    is a name, as lark's contextual lexer reads it)."""
+
+    def __init__(self, text: str, builder):
+        self.lexer = Lexer(text)
+        self.b = builder
+        self.last: Token | None = None  # the last token taken
+        self.expr_end: Token | None = None  # the last token of the last expression read
+
+    # -- tokens
+    def peek(self, ahead: int = 0) -> Token:
+        return self.lexer.peek(ahead)
+
+    def take(self) -> Token:
+        self.last = self.lexer.take()
+        return self.last
+
+    def at(self, word: str) -> bool:
+        """The next token is the keyword `word`."""
+        tok = self.peek()
+        return tok.type == "NAME" and tok == word
+
+    def keyword(self, word: str) -> Token:
+        tok = self.take()
+        tok.type = word.upper()
+        return tok
+
+    def fail(self, accepts: set[str]):
+        if self.last is not None and self.last is self.expr_end:
+            accepts = accepts | _GOES_ON
+        raise UnexpectedToken(self.peek(), accepts)
+
+    def expect(self, kind: str, accepts: set[str] | None = None) -> Token:
+        if self.peek().type != kind:
+            self.fail(accepts or {kind})
+        return self.take()
+
+    def name(self) -> Token:
+        """A NAME where nothing else may stand (a block call's `b(` is read as `b` and `(`)."""
+        if self.peek().type == "CALL_OPEN":
+            self.lexer.relex("NAME")
+        return self.expect("NAME")
+
+    def node(self, rule: str, first: Token, children: list):
+        meta = Meta(first, self.last)
+        try:
+            return getattr(self.b, rule)(meta, children)
+        except ValueError:  # int() of a number of thousands of digits
+            span = s.Span(self.b.file, meta.line, meta.column, meta.line, meta.column + 1)
+            raise fail("bad-expression", "a number too long to read", span, "here") from None
+
+    # -- the file
+    def start(self):
+        items = []
+        while True:
+            tok = self.peek()
+            if tok.type == "$END":
+                return self.b.start(None, items)
+            if tok.type == "_NL":
+                self.take()
+            elif tok.type == "NAME" and tok in ("import", "network", "input", "block"):
+                items.append(getattr(self, f"{tok}_stmt")())
+            else:
+                items.append(self.stmt(_TOP))
+
+    def import_stmt(self):
+        first = self.keyword("import")
+        path = self.expect("STRING")
+        self.expect("_NL")
+        return self.node("import_stmt", first, [path])
+
+    def network_stmt(self):
+        first = self.keyword("network")
+        if self.peek().type == "CALL_OPEN":
+            head = self.take()
+            params = self.params()
+            self.expect("_NL")
+            return self.node("network_decl", first, [head, *params])
+        name = self.expect("NAME", {"NAME", "CALL_OPEN"})
+        self.expect("_NL")
+        return self.node("network_decl", first, [name])
+
+    def input_stmt(self):
+        first = self.keyword("input")
+        shape = self.shape()
+        self.expect("_NL")
+        return self.node("input_decl", first, [shape])
+
+    def block_stmt(self):
+        first = self.keyword("block")
+        if self.peek().type == "CALL_OPEN":
+            head = self.take()
+            params = self.params()
+        else:
+            head, params = self.expect("NAME", {"NAME", "CALL_OPEN"}), []
+        self.expect("COLON")
+        return self.node("block_def", first, [head, *params, *self.body()])
+
+    def params(self) -> list:
+        """`[param ("," param)*] ")"` after a `name(`."""
+        params: list = [None]
+        if self.peek().type != "RPAR":
+            params = [self.param()]
+            while self.peek().type == "COMMA":
+                self.take()
+                params.append(self.param())
+        self.expect("RPAR", {"RPAR", "COMMA"} if params[0] is not None else {"RPAR", "NAME"})
+        return params
+
+    def param(self):
+        first = self.name()
+        default = None
+        if self.peek().type == "EQUAL":
+            self.take()
+            default = self.expr()
+        return self.node("param", first, [first, default])
+
+    def body(self) -> list:
+        """`_NL _INDENT _stmt+ _DEDENT`."""
+        self.expect("_NL")
+        self.expect("_INDENT")
+        stmts = [self.stmt(_STMT)]
+        while self.peek().type != "_DEDENT":
+            stmts.append(self.stmt(_STMT))
+        self.take()
+        return stmts
+
+    # -- statements
+    def stmt(self, accepts: set[str]):
+        tok = self.peek()
+        if tok.type == "NAME":
+            word = str(tok)
+            if word in ("freeze", "unfreeze"):
+                return self.freeze_stmt(word)
+            if word in ("expect", "init", "if", "let", "defaults"):
+                return getattr(self, f"{word}_stmt")()
+            if word in ("from", "not"):
+                return self.line(tok, None)
+            if self.lexer.names_here() is not None:
+                return self.split_line()
+            if self.peek(1).type == "COLON":
+                label = self.take()
+                self.take()
+                after = self.peek()
+                if after.type == "_NL":  # `add:`
+                    return self.compound(tok, None, label)
+                if after.type == "NAME" and after not in ("from", "not") and self.peek(1).type == "COLON":
+                    head = self.take()  # `out: concat:`
+                    self.take()
+                    return self.compound(tok, label, head)
+                return self.line(tok, label)
+        elif tok.type not in _ATOM:
+            self.fail(accepts)
+        return self.line(tok, None)
+
+    def compound(self, first: Token, label, head):
+        return self.node("compound", first, [label, head, *self.body()])
+
+    def line(self, first: Token, label):
+        elems = [self.elem()]
+        while self.peek().type == "COMMA":
+            self.take()
+            elems.append(self.elem())
+        expect = self.expect_clause() if self.at("expect") else None
+        self.expect("_NL", _ATOM | {"COMMA", "EXPECT", "REPEAT", "_NL"})
+        return self.node("line", first, [label, *elems, expect])
+
+    def split_line(self):
+        first = self.take()  # NAMES
+        elems = [self.elem()]
+        while self.peek().type == "COMMA":
+            self.take()
+            elems.append(self.elem())
+        self.expect("_NL", _ATOM | {"COMMA", "REPEAT", "_NL"})
+        return self.node("split_line", first, [first, *elems])
+
+    def expect_stmt(self):
+        first = self.peek()
+        clause = self.expect_clause()
+        self.expect("_NL", {"_NL", "NAME", "NUMBER", "DIMS"})
+        return self.node("expect_stmt", first, [clause])
+
+    def freeze_stmt(self, word: str):
+        first = self.keyword(word)
+        paths = []
+        while True:
+            if self.lexer.relex("PATH") is None:
+                if paths and self.peek().type == "_NL":
+                    break
+                self.fail({"PATH", "_NL"} if paths else {"PATH"})
+            paths.append(self.take())
+        self.take()
+        return self.node(word, first, paths)
+
+    def init_stmt(self):
+        first = self.keyword("init")
+        options = [self.option()]
+        while self.peek().type != "_NL":
+            if self.peek().type != "NAME":
+                self.fail({"NAME", "_NL"})
+            options.append(self.option())
+        self.take()
+        return self.node("init_stmt", first, options)
+
+    def if_stmt(self):
+        first = self.keyword("if")
+        children = [self.expr()]
+        self.expect("COLON")
+        children += self.body()
+        while self.at("elif"):
+            clause_first = self.keyword("elif")
+            cond = self.expr()
+            self.expect("COLON")
+            children.append(self.node("elif_clause", clause_first, [cond, *self.body()]))
+        if self.at("else"):
+            clause_first = self.keyword("else")
+            self.expect("COLON")
+            children.append(self.node("else_clause", clause_first, self.body()))
+        else:
+            children.append(None)
+        return self.node("if_stmt", first, children)
+
+    def let_stmt(self):
+        first = self.keyword("let")
+        name = self.name()
+        self.expect("EQUAL")
+        value = self.value()
+        self.expect("_NL")
+        return self.node("let_stmt", first, [name, value])
+
+    def defaults_stmt(self):
+        first = self.keyword("defaults")
+        kind = self.name()
+        options = [self.option()]
+        while self.peek().type != "_NL":
+            if self.peek().type != "NAME":
+                self.fail({"NAME", "_NL"})
+            options.append(self.option())
+        self.take()
+        return self.node("defaults_stmt", first, [kind, *options])
+
+    # -- a line's elements
+    def elem(self):
+        first = self.peek()
+        if self.at("from"):
+            self.keyword("from")
+            return self.node("from_elem", first, [self.name()])
+        atoms = [self.atom()]
+        while True:
+            tok = self.peek()
+            if is_repeat(tok):
+                tok.type = "REPEAT"
+                atoms.append(self.take())
+                break
+            if tok.type == "NAME" and tok == "expect":
+                atoms.append(None)
+                break
+            if tok.type == "NAME" and tok != "not" and self.peek(1).type == "COLON":
+                label_first = self.take()
+                self.take()
+                atoms.append(self.node("chain_label", label_first, [label_first]))
+            elif tok.type in _ATOM:
+                atoms.append(self.atom())
+            else:
+                atoms.append(None)
+                break
+        return self.node("elem", first, atoms)
+
+    def atom(self):
+        tok = self.peek()
+        if tok.type == "DIMS":
+            return self.node("dims", self.take(), [tok])
+        if tok.type == "LPAR":
+            return self.parenthesised(tuples=True)
+        if tok.type == "NAME" and tok != "not" and self.peek(1).type == "EQUAL":
+            return self.option()
+        return self.expr()
+
+    def option(self):
+        first = self.expect("NAME")
+        self.expect("EQUAL")
+        return self.node("option", first, [first, self.value()])
+
+    def value(self):
+        tok = self.peek()
+        if tok.type == "DIMS":
+            return self.node("dims", self.take(), [tok])
+        if tok.type == "LPAR":
+            return self.parenthesised(tuples=True)
+        return self.expr()
+
+    def parenthesised(self, tuples: bool):
+        """`"(" expr ")"`, the start of an expression, or where `tuples`, `"(" expr ("," expr)+ ")"`."""
+        first = self.take()
+        inner = self.expr()
+        if tuples and self.peek().type == "COMMA":
+            items = [inner]
+            while self.peek().type == "COMMA":
+                self.take()
+                items.append(self.expr())
+            self.expect("RPAR", {"RPAR", "COMMA"})
+            return self.node("tuple", first, items)
+        self.expect("RPAR", {"RPAR", "COMMA"} if tuples else {"RPAR"})
+        return self.expr((first, inner))
+
+    # -- expressions; `head`: (first token, value) of a parenthesised primary already read
+    def expr(self, head=None):
+        first = head[0] if head else self.peek()
+        value = self.test(head)
+        if self.at("if"):
+            self.keyword("if")
+            cond = self.test()
+            if not self.at("else"):
+                self.fail({"ELSE", "OR", "AND", "COMPARE", "PLUS", "MINUS", "STAR", "SLASH"})
+            self.keyword("else")
+            value = self.node("ifexpr", first, [value, cond, self.expr()])
+        self.expr_end = self.last
+        return value
+
+    def test(self, head=None):
+        first = head[0] if head else self.peek()
+        value = self.and_test(head)
+        while self.at("or"):
+            self.keyword("or")
+            value = self.node("or_", first, [value, self.and_test()])
+        return value
+
+    def and_test(self, head=None):
+        first = head[0] if head else self.peek()
+        value = self.not_test(head)
+        while self.at("and"):
+            self.keyword("and")
+            value = self.node("and_", first, [value, self.not_test()])
+        return value
+
+    def not_test(self, head=None):
+        if head is None and self.at("not"):
+            first = self.keyword("not")
+            return self.node("not_", first, [self.not_test()])
+        return self.comparison(head)
+
+    def comparison(self, head=None):
+        first = head[0] if head else self.peek()
+        value = self.sum(head)
+        if self.peek().type == "COMPARE":
+            op = self.take()
+            value = self.node("compare", first, [value, op, self.sum()])
+        return value
+
+    def sum(self, head=None):
+        first = head[0] if head else self.peek()
+        value = self.product(head)
+        while self.peek().type in _SUM:
+            rule = _SUM[self.take().type]
+            value = self.node(rule, first, [value, self.product()])
+        return value
+
+    def product(self, head=None):
+        first = head[0] if head else self.peek()
+        value = self.unary(head)
+        while self.peek().type in _PRODUCT:
+            rule = _PRODUCT[self.take().type]
+            value = self.node(rule, first, [value, self.unary()])
+        return value
+
+    def unary(self, head=None):
+        if head is not None:
+            return head[1]
+        if self.peek().type == "MINUS":
+            first = self.take()
+            return self.node("neg", first, [self.unary()])
+        return self.primary()
+
+    def primary(self):
+        tok = self.peek()
+        if tok.type == "DIMS":  # a size cannot stand here: `3x3` is the number 3 and a repeat or a name
+            tok = self.lexer.relex("NUMBER")
+        if tok.type == "NUMBER":
+            return self.node("number", self.take(), [tok])
+        if tok.type == "CALL_OPEN":
+            return self.call()
+        if tok.type == "LPAR":
+            self.take()
+            inner = self.expr()
+            self.expect("RPAR", {"RPAR"})
+            return inner  # its parents' positions start at the `(` (`first`) and end at the `)`
+        if tok.type == "NAME":
+            self.take()
+            if self.peek().type == "DOT":
+                self.take()
+                return self.node("attr", tok, [tok, self.name()])
+            return self.node("name", tok, [tok])
+        self.fail({"NUMBER", "NAME", "CALL_OPEN", "LPAR", "MINUS"})
+
+    def call(self):
+        head = self.take()
+        args: list = [None]
+        if self.peek().type != "RPAR":
+            args = [self.arg()]
+            while self.peek().type == "COMMA":
+                self.take()
+                args.append(self.arg())
+        self.expect("RPAR", {"RPAR", "COMMA"} if args[0] is not None else {"RPAR"} | _ATOM)
+        return self.node("call", head, [head, *args])
+
+    def arg(self):
+        tok = self.peek()
+        if tok.type == "DIMS":
+            return self.node("dims", self.take(), [tok])
+        if tok.type == "NAME" and tok != "not" and self.peek(1).type == "EQUAL":
+            return self.option()
+        return self.expr()
+
+    # -- expect
+    def expect_clause(self):
+        first = self.keyword("expect")
+        items = [self.expect_item()]
+        while self.peek().type in ("DIMS", "NUMBER", "NAME"):
+            items.append(self.expect_item())
+        return self.node("expect_clause", first, items)
+
+    def expect_item(self):
+        tok = self.peek()
+        if tok.type in ("DIMS", "NUMBER"):
+            shape = self.shape()
+            return self.node("expect_shape", tok, [shape])
+        if tok.type != "NAME":
+            self.fail({"DIMS", "NUMBER", "NAME"})
+        key = self.take()
+        self.expect("EQUAL")
+        if self.peek().type == "DIMS":
+            return self.node("expect_keyed_shape", key, [key, self.take()])
+        if self.lexer.relex("MEASURE") is None:
+            self.fail({"MEASURE", "DIMS"})
+        return self.node("expect_value", key, [key, self.take()])
+
+    def shape(self):
+        tok = self.peek()
+        if tok.type not in ("DIMS", "NUMBER"):
+            self.fail({"DIMS", "NUMBER"})
+        return self.node("shape", self.take(), [tok])
+
+
 _EXPECTED_WORDS = {
     "_NL": "end of line",
     "_INDENT": "an indented body",
@@ -450,6 +808,7 @@ _EXPECTED_WORDS = {
     "SLASH": "`/`",
     "DOT": "`.`",
     "PERCENT": "`%`",
+    "DOUBLESLASH": "`//`",
 }
 
 
@@ -465,19 +824,10 @@ def _describe_token(tok: Token) -> str:
     return f"`{tok}`"
 
 
-def _parser_accepts(exc: UnexpectedToken) -> set[str]:
-    """The terminals the parser could take. When the contextual lexer raises, `exc.expected`
-    holds only what the lexer could match there (not `_INDENT`, which the indenter makes)."""
-    parser = getattr(exc, "interactive_parser", None)
-    if parser is None:
-        return set(exc.expected)
-    return {name for name in parser.choices() if name.isupper() or name.startswith("_")}  # terminals, not rules
-
-
-def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic:
-    line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
-    lines = text.split("\n")  # as lark counts lines: by \n alone, not str.splitlines' other breaks
-    if isinstance(exc, UnexpectedCharacters):
+def _syntax_diagnostic(exc: UnexpectedCharacter | UnexpectedToken, file: str, text: str) -> Diagnostic:
+    lines = text.split("\n")  # as the lexer counts lines: by \n alone, not str.splitlines' other breaks
+    if isinstance(exc, UnexpectedCharacter):
+        line, col = exc.line, exc.column
         src = lines[line - 1] if line - 1 < len(lines) else ""
         ch = src[col - 1] if 0 < col <= len(src) else "?"
         span = s.Span(file, line, col, line, col + 1)
@@ -490,10 +840,6 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
             hint = "names are ASCII letters, digits and `_`; other text belongs in `#` comments"
         shown = ch if ch.isprintable() else repr(ch)[1:-1]
         return Diagnostic("syntax-error", f"unexpected character `{shown}`", span, "not allowed here", hint)
-    if isinstance(exc, UnexpectedEOF):
-        span = _end_span(file, lines)
-        return Diagnostic("syntax-error", "unexpected end of file", span, "the spec stops here")
-    assert isinstance(exc, UnexpectedToken)
     tok = exc.token
     if tok.type == "$END" or not tok.line:
         span = _end_span(file, lines)
@@ -511,7 +857,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, file: str, text: str) -> Diagnostic
             span = s.Span(file, tok.line, end, tok.line, end + 1)
     else:
         span = s.Span(file, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
-    accepts = _parser_accepts(exc)
+    accepts = exc.accepts
     expected = sorted(_EXPECTED_WORDS.get(t, f"`{t.lower()}`") for t in accepts if not t.startswith("__"))
     hint = ""
     if tok.type == "_INDENT":
@@ -556,16 +902,21 @@ MAX_SYNTAX_ERRORS = 20
 
 def parse(text: str, file: str = "<string>") -> s.SpecFile:
     """Parse one file. Raises ArchspecError with every syntax error found: after an error in a
-    plain line, that line is replaced by a neutral one and parsing starts over."""
+    plain line, that line is replaced by a neutral one and parsing starts over. Only a file without
+    syntax errors is built (its errors then are the builder's: a duplicate `network`, ...)."""
     if not text.endswith("\n"):
         text += "\n"
+    try:
+        return Parser(text, SyntaxBuilder(file)).start()
+    except (UnexpectedToken, UnexpectedCharacter, DedentError, SpecError):
+        pass
     diagnostics: list[Diagnostic] = []
     attempt = text
     while True:
         try:
-            tree = _parser().parse(attempt)
+            Parser(attempt, NoTree()).start()
             break
-        except (UnexpectedInput, DedentError) as exc:
+        except (UnexpectedToken, UnexpectedCharacter, DedentError) as exc:
             diagnostics.append(_parse_error(exc, file, attempt))
             attempt = _neutralise(attempt, diagnostics)
             if attempt is None or len(diagnostics) >= MAX_SYNTAX_ERRORS:
@@ -573,20 +924,13 @@ def parse(text: str, file: str = "<string>") -> s.SpecFile:
     if diagnostics:
         raise ArchspecError(diagnostics)
     try:
-        return _ToSyntax(file).transform(tree)
-    except VisitError as exc:  # lark wraps exceptions raised in Transformer callbacks
-        if isinstance(exc.orig_exc, SpecError):
-            raise ArchspecError([exc.orig_exc.diagnostic]) from None
-        if isinstance(exc.orig_exc, ValueError):  # int() of a number of thousands of digits
-            meta = getattr(exc.obj, "meta", None)
-            line = getattr(meta, "line", 1) or 1
-            span = s.Span(file, line, getattr(meta, "column", 1) or 1, line, getattr(meta, "end_column", 2) or 2)
-            raise ArchspecError([Diagnostic("bad-expression", "a number too long to read", span, "here")]) from None
-        raise exc.orig_exc from None  # RecursionError: analyse reports it
+        return Parser(text, SyntaxBuilder(file)).start()
+    except SpecError as exc:
+        raise ArchspecError([exc.diagnostic]) from None
 
 
-def _parse_error(exc: UnexpectedInput | DedentError, file: str, text: str) -> Diagnostic:
-    if isinstance(exc, UnexpectedInput):
+def _parse_error(exc: UnexpectedToken | UnexpectedCharacter | DedentError, file: str, text: str) -> Diagnostic:
+    if not isinstance(exc, DedentError):
         return _syntax_diagnostic(exc, file, text)
     line = _dedent_line(text)
     src = text.split("\n")[line - 1]
@@ -628,7 +972,7 @@ def _indent(line: str) -> int:
 
 
 def _dedent_line(text: str) -> int:
-    """lark's DedentError carries no position: find the first line whose indent matches no level."""
+    """A DedentError carries no position: find the first line whose indent matches no level."""
     levels = [0]
     for number, raw in enumerate(text.split("\n"), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):

@@ -94,8 +94,6 @@ try {
     const table = await readTable(page);
     compareWithCli(table, checkJson("specs/lenet5.arch"));
     await shot(page, "01-loaded");
-    // the first analysis loaded the parser the build saved for this Python, not built lark's tables again
-    assert(await page.evaluate(() => window.__archspecLoad.parserLoaded), "the shipped parser was not loaded");
   });
 
   await test("a spec typed key by key gives the CLI's rows and totals", async () => {

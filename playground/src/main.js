@@ -21,7 +21,6 @@ const QUIZ_FIELDS = { Output: "output", Params: "params", MACs: "macs" };
 const state = { spec: "", example: DEFAULT_EXAMPLE, tab: "table", expanded: false, lang: "en", quiz: false };
 let specs = {};
 let call = null; // archspec.views.web.call, once Python is up
-let parserLoaded = null; // whether archspec loaded the shipped parser (rather than building it), once up
 let view = null;
 let result = null; // the last analysis
 let selected = null; // the path whose explanation is shown
@@ -66,25 +65,18 @@ async function startPython(runtime) {
   // The wheels are pure Python and pinned with their dependencies (wheels.txt): each is a zip
   // archive, unpacked straight into site-packages (micropip's resolver and its own wheel cost more
   // than the installing).
-  const fetchBytes = async (file) => (await fetch(new URL(`wheels/${file}`, base))).arrayBuffer();
-  const [parserCache, ...archives] = await Promise.all([wheels.parserCache, ...wheels.install].map(fetchBytes));
+  const archives = await Promise.all(
+    wheels.install.map(async (w) => (await fetch(new URL(`wheels/${w}`, base))).arrayBuffer()),
+  );
   mark("fetched");
   const sitePackages = pyodide.runPython("import sysconfig\nsysconfig.get_paths()['purelib']");
   for (const archive of archives) pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages });
   pyodide.runPython("import importlib\nimportlib.invalidate_caches()");
-  // the grammar's parser, saved by this same Python when the page was built, where archspec looks for it
-  const cacheFile = `/cache/archspec/${wheels.parserCache}`;
-  pyodide.FS.mkdirTree("/cache/archspec");
-  pyodide.FS.writeFile(cacheFile, new Uint8Array(parserCache));
-  const shipped = pyodide.FS.stat(cacheFile).ino;
-  parserLoaded = () => pyodide.FS.stat(cacheFile).ino === shipped; // archspec writes a file it built anew
   mark("wheels");
   pyodide.FS.mkdirTree("/specs");
   for (const [name, text] of Object.entries(specs)) pyodide.FS.writeFile(`/specs/${name}`, text);
   // The zoo's folder is the working directory: a spec is `lenet5.arch`, as when checked beside it.
-  const fn = pyodide.runPython(
-    "import os\nos.environ['XDG_CACHE_HOME'] = '/cache'\nos.chdir('/specs')\nfrom archspec.views.web import call\ncall",
-  );
+  const fn = pyodide.runPython("import os\nos.chdir('/specs')\nfrom archspec.views.web import call\ncall");
   mark("import");
   return (name, args) => JSON.parse(fn(name, JSON.stringify(args)));
 }
@@ -486,7 +478,6 @@ async function main() {
   window.__archspecCall = call;
   window.__archspecReady = performance.now();
   analyse();
-  loadTimes.parserLoaded = parserLoaded();
   if (state.tab === "diagram") drawDiagram();
 }
 
