@@ -148,6 +148,8 @@ class Lexer:
         return tok
 
     def peek(self, ahead: int = 0) -> Token:
+        if len(self.queue) > ahead:
+            return self.queue[ahead]
         while len(self.queue) <= ahead:
             if self.queue and self.queue[-1].type == "$END":
                 return self.queue[-1]

@@ -341,19 +341,17 @@ _SUM = {"PLUS": "add", "MINUS": "sub"}
 
 class Parser:
     """One method per rule of `grammar.lark`, each reading its tokens and handing the rule's children
-    to the builder. A keyword is a NAME of that text where the grammar has the keyword (elsewhere it
-    is a name, as lark's contextual lexer reads it)."""
+    to the builder. A word is a keyword where the grammar has that keyword, and a name elsewhere
+    (`block: dwconv 7x7` names a line in a body)."""
 
     def __init__(self, text: str, builder):
         self.lexer = Lexer(text)
+        self.peek = self.lexer.peek  # peek(ahead=0): the next token (or the one after, ahead=1)
         self.b = builder
         self.last: Token | None = None  # the last token taken
         self.expr_end: Token | None = None  # the last token of the last expression read
 
     # -- tokens
-    def peek(self, ahead: int = 0) -> Token:
-        return self.lexer.peek(ahead)
-
     def take(self) -> Token:
         self.last = self.lexer.take()
         return self.last
