@@ -329,12 +329,12 @@ class NoTree:
         return lambda meta, c: None
 
 
-# what may start an atom, a statement, and continue an expression (for the hint that lists what may
-# come; the keywords as the grammar's upper-case terminals)
+# what may start an atom and a statement (for the hint that lists what may come, with the keywords
+# as the grammar's upper-case terminals; after an expression the hint names what the rule needs
+# next, not the operators that could extend the expression)
 _ATOM = {"NAME", "NUMBER", "DIMS", "CALL_OPEN", "LPAR", "MINUS", "NOT"}
 _STMT = _ATOM | {"NAMES", "FROM", "EXPECT", "FREEZE", "UNFREEZE", "INIT", "IF", "LET", "DEFAULTS"}
 _TOP = _STMT | {"IMPORT", "NETWORK", "INPUT", "BLOCK", "_NL", "$END"}
-_GOES_ON = {"PLUS", "MINUS", "STAR", "SLASH", "DOUBLESLASH", "PERCENT", "COMPARE", "IF", "AND", "OR"}
 _PRODUCT = {"STAR": "mul", "SLASH": "div", "DOUBLESLASH": "floordiv", "PERCENT": "mod"}
 _SUM = {"PLUS": "add", "MINUS": "sub"}
 
@@ -349,7 +349,6 @@ class Parser:
         self.peek = self.lexer.peek  # peek(ahead=0): the next token (or the one after, ahead=1)
         self.b = builder
         self.last: Token | None = None  # the last token taken
-        self.expr_end: Token | None = None  # the last token of the last expression read
 
     # -- tokens
     def take(self) -> Token:
@@ -367,8 +366,6 @@ class Parser:
         return tok
 
     def fail(self, accepts: set[str]):
-        if self.last is not None and self.last is self.expr_end:
-            accepts = accepts | _GOES_ON
         raise UnexpectedToken(self.peek(), accepts)
 
     def expect(self, kind: str, accepts: set[str] | None = None) -> Token:
@@ -439,22 +436,23 @@ class Parser:
 
     def params(self) -> list:
         """`[param ("," param)*] ")"` after a `name(`."""
-        params: list = [None]
-        if self.peek().type != "RPAR":
-            params = [self.param()]
-            while self.peek().type == "COMMA":
-                self.take()
-                params.append(self.param())
-        self.expect("RPAR", {"RPAR", "COMMA"} if params[0] is not None else {"RPAR", "NAME"})
-        return params
-
-    def param(self):
-        first = self.name()
-        default = None
-        if self.peek().type == "EQUAL":
+        if self.peek().type == "RPAR":
             self.take()
-            default = self.expr()
-        return self.node("param", first, [first, default])
+            return [None]
+        params = []
+        while True:
+            first = self.name()
+            has_default = self.peek().type == "EQUAL"
+            default = None
+            if has_default:
+                self.take()
+                default = self.expr()
+            params.append(self.node("param", first, [first, default]))
+            if self.peek().type != "COMMA":
+                break
+            self.take()
+        self.expect("RPAR", {"RPAR", "COMMA"} if has_default else {"RPAR", "COMMA", "EQUAL"})
+        return params
 
     def body(self) -> list:
         """`_NL _INDENT _stmt+ _DEDENT`."""
@@ -503,7 +501,8 @@ class Parser:
             self.take()
             elems.append(self.elem())
         expect = self.expect_clause() if self.at("expect") else None
-        self.expect("_NL", _ATOM | {"COMMA", "EXPECT", "REPEAT", "_NL"})
+        ends = {"COMMA", "EXPECT", "_NL"}  # after a repeat `x3`, only these
+        self.expect("_NL", ends if expect is not None or self.last.type == "REPEAT" else _ATOM | ends | {"REPEAT"})
         return self.node("line", first, [label, *elems, expect])
 
     def split_line(self):
@@ -512,7 +511,8 @@ class Parser:
         while self.peek().type == "COMMA":
             self.take()
             elems.append(self.elem())
-        self.expect("_NL", _ATOM | {"COMMA", "REPEAT", "_NL"})
+        ends = {"COMMA", "_NL"}
+        self.expect("_NL", ends if self.last.type == "REPEAT" else _ATOM | ends | {"REPEAT"})
         return self.node("split_line", first, [first, *elems])
 
     def expect_stmt(self):
@@ -655,7 +655,6 @@ class Parser:
                 self.fail({"ELSE", "OR", "AND", "COMPARE", "PLUS", "MINUS", "STAR", "SLASH"})
             self.keyword("else")
             value = self.node("ifexpr", first, [value, cond, self.expr()])
-        self.expr_end = self.last
         return value
 
     def test(self, head=None):
@@ -735,13 +734,14 @@ class Parser:
 
     def call(self):
         head = self.take()
-        args: list = [None]
-        if self.peek().type != "RPAR":
-            args = [self.arg()]
-            while self.peek().type == "COMMA":
-                self.take()
-                args.append(self.arg())
-        self.expect("RPAR", {"RPAR", "COMMA"} if args[0] is not None else {"RPAR"} | _ATOM)
+        if self.peek().type == "RPAR":
+            self.take()
+            return self.node("call", head, [head, None])
+        args = [self.arg()]
+        while self.peek().type == "COMMA":
+            self.take()
+            args.append(self.arg())
+        self.expect("RPAR", {"RPAR", "COMMA"})
         return self.node("call", head, [head, *args])
 
     def arg(self):
@@ -756,7 +756,7 @@ class Parser:
     def expect_clause(self):
         first = self.keyword("expect")
         items = [self.expect_item()]
-        while self.peek().type in ("DIMS", "NUMBER", "NAME"):
+        while self.peek().type in ("DIMS", "NUMBER", "NAME", "CALL_OPEN"):
             items.append(self.expect_item())
         return self.node("expect_clause", first, items)
 
@@ -765,9 +765,9 @@ class Parser:
         if tok.type in ("DIMS", "NUMBER"):
             shape = self.shape()
             return self.node("expect_shape", tok, [shape])
-        if tok.type != "NAME":
+        if tok.type not in ("NAME", "CALL_OPEN"):
             self.fail({"DIMS", "NUMBER", "NAME"})
-        key = self.take()
+        key = self.name()
         self.expect("EQUAL")
         if self.peek().type == "DIMS":
             return self.node("expect_keyed_shape", key, [key, self.take()])
