@@ -224,3 +224,15 @@ def test_syntax_errors_are_collected():
         (3, 12, "unexpected character `[`"),
         (4, 7, "unexpected end of line"),
     ]
+
+
+def test_a_word_is_a_keyword_only_where_the_grammar_has_it():
+    """In a body `block:` and `input:` name lines (lark's merged LALR states refuse the second one);
+    at the start of a line, `if:` is the keyword and an error."""
+    tree = parse("block b():\n    block: relu\n    input: tanh\n    network: sigmoid\n", "t.arch")
+    (block,) = tree.blocks
+    assert [line.label for line in block.body] == ["block", "input", "network"]
+    assert by_lark("block b():\n    block: relu\n    input: tanh\n") is AT_A_KEYWORD
+    with pytest.raises(ArchspecError) as err:
+        parse("network T\ninput 3x8x8\nif: relu\n", "t.arch")
+    assert err.value.diagnostics[0].message == "`if` is a word of the language: it cannot name a line"
