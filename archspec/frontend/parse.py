@@ -409,14 +409,9 @@ class Parser:
 
     def network_stmt(self):
         first = self.keyword("network")
-        if self.peek().type == "CALL_OPEN":
-            head = self.take()
-            params = self.params()
-            self.expect("_NL")
-            return self.node("network_decl", first, [head, *params])
-        name = self.expect("NAME", {"NAME", "CALL_OPEN"})
+        header = self.header()
         self.expect("_NL")
-        return self.node("network_decl", first, [name])
+        return self.node("network_decl", first, header)
 
     def input_stmt(self):
         first = self.keyword("input")
@@ -426,13 +421,15 @@ class Parser:
 
     def block_stmt(self):
         first = self.keyword("block")
-        if self.peek().type == "CALL_OPEN":
-            head = self.take()
-            params = self.params()
-        else:
-            head, params = self.expect("NAME", {"NAME", "CALL_OPEN"}), []
+        header = self.header()
         self.expect("COLON")
-        return self.node("block_def", first, [head, *params, *self.body()])
+        return self.node("block_def", first, [*header, *self.body()])
+
+    def header(self) -> list:
+        """A network's or a block's `NAME`, or `CALL_OPEN [param ("," param)*] ")"`."""
+        if self.peek().type == "CALL_OPEN":
+            return [self.take(), *self.params()]
+        return [self.expect("NAME", {"NAME", "CALL_OPEN"})]
 
     def params(self) -> list:
         """`[param ("," param)*] ")"` after a `name(`."""
@@ -658,20 +655,10 @@ class Parser:
         return value
 
     def test(self, head=None):
-        first = head[0] if head else self.peek()
-        value = self.and_test(head)
-        while self.at("or"):
-            self.keyword("or")
-            value = self.node("or_", first, [value, self.and_test()])
-        return value
+        return self.chain(head, self.and_test, {"or": "or_"})
 
     def and_test(self, head=None):
-        first = head[0] if head else self.peek()
-        value = self.not_test(head)
-        while self.at("and"):
-            self.keyword("and")
-            value = self.node("and_", first, [value, self.not_test()])
-        return value
+        return self.chain(head, self.not_test, {"and": "and_"})
 
     def not_test(self, head=None):
         if head is None and self.at("not"):
@@ -688,20 +675,26 @@ class Parser:
         return value
 
     def sum(self, head=None):
-        first = head[0] if head else self.peek()
-        value = self.product(head)
-        while self.peek().type in _SUM:
-            rule = _SUM[self.take().type]
-            value = self.node(rule, first, [value, self.product()])
-        return value
+        return self.chain(head, self.product, _SUM)
 
     def product(self, head=None):
+        return self.chain(head, self.unary, _PRODUCT)
+
+    def chain(self, head, operand, rules: dict[str, str]):
+        """`operand (OP operand)*`, joined from the left: `rules` names the rule of each operator (a
+        token's type, or a keyword's word)."""
         first = head[0] if head else self.peek()
-        value = self.unary(head)
-        while self.peek().type in _PRODUCT:
-            rule = _PRODUCT[self.take().type]
-            value = self.node(rule, first, [value, self.unary()])
-        return value
+        value = operand(head)
+        while True:
+            tok = self.peek()
+            rule = rules.get(str(tok) if tok.type == "NAME" else tok.type)
+            if rule is None:
+                return value
+            if tok.type == "NAME":
+                self.keyword(str(tok))
+            else:
+                self.take()
+            value = self.node(rule, first, [value, operand()])
 
     def unary(self, head=None):
         if head is not None:
