@@ -170,7 +170,7 @@ class Lexer:
         """The next token read again as `kind` (MEASURE, PATH, NUMBER or NAME) from where it starts;
         None, and nothing changed, where `kind` does not match there."""
         tok = self.peek()
-        if tok.pos < 0 or tok.type in ("_NL", "_INDENT", "_DEDENT"):
+        if tok.pos < 0:  # an _INDENT or _DEDENT the lexer made (no pattern matches a newline or the end)
             return None
         m = _ONE[kind].match(self.text, tok.pos)
         return None if m is None else self._reread(tok, kind, m.group())

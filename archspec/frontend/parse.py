@@ -493,10 +493,7 @@ class Parser:
         return self.node("compound", first, [label, head, *self.body()])
 
     def line(self, first: Token, label):
-        elems = [self.elem()]
-        while self.peek().type == "COMMA":
-            self.take()
-            elems.append(self.elem())
+        elems = self.elems()
         expect = self.expect_clause() if self.at("expect") else None
         ends = {"COMMA", "EXPECT", "_NL"}  # after a repeat `x3`, only these
         self.expect("_NL", ends if expect is not None or self.last.type == "REPEAT" else _ATOM | ends | {"REPEAT"})
@@ -504,10 +501,7 @@ class Parser:
 
     def split_line(self):
         first = self.take()  # NAMES
-        elems = [self.elem()]
-        while self.peek().type == "COMMA":
-            self.take()
-            elems.append(self.elem())
+        elems = self.elems()
         ends = {"COMMA", "_NL"}
         self.expect("_NL", ends if self.last.type == "REPEAT" else _ATOM | ends | {"REPEAT"})
         return self.node("split_line", first, [first, *elems])
@@ -532,13 +526,7 @@ class Parser:
 
     def init_stmt(self):
         first = self.keyword("init")
-        options = [self.option()]
-        while self.peek().type != "_NL":
-            if self.peek().type != "NAME":
-                self.fail({"NAME", "_NL"})
-            options.append(self.option())
-        self.take()
-        return self.node("init_stmt", first, options)
+        return self.node("init_stmt", first, self.options())
 
     def if_stmt(self):
         first = self.keyword("if")
@@ -569,15 +557,27 @@ class Parser:
     def defaults_stmt(self):
         first = self.keyword("defaults")
         kind = self.name()
+        return self.node("defaults_stmt", first, [kind, *self.options()])
+
+    def options(self) -> list:
+        """`option+ _NL`."""
         options = [self.option()]
         while self.peek().type != "_NL":
             if self.peek().type != "NAME":
                 self.fail({"NAME", "_NL"})
             options.append(self.option())
         self.take()
-        return self.node("defaults_stmt", first, [kind, *options])
+        return options
 
     # -- a line's elements
+    def elems(self) -> list:
+        """`elem ("," elem)*`."""
+        elems = [self.elem()]
+        while self.peek().type == "COMMA":
+            self.take()
+            elems.append(self.elem())
+        return elems
+
     def elem(self):
         first = self.peek()
         if self.at("from"):
@@ -605,14 +605,11 @@ class Parser:
         return self.node("elem", first, atoms)
 
     def atom(self):
+        """`expr | option | DIMS | tuple`: an option, or what an option's value may be."""
         tok = self.peek()
-        if tok.type == "DIMS":
-            return self.node("dims", self.take(), [tok])
-        if tok.type == "LPAR":
-            return self.parenthesised(tuples=True)
         if tok.type == "NAME" and tok != "not" and self.peek(1).type == "EQUAL":
             return self.option()
-        return self.expr()
+        return self.value()
 
     def option(self):
         first = self.expect("NAME")
@@ -624,21 +621,21 @@ class Parser:
         if tok.type == "DIMS":
             return self.node("dims", self.take(), [tok])
         if tok.type == "LPAR":
-            return self.parenthesised(tuples=True)
+            return self.tuple_or_expr()
         return self.expr()
 
-    def parenthesised(self, tuples: bool):
-        """`"(" expr ")"`, the start of an expression, or where `tuples`, `"(" expr ("," expr)+ ")"`."""
+    def tuple_or_expr(self):
+        """`"(" expr ("," expr)+ ")"`, or an expression that starts with `"(" expr ")"`."""
         first = self.take()
         inner = self.expr()
-        if tuples and self.peek().type == "COMMA":
+        if self.peek().type == "COMMA":
             items = [inner]
             while self.peek().type == "COMMA":
                 self.take()
                 items.append(self.expr())
             self.expect("RPAR", {"RPAR", "COMMA"})
             return self.node("tuple", first, items)
-        self.expect("RPAR", {"RPAR", "COMMA"} if tuples else {"RPAR"})
+        self.expect("RPAR", {"RPAR", "COMMA"})
         return self.expr((first, inner))
 
     # -- expressions; `head`: (first token, value) of a parenthesised primary already read
