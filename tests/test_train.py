@@ -376,6 +376,41 @@ def test_every_epoch_has_its_own_order_the_same_on_every_run(stripes):
     assert torch.equal(first.sort().values, second.sort().values)  # the same images
 
 
+def test_reading_batches_leaves_the_global_generator_alone(stripes):
+    # dropout and the augmentation layers draw from the global generator: a loader that drew its
+    # workers' seed from it too would make the run depend on --workers
+    for workers in (0, 2):
+        batches = FolderBatches(
+            scan_image_folder(stripes), stripes_spec(), config(workers=workers), Processes(), torch.device("cpu")
+        )
+        torch.manual_seed(5)
+        before = torch.get_rng_state()
+        for epoch in (1, 2):
+            list(batches.train_batches(epoch))
+            list(batches.val_batches())
+        assert torch.equal(torch.get_rng_state(), before), workers
+
+
+# random flips and dropout: the run draws from the global generator in every step
+AUGMENTED = STRIPES.replace("input 1x16x16\n", "input 1x16x16\nrandom_flip horizontal\n").replace(
+    "flatten\n", "flatten\ndropout 0.3\n"
+)
+
+
+def test_one_seed_trains_the_same_with_any_number_of_workers(stripes, tmp_path):
+    spec = tmp_path / "augmented.arch"
+    spec.write_text(AUGMENTED)
+    common = ("train", str(spec), "--data", stripes, "--epochs", "3", "--batch-size", "8", "--json")
+    runs = {}
+    for workers in ("0", "2"):
+        run = archspec_cli(*common, "--workers", workers, "--seed", "3")
+        assert run.returncode == 0, run.stderr
+        runs[workers] = [(e["train_loss"], e["val_loss"]) for e in json.loads(run.stdout)["epochs"]]
+    assert runs["0"] == runs["2"]  # exactly: the same images, flips, dropout masks and weights
+    other = archspec_cli(*common, "--workers", "0", "--seed", "4")
+    assert [(e["train_loss"], e["val_loss"]) for e in json.loads(other.stdout)["epochs"]] != runs["0"]
+
+
 def test_a_failed_write_leaves_the_previous_checkpoint_intact(stripes, tmp_path, monkeypatch):
     save = str(tmp_path / "ck.pt")
     data, spec = scan_image_folder(stripes), stripes_spec()

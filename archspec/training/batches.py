@@ -53,6 +53,15 @@ class ImageDataset(torch.utils.data.Dataset):
         return x.div_(127.5).sub_(1.0), label
 
 
+def _loader_generator(seed: int, which: int) -> torch.Generator:
+    """A DataLoader's own generator. Without one, each pass over a loader draws its workers' base
+    seed from the global generator, which also drives dropout and the augmentation layers: once per
+    epoch with `--workers 0`, once in all with persistent workers. The same `--seed` would then
+    train differently with another `--workers`; with a generator of its own, a loader leaves the
+    global one alone, and its workers' seeds follow `--seed`."""
+    return torch.Generator().manual_seed(seed * 2 + which)
+
+
 def _drop_single(shard: int, batch_size: int) -> bool:
     """Batchnorm refuses a batch of one image in training: leave out a last batch of one."""
     return shard > 1 and shard % batch_size == 1
@@ -78,9 +87,12 @@ class FolderBatches:
             "persistent_workers": config.workers > 0,
         }
         drop = _drop_single(self.sampler.num_samples, config.batch_size)
-        self.train = DataLoader(train_set, sampler=self.sampler, drop_last=drop, **common)
+        self.train = DataLoader(
+            train_set, sampler=self.sampler, drop_last=drop, generator=_loader_generator(config.seed, 0), **common
+        )
         shard = val[procs.rank :: procs.world]  # no padding: every validation image counts once
-        self.val = DataLoader(Subset(dataset, shard), **common) if shard else []
+        val_set = Subset(dataset, shard)
+        self.val = DataLoader(val_set, generator=_loader_generator(config.seed, 1), **common) if shard else []
 
     def steps(self) -> int:
         return len(self.train)
