@@ -2,9 +2,10 @@
 `archspec check --memory torchinfo` against them without torch, torchvision or torchinfo.
 
 For torchvision's models (resnet18, resnet50, vgg16, alexnet, googlenet and inception_v3 without
-their auxiliary classifiers, and the zoo's other torchvision models) and for the module `archspec.build` makes of every spec in specs/ that has a network:
-torchinfo's `summary(model, input_size=(1, C, H, W))`, its byte counts (input, forward/backward
-pass, parameters) and the four lines it prints in MB.
+their auxiliary classifiers, and the zoo's other torchvision models) and for the module
+`archspec.build` makes of every spec in specs/ that has a network: torchinfo's
+`summary(model, input_size=(1, C, H, W))`, its byte counts (input, forward/backward pass,
+parameters) and the four lines it prints in MB.
 
 Run once with the benchmark's environment (see bench/README.md), from the repository root:
 
