@@ -524,12 +524,15 @@ def load_checked(
     quiet: bool = False,
     freeze: list[tuple[str, str]] = (),
     settings: list[tuple[str, str]] = (),
+    command: str = "",
 ):
-    """The analysis of one spec with a network for `compile`, `train`, `render` and `tree`, or an exit
-    status after printing the diagnostics (as `check` does; nothing when `quiet`) when the spec has
-    errors or defines no network. `verb` and `consequence` finish the messages: "no network to
-    {verb}", "2 errors{consequence}"."""
-    from archspec.analysis.load import analyse_file
+    """The analysis of one spec with a network for `compile`, `train`, `render`, `tree`, `evaluate`
+    and `predict`, or an exit status after printing the diagnostics (as `check` does; nothing when
+    `quiet`) when the spec has errors or defines no network. `verb` and `consequence` finish the
+    messages: "no network to {verb}", "2 errors{consequence}". Errors that all point into the
+    command line (`--freeze stm`, `--set nmu_classes=2`) are a usage error of `command`: the
+    options are wrong, not the spec."""
+    from archspec.analysis.load import COMMAND_LINE, analyse_file
     from archspec.diagnostics import render
     from archspec.diagnostics import say as t
 
@@ -544,7 +547,14 @@ def load_checked(
     if result.unreadable:
         return EXIT_USAGE
     if not result.ok:
-        count = sum(d.severity == "error" for d in result.diagnostics)
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        count = len(errors)
+        if all(d.span is not None and d.span.file == COMMAND_LINE for d in errors):
+            lines = result.sources[COMMAND_LINE].splitlines()
+            options = ", ".join(dict.fromkeys(f"`{lines[d.span.line - 1]}`" for d in errors))
+            where = f"archspec {command}" if command else "archspec"
+            say(t(f"{where}: error: the command line has {count} error{'s' if count != 1 else ''} (above): {options}"))
+            return EXIT_USAGE
         say(t(f"{path}: {count} error{'s' if count != 1 else ''}{consequence}"))
         return EXIT_FAILED
     net = result.network
@@ -577,7 +587,10 @@ def _render(args) -> int:
         return usage(f"{what} is for --block NAME: `archspec render FILE --block NAME --input SHAPE [ARG=VALUE ...]`")
     if out is None:
         out = (args.block or os.path.splitext(os.path.basename(args.file))[0]) + "." + fmt
-    result = load_checked(args.file, settings=args.settings) if args.block is None else _block_network(args)
+    if args.block is None:
+        result = load_checked(args.file, settings=args.settings, command="render")
+    else:
+        result = _block_network(args)
     if isinstance(result, int):
         return result
     net = result.network
@@ -688,7 +701,7 @@ def _tree(args) -> int:
     from archspec.diagnostics import output_language
     from archspec.views.tree import render_tree
 
-    result = load_checked(args.file, settings=args.settings)
+    result = load_checked(args.file, settings=args.settings, command="tree")
     if isinstance(result, int):
         return result
     net = result.network
@@ -768,7 +781,9 @@ def _compile(args) -> int:
     from archspec.diagnostics import say as t
     from archspec.emit.pytorch import CodegenError, generate
 
-    result = load_checked(args.file, "compile", "; nothing written", freeze=args.freeze, settings=args.settings)
+    result = load_checked(
+        args.file, "compile", "; nothing written", freeze=args.freeze, settings=args.settings, command="compile"
+    )
     if isinstance(result, int):
         return result
     net = result.network

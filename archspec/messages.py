@@ -396,6 +396,12 @@ PHRASES: dict[str, str] = {
     ),
     # `archspec train`'s header
     "synthetic data": "합성 데이터",
+    # why a weight file cannot be loaded (weights.py), after `--weights FILE: `
+    "is a folder, not a weight file": "가중치 파일이 아니라 폴더임",
+    "not a PyTorch weight file (torch.save of a state_dict)": (
+        "PyTorch 가중치 파일이 아님 (`state_dict`을/를 `torch.save`로 저장한 파일이어야 함)"
+    ),
+    "holds no state_dict (a dict of tensors by name)": "`state_dict` (이름별 텐서의 dict)이/가 없음",
     "channels-last": "채널 마지막 메모리 배치",
     "compiled": "`torch.compile`로 컴파일함",
     "logit": "로짓",
@@ -791,6 +797,16 @@ TEMPLATES: list[tuple[str, str]] = [
     ("{path}: {n:num} errors", "{path}: 오류 {n}개"),
     ("{path}: {n:num} error; nothing written", "{path}: 오류 {n}개: 아무것도 쓰지 않음"),
     ("{path}: {n:num} errors; nothing written", "{path}: 오류 {n}개: 아무것도 쓰지 않음"),
+    ("{path}: {n:num} error; fix the spec before training", "{path}: 오류 {n}개: 명세를 고친 뒤 학습할 것"),
+    ("{path}: {n:num} errors; fix the spec before training", "{path}: 오류 {n}개: 명세를 고친 뒤 학습할 것"),
+    (
+        "the command line has {n:num} error (above): {options}",
+        "명령줄의 옵션에 오류 {n}개가 있음 (위를 볼 것): {options}",
+    ),
+    (
+        "the command line has {n:num} errors (above): {options}",
+        "명령줄의 옵션에 오류 {n}개가 있음 (위를 볼 것): {options}",
+    ),
     (
         "{path}: no network to {verb!t}; the file defines {blocks!t}",
         "{path}: {verb!t} 신경망이 없음: 파일에 정의된 것: {blocks!t}",
@@ -885,7 +901,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("name a line with a colon: `{example}`", "줄의 이름 뒤에는 쌍점을 적을 것: `{example}`"),
     ("as its default: `{example}`", "기본값처럼: `{example}`"),
     ("with the network's parameters as --set gives them: {given}", "--set이 준 신경망 매개변수로: {given}"),
-    ("the network's parameters: {names}", "신경망의 매개변수: {names}"),
+    ("the network's parameters: {names!m}", "신경망의 매개변수: {names!m}"),
     (
         "none: write them as `network NAME(p=VALUE, ...)`",
         "없음: `network NAME(p=VALUE, ...)`처럼 적을 것",
@@ -1053,6 +1069,19 @@ TEMPLATES: list[tuple[str, str]] = [
         "`--batch-size 2` 이상을 쓸 것",
     ),
     ("{path}: is a folder, not a weight file", "{path}: 가중치 파일이 아니라 폴더임"),
+    ("cannot be read ({reason})", "읽을 수 없음 ({reason})"),
+    (
+        "{file}: the network gives {n:num} class scores, but {root} has {k:num} class folders ({names}); {change!t}",
+        "{file}: 신경망이 내는 클래스 점수는 {n}개인데 {root}에는 클래스 폴더가 {k}개 있음 ({names}): {change!t}",
+    ),
+    (
+        "{file}: the network gives 1 output, which classifies two classes, but {root} has {k:num} class "
+        "folders ({names}); give it exactly two, or {change!t}",
+        "{file}: 신경망의 출력 하나는 두 클래스를 가르는데 {root}에는 클래스 폴더가 {k}개 있음 ({names}): "
+        "폴더를 꼭 두 개만 주거나 {change!t}",
+    ),
+    ("add --set {p:code}={k:num}", "`--set {p}={k}`을/를 덧붙일 것"),
+    ("end the network with `dense {k:num}`", "신경망을 `dense {k}`으로/로 끝낼 것"),
     (
         "{path}: not a PyTorch weight file (torch.save of a state_dict)",
         "{path}: PyTorch 가중치 파일이 아님 (`state_dict`을/를 `torch.save`로 저장한 파일이어야 함)",

@@ -482,6 +482,32 @@ def test_train_errors_in_korean(args, korean):
     assert not english_left(korean)
 
 
+def test_train_option_errors_in_korean(tmp_path):
+    pytest.importorskip("PIL")
+    from PIL import Image
+
+    for name in ("cat", "dog"):
+        (tmp_path / name).mkdir()
+        Image.new("L", (8, 8)).save(tmp_path / name / "0.png")
+    resnet = run_cli("train", str(ROOT / "specs" / "resnet18.arch"), "--data", str(tmp_path), env=KO)
+    assert resnet.returncode == 1, resnet.stderr
+    assert resnet.stderr == (
+        f"archspec train: 오류: {ROOT / 'specs' / 'resnet18.arch'}: 신경망이 내는 클래스 점수는 1000개인데 "
+        f"{tmp_path}에는 클래스 폴더가 2개 있음 (cat, dog): `--set num_classes=2`를 덧붙일 것\n"
+    )
+    lenet = run_cli("train", str(LENET), "--data", str(tmp_path), env=KO)
+    assert lenet.stderr.endswith("(cat, dog): 신경망을 `dense 2`로 끝낼 것\n"), lenet.stderr
+    freeze = run_cli("train", str(LENET), "--data", str(tmp_path), "--freeze", "c9", env=KO)
+    assert freeze.returncode == 2
+    last = freeze.stderr.rstrip().splitlines()[-1]
+    assert last == "archspec train: 오류: 명령줄의 옵션에 오류 1개가 있음 (위를 볼 것): `--freeze c9`"
+    weights = run_cli("train", str(LENET), "--data", "synthetic", "--weights", "nothere.pt", env=KO)
+    assert weights.stderr == "archspec train: 오류: 가중치 `--weights nothere.pt`: 그런 파일이 없음\n"
+    for text in (resnet.stderr, lenet.stderr, last, weights.stderr):
+        words = text.split(": ", 1)[1].replace(str(tmp_path), "").replace(str(ROOT / "specs" / "resnet18.arch"), "")
+        assert not english_left(words), text
+
+
 @pytest.mark.parametrize(
     "args, korean",
     [

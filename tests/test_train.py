@@ -725,6 +725,45 @@ def test_a_class_count_that_does_not_match_the_spec_is_one_line(stripes):
     assert "the network gives 10 class scores, but" in line and "has 2 class folders (horizontal, vertical)" in line
 
 
+def test_a_network_that_takes_its_class_count_is_told_to_set_it(tmp_path):
+    root = tmp_path / "data"
+    for name in ("cat", "dog"):
+        (root / name).mkdir(parents=True)
+        Image.new("RGB", (8, 8)).save(root / name / "0.png")
+    # ResNet18(num_classes=1000): the answer is on the command line, not in the spec
+    line = one_line_error(archspec_cli("train", str(SPECS / "resnet18.arch"), "--data", str(root)), FAILED)
+    assert line.endswith("has 2 class folders (cat, dog); add --set num_classes=2"), line
+    assert "dense" not in line
+    # a network without such a parameter is told how to end
+    spec = tmp_path / "rgb.arch"
+    spec.write_text(STRIPES.replace("1x16x16", "3x16x16").replace("dense 2", "dense 5"))
+    line = one_line_error(archspec_cli("train", str(spec), "--data", str(root)), FAILED)
+    assert line.endswith("has 2 class folders (cat, dog); end the network with `dense 2`"), line
+
+
+def test_a_bad_freeze_option_is_an_error_of_the_command_line_not_of_the_spec(stripes, spec_file):
+    run = archspec_cli("train", spec_file, "--data", stripes, "--freeze", "conv9", "--workers", "0")
+    assert run.returncode == USAGE, run.stderr
+    assert "error[undefined-name]: no layer or block `conv9` in the network" in run.stderr
+    assert "--> <command line>:1:10" in run.stderr and "1 | --freeze conv9" in run.stderr
+    assert run.stderr.rstrip().splitlines()[-1] == (
+        "archspec train: error: the command line has 1 error (above): `--freeze conv9`"
+    )
+    assert spec_file not in run.stderr and "fix the spec" not in run.stderr and run.stdout == ""
+
+
+def test_a_missing_weight_file_is_one_clear_line(stripes, spec_file, tmp_path):
+    missing = str(tmp_path / "nothere.pt")
+    line = one_line_error(archspec_cli("train", spec_file, "--data", stripes, "--weights", missing), USAGE)
+    assert line == f"archspec train: error: --weights {missing}: no such file"
+
+
+def test_the_train_extra_installs_numpy():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 on
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(r.split(">")[0].split("=")[0].strip() == "numpy" for r in extras["train"])
+
+
 @pytest.mark.parametrize("sigmoid", [True, False], ids=["sigmoid", "logit"])
 def test_the_command_line_learns_the_stripes_with_one_output(stripes, tmp_path, sigmoid):
     spec = tmp_path / "binary.arch"

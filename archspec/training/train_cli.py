@@ -188,6 +188,7 @@ def _run(args, rank: int) -> int:
         quiet=rank != 0,
         freeze=args.freeze,
         settings=args.settings,
+        command="train",
     )
     if isinstance(checked, int):
         return checked
@@ -299,7 +300,7 @@ def _import_torch(pillow: bool):
 def _load_weights(model, options: list[str]) -> list:
     """`--weights [PART=]FILE` options loaded into `model`, in order; a TrainError for a file that does not fit."""
     from archspec.training.traindata import TrainError
-    from archspec.training.weights import WeightsError, load_weights, parse_weights_option
+    from archspec.training.weights import WeightsError, load_weights, parse_weights_option, reason
 
     loaded = []
     for option in options:
@@ -307,7 +308,8 @@ def _load_weights(model, options: list[str]) -> list:
         try:
             loaded.append(load_weights(model, path, part))
         except WeightsError as err:
-            raise TrainError(f"--weights {option}: {err}", EXIT_USAGE if err.unreadable else EXIT_FAILED) from None
+            code = EXIT_USAGE if err.unreadable else EXIT_FAILED
+            raise TrainError(f"--weights {option}: {reason(err, path)}", code) from None
     return loaded
 
 

@@ -46,6 +46,9 @@ class ModelSpec:
     fingerprint: str = ""  # the same for two specs with the same layers, options and shapes
     # the network ends in a sigmoid: each output is a probability on its own (of class 1, for one output)
     unit_probabilities: bool = False
+    # the network's parameter that its number of outputs comes from (`network ResNet18(num_classes=1000)`),
+    # which `--set num_classes=K` changes; "" where none is known
+    class_parameter: str = ""
 
     @property
     def binary(self) -> bool:
@@ -68,6 +71,7 @@ class ModelSpec:
             probabilities=bool(last is not None and last.probabilities),
             fingerprint=fingerprint(network),
             unit_probabilities=bool(last is not None and last.unit_probabilities),
+            class_parameter=class_parameter(network),
         )
 
 
@@ -83,6 +87,22 @@ class Processes:
     def from_env(cls) -> Processes:
         env = os.environ
         return cls(int(env.get("RANK", "0")), int(env.get("WORLD_SIZE", "1")), int(env.get("LOCAL_RANK", "0")))
+
+
+def class_parameter(network: Network) -> str:
+    """The network's parameter whose value is its number of outputs: `num_classes` where it is,
+    else the one whole-number parameter that is; "" where none (or several) could be."""
+    out = network.output_shape
+    if not out or len(out) != 1:
+        return ""
+    names = [
+        name
+        for name, value in network.settings.items()
+        if isinstance(value, int) and not isinstance(value, bool) and value == out[0]
+    ]
+    if "num_classes" in names:
+        return "num_classes"
+    return names[0] if len(names) == 1 else ""
 
 
 def fingerprint(network: Network) -> str:
@@ -179,16 +199,20 @@ def check_fits(spec: ModelSpec, data: ImageFolder | Synthetic) -> None:
     names = ", ".join(data.classes[:6]) + (", ..." if found > 6 else "")
     if found < 2:
         raise TrainError(f"--data {data.root}: one class folder ({names}); a classifier needs two or more")
+    # a network that takes its class count as a parameter is told it on the command line
+    change = (
+        f"add --set {spec.class_parameter}={found}" if spec.class_parameter else f"end the network with `dense {found}`"
+    )
     if spec.binary and found != 2:
         raise TrainError(
             f"{spec.file}: the network gives 1 output, which classifies two classes, but {data.root} has "
-            f"{found} class folders ({names}); give it exactly two, or end the network with `dense {found}`",
+            f"{found} class folders ({names}); give it exactly two, or {change}",
             FAILED,
         )
     if not spec.binary and out[0] != found:
         raise TrainError(
             f"{spec.file}: the network gives {out[0]} class scores, but {data.root} has {found} class folders "
-            f"({names}); end the network with `dense {found}`",
+            f"({names}); {change}",
             FAILED,
         )
     shape = spec.input_shape

@@ -73,6 +73,16 @@ def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     return payload
 
 
+def reason(err: WeightsError, path: str) -> str:
+    """The error without the file's name in front (`no such file`), for a message that names the
+    option it came from (`--weights nothere.pt: no such file`)."""
+    text = str(err)
+    for prefix in (f"{path}: ", f"{path} "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
 def load_weights(model: nn.Module, path: str | os.PathLike, part: str = "") -> Loaded:
     """Load the weight file at `path` into `model`, or into its submodule `part`.
 
