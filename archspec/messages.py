@@ -406,6 +406,14 @@ PHRASES: dict[str, str] = {
     "compiled": "`torch.compile`로 컴파일함",
     "logit": "로짓",
     "probability": "확률",
+    "the whole network": "신경망 전체",
+    # the columns of its table of epochs (progress.py)
+    "epoch": "에포크",
+    "train loss": "학습 손실",
+    "train acc": "학습 정확도",
+    "val loss": "검증 손실",
+    "val acc": "검증 정확도",
+    "seconds": "초",
     "the `graphviz` Python package is missing: pip install graphviz": (
         "`graphviz` 파이썬 패키지가 없음: `pip install graphviz`"
     ),
@@ -823,6 +831,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("`-o {out}` says {a}, `--format` says {b}", "`-o {out}`은/는 {a}, `--format`은/는 {b}"),
     ("cannot write {path}: {reason}", "{path}에 쓸 수 없음: {reason}"),
+    ("wrote the checkpoint {path} (epoch {e:num})", "체크포인트를 {path}에 씀 (에포크 {e})"),
     ("wrote {path}", "{path}에 씀"),
     ("archspec {command:code}: error: {message!m}", "archspec {command}: 오류: {message!m}"),
     # ---------------------------------------------------------------- the check table's totals (report.py)
@@ -997,14 +1006,16 @@ TEMPLATES: list[tuple[str, str]] = [
     ("{optimizer:code} lr {lr}", "`{optimizer}` 학습률 {lr}"),
     ("amp {dtype:code}", "혼합 정밀도 `{dtype}`"),
     ("epoch {e:num}/{n:num}", "에포크 {e}/{n}"),
+    ("loss {l} acc {a} {r} img/s", "손실 {l} 정확도 {a} {r} img/s"),
     (
-        "epoch {e:num}/{n:num}  train loss {tl} acc {ta}  val loss {vl} acc {va}  {ips} img/s  {sec} s",
-        "에포크 {e}/{n}  학습 손실 {tl} 정확도 {ta}  검증 손실 {vl} 정확도 {va}  {ips} img/s  {sec}초",
+        "{t:num!n} trainable parameters, {f:num!n} frozen in {names} and {k:num} more",
+        "학습할 파라미터 {t!n}개, 고정된 파라미터 {f!n}개: {names!m} 외 {k}개",
     ),
     (
-        "epoch {e:num}/{n:num}  train loss {tl} acc {ta}  {ips} img/s  {sec} s",
-        "에포크 {e}/{n}  학습 손실 {tl} 정확도 {ta}  {ips} img/s  {sec}초",
+        "{t:num!n} trainable parameters, {f:num!n} frozen in {names}",
+        "학습할 파라미터 {t!n}개, 고정된 파라미터 {f!n}개: {names!m}",
     ),
+    ("{t:num!n} trainable parameters, none frozen", "학습할 파라미터 {t!n}개, 고정된 파라미터 없음"),
     (
         "loaded {n:num} tensors from {file} into the network; "
         "{k:num} entries of the file outside `{part:code}` not used",

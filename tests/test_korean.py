@@ -442,17 +442,31 @@ def test_train_lines_in_korean(tmp_path):
     args = ["train", str(LENET), "--data", "synthetic", "--synthetic-size", "32", "--epochs", "1", "--seed", "1"]
     first = run_cli(*args, "--save", str(ckpt), env=KO)
     assert first.returncode == 0, first.stderr
-    header, epoch = first.stdout.splitlines()
+    header, parameters, columns, epoch, saved = first.stdout.splitlines()
     assert header == (
         f"LeNet5 ({LENET}) 학습: 합성 데이터, 클래스 10개, 학습 이미지 26장과 검증 이미지 6장: "
         "`cpu`, 배치 64, `adamw` 학습률 0.001"
     )
-    assert re.fullmatch(
-        r"에포크 1/1  학습 손실 \d\.\d{4} 정확도 \d+\.\d%  검증 손실 \d\.\d{4} 정확도 \d+\.\d%"
-        r"  [\d,]+ img/s  \d+\.\d초",
-        epoch,
-    ), epoch
-    assert not english_left(header.replace("LeNet5", "")) and not english_left(epoch)
+    assert parameters == "학습할 파라미터 6만 1706개, 고정된 파라미터 없음"  # 61,706 in 만
+    assert columns.split() == [
+        "에포크",
+        "학습",
+        "손실",
+        "학습",
+        "정확도",
+        "검증",
+        "손실",
+        "검증",
+        "정확도",
+        "img/s",
+        "초",
+    ]
+    assert re.fullmatch(r" +1/1 +\d\.\d{4} +\d+\.\d% +\d\.\d{4} +\d+\.\d% +[\d,]+ +\d+\.\d", epoch), epoch
+    # every row's cells end where the header's do, in terminal cells (a Korean character takes two)
+    assert cell_len(columns) == cell_len(epoch)
+    assert saved == f"체크포인트를 {ckpt}에 씀 (에포크 1)"
+    for line in (header.replace("LeNet5", ""), parameters, columns, saved.replace(str(ckpt), "")):
+        assert not english_left(line), line
     second = run_cli(*args, "--weights", str(ckpt), "--lang", "ko")
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[0] == f"{ckpt}에서 텐서 10개를 신경망에 읽어 들임"

@@ -160,19 +160,92 @@ def test_a_hand_written_module_learns_the_stripes(stripes):
     assert result.history[-1].train_loss < result.history[0].train_loss
 
 
+class Terminal(io.StringIO):
+    """What rich takes for a terminal (80 columns, as $COLUMNS does not say otherwise here)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def screen_lines(text: str) -> list[str]:
+    """The lines a terminal shows, one for every redraw of the bar: escapes dropped, split at
+    carriage returns and newlines."""
+    import re
+
+    return [line for line in re.split(r"[\r\n]+", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)) if line]
+
+
 @pytest.mark.parametrize("kind", ["Lines", "Bars"])
-def test_progress_shows_every_epoch(stripes, kind):
+def test_progress_shows_the_parameters_every_epoch_and_the_checkpoint(stripes, tmp_path, kind, monkeypatch):
     from archspec.training import progress
 
-    stream = io.StringIO()
+    monkeypatch.delenv("COLUMNS", raising=False)
+    stream = Terminal() if kind == "Bars" else io.StringIO()
     reporter = getattr(progress, kind)(stream)
-    if kind == "Bars":  # a terminal's width, so that no line wraps
-        reporter.console.width = 200
-    train(stripes_module(), stripes_spec(), scan_image_folder(stripes), config(epochs=2), reporter)
-    lines = [line for line in stream.getvalue().splitlines() if line.startswith("epoch ")]
-    assert [line.split("  ")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
-    assert all(" train loss " in line and " val loss " in line and " img/s " in line for line in lines)
-    assert stream.getvalue().startswith(f"training Stripes (stripes.arch) on {stripes}: 2 classes, 48 training")
+    module = stripes_module()
+    module[0].requires_grad_(False)  # the first conv: 8 * 9 weights and 8 biases
+    save = str(tmp_path / "ck.pt")
+    result = train(module, stripes_spec(), scan_image_folder(stripes), config(epochs=2, save=save), reporter)
+    lines = screen_lines(stream.getvalue())
+    assert lines[0].startswith(f"training Stripes (stripes.arch) on {stripes}: 2 classes, 48 training")
+    trainable = 8 * 8 * 9 + 8 + 128 * 2 + 2  # the second conv and the dense layer, counted by hand
+    assert lines[1] == f"{trainable:,} trainable parameters, 80 frozen in 0"
+    assert lines[2].split() == [
+        "epoch",
+        "train",
+        "loss",
+        "train",
+        "acc",
+        "val",
+        "loss",
+        "val",
+        "acc",
+        "img/s",
+        "seconds",
+    ]
+    rows = [line.split() for line in lines if line.split()[0] in ("1/2", "2/2")]
+    assert [r[0] for r in rows] == ["1/2", "2/2"]
+    for row, m in zip(rows, result.history):  # the figures the run returned, as the table writes them
+        assert row[1:5] == [
+            f"{m.train_loss:.4f}",
+            f"{m.train_accuracy:.1%}",
+            f"{m.val_loss:.4f}",
+            f"{m.val_accuracy:.1%}",
+        ]
+    assert lines[-1] == f"wrote the checkpoint {save} (epoch 2)"
+    if kind == "Bars":
+        assert any(line.startswith("epoch 1/2 ") and "/3" in line for line in lines)  # the bar: 48 images in 3 steps
+    from rich.cells import cell_len
+
+    assert all(cell_len(line) <= 80 for line in lines[1:-1]), lines
+
+
+def test_the_epoch_table_and_the_bar_fit_80_columns_with_the_widest_figures(monkeypatch):
+    from rich.cells import cell_len
+
+    from archspec.diagnostics import output_language, set_output_language
+    from archspec.training import progress
+    from archspec.training.train import EpochMetrics
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    # epoch 100 of 100, losses over 10, 100% accuracy, 123,456 img/s, 1234.5 seconds
+    wide = EpochMetrics(100, 12.3456, 1.0, 12.3456, 1.0, 123_456 * 1234, 1234.5)
+    before = output_language()
+    for lang in ("en", "ko"):
+        set_output_language(lang)
+        try:
+            stream = Terminal()
+            bars = progress.Bars(stream)
+            bars.epoch_started(100, 100, 1000)
+            bars.step(999, 12.3456, 1.0, 123_456.0)
+            bars.epoch_finished(wide, 100)
+            bars.close()
+        finally:
+            set_output_language(*before)
+        lines = screen_lines(stream.getvalue())
+        assert any("999/1000" in line and ("12.3456" in line) for line in lines), lines
+        assert any(line.split()[:2] == ["100/100", "12.3456"] for line in lines), lines
+        assert all(cell_len(line) <= 80 for line in lines), [(cell_len(line), line) for line in lines]
 
 
 def test_the_loss_of_a_softmax_output_is_cross_entropy_of_its_scores():
@@ -632,8 +705,10 @@ def test_the_command_line_learns_the_stripes(stripes, spec_file, tmp_path):
     assert [e["epoch"] for e in out["epochs"]] == [1, 2, 3, 4, 5]
     assert out["final"]["val_accuracy"] > 0.9
     assert out["final"]["images_per_second"] > 0
-    # the progress went to stderr, one line per epoch after the header
-    assert [line.split("  ")[0] for line in run.stderr.splitlines()[1:]] == [f"epoch {i}/5" for i in range(1, 6)]
+    # the progress went to stderr: the header, the parameters, the table's header and a row per epoch
+    lines = run.stderr.splitlines()
+    assert lines[1] == f"{8 * 9 + 8 + 8 * 8 * 9 + 8 + 128 * 2 + 2:,} trainable parameters, none frozen"
+    assert [line.split()[0] for line in lines[2:]] == ["epoch"] + [f"{i}/5" for i in range(1, 6)]
 
 
 def test_two_processes_train_with_ddp_through_torchrun(tmp_path):

@@ -318,7 +318,7 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
     objective = Objective.of(spec)
     loop = _Loop(net, model, optimizer, scaler, objective, device, amp, fmt, procs, reporter)
     amp_name = {torch.bfloat16: "bf16", torch.float16: "fp16", None: None}[amp]
-    reporter.begin(_header(spec, data, config, batches, device, procs, amp_name))
+    reporter.begin(_header(spec, data, config, batches, device, procs, amp_name), parameters_line(model))
     saved = first - 1 if config.resume and config.resume == config.save else None  # the epoch `save` holds
     epoch = first
     stops = _StopSignals()
@@ -331,6 +331,8 @@ def _train(model, spec, data, config, reporter, procs, device, amp, fmt) -> Trai
                         _save(config.save, spec, classes, config, model, optimizer, scaler, history)
                         saved = epoch
                 reporter.epoch_finished(history[-1], config.epochs)
+        if saved is not None and saved >= first:
+            reporter.end(f"wrote the checkpoint {config.save} (epoch {saved})")
     except KeyboardInterrupt:
         raise Interrupted(epoch, saved, config.save, stops.signum) from None
     except ImageError as exc:
@@ -379,6 +381,39 @@ def _header(spec, data, config, batches, device, procs, amp_name) -> str:
         f"{batches.train_images:,} training and {batches.val_images:,} validation images; "
         f"{where}, {', '.join(options)}"
     )
+
+
+SHOWN_FROZEN = 4  # frozen parts named in the parameters line; the rest are counted
+
+
+def parameters_line(model: nn.Module) -> str:
+    """`3,277,313 trainable parameters, 14,714,688 frozen in features`: what the optimizer gets and
+    what it leaves, counted on the module itself."""
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    frozen = sum(p.numel() for p in model.parameters() if not p.requires_grad)
+    if not frozen:
+        return f"{trainable:,} trainable parameters, none frozen"
+    parts = frozen_parts(model)
+    names = ", ".join(parts[:SHOWN_FROZEN])
+    if len(parts) > SHOWN_FROZEN:
+        names += f" and {len(parts) - SHOWN_FROZEN} more"
+    return f"{trainable:,} trainable parameters, {frozen:,} frozen in {names}"
+
+
+def frozen_parts(model: nn.Module) -> list[str]:
+    """The fewest submodule paths that hold every frozen parameter and no trainable one, in order."""
+
+    def all_frozen(module: nn.Module) -> bool:
+        params = list(module.parameters())
+        return bool(params) and not any(p.requires_grad for p in params)
+
+    parts: list[str] = []
+    for name, module in model.named_modules():
+        if name and all_frozen(module) and not any(name.startswith(part + ".") for part in parts):
+            parts.append(name)
+    if not parts and all_frozen(model):
+        return ["the whole network"]
+    return parts
 
 
 def _resume(config, spec, classes, model, optimizer, scaler) -> list[EpochMetrics]:
