@@ -59,7 +59,19 @@ def _asked_lang(argv: list[str]) -> str | None:
     return None
 
 
-COMMANDS = ("check", "compile", "render", "tree", "explain", "calc", "quiz", "playground", "train")
+COMMANDS = (
+    "check",
+    "compile",
+    "render",
+    "tree",
+    "explain",
+    "calc",
+    "quiz",
+    "playground",
+    "train",
+    "evaluate",
+    "predict",
+)
 
 
 def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -78,10 +90,11 @@ def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str,
         _add_check(sub)
     builders = [("compile", _add_compile), ("render", _add_render), ("tree", _add_tree)]
     builders += [("explain", _teaching_commands), ("playground", _add_playground), ("train", _add_train)]
+    builders += [("evaluate", _add_evaluate), ("predict", _add_predict)]
     for name, add in builders:
         if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
             add(sub)
-    for name in ("compile", "render", "tree", "train"):
+    for name in ("compile", "render", "tree", "train", "evaluate", "predict"):
         if name in sub.choices:
             _lang_option(sub.choices[name])
     return parser, sub.choices
@@ -91,6 +104,18 @@ def _add_train(sub) -> None:
     from archspec.training.train_cli import add_train_parser
 
     add_train_parser(sub)
+
+
+def _add_evaluate(sub) -> None:
+    from archspec.training.evaluate_cli import add_evaluate_parser
+
+    add_evaluate_parser(sub)
+
+
+def _add_predict(sub) -> None:
+    from archspec.training.evaluate_cli import add_predict_parser
+
+    add_predict_parser(sub)
 
 
 def _add_check(sub) -> None:
@@ -474,6 +499,10 @@ def _run(args) -> int:
         from archspec.training.train_cli import run_train
 
         return run_train(args)
+    if args.command in ("evaluate", "predict"):
+        from archspec.training import evaluate_cli
+
+        return (evaluate_cli.run_evaluate if args.command == "evaluate" else evaluate_cli.run_predict)(args)
     return EXIT_USAGE
 
 

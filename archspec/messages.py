@@ -203,6 +203,8 @@ PHRASES: dict[str, str] = {
     "show": "보여 줄",
     "compile": "컴파일할",
     "train": "학습할",
+    "evaluate": "평가할",
+    "predict": "예측에 쓸",
     "teach from": "설명할",
     # the check table's columns
     "Layer": "층",
@@ -414,6 +416,17 @@ PHRASES: dict[str, str] = {
     "val loss": "검증 손실",
     "val acc": "검증 정확도",
     "seconds": "초",
+    # `archspec evaluate`'s tables and plot (evaluate_cli.py, plot.py)
+    "class": "클래스",
+    "images": "이미지",
+    "predicted": "예측",
+    "precision": "정밀도",
+    "recall": "재현율",
+    "true class": "실제 클래스",
+    "predicted class": "예측한 클래스",
+    "confusion matrix: a row per true class, a column per predicted class": (
+        "혼동 행렬: 행은 실제 클래스, 열은 예측한 클래스"
+    ),
     "the `graphviz` Python package is missing: pip install graphviz": (
         "`graphviz` 파이썬 패키지가 없음: `pip install graphviz`"
     ),
@@ -1027,6 +1040,42 @@ TEMPLATES: list[tuple[str, str]] = [
         "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임: 파일에서 `{part}` 밖의 항목 {k}개는 쓰지 않음",
     ),
     ("loaded {n:num} tensors from {file} into `{part:code}`", "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임"),
+    # ------------------------------------------------------- `archspec evaluate` and `predict` (evaluate_cli.py)
+    (
+        "evaluating {name} ({file}) with {weights} (epoch {e:num}) on {root}: {n:num} images in {k:num} class folders",
+        "{name} ({file}) 평가: 가중치 {weights} (에포크 {e}), 데이터 {root}: 클래스 폴더 {k}개, 이미지 {n}장",
+    ),
+    (
+        "evaluating {name} ({file}) with {weights} on {root}: {n:num} images in {k:num} class folders",
+        "{name} ({file}) 평가: 가중치 {weights}, 데이터 {root}: 클래스 폴더 {k}개, 이미지 {n}장",
+    ),
+    ("accuracy {a} ({c:num} of {n:num} images), loss {l}", "정확도 {a} (이미지 {n}장 중 {c}장), 손실 {l}"),
+    ("top-5 accuracy {a} ({c:num} of {n:num} images)", "상위 5개 정확도 {a} (이미지 {n}장 중 {c}장)"),
+    ("{name}: accuracy {a} ({c:num} of {n:num} images)", "{name}: 정확도 {a} (이미지 {n}장 중 {c}장)"),
+    (
+        "the confusion matrix of {k:num} classes is too wide to show; --json has it, --plot draws it",
+        "클래스 {k}개의 혼동 행렬은 너무 넓어 보여 줄 수 없음: `--json`에 있고 `--plot`으로 그림",
+    ),
+    ("{path}: is a folder, not an image", "{path}: 이미지가 아니라 폴더임"),
+    (
+        "--data {root}: {names}: not among the classes {weights} was trained on ({classes})",
+        "`--data {root}`: {names}: {weights}이/가 학습한 클래스({classes})에 없음",
+    ),
+    (
+        "--plot {path}: the plot is a PNG; give a name that ends in .png",
+        "`--plot {path}`: 그림은 PNG임: .png로 끝나는 이름을 줄 것",
+    ),
+    ("--plot {path}: cannot be written ({reason})", "`--plot {path}`: 쓸 수 없음 ({reason})"),
+    (
+        "the checkpoint is of {which!t}, whose layers differ from {file}; give the spec it was saved from ({saved})",
+        "체크포인트는 {which!t}의 것으로, 층이 {file}과/와 다름: 저장할 때의 명세를 줄 것 ({saved})",
+    ),
+    ("an earlier version of `{name:code}`", "`{name}`의 이전 버전"),
+    (
+        "the checkpoint was trained with {given}; give the same",
+        "체크포인트는 `{given}`으로/로 학습했음: 같은 값을 줄 것",
+    ),
+    ("{path}: cannot be read as an image ({reason})", "{path}: 이미지로 읽을 수 없음 ({reason})"),
     # its one-line errors (train_cli.py, traindata.py, train.py, weights.py)
     (
         "--weights and --resume: a resumed run goes on from its checkpoint's weights; give one",
@@ -1049,9 +1098,9 @@ TEMPLATES: list[tuple[str, str]] = [
         "`--metrics {path}`: 쓸 수 없음 ({reason})",
     ),
     (
-        "archspec train needs PyTorch, which cannot be imported ({error}); install it with: "
+        "archspec {command:code} needs PyTorch, which cannot be imported ({error}); install it with: "
         "pip install 'archspec[train]' (or: pip install torch pillow)",
-        "archspec train에는 PyTorch가 필요하지만 가져올 수 없음 ({error}): 설치할 것: "
+        "archspec {command}에는 PyTorch가 필요하지만 가져올 수 없음 ({error}): 설치할 것: "
         "`pip install 'archspec[train]'` (또는 `pip install torch pillow`)",
     ),
     (

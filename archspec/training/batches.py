@@ -27,30 +27,37 @@ class ImageError(Exception):
         super().__init__(message.rstrip().splitlines()[-1].split("ImageError: ", 1)[-1])
 
 
+def read_image(path: str, input_shape: tuple[int, ...]) -> torch.Tensor:
+    """The image at `path` as the network takes it, in training, `evaluate` and `predict` alike:
+    read with PIL, converted to grayscale or RGB as the spec's input channels ask, resized to its
+    height and width (bilinear) and scaled from [0, 255] to [-1, 1]. A (C, H, W) float tensor;
+    ImageError for a file that is not an image PIL can read."""
+    from PIL import Image
+
+    mode, height, width = IMAGE_MODES[input_shape[0]], input_shape[1], input_shape[2]
+    try:
+        with Image.open(path) as image:
+            image = image.convert(mode).resize((width, height), Image.Resampling.BILINEAR)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageError(f"{path}: cannot be read as an image ({exc})") from None
+    pixels = torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8)
+    x = pixels.view(height, width, -1).permute(2, 0, 1).float()  # (C, H, W)
+    return x.div_(127.5).sub_(1.0)
+
+
 class ImageDataset(torch.utils.data.Dataset):
-    """Images read with PIL, converted to grayscale or RGB as the spec's input channels ask, resized
-    to its height and width (bilinear) and scaled from [0, 255] to [-1, 1]."""
+    """(image, label) pairs of `samples`, each image as `read_image` makes it."""
 
     def __init__(self, samples: tuple[tuple[str, int], ...], input_shape: tuple[int, ...]):
         self.samples = samples
-        self.mode = IMAGE_MODES[input_shape[0]]
-        self.height, self.width = input_shape[1], input_shape[2]
+        self.input_shape = input_shape
 
     def __len__(self) -> int:
         return len(self.samples)
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
-        from PIL import Image
-
         path, label = self.samples[i]
-        try:
-            with Image.open(path) as image:
-                image = image.convert(self.mode).resize((self.width, self.height), Image.Resampling.BILINEAR)
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise ImageError(f"{path}: cannot be read as an image ({exc})") from None
-        pixels = torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8)
-        x = pixels.view(self.height, self.width, -1).permute(2, 0, 1).float()  # (C, H, W)
-        return x.div_(127.5).sub_(1.0), label
+        return read_image(path, self.input_shape), label
 
 
 def _loader_generator(seed: int, which: int) -> torch.Generator:

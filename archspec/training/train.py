@@ -220,6 +220,23 @@ def _highest_score(out: torch.Tensor) -> torch.Tensor:
     return out.argmax(1)
 
 
+def _softmax(out: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(out.float(), 1)
+
+
+def _as_given(out: torch.Tensor) -> torch.Tensor:
+    return out.float()
+
+
+def _two_from_probability(out: torch.Tensor) -> torch.Tensor:
+    p = out.float()[:, :1]
+    return torch.cat([1 - p, p], 1)
+
+
+def _two_from_logit(out: torch.Tensor) -> torch.Tensor:
+    return _two_from_probability(torch.sigmoid(out.float()))
+
+
 def _probability_above_half(out: torch.Tensor) -> torch.Tensor:
     return (out[:, 0] > 0.5).long()
 
@@ -236,18 +253,27 @@ class Objective:
     loss_on: str  # logits or probabilities
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (output, labels) -> mean loss, float32
     predict: Callable[[torch.Tensor], torch.Tensor]  # output -> class indices
+    # output -> (N, classes) probabilities, as the loss reads the output: a softmax of scores, the
+    # softmax's own output, or 1 - p and p for the one output of two classes
+    probabilities: Callable[[torch.Tensor], torch.Tensor]
 
     @classmethod
     def of(cls, spec: ModelSpec) -> Objective:
         """Cross-entropy on K class scores (on the log of their probabilities after a softmax);
         binary cross-entropy on one output, class 1 where its probability is over 0.5 (logit over 0)."""
         if spec.binary and spec.unit_probabilities:
-            return cls("binary_cross_entropy", "probabilities", binary_probabilities_loss, _probability_above_half)
+            return cls(
+                "binary_cross_entropy",
+                "probabilities",
+                binary_probabilities_loss,
+                _probability_above_half,
+                _two_from_probability,
+            )
         if spec.binary:
-            return cls("binary_cross_entropy", "logits", binary_logits_loss, _positive_logit)
+            return cls("binary_cross_entropy", "logits", binary_logits_loss, _positive_logit, _two_from_logit)
         if spec.probabilities:
-            return cls("cross_entropy", "probabilities", probabilities_loss, _highest_score)
-        return cls("cross_entropy", "logits", logits_loss, _highest_score)
+            return cls("cross_entropy", "probabilities", probabilities_loss, _highest_score, _as_given)
+        return cls("cross_entropy", "logits", logits_loss, _highest_score, _softmax)
 
 
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
@@ -445,6 +471,8 @@ def _save(path, spec, classes, config, model, optimizer, scaler, history) -> Non
             "name": spec.name,
             "file": spec.file,
             "fingerprint": spec.fingerprint,
+            "layers": spec.layers,  # the fingerprint without freezing: what `evaluate` and `predict` compare
+            "settings": dict(spec.settings),  # --set's values, for the hint where the layers differ
             "input": list(spec.input_shape),
             "output": list(spec.output_shape),
         },

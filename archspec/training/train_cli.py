@@ -271,7 +271,7 @@ def _run(args, rank: int) -> int:
     return 0
 
 
-def _import_torch(pillow: bool):
+def _import_torch(pillow: bool, command: str = "train"):
     import warnings
 
     from archspec.training.traindata import TrainError
@@ -283,7 +283,7 @@ def _import_torch(pillow: bool):
         import torch
     except (ImportError, OSError) as exc:
         raise TrainError(
-            f"archspec train needs PyTorch, which cannot be imported ({exc}); "
+            f"archspec {command} needs PyTorch, which cannot be imported ({exc}); "
             "install it with: pip install 'archspec[train]' (or: pip install torch pillow)"
         ) from None
     if pillow:
@@ -313,11 +313,12 @@ def _load_weights(model, options: list[str]) -> list:
     return loaded
 
 
-def _build(checked, path: str, rank: int):
+def _build(checked, path: str, rank: int, consequence: str = "; fix the spec before training"):
     """The module `archspec.build` makes of the checked network (the file is not read again), or
     None after printing, as `archspec compile` does, why it cannot be a module."""
     import archspec
     from archspec.diagnostics import render
+    from archspec.messages import say
 
     try:
         return archspec.build(checked.network)
@@ -325,5 +326,5 @@ def _build(checked, path: str, rank: int):
         if rank == 0:
             for diag in err.diagnostics:
                 print(render(diag, checked.sources), file=sys.stderr)
-            print(f"\n{path}: 1 error; fix the spec before training", file=sys.stderr)
+            print("\n" + say(f"{path}: 1 error{consequence}"), file=sys.stderr)
         return None

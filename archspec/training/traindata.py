@@ -49,6 +49,8 @@ class ModelSpec:
     # the network's parameter that its number of outputs comes from (`network ResNet18(num_classes=1000)`),
     # which `--set num_classes=K` changes; "" where none is known
     class_parameter: str = ""
+    layers: str = ""  # the fingerprint with freezing left out: the same for the same computation
+    settings: tuple[tuple[str, object], ...] = ()  # the network's parameters and their values here
 
     @property
     def binary(self) -> bool:
@@ -72,6 +74,8 @@ class ModelSpec:
             fingerprint=fingerprint(network),
             unit_probabilities=bool(last is not None and last.unit_probabilities),
             class_parameter=class_parameter(network),
+            layers=fingerprint(network, frozen=False),
+            settings=tuple(network.settings.items()),
         )
 
 
@@ -105,12 +109,14 @@ def class_parameter(network: Network) -> str:
     return names[0] if len(names) == 1 else ""
 
 
-def fingerprint(network: Network) -> str:
+def fingerprint(network: Network, frozen: bool = True) -> str:
     """A digest of every layer's path, kind, options, shape and freezing: comments, formatting and
-    `expect` lines do not change it, any change to what the module computes or trains does."""
+    `expect` lines do not change it, any change to what the module computes or trains does. With
+    `frozen=False` freezing is left out: the digest of what the module computes (in evaluation,
+    which freezing does not change)."""
     layers = [
         [n.path, n.kind_name, sorted((k, repr(v)) for k, v in n.options.items()), list(n.shape), list(n.inputs)]
-        + (["frozen"] if n.frozen else [])  # what training updates; unfrozen layers keep the digest they had
+        + (["frozen"] if frozen and n.frozen else [])  # what training updates; unfrozen layers keep their digest
         for n in network.nodes
     ]
     text = json.dumps([list(network.input_shape or ()), layers], separators=(",", ":"))
@@ -180,6 +186,40 @@ def check_fits(spec: ModelSpec, data: ImageFolder | Synthetic) -> None:
     """The network must give one score per class, or one output for two classes (Keras's `Dense(1,
     activation="sigmoid")`), and an image folder needs a 1- or 3-channel image input. Raises TrainError
     with exit code 1: the spec does not fit the data."""
+    check_classifier(spec)
+    if isinstance(data, Synthetic):
+        return
+    found = len(data.classes)
+    names = class_list(data.classes)
+    if found < 2:
+        raise TrainError(f"--data {data.root}: one class folder ({names}); a classifier needs two or more")
+    # a network that takes its class count as a parameter is told it on the command line
+    change = (
+        f"add --set {spec.class_parameter}={found}" if spec.class_parameter else f"end the network with `dense {found}`"
+    )
+    if spec.binary and found != 2:
+        raise TrainError(
+            f"{spec.file}: the network gives 1 output, which classifies two classes, but {data.root} has "
+            f"{found} class folders ({names}); give it exactly two, or {change}",
+            FAILED,
+        )
+    if not spec.binary and spec.output_shape[0] != found:
+        raise TrainError(
+            f"{spec.file}: the network gives {spec.output_shape[0]} class scores, but {data.root} has {found} "
+            f"class folders ({names}); {change}",
+            FAILED,
+        )
+    check_image_input(spec)
+
+
+def class_list(classes: tuple[str, ...], shown: int = 6) -> str:
+    """`cat, dog`; `a, b, c, d, e, f, ...` past `shown`."""
+    return ", ".join(classes[:shown]) + (", ..." if len(classes) > shown else "")
+
+
+def check_classifier(spec: ModelSpec) -> None:
+    """The network gives one score per class, or one output for two classes. TrainError (exit code 1)
+    otherwise."""
     out = spec.output_shape
     if len(out) != 1 or out[0] < 1:
         raise TrainError(
@@ -193,28 +233,11 @@ def check_fits(spec: ModelSpec, data: ImageFolder | Synthetic) -> None:
             f"learn; end it with `dense 1 sigmoid` (two classes) or `dense K softmax` (K classes)",
             FAILED,
         )
-    if isinstance(data, Synthetic):
-        return
-    found = len(data.classes)
-    names = ", ".join(data.classes[:6]) + (", ..." if found > 6 else "")
-    if found < 2:
-        raise TrainError(f"--data {data.root}: one class folder ({names}); a classifier needs two or more")
-    # a network that takes its class count as a parameter is told it on the command line
-    change = (
-        f"add --set {spec.class_parameter}={found}" if spec.class_parameter else f"end the network with `dense {found}`"
-    )
-    if spec.binary and found != 2:
-        raise TrainError(
-            f"{spec.file}: the network gives 1 output, which classifies two classes, but {data.root} has "
-            f"{found} class folders ({names}); give it exactly two, or {change}",
-            FAILED,
-        )
-    if not spec.binary and out[0] != found:
-        raise TrainError(
-            f"{spec.file}: the network gives {out[0]} class scores, but {data.root} has {found} class folders "
-            f"({names}); {change}",
-            FAILED,
-        )
+
+
+def check_image_input(spec: ModelSpec) -> None:
+    """The network takes an image of 1 or 3 channels, as images are read. TrainError (exit code 1)
+    otherwise."""
     shape = spec.input_shape
     if len(shape) != 3 or shape[0] not in IMAGE_MODES:
         raise TrainError(

@@ -50,8 +50,13 @@ def parse_weights_option(text: str) -> tuple[str, str]:
 def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     """The tensors a weight file holds, read without executing anything in it (`weights_only`)."""
     path = os.fspath(path)
+    return state_dict_of(read_file(path), path)
+
+
+def read_file(path: str) -> object:
+    """What `torch.save` wrote to `path`, read without executing anything in it (`weights_only`)."""
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such file", unreadable=True) from None
     except IsADirectoryError:
@@ -60,6 +65,11 @@ def read_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
         raise WeightsError(f"{path}: cannot be read ({exc.strerror or exc})", unreadable=True) from None
     except Exception:  # unpickling garbage raises almost anything
         raise WeightsError(f"{path}: not a PyTorch weight file (torch.save of a state_dict)") from None
+
+
+def state_dict_of(payload: object, path: str) -> dict[str, torch.Tensor]:
+    """The state dict in what a weight file held: the file itself, a checkpoint's `model` or a
+    dict's `state_dict`."""
     if isinstance(payload, dict) and isinstance(payload.get("model"), dict) and "format" in payload:
         payload = payload["model"]  # an `archspec train --save` checkpoint
     elif isinstance(payload, dict) and isinstance(payload.get("state_dict"), dict):
@@ -91,8 +101,13 @@ def load_weights(model: nn.Module, path: str | os.PathLike, part: str = "") -> L
     `part.` is taken as the part's own state dict. Either way every tensor of the target must be in
     the file with its shape, and nothing else may be: otherwise a WeightsError lists the missing,
     unexpected and mis-shaped keys, and the module is left unchanged."""
+    _submodule(model, part)  # a part the network does not have is named before the file is read
+    return load_state_dict(model, read_state_dict(path), os.fspath(path), part)
+
+
+def load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], path: str, part: str = "") -> Loaded:
+    """`load_weights` for a state dict already read from the file at `path`."""
     target = _submodule(model, part)
-    state = read_state_dict(path)
     skipped = 0
     if part and any(k.startswith(part + ".") for k in state):
         inside = {k[len(part) + 1 :]: v for k, v in state.items() if k.startswith(part + ".")}
@@ -118,9 +133,9 @@ def load_weights(model: nn.Module, path: str | os.PathLike, part: str = "") -> L
             hint = f"; is the file a whole network's? its keys would start with `{part}.`"
         elif not part and missing and unexpected:
             hint = "; to load into a part only, write PART=FILE (e.g. --weights features=vgg16.pth)"
-        raise WeightsError(f"{os.fspath(path)} does not fit {into}: " + "; ".join(p for p in problems if p) + hint)
+        raise WeightsError(f"{path} does not fit {into}: " + "; ".join(p for p in problems if p) + hint)
     target.load_state_dict(state, strict=True)
-    return Loaded(part, os.fspath(path), len(state), skipped)
+    return Loaded(part, path, len(state), skipped)
 
 
 def _submodule(model: nn.Module, part: str) -> nn.Module:
