@@ -398,6 +398,20 @@ PHRASES: dict[str, str] = {
     ),
     # `archspec train`'s header
     "synthetic data": "합성 데이터",
+    # the rarer one-line errors of `archspec train` (traindata.py, train.py), and their parts
+    "move the images into one sub-folder per class": "이미지를 클래스마다 하위 폴더 하나로 옮길 것",
+    "put each class's images in a sub-folder": "클래스마다 이미지를 하위 폴더에 넣을 것",
+    "this PyTorch is built for the CPU only": "이 PyTorch는 CPU 전용으로 빌드됨",
+    "none is visible": "보이는 장치가 없음",
+    "--amp-dtype fp16 needs a CUDA device; on the CPU use bf16": (
+        "`--amp-dtype fp16`에는 CUDA 장치가 필요함: CPU에서는 `bf16`을/를 쓸 것"
+    ),
+    "--amp-dtype bf16: this GPU has no bfloat16; use fp16": (
+        "`--amp-dtype bf16`: 이 GPU에는 bfloat16이 없음: `fp16`을/를 쓸 것"
+    ),
+    "to load into a part only, write PART=FILE (e.g. --weights features=vgg16.pth)": (
+        "일부에만 읽어 들이려면 `PART=FILE`처럼 적을 것 (예: `--weights features=vgg16.pth`)"
+    ),
     # why a weight file cannot be loaded (weights.py), after `--weights FILE: `
     "is a folder, not a weight file": "가중치 파일이 아니라 폴더임",
     "not a PyTorch weight file (torch.save of a state_dict)": (
@@ -409,6 +423,7 @@ PHRASES: dict[str, str] = {
     "logit": "로짓",
     "probability": "확률",
     "the whole network": "신경망 전체",
+    "the network": "신경망",
     # the columns of its table of epochs (progress.py)
     "epoch": "에포크",
     "train loss": "학습 손실",
@@ -1040,6 +1055,8 @@ TEMPLATES: list[tuple[str, str]] = [
         "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임: 파일에서 `{part}` 밖의 항목 {k}개는 쓰지 않음",
     ),
     ("loaded {n:num} tensors from {file} into `{part:code}`", "{file}에서 텐서 {n}개를 `{part}`에 읽어 들임"),
+    # an unreadable image, as the loading process of a distributed run reports it (before `{path}: ...`)
+    ("process {r:num}: {error!t}", "프로세스 {r}: {error!t}"),
     # ------------------------------------------------------- `archspec evaluate` and `predict` (evaluate_cli.py)
     (
         "evaluating {name} ({file}) with {weights} (epoch {e:num}) on {root}: {n:num} images in {k:num} class folders",
@@ -1116,8 +1133,8 @@ TEMPLATES: list[tuple[str, str]] = [
         "`--data {root}`: 폴더가 아님 (클래스마다 이미지 하위 폴더가 하나씩 있는 폴더를 줄 것)",
     ),
     (
-        "--device cuda: no CUDA device ({why}); use --device cpu or --device auto",
-        ("`--device cuda`: CUDA 장치가 없음 ({why}): `--device cpu`이나/나 `--device auto`을/를 쓸 것"),
+        "--device cuda: no CUDA device ({why!m}); use --device cpu or --device auto",
+        ("`--device cuda`: CUDA 장치가 없음 ({why!m}): `--device cpu`이나/나 `--device auto`을/를 쓸 것"),
     ),
     (
         "out of GPU memory with --batch-size {n:num}: try a smaller one",
@@ -1147,6 +1164,119 @@ TEMPLATES: list[tuple[str, str]] = [
         "{path}: PyTorch 가중치 파일이 아님 (`state_dict`을/를 `torch.save`로 저장한 파일이어야 함)",
     ),
     ("{path}: holds no state_dict (a dict of tensors by name)", "{path}: `state_dict` (이름별 텐서의 dict)이/가 없음"),
+    # the rarer ones
+    ("--data {root}: cannot be read ({reason})", "`--data {root}`: 읽을 수 없음 ({reason})"),
+    (
+        "--data {root}: no class folders ({hint!t}, e.g. {a}, {b})",
+        "`--data {root}`: 클래스 폴더가 없음 ({hint!t}. 예: {a}, {b})",
+    ),
+    (
+        "--data {root}: the class folder `{name:code}` has no images ({suffixes})",
+        "`--data {root}`: 클래스 폴더 `{name}`에 이미지가 없음 ({suffixes})",
+    ),
+    (
+        "--data {root}: one class folder ({names}); a classifier needs two or more",
+        "`--data {root}`: 클래스 폴더가 하나뿐임 ({names}): 분류기에는 둘 이상 필요함",
+    ),
+    (
+        "{file}: the network's output is {shape}; training a classifier needs one score per class, a vector such "
+        "as `10` (end with `flatten` and `dense K`, or `dense 1 sigmoid` for two classes)",
+        "{file}: 신경망의 출력이 {shape}임: 분류기에는 클래스마다 점수 하나, 곧 `10` 같은 벡터가 필요함 "
+        "(`flatten`과 `dense K`로 끝내거나, 두 클래스면 `dense 1 sigmoid`로 끝낼 것)",
+    ),
+    (
+        "{file}: the network ends in a softmax over its one output, which is always 1 and cannot learn; end it "
+        "with `dense 1 sigmoid` (two classes) or `dense K softmax` (K classes)",
+        "{file}: 신경망이 출력 하나에 대한 소프트맥스로 끝남: 그 값은 늘 1이라 학습할 수 없음: "
+        "`dense 1 sigmoid`(두 클래스)나 `dense K softmax`(K 클래스)로 끝낼 것",
+    ),
+    (
+        "{file}: the input {shape} is not an image; an image folder needs an input of 1xHxW (grayscale) or 3xHxW (RGB)",
+        "{file}: 입력 {shape}은/는 이미지가 아님: 이미지를 읽으려면 입력이 1xHxW(흑백)이나 3xHxW(RGB)여야 함",
+    ),
+    ("--resume {path}: is a folder, not a checkpoint", "`--resume {path}`: 체크포인트가 아니라 폴더임"),
+    ("--resume {path}: cannot be read ({reason})", "`--resume {path}`: 읽을 수 없음 ({reason})"),
+    (
+        "--resume {path}: not a checkpoint written by `archspec train --save`",
+        "`--resume {path}`: `archspec train --save`이/가 쓴 체크포인트가 아님",
+    ),
+    (
+        "--resume {path}: the checkpoint is of {which!t} ({saved}), whose layers differ from {file}; resume with "
+        "the spec it was saved from, or start afresh without --resume",
+        "`--resume {path}`: 체크포인트는 {which!t}({saved})의 것으로, 층이 {file}과/와 다름: 저장할 때의 명세로 "
+        "이어서 하거나 `--resume` 없이 처음부터 학습할 것",
+    ),
+    (
+        "--resume {path}: the checkpoint was trained on the classes {a}, not {b}",
+        "`--resume {path}`: 체크포인트가 학습한 클래스는 {b}이/가 아니라 {a}임",
+    ),
+    (
+        "--resume {path}: the checkpoint was trained with --optimizer {o:code}; pass the same optimizer to resume",
+        "`--resume {path}`: 체크포인트는 `--optimizer {o}`으로/로 학습했음: 이어서 하려면 같은 옵티마이저를 줄 것",
+    ),
+    (
+        "--resume {path}: the checkpoint has trained {n:num} epochs already; ask for more with --epochs {m:num} "
+        "or more",
+        "`--resume {path}`: 체크포인트가 이미 에포크 {n}번을 학습했음: `--epochs {m}` 이상을 줄 것",
+    ),
+    (
+        "--resume {path}: the checkpoint has trained 1 epoch already; ask for more with --epochs {m:num} or more",
+        "`--resume {path}`: 체크포인트가 이미 에포크 1번을 학습했음: `--epochs {m}` 이상을 줄 것",
+    ),
+    (
+        "--resume {path}: does not fit the module built from {file} ({error})",
+        "`--resume {path}`: {file}에서 만든 모듈에 맞지 않음 ({error})",
+    ),
+    (
+        "--save {path}: cannot write the checkpoint ({reason}); the previous one is intact",
+        "`--save {path}`: 체크포인트를 쓸 수 없음 ({reason}): 이전 체크포인트는 그대로임",
+    ),
+    (
+        "the training loss became {x} in epoch {e:num}: training diverged; try a smaller --lr",
+        "에포크 {e}에서 학습 손실이 {x}이/가 됨: 학습이 발산함: 더 작은 `--lr`을/를 써 볼 것",
+    ),
+    (
+        "--channels-last needs an image input (CxHxW or CxDxHxW), not {shape}",
+        "`--channels-last`에는 이미지 입력(CxHxW 또는 CxDxHxW)이 필요함: {shape}은/는 안 됨",
+    ),
+    (
+        "process {r:num} on this machine has no GPU of its own ({n:num} visible): start at most {m:num} processes "
+        "per machine",
+        "이 컴퓨터의 프로세스 {r}에는 자기 GPU가 없음 (보이는 GPU {n}개): 컴퓨터마다 프로세스를 {m}개까지만 시작할 것",
+    ),
+    (
+        "cannot start {n:num} processes with {backend:code} ({reason}); launch with torchrun",
+        "{backend}으로/로 프로세스 {n}개를 시작할 수 없음 ({reason}): torchrun으로 실행할 것",
+    ),
+    ("{file}: the network has no parameters to train", "{file}: 신경망에 학습할 파라미터가 없음"),
+    ("interrupted in epoch {e:num}; no checkpoint was saved", "에포크 {e}에서 중단됨: 저장한 체크포인트가 없음"),
+    (
+        "interrupted in epoch {e:num}; {path} holds epoch {s:num}",
+        "에포크 {e}에서 중단됨: {path}에 에포크 {s}이/가 저장되어 있음",
+    ),
+    (
+        "archspec {command:code}: interrupted in epoch {e:num}; no checkpoint was saved",
+        "archspec {command}: 에포크 {e}에서 중단됨: 저장한 체크포인트가 없음",
+    ),
+    (
+        "archspec {command:code}: interrupted in epoch {e:num}; {path} holds epoch {s:num}",
+        "archspec {command}: 에포크 {e}에서 중단됨: {path}에 에포크 {s}이/가 저장되어 있음",
+    ),
+    # a weight file that does not fit (weights.py): up to three kinds of keys, and a hint
+    # (the most parts first: a part's `({keys})` would take in the parts after it)
+    ("does not fit {into!t}: {a!t}; {b!t}; {c!t}; {d!t}", "{into!t}에 맞지 않음: {a!t}; {b!t}; {c!t}; {d!t}"),
+    ("does not fit {into!t}: {a!t}; {b!t}; {c!t}", "{into!t}에 맞지 않음: {a!t}; {b!t}; {c!t}"),
+    ("does not fit {into!t}: {a!t}; {b!t}", "{into!t}에 맞지 않음: {a!t}; {b!t}"),
+    ("does not fit {into!t}: {a!t}", "{into!t}에 맞지 않음: {a!t}"),
+    ("{n:num} missing from the file ({keys})", "파일에 없는 항목 {n}개 ({keys})"),
+    ("{n:num} not in {into!t} ({keys})", "{into!t}에 없는 항목 {n}개 ({keys})"),
+    ("{n:num} of another shape ({keys})", "형태가 다른 항목 {n}개 ({keys})"),
+    (
+        "is the file a whole network's? its keys would start with `{part:code}`",
+        "파일이 신경망 전체의 것인지? 그렇다면 키가 `{part}`으로/로 시작할 것",
+    ),
+    ("the network has no part `{part:code}`; {hint!t}", "신경망에 부분 `{part}`이/가 없음: {hint!t}"),
+    ("the top-level parts are {names}", "맨 바깥 부분: {names}"),
     # ---------------------------------------------------------------- argparse's usage errors (cli.py's _Parser)
     ("archspec {command:code}: error: {message!t}", "archspec {command}: 오류: {message!t}"),
     ("archspec: error: {message!t}", "archspec: 오류: {message!t}"),

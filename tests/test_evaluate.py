@@ -375,3 +375,29 @@ def test_help_names_the_options():
         assert run.returncode == 0 and all(w in run.stdout for w in words), run.stdout
     run = archspec_cli("--help")
     assert "evaluate" in run.stdout and "predict" in run.stdout
+
+
+def test_evaluate_and_predict_in_korean(trained, tmp_path):
+    from test_korean import english_left
+
+    spec, ckpt, data = trained
+    run = archspec_cli("evaluate", spec, "--weights", ckpt, "--data", data, "--lang", "ko", "--workers", "0")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == f"Stripes ({spec}) 평가: 가중치 {ckpt} (에포크 1), 데이터 {data}: 클래스 폴더 2개, 이미지 12장"
+    assert lines[1].startswith("정확도 ") and "(이미지 12장 중 " in lines[1] and ", 손실 " in lines[1]
+    assert lines[3].split() == ["클래스", "이미지", "예측", "정밀도", "재현율"]
+    assert "혼동 행렬: 행은 실제 클래스, 열은 예측한 클래스" in lines
+    for line in lines:
+        words = line.replace(spec, "").replace(ckpt, "").replace(data, "").replace("horizontal", "")
+        assert not english_left(words.replace("vertical", "").replace("Stripes", "")), line
+    missing = archspec_cli("predict", spec, "--weights", ckpt, str(tmp_path / "x.png"), "--lang", "ko")
+    assert missing.returncode == USAGE
+    assert missing.stderr == f"archspec predict: 오류: {tmp_path / 'x.png'}: 그런 파일이 없음\n"
+    # the plot's labels in Korean where a font with Hangul is found
+    from archspec.training import plot
+
+    if plot.hangul_font() is not None:
+        png = tmp_path / "cm.png"
+        run = archspec_cli("evaluate", spec, "--weights", ckpt, "--data", data, "--lang", "ko", "--plot", str(png))
+        assert run.returncode == 0 and run.stdout.splitlines()[-1] == f"{png}에 씀", run.stdout

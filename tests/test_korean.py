@@ -522,6 +522,81 @@ def test_train_option_errors_in_korean(tmp_path):
         assert not english_left(words), text
 
 
+# every one-line error of `train`, `evaluate` and `predict`, as the code writes it (paths, numbers and
+# the spec's names filled in)
+TRAINING_ERRORS = [
+    "--data /d: not a folder (give a folder with one sub-folder of images per class)",
+    "--data /d: cannot be read (Permission denied)",
+    "--data /d: no class folders (move the images into one sub-folder per class, e.g. /d/cat/1.png, /d/dog/2.png)",
+    "--data /d: no class folders (put each class's images in a sub-folder, e.g. /d/cat/1.png, /d/dog/2.png)",
+    "--data /d: the class folder `cats` has no images (.png, .jpg, .jpeg, .bmp, ...)",
+    "--data /d: one class folder (cats); a classifier needs two or more",
+    "x.arch: the network's output is 10x4x4; training a classifier needs one score per class, a vector such as "
+    "`10` (end with `flatten` and `dense K`, or `dense 1 sigmoid` for two classes)",
+    "x.arch: the network ends in a softmax over its one output, which is always 1 and cannot learn; end it with "
+    "`dense 1 sigmoid` (two classes) or `dense K softmax` (K classes)",
+    "x.arch: the input 784 is not an image; an image folder needs an input of 1xHxW (grayscale) or 3xHxW (RGB)",
+    "--resume ck.pt: is a folder, not a checkpoint",
+    "--resume ck.pt: cannot be read (Permission denied)",
+    "--resume ck.pt: not a checkpoint written by `archspec train --save`",
+    "--resume ck.pt: the checkpoint is of `Other` (o.arch), whose layers differ from x.arch; resume with the spec "
+    "it was saved from, or start afresh without --resume",
+    "--resume ck.pt: the checkpoint is of an earlier version of `Net` (x.arch), whose layers differ from x.arch; "
+    "resume with the spec it was saved from, or start afresh without --resume",
+    "--resume ck.pt: the checkpoint was trained on the classes cat, dog, not cat, fox",
+    "--resume ck.pt: the checkpoint was trained with --optimizer sgd; pass the same optimizer to resume",
+    "--resume ck.pt: the checkpoint has trained 3 epochs already; ask for more with --epochs 4 or more",
+    "--resume ck.pt: the checkpoint has trained 1 epoch already; ask for more with --epochs 2 or more",
+    "--resume ck.pt: does not fit the module built from x.arch (size mismatch for fc.weight)",
+    "--save ck.pt: cannot write the checkpoint (No space left on device); the previous one is intact",
+    "the training loss became nan in epoch 3: training diverged; try a smaller --lr",
+    "--device cuda: no CUDA device (this PyTorch is built for the CPU only); use --device cpu or --device auto",
+    "--device cuda: no CUDA device (none is visible); use --device cpu or --device auto",
+    "--amp-dtype fp16 needs a CUDA device; on the CPU use bf16",
+    "--amp-dtype bf16: this GPU has no bfloat16; use fp16",
+    "--channels-last needs an image input (CxHxW or CxDxHxW), not 784",
+    "process 1 on this machine has no GPU of its own (1 visible): start at most 1 processes per machine",
+    "cannot start 2 processes with gloo (connection refused); launch with torchrun",
+    "x.arch: the network has no parameters to train",
+    "process 1: d/a.png: cannot be read as an image (cannot identify image file)",
+    "interrupted in epoch 4; ck.pt holds epoch 3",
+    "interrupted in epoch 1; no checkpoint was saved",
+    "--weights w.pt: does not fit the network: 1 missing from the file (stem.weight); 1 not in the network "
+    "(extra.weight); to load into a part only, write PART=FILE (e.g. --weights features=vgg16.pth)",
+    "--weights body=w.pt: does not fit `body`: 2 not in `body` (a, b); is the file a whole network's? its keys "
+    "would start with `body.`",
+    "--weights bodyy=w.pt: the network has no part `bodyy`; did you mean `body`?",
+    "--weights x=w.pt: the network has no part `x`; the top-level parts are stem, body, fc",
+    "--weights w.pt: cannot be read (Permission denied)",
+    "--weights ck.pt: the checkpoint was trained with --set num_classes=2; give the same",
+    "--weights ck.pt: the checkpoint is of `Other`, whose layers differ from x.arch; give the spec it was saved "
+    "from (o.arch)",
+    "--data /d: zebra: not among the classes ck.pt was trained on (cat, dog)",
+    "--plot cm.jpg: the plot is a PNG; give a name that ends in .png",
+    "--plot cm.png: the folder /no does not exist",
+    "--plot cm.png: cannot be written (Permission denied)",
+    "photo.png: no such file",
+    "photos: is a folder, not an image",
+    "photo.png: cannot be read as an image (cannot identify image file)",
+    "--weights w.pt: is a folder, not a weight file",
+    "the confusion matrix of 40 classes is too wide to show; --json has it, --plot draws it",
+]
+
+
+@pytest.mark.parametrize("english", TRAINING_ERRORS)
+def test_every_training_error_is_korean(english):
+    korean = translate(f"archspec train: error: {english}")
+    assert korean.startswith("archspec train: 오류: "), korean
+    # what stays as it is: paths, file names, class and layer names, system errors, code in backticks
+    rest = korean.split(": ", 2)[2]
+    for kept in ("Permission denied", "No space left on device", "connection refused", "cannot identify image file",
+                 "size mismatch for fc.weight", "stem.weight", "extra.weight",
+                 "zebra", "photos", "photo.png", "torchrun", "gloo", "Other", "stem, body, fc", "cats", "jpeg",
+                 "CxDxHxW", "CxHxW", "1xHxW", "3xHxW", "CUDA", "bfloat16"):  # fmt: skip
+        rest = rest.replace(kept, "")
+    assert not english_left(rest), korean
+
+
 @pytest.mark.parametrize(
     "args, korean",
     [

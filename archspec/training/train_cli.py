@@ -237,7 +237,7 @@ def _run(args, rank: int) -> int:
         result = training.train(model, spec, data, config, reporter)
     except training.Interrupted as stop:
         if rank == 0:
-            print(f"archspec train: {stop}", file=sys.stderr)
+            print(say(f"archspec train: {stop}"), file=sys.stderr)
         return 128 + stop.signum
     if rank != 0:
         return 0
