@@ -392,3 +392,18 @@ def test_the_lecture_workflow_base_frozen_head_then_fine_tuning(tmp_path):
     assert not torch.equal(after_tuning["features.3.weight"], after_head["features.3.weight"])
     assert not torch.equal(after_tuning["head.weight"], after_head["head.weight"])
     assert tuned["final"]["val_accuracy"] > 0.6
+
+    # step 5: the fine-tuned checkpoint evaluated and used, from the spec as written (`freeze features`,
+    # where the checkpoint was trained with `--unfreeze features.3`)
+    measured = cli("evaluate", str(tmp_path / "transfer.arch"), "--weights", str(tmp_path / "tuned.pt"),
+                   "--data", three, "--json", "--workers", "0")  # fmt: skip
+    assert measured.returncode == 0, measured.stderr
+    measured = json.loads(measured.stdout)
+    assert measured["classes"] == ["diagonal", "horizontal", "vertical"] and measured["images"] == 90
+    assert measured["accuracy"] > 0.6 and measured["epoch"] == 2
+    photo = os.path.join(three, "diagonal", "0.png")
+    used = cli("predict", str(tmp_path / "transfer.arch"), "--weights", str(tmp_path / "tuned.pt"), photo, "--json")
+    assert used.returncode == 0, used.stderr
+    top = json.loads(used.stdout)["predictions"][0]["top"]
+    assert sorted(t["class"] for t in top) == ["diagonal", "horizontal", "vertical"]
+    assert sum(t["probability"] for t in top) == pytest.approx(1.0)
