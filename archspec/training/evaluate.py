@@ -42,7 +42,7 @@ def restore(model: nn.Module, path: str, spec: ModelSpec) -> Restored:
         if layers and layers != spec.layers:
             raise WeightsError(f"{path}: {_other_spec(saved, spec)}")
         classes, epoch = tuple(str(c) for c in payload.get("classes", ())), payload.get("epoch")
-    loaded = load_state_dict(model, state_dict_of(payload, path), path)
+    loaded = load_state_dict(model, state_dict_of(payload, path), path, parts=False)
     return Restored(classes or None, epoch, loaded.tensors)
 
 

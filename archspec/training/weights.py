@@ -105,8 +105,11 @@ def load_weights(model: nn.Module, path: str | os.PathLike, part: str = "") -> L
     return load_state_dict(model, read_state_dict(path), os.fspath(path), part)
 
 
-def load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], path: str, part: str = "") -> Loaded:
-    """`load_weights` for a state dict already read from the file at `path`."""
+def load_state_dict(
+    model: nn.Module, state: dict[str, torch.Tensor], path: str, part: str = "", parts: bool = True
+) -> Loaded:
+    """`load_weights` for a state dict already read from the file at `path`; `parts=False` where
+    the caller cannot load into a part (no PART=FILE hint)."""
     target = _submodule(model, part)
     skipped = 0
     if part and any(k.startswith(part + ".") for k in state):
@@ -131,7 +134,7 @@ def load_state_dict(model: nn.Module, state: dict[str, torch.Tensor], path: str,
         hint = ""
         if part and not skipped and unexpected:
             hint = f"; is the file a whole network's? its keys would start with `{part}.`"
-        elif not part and missing and unexpected:
+        elif not part and missing and unexpected and parts:
             hint = "; to load into a part only, write PART=FILE (e.g. --weights features=vgg16.pth)"
         raise WeightsError(f"{path} does not fit {into}: " + "; ".join(p for p in problems if p) + hint)
     target.load_state_dict(state, strict=True)
