@@ -220,6 +220,15 @@ def test_progress_shows_the_parameters_every_epoch_and_the_checkpoint(stripes, t
     assert all(cell_len(line) <= 80 for line in lines[1:-1]), lines
 
 
+def test_a_bar_only_on_a_terminal_and_not_under_json():
+    from archspec.training import progress
+
+    assert type(progress.reporter_for(Terminal(), 0)) is progress.Bars
+    assert type(progress.reporter_for(io.StringIO(), 0)) is progress.Lines  # a pipe, a log
+    assert type(progress.reporter_for(Terminal(), 0, bars=False)) is progress.Lines  # --json's stderr
+    assert type(progress.reporter_for(Terminal(), 1)) is progress.Reporter  # not rank 0
+
+
 def test_the_epoch_table_and_the_bar_fit_80_columns_with_the_widest_figures(monkeypatch):
     from rich.cells import cell_len
 

@@ -156,7 +156,9 @@ class Bars(Lines):
             self.started = False
 
 
-def reporter_for(stream: TextIO, rank: int) -> Reporter:
+def reporter_for(stream: TextIO, rank: int, bars: bool = True) -> Reporter:
+    """Nothing on processes other than rank 0; a progress bar where `bars` and `stream` is a
+    terminal; else lines."""
     if rank != 0:
         return Reporter()
-    return Bars(stream) if stream.isatty() else Lines(stream)
+    return Bars(stream) if bars and stream.isatty() else Lines(stream)

@@ -232,7 +232,8 @@ def _run(args, rank: int) -> int:
     if rank == 0:
         for line in loaded:
             print(say(str(line)), file=sys.stderr if args.json else sys.stdout)
-    reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank)
+    # under --json the progress goes to stderr as lines, without a bar, even on a terminal
+    reporter = reporter_for(sys.stderr if args.json else sys.stdout, rank, bars=not args.json)
     try:
         result = training.train(model, spec, data, config, reporter)
     except training.Interrupted as stop:
