@@ -96,7 +96,9 @@ def test_one_class_per_block_definition():
     assert "def __init__(self, in_channels: int, width: int, stride: int = 1) -> None:" in source
     # the projected shortcut is made where the shapes differ, as torchvision's Bottleneck says it
     assert "        if stride != 1 or in_channels != width * 4:\n            self.downsample = nn.Sequential(" in source
-    assert "        if self.downsample is not None:\n            x = self.downsample(x)\n        out += x\n" in source
+    assert "        identity = x\n        if self.downsample is not None:\n" in source
+    assert "            identity = self.downsample(x)\n" in source
+    assert "        out += identity\n" in source
 
 
 def test_one_class_for_a_block_with_conditions():
@@ -134,9 +136,13 @@ e: se(24, on=false)
     assert "        hidden = in_channels * expand\n" in source  # the block's `let`
     assert "        if expand != 1:\n" in source
     assert "            self.conv_1 = nn.Conv2d(in_channels, hidden, kernel_size=1, bias=False)" in source
-    assert "            self.act_1 = act(inplace=True)\n        else:\n            self.conv_1 = None\n" in source
-    assert "        self.use_add_1 = stride == 1 and in_channels == out\n" in source
-    assert "        if self.use_add_1:\n            out += x\n" in source
+    assert "            self.act_1 = act()\n" in source  # a class given: made as it is (nn.GELU takes no inplace)
+    assert "nn.Conv2d(hidden, hidden, kernel_size=3, stride=stride, padding=1, groups=hidden" in source  # hidden: also
+    # where expand == 1 (it is in_channels then)
+    # the forward tests what __init__ tested, over the values it keeps
+    assert "        self.stride = stride\n        self.in_channels = in_channels\n        self.out = out\n" in source
+    assert "            if hidden < 1:\n                raise ValueError(" in source  # `expand=0`: the spec's error
+    assert "        if self.stride == 1 and self.in_channels == self.out:\n            out += x\n" in source
     assert "Ir(16, out=24, stride=2, expand=6, act=nn.Hardswish)" in source
     assert "def __init__(self, in_channels: int, c: int, on: bool = True) -> None:" in source
     assert "Se(24, c=24, on=False)" in source
@@ -749,19 +755,19 @@ def test_every_zoo_blocks_class_takes_its_parameters_by_name(name):
 
 def test_one_class_for_if_arms_that_make_a_name_from_different_tensors():
     """ShuffleNetV2's InvertedResidual as torchvision writes it: both arms make `branch2`, from the
-    input in one and from half of it in the other; one class, its forward in two arms, what both
-    end with written once."""
+    input in one and from half of it in the other; one class, the spec's `if` in __init__ (each
+    arm's `branch2` made from its own tensor) and in the forward."""
     source = generate(archspec.load(SPECS / "shufflenet_v2_x1_0.arch"))
     assert re.findall(r"^class (\w+)", source, re.M) == ["InvertedResidual", "ShuffleNetV2"]
-    assert "def __init__(self, in_channels: int, oup: int, stride: int) -> None:" in source
-    assert "        if stride > 1:\n            self.branch1 = nn.Sequential(" in source
-    assert "        else:\n            self.branch1 = None\n" in source
-    # the module both arms make, with the input each arm gives it (torchvision: `inp if (self.stride > 1) else ...`)
-    assert "nn.Conv2d(in_channels if stride > 1 else in_channels // 2, branch_features, kernel_size=1" in source
-    forward = """        if self.branch1 is not None:
-            out = self.branch1(x)
+    assert "def __init__(self, in_channels: int, oup, stride: int) -> None:" in source
+    assert "        if stride > 1:\n" in source
+    assert "            self.branch1 = nn.Sequential(" in source
+    assert "                nn.Conv2d(in_channels, branch_features, kernel_size=1, bias=False)," in source
+    assert "                nn.Conv2d(in_channels // 2, branch_features, kernel_size=1, bias=False)," in source
+    forward = """        if self.stride > 1:
+            branch1 = self.branch1(x)
             branch2 = self.branch2(x)
-            out = torch.cat([out, branch2], dim=1)
+            out = torch.cat([branch1, branch2], dim=1)
         else:
             x1, x2 = x.chunk(2, dim=1)
             branch2 = self.branch2(x2)
@@ -783,17 +789,17 @@ def test_dpn_dual_path_block_is_one_class_as_cadene_writes_it():
     forward = """        else:
             x_s1 = x[:, 0:self.num_1x1_c]
             x_s2 = x[:, self.num_1x1_c:]
-        x = self.c1x1_a(x)
-        x = self.c3x3_b(x)
-        c1x1_c = self.c1x1_c(x)
+        out = self.c1x1_a(x)
+        out = self.c3x3_b(out)
+        c1x1_c = self.c1x1_c(out)
         out1, out2 = torch.split(c1x1_c, [self.num_1x1_c, self.inc], dim=1)
-        out = x_s1 + out1
-        out = torch.cat([out, x_s2, out2], dim=1)
+        resid = x_s1 + out1
+        out = torch.cat([resid, x_s2, out2], dim=1)
         return out
 """
     assert forward in source
-    assert "        if self.c1x1_w_s1 is not None:\n" in source
-    assert "        elif self.c1x1_w_s2 is not None:\n" in source
+    assert '        if self.block_type == "proj":\n' in source  # the spec's `if`, over the value __init__ keeps
+    assert '        elif self.block_type == "down":\n' in source
 
 
 def test_split_sizes_over_parameters_are_kept_under_names_a_module_cannot_clash_with():
@@ -886,11 +892,15 @@ b(same, 6)
     net = archspec.loads(spec)
     source = generate(net)
     assert re.findall(r"^class (\w+)", source, re.M) == ["B", "T"]
-    assert "        if self.w is not None:\n" in source and "        elif self.d is not None:\n" in source
-    # `y`, made by the three arms from three tensors: in.c, c, in.c // 2 channels
-    assert 'in_channels if kind == "wide" else c if kind != "wide" and kind == "down" else in_channels // 2' in source
-    assert '        if kind != "wide" and kind == "down":\n            self.d = nn.Conv2d(' in source
+    # the `if` of the spec in __init__ and in the forward, each arm's modules made from its own tensors
+    assert '        if kind == "wide":\n' in source and '        elif kind == "down":\n' in source
+    assert "            self.y = nn.Conv2d(in_channels, c, kernel_size=1)\n" in source
+    assert "            self.y = nn.Conv2d(c, c, kernel_size=1)\n" in source
+    assert "            self.y = nn.Conv2d(in_channels // 2, c, kernel_size=1)\n" in source
+    assert '        if self.kind == "wide":\n' in source and '        elif self.kind == "down":\n' in source
     assert "            out = torch.cat([a, y], dim=1)\n        out = self.relu_1(out)\n        return out\n" in source
+    # each arm tests what the spec refuses there (`c=0`; odd channels to chunk)
+    assert source.count("if c < 1:") == 3 and "if in_channels % 2:" in source
     agree(net, archspec.build(net))
 
 
@@ -907,9 +917,13 @@ b(3)
 """
     net = archspec.loads(spec)
     source = generate(net)
-    assert "def __init__(self, in_channels: int, e: int) -> None:" in source
-    assert "        m = in_channels * e\n        self.conv_1 = nn.Conv2d(in_channels, m, kernel_size=1)" in source
-    assert "nn.Conv2d(8, width * 2, kernel_size=1)" in source  # the network's parameter, not 16
+    assert "def __init__(self, in_channels: int, e) -> None:" in source
+    assert "        m = in_channels * e\n" in source
+    assert "        self.conv_1 = nn.Conv2d(in_channels, m, kernel_size=1)" in source
+    assert "        if m < 1:\n            raise ValueError(" in source  # `e=0`: the spec refuses it, the class too
+    # the network's `let` is a local value of its __init__ too, over its parameter (not 16)
+    assert "        c = width * 2\n" in source and "nn.Conv2d(8, c, kernel_size=1)" in source
+    assert "self.b_1 = B(c, e=2)" in source and "self.b_2 = B(c * 2, e=3)" in source
     model = archspec.build(net)
     agree(net, model)
     # built with another width, the class is the network checked with it (the `let` follows it)
@@ -946,87 +960,51 @@ def _same_function(net_of_call, block_module) -> None:
     assert torch.equal(block_module(x), reference(x))
 
 
-def test_ifs_one_after_another_are_optional_steps_of_one_forward():
-    """Two `if`s in a row: the class runs both steps in the spec's order, each where its own
-    condition holds. Where a call makes both steps, the class serves every combination of the arms
-    (here one no call makes: `s=2` without `se`); where none does, the step after reads the one
-    before only by assumption, and the constructor refuses the combinations no call makes."""
-    spec = """block b(s=1, se=false):
-    conv 8 3x3 pad=1 stride=s
-    if se:
-        relu
-    if s == 1:
-        bn
-network T
-input 8x8x8
-{calls}
-"""
-    net = archspec.loads(spec.format(calls="b()\nb(s=2, se=true)\nb(se=true)"))
-    source = generate(net)
-    assert (
-        "        x = self.conv_1(x)\n"
-        "        if self.relu_1 is not None:\n            x = self.relu_1(x)\n"
-        "        if self.batchnorm_1 is not None:\n            x = self.batchnorm_1(x)\n"
-    ) in source
-    assert "raise ValueError" not in source
-    model = archspec.build(net)
-    agree(net, model)
-    _same_function(archspec.loads(spec.format(calls="b(s=2)")), type(model.b_1)(8, s=2))
-    # no call makes both steps: the combinations the calls make, and no other
-    net = archspec.loads(spec.format(calls="b()\nb(s=2, se=true)"))
-    source = generate(net)
-    assert "        if not (not se and s == 1 or se and s != 1):\n            raise ValueError(" in source
-    model = archspec.build(net)
-    agree(net, model)
-    with pytest.raises(ValueError, match="take the arms of the `if`s on lines 3, 5 in a way none of the spec's calls"):
-        type(model.b_1)(8, s=1, se=True)
+# Blocks whose calls leave arms of their `if`s untried: the class is the definition's translation,
+# the same text whatever the calls, and built with arguments no call passes it is what the spec
+# builds for a call with them. (block, the calls of the spec, [(an untried call, its constructor's arguments)])
+OPTIONAL_STEPS = {
+    "two ifs one after another": (
+        "block b(s=1, se=false):\n    conv 8 3x3 pad=1 stride=s\n"
+        "    if se:\n        relu\n    if s == 1:\n        bn\n",
+        ["b()", "b(s=2, se=true)"],
+        [("b(se=true)", {"se": True}), ("b(s=2)", {"s": 2})],
+    ),
+    "an if without else that every call takes": (
+        "block b(r=2):\n    conv 8 1\n    if r > 0:\n        drop: dropout 0.5\n        conv (8 * r) 1\n    relu\n",
+        ["b()", "b(r=1)"],
+        [("b(r=0)", {"r": 0}), ("b(r=3)", {"r": 3})],
+    ),
+    "an else no call takes": (
+        "block b(s=1):\n    conv 8 3x3 pad=1 stride=s\n    if s == 1:\n        bn\n    else:\n        relu\n",
+        ["b()", "b()"],
+        [("b(s=2)", {"s": 2})],
+    ),
+    "conditions over a layer kind, `in.c` and a word": (
+        "block b(c=8, flag=false, kind=up):\n    if kind == down and flag and in.c != c:\n        conv 4 1\n"
+        "    elif not flag and in.c == c and kind == up:\n        conv 8 1\n    else:\n        conv 16 1\n",
+        ["b()", "b(c=4)"],
+        [("b(kind=down, flag=true, c=4)", {"kind": "down", "flag": True, "c": 4}), ("b(flag=true)", {"flag": True})],
+    ),
+}
 
 
-def test_an_if_without_else_that_every_call_takes_is_refused_for_arguments_that_skip_it():
-    """RegNet's `if se_ratio > 0: se(...)` with every call's ratio 0.25: the class builds the step
-    as its calls do, and refuses the arguments that would skip it (torchvision builds it under the
-    condition; which modules the other arm leaves, and what reads them, no call shows)."""
-    spec = """block b(r=2):
-    conv 8 1
-    if r > 0:
-        drop: dropout 0.5
-        conv (8 * r) 1
-    relu
-network T
-input 8x8x8
-b()
-b(r=1)
-"""
-    net = archspec.loads(spec)
-    source = generate(net)
-    assert "        if r <= 0:\n            raise ValueError(" in source
-    model = archspec.build(net)
-    agree(net, model)
-    with pytest.raises(ValueError, match="take an arm of the `if` on line 3 that none of the spec's calls takes"):
-        type(model.b_1)(8, r=0)
+def _class_source(source: str, name: str) -> str:
+    return source.split(f"class {name}(nn.Module):")[1].split("\nclass ")[0]
 
 
-def test_arguments_that_take_an_arm_no_call_takes_are_refused():
-    """An `else` no call takes has no modules in the class: the constructor refuses the arguments
-    that would take it (a ValueError naming the `if`), rather than build another network."""
-    spec = """block b(s=1):
-    conv 8 3x3 pad=1 stride=s
-    if s == 1:
-        bn
-    else:
-        relu
-network T
-input 8x8x8
-b()
-b()
-"""
-    net = archspec.loads(spec)
-    source = generate(net)
-    assert "        if s != 1:\n            raise ValueError(" in source
+@pytest.mark.parametrize("name", OPTIONAL_STEPS)
+def test_a_class_builds_what_the_spec_says_for_arguments_no_call_passes(name):
+    block, calls, untried = OPTIONAL_STEPS[name]
+    net = archspec.loads(block + "network T\ninput 8x8x8\n" + "\n".join(calls) + "\n")
     model = archspec.build(net)
     agree(net, model)
-    with pytest.raises(ValueError, match=r"^B: these arguments take an arm of the `if` on line 3 that none of"):
-        type(model.b_1)(8, s=2)
+    for call, arguments in untried:
+        other = archspec.loads(block + f"network P\ninput 8x8x8\n{call}\n")
+        agree(other, archspec.build(other))  # the spec's module for that call is the analysis's
+        # one class whatever the calls: the definition's, not the calls'
+        assert _class_source(generate(other), "B") == _class_source(generate(net), "B")
+        _same_function(other, type(model.b_1)(8, **arguments))
 
 
 def test_a_parameter_named_like_a_function_of_expressions_does_not_hide_it():
@@ -1058,7 +1036,7 @@ concat(b, s)
 """
     net = archspec.loads(spec)
     source = generate(net)
-    assert "torch.split(conv_1, [self.d, 8 - self.d], dim=1)" in source and "a[:, 0:self.d // 2]" in source
+    assert "torch.split(x, [self.d, 8 - self.d], dim=1)" in source and "a[:, 0:self.d // 2]" in source
     model = archspec.build(net)
     agree(net, model)
     from archspec.analysis.load import analyse
@@ -1249,24 +1227,26 @@ def test_a_class_built_with_untried_arguments_is_the_spec_or_refuses(name):
         try:
             built = eval(constructor, {"B": B})
         except ValueError as err:
-            assert "none of the spec's calls" in str(err)
+            assert str(err).startswith("<string>:"), err  # the spec's error, at its line
+            assert call is None, f"{constructor} refuses what the spec builds"
             continue
         assert call is not None, f"{constructor} builds what the spec refuses"
         _same_function(archspec.loads(block + f"network P\ninput 8x8x8\n{call}\n"), built)
 
 
-def test_a_network_parameter_the_file_writes_as_numbers_is_refused_at_other_values():
-    """`split (d, in.c - d)` at the network level: Python cannot say `in.c` there, so the sizes are
-    numbers, and the class refuses another `d` rather than split wrongly."""
+def test_a_network_parameter_in_a_split_of_the_lines_input_follows_the_parameter():
+    """`split (d, in.c - d)` at the network level: `in.c` is the line's input, whose channels the
+    network's class knows (8), so the sizes are `[self.d, 8 - self.d]` and the class built with
+    another `d` is the network checked with it."""
+    from archspec.analysis.load import analyse
+
     spec = "network T(d=4)\ninput 8x6x6\nconv 8 1\na, b: split (d, in.c - d)\nconcat(a, a, b)\n"
     net = archspec.loads(spec)
     source = generate(net)
-    assert "        if d != 4:\n            raise ValueError(" in source
+    assert "a, b = torch.split(x, [self.d, 8 - self.d], dim=1)" in source and "raise ValueError" not in source
     model = archspec.build(net)
     agree(net, model)
-    with pytest.raises(ValueError, match="for d=4 only"):
-        type(model)(d=2)
-    type(model)(d=4)
+    agree(analyse(spec, "t.arch", settings=[("d", "2")]).network, type(model)(d=2))
 
 
 def test_a_nested_call_passes_an_argument_written_over_the_callers_parameter_even_at_its_default():
@@ -1304,32 +1284,6 @@ def test_a_condition_over_a_layer_kind_parameter_never_refuses_the_specs_calls()
         source = generate(net)
         assert '"relu"' not in source
         agree(net, archspec.build(net))
-
-
-def test_an_arm_whose_condition_python_cannot_say_is_a_required_flag():
-    """A condition longer than a readable line is a keyword-only flag each call passes, True or
-    False; without a default, a constructor call that leaves it out is a TypeError, not a module
-    that builds neither arm (`'NoneType' object is not callable` in its forward)."""
-    spec = """block b(c=8, flag=false, kind=up):
-    if kind == down and flag and in.c != c:
-        conv 4 1
-    elif not flag and in.c == c and kind == up:
-        conv 8 1
-    else:
-        conv 16 1
-network T
-input 8x8x8
-b()
-b(c=4)
-"""
-    net = archspec.loads(spec)
-    model = archspec.build(net)
-    agree(net, model)
-    source = generate(net)
-    assert "        *,\n        conv_2: bool,\n        conv_3: bool,\n    ) -> None:" in source
-    assert "B(8, conv_2=True, conv_3=False)" in source and "B(8, c=4, conv_2=False, conv_3=True)" in source
-    with pytest.raises(TypeError, match="missing"):
-        type(model.b_1)(8)
 
 
 def test_a_block_call_that_makes_no_layer_is_no_module():

@@ -292,7 +292,7 @@ def test_splits_compile_to_torch_split_and_slices_to_indexing():
     assert "out1, out2 = torch.split(c1x1_c, [self.d, self.inc], dim=1)" in source
     assert "x_s1, x_s2 = torch.split(x, [self.d, self.in_channels - self.d], dim=1)" in source
     assert "        self.d = d\n        self.inc = inc\n" in source
-    assert "out = x_s1 + out1" in source  # a slice is a view of its input: never updated in place
+    assert "resid = x_s1 + out1" in source  # a slice is a view of its input: never updated in place
     # instances whose splits differ in value share one class: the forward reads the bounds it keeps
     spec = (
         DPN.split("block dual_path_proj")[0]

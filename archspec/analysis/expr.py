@@ -12,7 +12,7 @@ from archspec.layers.base import fmt_shape, show_value
 Value = object
 
 # which position of the `in` shape each attribute names, by the shape's rank (batch excluded)
-_ATTRS = {
+IN_ATTRIBUTES = {
     "c": {1: 0, 2: 0, 3: 0, 4: 0},
     "f": {1: 0},
     "l": {2: 1},
@@ -182,7 +182,7 @@ def _attr(expr: s.Attr, in_shape: tuple[int, ...] | None) -> int:
             "unknown",
             "write e.g. `in.c` for the incoming channels",
         )
-    if expr.attr not in _ATTRS:
+    if expr.attr not in IN_ATTRIBUTES:
         raise fail(
             "undefined-name",
             f"`in.{expr.attr}` is not a size",
@@ -192,7 +192,7 @@ def _attr(expr: s.Attr, in_shape: tuple[int, ...] | None) -> int:
         )
     if in_shape is None:
         raise fail("undefined-name", "`in` has no shape here", expr.span, "no input yet")
-    index = _ATTRS[expr.attr].get(len(in_shape))
+    index = IN_ATTRIBUTES[expr.attr].get(len(in_shape))
     if index is None:
         shape = fmt_shape(in_shape)
         raise fail(

@@ -197,6 +197,9 @@ class Network:
     init: dict[str, str | bool] = field(default_factory=lambda: dict(DEFAULT_INIT))
     settings: dict[str, Any] = field(default_factory=dict)  # the network's parameters: their values here
     definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # name -> s.BlockDef
+    # the network's body and its parameters (`network N(width=64)`) as the spec writes them, for `compile`
+    body: tuple = field(default=(), repr=False, compare=False)
+    signature: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def output_shape(self) -> tuple[int, ...] | None:

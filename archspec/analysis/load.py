@@ -303,6 +303,8 @@ def _analyse(
         warnings=tuple(d for d in diagnostics if d.severity == "warning"),
         init=expander.init,
         settings=values,
+        body=spec.body,
+        signature=spec.network_params,
     )
     return Result(network, diagnostics, sources, finished)
 

@@ -19,6 +19,7 @@ from archspec.analysis.graph import Network, Node
 from archspec.analysis.initialise import PYTORCH_DEFAULTS, WEIGHTS, is_default
 from archspec.analysis.initialise import describe as describe_init
 from archspec.diagnostics import Diagnostic, SpecError
+from archspec.emit.layout import MAX_LINE, _collapse_repeats, _fit, _wrap
 from archspec.emit.names import (
     DOTTED,
     IDENT,
@@ -32,11 +33,11 @@ from archspec.emit.names import (
     valid_class_name,
 )
 from archspec.emit.names import fresh as fresh_name
+from archspec.emit.translate import TranslatedClass, Untranslatable, translate_block, translate_network
 from archspec.frontend import syntax as s
 from archspec.layers import ALL, lookup
 from archspec.layers.base import TorchCall
 
-MAX_LINE = 120
 MAX_EXPRESSION = 72  # the longest expression written as a constructor argument
 
 
@@ -172,7 +173,8 @@ class Emitter:
     consumers: Counter = field(default_factory=Counter)
     groups_at: dict[tuple[int, int], int] = field(default_factory=dict)
     calls: dict[int, TorchCall] = field(default_factory=dict)  # block group -> its constructor call
-    classes: list[ClassDef] = field(default_factory=list)
+    classes: list[ClassDef | TranslatedClass] = field(default_factory=list)
+    translated: dict[str, TranslatedClass] = field(default_factory=dict)  # block -> its translated class
     class_names: set[str] = field(default_factory=set)
     helpers: dict[str, str] = field(default_factory=dict)
     # node -> its shape, with the sizes the spec's expressions give marked (`_marked`), in the scope
@@ -349,6 +351,8 @@ class Emitter:
                 by_name.setdefault(g.name, []).append(gi)
         order = sorted(by_name, key=lambda name: -max(self.net.groups[gi].depth for gi in by_name[name]))
         for name in order:
+            if self.translate(name, by_name[name]):
+                continue
             templates = {}
             for gi in by_name[name]:
                 g = self.net.groups[gi]
@@ -372,6 +376,92 @@ class Emitter:
             for members in by_structure.values():
                 self.make_class(name, members, templates[members[0]], [], templates)
 
+    def translate(self, block: str, members: list[int]) -> bool:
+        """The class of `block` translated from its definition (`archspec.emit.translate`), and each
+        call's constructor call; False where the definition uses what the translator does not take yet."""
+        definition = self.net.definitions.get(block)
+        inputs = [self.scope_input(self.net.groups[gi].first, self.net.groups[gi].last) for gi in members]
+        ranks = {len(self.net.nodes[i].shape) - 1 for i in inputs}
+        if definition is None or len(ranks) != 1:
+            return False
+        rank = ranks.pop()
+        name = self.unique_class_name(class_name_for(block))
+        try:
+            cls = translate_block(
+                definition, self.net.definitions, self.translated, rank, name, self.kind_class_of(), self.helpers
+            )
+        except Untranslatable:
+            self.class_names.discard(name)
+            return False
+        try:
+            calls = self.translated_calls(cls, definition, members, inputs)
+        except Untranslatable:  # a call passes a value where the definition reads a layer kind
+            self.class_names.discard(name)
+            return False
+        self.translated[block] = cls
+        self.classes.append(cls)
+        for gi, call in zip(members, calls):
+            self.calls[gi] = call
+            self.out_channels[gi] = None
+        return True
+
+    def translated_calls(self, cls, definition, members: list[int], inputs: list[int]) -> list[TorchCall]:
+        """Each call's constructor call of a translated class: the input's channels, then the
+        arguments other than their defaults, by name."""
+        defaults = {p.name: p.default for p in definition.params}
+        calls = []
+        for gi, inp in zip(members, inputs):
+            g = self.net.groups[gi]
+            kwargs = {}
+            for spec_name, python in cls.params:
+                value = g.args[spec_name]
+                default = defaults[spec_name]
+                if spec_name in cls.kind_params:
+                    if not isinstance(default, s.Name) or value != default.name or spec_name in g.exprs:
+                        kwargs[python] = _ClassName(self.kind_class_of()(value))
+                    continue
+                if value in ("true", "false"):
+                    value = value == "true"
+                if default is None or spec_name in g.exprs or not _is_default_expr(value, default):
+                    kwargs[python] = value
+            args = (self.net.nodes[inp].shape[0],) if cls.takes_in_channels else ()
+            calls.append(TorchCall(cls.name, args, kwargs))
+        return calls
+
+    def translated_network(self, network: ClassDef) -> list[str] | None:
+        """The network's class translated from its body, where every block it calls is; else None."""
+        net = self.net
+        if not net.body or len(self.translated) != len({g.name for g in net.groups if g.kind == "block"}):
+            return None
+        ending = (render_init(network) if network.init or network.zero_init else []) + (
+            render_frozen(network) if network.frozen else []
+        )
+        try:
+            lines = translate_network(
+                net.name or network.name, net.signature, net.settings, net.body, net.input_shape,
+                net.definitions, self.translated, network.name, self.kind_class_of(), self.helpers, ending,
+            )  # fmt: skip
+        except Untranslatable:
+            return None
+        if network.frozen:
+            lines += frozen_train(network.name)
+        return [_fit(line) for line in lines]
+
+    def kind_class_of(self):
+        """word -> the PyTorch class of that layer kind, as the catalogue makes it (`nn.Hardswish`):
+        the kinds a parameter gives are activations, whose class is one for every rank."""
+
+        def kind_class(word: str) -> str:
+            kind = lookup(word)
+            call = kind.torch_module(kind.resolve({}), (1, 1, 1)) if kind is not None else None
+            if call is None or not DOTTED.match(call.func):
+                raise Untranslatable(f"the PyTorch class of `{word}`")
+            if kind.torch_helper:
+                self.helpers[call.func] = kind.torch_helper
+            return call.func
+
+        return kind_class
+
     def unique_class_name(self, base: str) -> str:
         name = base if valid_class_name(base) else base + "Block"
         n = 1
@@ -385,7 +475,7 @@ class Emitter:
         """Where some calls of a block pass a nested block an argument that others leave to its
         default (DPN's `stride=2` in one arm, nothing in the others), every call passes it, the
         default written out, so that one constructor serves them all (`stride=key_stride`)."""
-        signatures = {c.name: c.signature for c in self.classes}
+        signatures = {c.name: c.signature for c in self.classes if isinstance(c, ClassDef)}
         passed: dict[str, list[str]] = {}  # op -> the keyword arguments any call passes it
         for t in templates.values():
             for op in t.ops:
@@ -1643,6 +1733,15 @@ class _ClassName(str):
     """A PyTorch class passed as a value (`act=nn.Hardswish`): written as it is, not as a string."""
 
 
+def _is_default_expr(value: Any, default: s.Expr) -> bool:
+    """Whether a call's `value` is what the parameter's `default` writes (a number or a word)."""
+    if isinstance(default, s.Number):
+        return type(value) is type(default.value) and value == default.value
+    if isinstance(default, s.Name):
+        return value == default.name or (isinstance(value, bool) and default.name == ("true" if value else "false"))
+    return False
+
+
 def _value_source(value: Any) -> str:
     if isinstance(value, _ClassName) and DOTTED.match(value):
         return str(value)
@@ -1736,74 +1835,6 @@ def render_call(call: TorchCall, exprs: dict[tuple, str], path: tuple, indent: i
     return _wrap(f"{call.func}(", args, ")", indent, start)
 
 
-def _collapse_repeats(args: list[str]) -> list[str]:
-    """`Bottleneck(256, width=64), Bottleneck(256, width=64)` -> `*(Bottleneck(256, width=64) for _ in range(2))`."""
-    out, i = [], 0
-    while i < len(args):
-        j = i
-        while j + 1 < len(args) and args[j + 1] == args[i]:
-            j += 1
-        count = j - i + 1
-        out.append(f"*({args[i]} for _ in range({count}))" if count > 2 else args[i])
-        if count == 2:
-            out.append(args[i])
-        i = j + 1
-    return out
-
-
-def _wrap(opening: str, items: list[str], closing: str, indent: int, start: int) -> str:
-    """On one line where it fits (with room for a closing `)` or `,`), else one item a line."""
-    one_line = opening + ", ".join(items) + closing
-    if start + len(one_line) <= MAX_LINE - 2 and "\n" not in one_line:
-        return one_line
-    pad = " " * (indent + 4)
-    return opening + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + closing
-
-
-def _split_items(text: str) -> list[str]:
-    """The items of a comma-separated list, split at the commas outside brackets and strings."""
-    items, depth, quote, start = [], 0, None, 0
-    for k, ch in enumerate(text):
-        if quote:
-            quote = None if ch == quote and text[k - 1] != "\\" else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            items.append(text[start:k].strip())
-            start = k + 1
-    items.append(text[start:].strip())
-    return [item for item in items if item]
-
-
-def _fit(line: str, width: int = MAX_LINE) -> str:
-    """A statement longer than `width` that ends with a call or a list, its arguments one a line
-    (a list among them split the same way where it is still too long): `a, b = torch.split(` ...
-    `)`. Other lines are left as they are."""
-    if len(line) <= width or "\n" in line or line[-1:] not in ")]":
-        return line
-    depth = 0
-    for k in range(len(line) - 1, -1, -1):  # the bracket the last one closes
-        if line[k] in ")]}":
-            depth += 1
-        elif line[k] in "([{":
-            depth -= 1
-            if depth == 0:
-                break
-    if depth or k == 0:
-        return line
-    indent = len(line) - len(line.lstrip(" "))
-    if len(line[: k + 1]) > width and " = " in line[:k]:  # `a, b, c = (` ... `)`, as ruff formats it
-        target, value = line[indent:].split(" = ", 1)
-        inner = _fit(" " * (indent + 4) + value, width)
-        return f"{' ' * indent}{target} = (\n{inner}\n{' ' * indent})"
-    items = [_fit(" " * (indent + 4) + item, width - 1).lstrip(" ") for item in _split_items(line[k + 1 : -1])]
-    return " " * indent + _wrap(line[indent : k + 1], items, line[-1], indent, indent)
-
-
 def render_class(c: ClassDef, network: bool) -> list[str]:
     lines = _render_class(c, network)
     return [_fit(line) for line in lines]
@@ -1885,20 +1916,25 @@ def _render_class(c: ClassDef, network: bool) -> list[str]:
     else:
         lines += render_forward(c, network)
     if c.frozen:
-        lines += [
-            "",
-            f'    def train(self, mode: bool = True) -> "{c.name}":',
-            '        """As nn.Module.train, but the frozen modules\' normalisations stay in eval mode: they',
-            "        normalise with their running statistics and do not update them, as Keras runs a frozen",
-            '        BatchNormalization."""',
-            "        super().train(mode)",
-            "        for name in self._frozen:",
-            "            for module in self.get_submodule(name).modules():",
-            '                if getattr(module, "track_running_stats", False):',
-            "                    module.eval()",
-            "        return self",
-        ]
+        lines += frozen_train(c.name)
     return lines
+
+
+def frozen_train(class_name: str) -> list[str]:
+    """The network's `train`, where the spec freezes layers."""
+    return [
+        "",
+        f'    def train(self, mode: bool = True) -> "{class_name}":',
+        '        """As nn.Module.train, but the frozen modules\' normalisations stay in eval mode: they',
+        "        normalise with their running statistics and do not update them, as Keras runs a frozen",
+        '        BatchNormalization."""',
+        "        super().train(mode)",
+        "        for name in self._frozen:",
+        "            for module in self.get_submodule(name).modules():",
+        '                if getattr(module, "track_running_stats", False):',
+        "                    module.eval()",
+        "        return self",
+    ]
 
 
 def _wrapped_raise(message: str) -> list[str]:
@@ -2298,8 +2334,9 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
     lines = header(net, __version__, source or net.file)
     body: list[str] = []
     for cls in emitter.classes:
-        body += ["", ""] + render_class(cls, network=False)
-    body += ["", ""] + render_class(network, network=True)
+        lines_of = [_fit(line) for line in cls.lines] if isinstance(cls, TranslatedClass) else None
+        body += ["", ""] + (lines_of or render_class(cls, network=False))
+    body += ["", ""] + (emitter.translated_network(network) or render_class(network, network=True))
     text = "\n".join(body)
     imports = ["import torch", "from torch import nn"]
     out = lines + [""] + imports

@@ -5,6 +5,10 @@ from __future__ import annotations
 from archspec.layers import augment, basic, conv, merge, pool, residual, slices
 from archspec.layers.base import LayerKind, Opt, OptionError, Shape, ShapeError, fmt_shape, stride_between
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 ALL: list[LayerKind] = [
     *conv.KINDS, *pool.KINDS, *basic.KINDS, *residual.KINDS, *augment.KINDS, *slices.KINDS, *merge.KINDS,
 ]  # fmt: skip
@@ -65,10 +69,15 @@ def projection(source: Shape, target: Shape) -> list[tuple[str, LayerKind, dict]
                 code="shape-mismatch",
             )
         strides.append(stride)
-    conv, bn = CATALOGUE["conv"], CATALOGUE["batchnorm"]
     stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
-    conv_options = conv.resolve({"out": target[0], "kernel": 1, "stride": stride, "bias": False})
-    return [("", conv, conv_options), ("bn", bn, bn.resolve({}))]
+    return [(suffix, kind, kind.resolve(options)) for suffix, kind, options in projection_layers(target[0], stride)]
+
+
+def projection_layers(out: Any, stride: Any) -> list[tuple[str, LayerKind, dict]]:
+    """The layers of a projection shortcut to `out` channels with `stride`, their options as
+    written (not yet resolved): a 1x1 conv without bias, then a batchnorm (`_bn`)."""
+    conv, bn = CATALOGUE["conv"], CATALOGUE["batchnorm"]
+    return [("", conv, {"out": out, "kernel": 1, "stride": stride, "bias": False}), ("bn", bn, {})]
 
 
 __all__ = [

@@ -47,7 +47,15 @@ _WHOLE = ("int", "size", "pad")
 
 
 def check_value(key: str, opt: Opt, value: Value) -> Value:
-    """Validate one option value against its declared type; return it normalised."""
+    """Validate one option value against its declared type; return it normalised. A value known
+    only as source text (`archspec.emit.symbolic`: a block class's constructor argument) is
+    compared with the option's minimum where it is a number (a size may be a tuple, or `same`),
+    a test the emitted class then makes itself."""
+    if _symbolic(value):
+        values = value if isinstance(value, tuple) else (value,)
+        if opt.minimum is not None and opt.type in ("int", "float") and any(v < opt.minimum for v in values):
+            raise OptionError(f"`{key}` must be at least {opt.minimum:g}", option=key)
+        return value
     if type(value) is int and opt.type in _WHOLE and value <= MAX_SIZE:
         # the common case, a whole number that needs no change: the checks below would return it as it is
         if opt.minimum is None or value >= opt.minimum:
@@ -69,6 +77,12 @@ def check_value(key: str, opt: Opt, value: Value) -> Value:
         if any(v > MAX_SIZE for v in values):
             raise OptionError(f"`{key}` is too large: {show_value(value)} (at most {MAX_SIZE:,})", option=key)
     return value
+
+
+def _symbolic(value: Value) -> bool:
+    if isinstance(value, tuple):
+        return any(getattr(v, "symbolic", False) for v in value)
+    return getattr(value, "symbolic", False)
 
 
 def _check_type(opt: Opt, value: Value, bad) -> Value:

@@ -14,6 +14,8 @@ class Res(nn.Module):
 
     def __init__(self, in_channels: int, width: int, stride: int = 1) -> None:
         super().__init__()
+        if width < 1:
+            raise ValueError("tests/data/codegen/tiny.arch:6:25: conv refuses width < 1")
         self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=stride, padding=1, bias=False)
         self.conv1_bn = nn.BatchNorm2d(width)
         self.conv1_relu = nn.ReLU(inplace=True)
@@ -33,10 +35,10 @@ class Res(nn.Module):
         out = self.conv1_relu(out)
         out = self.conv2(out)
         out = self.conv2_bn(out)
+        identity = x
         if self.shortcut is not None:
-            x = self.shortcut(x)
-            x = self.shortcut_bn(x)
-        out += x
+            identity = self.shortcut_bn(self.shortcut(x))
+        out += identity
         out = self.relu_1(out)
         return out
 
