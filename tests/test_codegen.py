@@ -547,8 +547,9 @@ b: neck(4)
     same_module(block, spec.split("network")[0] + "network M\ninput 16x8x8\nx: neck(4)\n")
 
 
-def test_expressions_python_cannot_say_fall_back_to_the_calls_values():
-    # `in.h` is no constructor argument; `/` gives a float in Python where the spec's is whole
+def test_division_and_the_input_size_are_what_the_spec_computes():
+    """`c / 2` is a whole number in the spec or an error: the class checks it (`whole`), naming the
+    spec's line, rather than round it; `in.h` is the size the caller passes (`in_size`)."""
     spec = """block g(c):
     conv c / 2 1x1
     avgpool in.h
@@ -559,11 +560,14 @@ b: g(16)
 """
     net = archspec.loads(spec)
     source = generate(net)
-    assert "nn.Conv2d(in_channels, c // 2, kernel_size=1)" in source  # matched against the calls
-    assert "in.h" not in source and not re.search(r"[^/]/ 2", source)
-    init = re.search(r"class G\(nn.Module\):.*?def __init__\((.*?)\) -> None", source, re.S).group(1)
-    assert "c: int" in init and "kernel_size" in init  # the pool's size is an argument of its own
-    agree(net, archspec.build(net))
+    assert 'nn.Conv2d(in_channels, whole(c / 2, "<string>:2:10"), kernel_size=1)' in source
+    assert "def __init__(self, in_channels: int, c, *, in_size: tuple[int, ...]) -> None:" in source
+    assert "nn.AvgPool2d(kernel_size=in_size[0], stride=in_size[0])" in source
+    assert "self.a = G(8, c=8, in_size=(8, 8))" in source and "self.b = G(4, c=16, in_size=(1, 1))" in source
+    model = archspec.build(net)
+    agree(net, model)
+    with pytest.raises(ValueError, match="<string>:2:10: the size comes out 2.5, not a whole number"):
+        type(model.a)(8, c=5, in_size=(8, 8))
 
 
 def test_what_a_layer_kind_computes_from_expressions_stays_right():
@@ -725,7 +729,7 @@ def test_a_blocks_class_takes_the_blocks_own_parameters():
     source = generate(net)
     assert "def __init__(self, in_channels: int, m: int) -> None:" in source
     assert "nn.Conv2d(in_channels, in_channels * m, kernel_size=3, padding=1, groups=in_channels)" in source
-    assert "def __init__(self, f: int) -> None:" in source and "nn.Upsample(scale_factor=f)" in source
+    assert "def __init__(self, f: float) -> None:" in source and "nn.Upsample(scale_factor=f)" in source
     assert "Dw(8, m=2)" in source and "Dw(16, m=3)" in source and "Up(f=2)" in source
     agree(net, archspec.build(net))
 
@@ -1260,18 +1264,22 @@ def test_a_nested_call_passes_an_argument_written_over_the_callers_parameter_eve
     _same_function(archspec.loads(spec + "network P\ninput 8x8x8\nb(s=2)\n"), type(model.b_1)(8, s=2))
 
 
-def test_a_size_python_cannot_say_pins_the_parameters_it_reads():
-    """`conv (w * in.h) 1`: Python has no name for `in.h` in the class, so the width is the calls'
-    number, and the class refuses another `w` rather than build the wrong width."""
-    spec = "block b(w=4):\n    conv (w * in.h) 1\nnetwork T\ninput 8x2x2\nb()\nb()\n"
+def test_a_block_that_reads_its_input_size_takes_it_from_the_caller():
+    """`conv (w * in.h) 1`: the class takes its input's sizes (`in_size`, which the caller knows),
+    so it builds the spec's block for any `w` and any size, as a call with them would."""
+    spec = (
+        "block b(w=4):\n    conv (w * in.h) 1\n    if in.h > 1:\n        maxpool 2\nnetwork T\ninput 8x2x2\nb()\nb()\n"
+    )
     net = archspec.loads(spec)
     source = generate(net)
-    assert "nn.Conv2d(in_channels, 8, kernel_size=1)" in source and "        if w != 4:\n" in source
+    assert "def __init__(self, in_channels: int, w: int = 4, *, in_size: tuple[int, ...]) -> None:" in source
+    assert "nn.Conv2d(in_channels, w * in_size[0], kernel_size=1)" in source
+    assert "        if in_size[0] > 1:\n" in source and "        if self.in_size[0] > 1:\n" in source
+    assert "self.b_1 = B(8, in_size=(2, 2))" in source and "self.b_2 = B(8, in_size=(1, 1))" in source
     model = archspec.build(net)
     agree(net, model)
-    type(model.b_1)(8, w=4)
-    with pytest.raises(ValueError, match="builds them for w=4 only"):
-        type(model.b_1)(8, w=5)
+    other = archspec.loads(spec.replace("input 8x2x2\nb()\nb()", "input 8x4x4\nb(w=5)"))
+    _same_function(other, type(model.b_1)(8, w=5, in_size=(4, 4)))
 
 
 def test_a_condition_over_a_layer_kind_parameter_never_refuses_the_specs_calls():

@@ -543,6 +543,7 @@ def instantiate(path: str | os.PathLike, block: str, args: dict[str, Any], input
         rows=tuple(expander.rows),
         blocks=tuple(blocks),
         definitions=blocks,
+        body=(s.Line(block, (s.Elem((call,), 1, whole, None),), None, whole, whole),),  # `block: block(...)`
     )
     return Result(network, diagnostics, sources, finished)
 

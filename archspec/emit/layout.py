@@ -6,15 +6,21 @@ from __future__ import annotations
 MAX_LINE = 120
 
 
-def _collapse_repeats(args: list[str]) -> list[str]:
-    """`Bottleneck(256, width=64), Bottleneck(256, width=64)` -> `*(Bottleneck(256, width=64) for _ in range(2))`."""
+def _collapse_repeats(args: list[str], indent: int = 0) -> list[str]:
+    """`Bottleneck(256, width=64), Bottleneck(256, width=64)` -> `*(Bottleneck(256, width=64) for _ in range(2))`,
+    on lines of their own where that is too long at `indent` (the arguments' indentation), as ruff writes it."""
     out, i = [], 0
     while i < len(args):
         j = i
         while j + 1 < len(args) and args[j + 1] == args[i]:
             j += 1
         count = j - i + 1
-        out.append(f"*({args[i]} for _ in range({count}))" if count > 2 else args[i])
+        repeated = f"*({args[i]} for _ in range({count}))"
+        if count > 2 and (indent + len(repeated) + 1 > MAX_LINE or "\n" in repeated):
+            inner = args[i].replace("\n", "\n    ")
+            pad = " " * indent
+            repeated = f"*(\n{pad}    {inner}\n{pad}    for _ in range({count})\n{pad})"
+        out.append(repeated if count > 2 else args[i])
         if count == 2:
             out.append(args[i])
         i = j + 1

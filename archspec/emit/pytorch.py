@@ -425,14 +425,14 @@ class Emitter:
                 if default is None or spec_name in g.exprs or not _is_default_expr(value, default):
                     kwargs[python] = value
             args = (self.net.nodes[inp].shape[0],) if cls.takes_in_channels else ()
+            if cls.takes_size:
+                kwargs["in_size"] = tuple(self.net.nodes[inp].shape[1:])
             calls.append(TorchCall(cls.name, args, kwargs))
         return calls
 
     def translated_network(self, network: ClassDef) -> list[str] | None:
         """The network's class translated from its body, where every block it calls is; else None."""
         net = self.net
-        if not net.body or len(self.translated) != len({g.name for g in net.groups if g.kind == "block"}):
-            return None
         ending = (render_init(network) if network.init or network.zero_init else []) + (
             render_frozen(network) if network.frozen else []
         )
@@ -2339,6 +2339,8 @@ def generate(net: Network, class_name: str | None = None, source: str | None = N
     body += ["", ""] + (emitter.translated_network(network) or render_class(network, network=True))
     text = "\n".join(body)
     imports = ["import torch", "from torch import nn"]
+    if emitter.helpers.pop("math", None) is not None:  # a size the spec computes with `ceil`, `log`, ...
+        imports.insert(0, "import math\n")
     out = lines + [""] + imports
     for helper in emitter.helpers.values():
         out += ["", "", helper.rstrip("\n")]

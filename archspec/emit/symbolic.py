@@ -258,6 +258,7 @@ class Unknown:
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __neg__ = _same
+    __floor__ = __ceil__ = __round__ = __trunc__ = _same
 
     def _never(self, *_):
         return False

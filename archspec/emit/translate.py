@@ -46,7 +46,7 @@ from archspec.emit.symbolic import (
 )
 from archspec.frontend import syntax as s
 from archspec.layers import LayerKind, lookup, projection_layers
-from archspec.layers.base import ShapeError, TorchCall
+from archspec.layers.base import ShapeError, TorchCall, stride_between
 
 WHOLE_HELPER = '''def whole(value: float, where: str) -> int:
     """A size the spec computes with `/`: it must come out a whole number, as the spec requires."""
@@ -55,6 +55,8 @@ WHOLE_HELPER = '''def whole(value: float, where: str) -> int:
     return int(value)'''
 
 _WHOLE_TYPES = ("int", "size", "pad")
+# the functions of expressions as Python writes them, where not by the same name (each is Python's: analysis.expr)
+PYTHON_FUNCTIONS = {"floor": "math.floor", "ceil": "math.ceil", "log": "math.log"}
 _MARK = -1  # a name of the body that stands for a tensor (the scope's names want a value)
 
 
@@ -78,6 +80,8 @@ class Tensor:
     safe: bool = False
     exists: Any = None  # the condition it is made under, where an `if` makes it in some arms only
     label: str | None = None  # the name of the line that made it
+    # where `regular` holds only if a test fails (`2 * (k // 2) != k - 1`): each test, at its layer
+    size_tests: tuple = ()
 
 
 @dataclass
@@ -90,6 +94,7 @@ class TranslatedClass:
     takes_in_channels: bool
     lines: list[str]
     kind_params: set[str] = field(default_factory=set)
+    takes_size: bool = False  # it reads `in.h`: its constructor takes the input's spatial sizes, `in_size`
 
 
 class Translator:
@@ -112,6 +117,7 @@ class Translator:
         self.block, self.blocks, self.classes, self.sizes = block, blocks, classes, sizes
         self.network = network  # the network's body: `in` is the line's input, and its sizes are known
         self.caller = False  # walking a called block for what it gives the caller: no class is written
+        self.reads_size = False  # the block reads `in.h` (or another size): its class takes `in_size`
         self.line_input: Tensor | None = None
         self.env = dict(env)
         self.in_channels = in_channels
@@ -133,6 +139,7 @@ class Translator:
         self.indent = 0  # of __init__'s lines
         self.findent = 0  # of forward's lines
         self.kept: dict[str, str] = {}  # spec name -> the attribute __init__ keeps it in, for the forward
+        self.kept_from: dict[str, str] = {}  # that attribute -> the local value it keeps
         self.attributes: list[str] = []  # the modules made, in order
         self.pynames: dict[str, str] = {}  # spec name (a parameter or `let`) -> its Python name
         self.tensors: dict[str, Tensor] = {}  # the body's named tensors (`in`: the input)
@@ -208,6 +215,11 @@ class Translator:
         if expr.obj != "in" or index is None:
             raise Untranslatable(f"`{expr.obj}.{expr.attr}`")
         value = shape[index]
+        if value is UNKNOWN and not self.caller:  # a block's class takes its input's sizes: `in_size`
+            self.reads_size = True
+            if forward:
+                return Sym(f"self.{self.keep('in.size')}[{index - 1}]", integral=True)
+            return Sym(f"in_size[{index - 1}]", integral=True)
         if value is UNKNOWN:
             raise Untranslatable(f"`in.{expr.attr}`: a spatial size, which the constructor does not know")
         return value
@@ -248,18 +260,29 @@ class Translator:
         args = [self.value(a, False, forward) for a in expr.args]
         if not any(is_sym(a) for a in args):
             return evaluate(replace(expr, args=tuple(_constant(a, e) for a, e in zip(args, expr.args))), {}, None)
-        if expr.name not in FUNCTIONS or expr.name not in ("min", "max", "round", "int", "abs"):
-            raise Untranslatable(f"`{expr.name}` of a value the constructor alone knows")
+        if expr.name not in FUNCTIONS:
+            raise Untranslatable(f"`{expr.name}`")
         if expr.name in ("int", "round") and len(args) == 1 and getattr(args[0], "integral", False):
             return args[0]  # a whole number already
-        fractional = expr.name in ("min", "max", "abs") and any(_fractional(a) for a in args)
-        return Sym(f"{expr.name}({', '.join(source(a) for a in args)})", ATOM, fractional)
+        fractional = expr.name in ("min", "max", "abs", "log", "pow") and any(_fractional(a) for a in args)
+        fractional = fractional or expr.name == "log"
+        function = PYTHON_FUNCTIONS.get(expr.name, expr.name)
+        if function.startswith("math."):
+            self.helpers["math"] = ""  # `import math`
+        integral = expr.name in ("int", "floor", "ceil") or (expr.name == "round" and len(args) == 1)
+        return Sym(f"{function}({', '.join(source(a) for a in args)})", ATOM, fractional, integral=integral)
 
     def keep(self, name: str) -> str:
         """The attribute in which __init__ keeps a value the forward reads (`self.stride = stride`)."""
         if name not in self.kept:
-            python = "in_channels" if name == "in.c" else self.pynames.get(name, name)
-            self.kept[name] = python
+            python = {"in.c": "in_channels", "in.size": "in_size"}.get(name) or self.pynames.get(name, name)
+            taken = {*MODULE_ATTRIBUTES, *self.kept.values()}
+            attribute, n = python, 1
+            while attribute in taken or attribute == "training":
+                n += 1
+                attribute = f"{python}_{n}"
+            self.kept[name] = attribute
+            self.kept_from[attribute] = python
         return self.kept[name]
 
     # ------------------------------------------------------------------ writing
@@ -286,7 +309,7 @@ class Translator:
             raise Untranslatable(call.func)
         args = [self.argument(a, indent + 4, indent + 4) for a in call.args]
         if call.func == "nn.Sequential":
-            args = _collapse_repeats(args)
+            args = _collapse_repeats(args, indent + 4)
         for key, value in call.kwargs.items():
             text = self.argument(value, indent + 4, indent + 5 + len(key))
             if key in call.defaults and not is_sym(value) and text == literal(call.defaults[key]):
@@ -584,9 +607,18 @@ class Translator:
         self.refuse(tests, kind, _join(word.span, atoms[-1].span) if atoms else word.span)
         stride, regular = self.stride(kind, options, len(cur.sizes))
         stride = arithmetic("*", cur.stride, stride)
-        regular = cur.regular and regular
+        tests = cur.size_tests
+        if isinstance(regular, Sym):  # kept where the test does not hold
+            tests, regular = (*tests, (regular.text, _join(word.span, atoms[-1].span) if atoms else word.span)), True
+        regular = cur.regular and regular is not False and bool(regular)
         return call, replace(
-            cur, channels=shape[0], sizes=shape[1:], stride=stride, regular=regular, safe=kind.inplace_safe
+            cur,
+            channels=shape[0],
+            sizes=shape[1:],
+            stride=stride,
+            regular=regular,
+            safe=kind.inplace_safe,
+            size_tests=tests,
         )
 
     def refuse(self, tests: list[str], kind: LayerKind | str, span: s.Span, message: str | None = None) -> None:
@@ -642,7 +674,10 @@ class Translator:
         if pad == "valid":
             pad = 0
         if any(is_sym(v) for v in (kernel, pad, dilation)):
-            return stride, False
+            if any(isinstance(v, tuple) for v in (kernel, pad, dilation)):
+                return stride, False
+            # `pad=k // 2`: the size is kept where the kernel is odd, which the class tests where it projects
+            return stride, _differ(arithmetic("*", 2, pad), arithmetic("*", dilation, arithmetic("-", kernel, 1)))
         rank = max(rank, 1)
         ks = kernel if isinstance(kernel, tuple) else (kernel,) * rank
         ps = pad if isinstance(pad, tuple) else (pad,) * rank
@@ -716,8 +751,8 @@ class Translator:
         nothing (its output is its input)."""
         block = self.blocks.get(call.name)
         cls = self.classes.get(call.name)
-        if block is None or cls is None:
-            raise Untranslatable(f"`{call.name}`'s class is written from its calls")
+        if block is None:
+            raise Untranslatable(f"`{call.name}`")
         names = [p.name for p in block.params]
         given: dict[str, Any] = dict(zip(names, (self.value(a) for a in call.args)))
         for opt in call.options:
@@ -736,11 +771,17 @@ class Translator:
         out = inner.translate()
         if not inner.attributes and not inner.forward:
             return None, cur
+        if cls is None:
+            raise Untranslatable(f"`{call.name}`'s class is written from its calls")
         args = (cur.channels,) if cls.takes_in_channels else ()
         kwargs = {}
         for spec_name, python in cls.params:
             if spec_name in given:
                 kwargs[python] = Sym(self.call_argument(given[spec_name], spec_name in cls.kind_params))
+        if cls.takes_size:
+            if any(size is UNKNOWN for size in cur.sizes):
+                raise Untranslatable(f"`{call.name}` reads its input's size, which this class does not know")
+            kwargs["in_size"] = tuple(cur.sizes)
         stride = arithmetic("*", cur.stride, out.stride)
         out = Tensor(cur.var, out.channels, out.sizes, stride, cur.regular and out.regular, safe=False)
         return TorchCall(cls.name, args, kwargs), out
@@ -1079,13 +1120,26 @@ class Translator:
     def projection(self, stmt: s.Line, shared: Tensor, other: Tensor, at: int) -> Tensor:
         """The shortcut of `stmt` (`shortcut: project`, `NAME: project`): the input where the other
         branch keeps its channels and does not stride, else a 1x1 conv and a batchnorm with the
-        branch's stride (torchvision's rule)."""
-        if not other.regular:
-            raise Untranslatable("a projected branch that changes the size other than by its strides")
-        differs = _or(_differ(other.stride, 1), _differ(shared.channels, other.channels))
+        branch's stride (torchvision's rule). Where the sizes are known (the network's own lines), the
+        projection is the analysis's: the stride that takes the input's sizes to the branch's."""
+        sizes = (*shared.sizes, *other.sizes)
+        if sizes and not any(is_sym(v) or v is UNKNOWN for v in sizes):
+            strides = [stride_between(a, b) for a, b in zip(shared.sizes, other.sizes)]
+            if None in strides:
+                raise Untranslatable("a projection the analysis refuses")
+            stride = strides[0] if len(set(strides)) == 1 else tuple(strides)
+            differs = _or(shared.sizes != other.sizes, _differ(shared.channels, other.channels))
+        else:
+            if not other.regular:
+                raise Untranslatable("a projected branch that changes the size other than by its strides")
+            for test, span in other.size_tests:  # the rule holds where the padding makes up for the kernel
+                message = "the shortcut's projection takes the branch's strides: its padding must keep the size"
+                self.refuse([test], "", span, message)
+            stride = other.stride
+            differs = _or(_differ(stride, 1), _differ(shared.channels, other.channels))
         if differs is False:
             return shared
-        layers = projection_layers(other.channels, other.stride)
+        layers = projection_layers(other.channels, stride)
         in_shape = (shared.channels, *shared.sizes)
         calls = []
         for _, kind, options in layers:
@@ -1230,7 +1284,12 @@ def translate_block(
     takes_in = any("in_channels" in line for line in init) or "in.c" in t.kept
     if not takes_in:
         signature.remove("in_channels: int")
-    kept = [f"self.{attr} = {attr}" for attr in t.kept.values()]
+    if t.reads_size:  # the input's spatial sizes, which only the caller knows
+        signature += [
+            *(["*"] if not any(item.startswith("*") for item in signature) else []),
+            "in_size: tuple[int, ...]",
+        ]
+    kept = [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]
     if any(attr in t.attributes or attr in MODULE_ATTRIBUTES for attr in t.kept.values()):
         raise Untranslatable("a kept value named like a module")
     lines = [f"class {class_name}(nn.Module):"]
@@ -1249,7 +1308,7 @@ def translate_block(
     lines += ["        " + line for line in forward]
     lines.append(f"        return {out.var}")
     helpers.update(own_helpers)
-    return TranslatedClass(class_name, block.name, params, takes_in, lines, set(t.kind_params))
+    return TranslatedClass(class_name, block.name, params, takes_in, lines, set(t.kind_params), t.reads_size)
 
 
 def translate_network(
@@ -1302,7 +1361,7 @@ def translate_network(
     if any(attr in t.attributes or attr in MODULE_ATTRIBUTES for attr in t.kept.values()):
         raise Untranslatable("a kept value named like a module")
     init = [line for entry in t.init for line in (entry if isinstance(entry, list) else [entry])]
-    init += [f"self.{attr} = {attr}" for attr in t.kept.values()]  # what the forward reads
+    init += [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]  # what the forward reads
     forward = [line() if callable(line) else line for line in t.forward]
     lines = [f"class {class_name}(nn.Module):", '    """The network."""', ""]
     head = f"    def __init__({', '.join(signature)}) -> None:"
@@ -1346,7 +1405,7 @@ def kind_params(block: s.BlockDef) -> set[str]:
 
     def body(stmts: tuple) -> None:
         for stmt in stmts:
-            if isinstance(stmt, (s.Line, s.SplitLine)):
+            if isinstance(stmt, s.Line):  # (a split's words are no layers)
                 for e in stmt.elems:
                     elem(e)
             elif isinstance(stmt, s.Compound):
@@ -1432,7 +1491,12 @@ def _annotation_of(types: set[str]) -> str:
 
 
 def _plain(expr: Any) -> bool:
-    return isinstance(expr, (s.Number, s.BinOp, s.Neg)) and not s.names_read(expr)
+    """Arithmetic of numbers alone (no name, no `in.c`), which the spec's own evaluation computes."""
+    if isinstance(expr, s.Number):
+        return True
+    if isinstance(expr, s.Neg):
+        return _plain(expr.operand)
+    return isinstance(expr, s.BinOp) and _plain(expr.left) and _plain(expr.right)
 
 
 def _constant(value: Any, expr: Any) -> Any:
