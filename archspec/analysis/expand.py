@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 
 from archspec.analysis.expect import Expectation, Freezing, check_marks
 from archspec.analysis.expr import FUNCTIONS, evaluate, truth
-from archspec.analysis.graph import Decision, Group, Node, residual_norms
+from archspec.analysis.graph import Group, Node, residual_norms
 from archspec.analysis.infer import infer
 from archspec.analysis.initialise import DEFAULT_INIT, read_init
 from archspec.diagnostics import Diagnostic, SpecError, did_you_mean, fail
@@ -67,9 +67,6 @@ class Scope:
     counters: dict[str, int] = field(default_factory=dict)
     # `defaults bn eps=0.001`: kind -> option -> (value, the span of the `defaults` option)
     defaults: dict[str, dict[str, tuple[Any, s.Span]]] = field(default_factory=dict)
-    # `let hidden = in.c * expand`: each value's expression, earlier `let`s put in, so that what a
-    # layer writes over it is kept for `compile` as an expression over the parameters
-    lets: dict[str, s.Expr] = field(default_factory=dict)
 
     def auto_name(self, word: str) -> str:
         """`conv_1`, `conv_2`, ...: a name for an unnamed layer, reserved in this body."""
@@ -117,11 +114,10 @@ class Scope:
         self.names[name] = None
 
 
-def _instance_key(block: str, env: dict, shape, depth: int, guards: tuple) -> tuple | None:
+def _instance_key(block: str, env: dict, shape, depth: int) -> tuple | None:
     """What a block call's expansion depends on: the block, its arguments (with their types: `2`
-    and `2.0` print apart), the input's shape, its depth and the `if` arms around it; None where
-    an argument cannot be a key."""
-    key = (block, tuple((name, _typed(value)) for name, value in env.items()), shape, depth, guards)
+    and `2.0` print apart), the input's shape and its depth; None where an argument cannot be a key."""
+    key = (block, tuple((name, _typed(value)) for name, value in env.items()), shape, depth)
     try:
         hash(key)
     except TypeError:
@@ -138,7 +134,7 @@ def _typed(value: Any) -> Any:
 @dataclass(frozen=True)
 class Instance:
     """What one block call made (its nodes, groups and rows, ids and paths as made), to be made
-    again for an identical call (same block, arguments, input shape, depth and arms around it)
+    again for an identical call (same block, arguments, input shape and depth)
     with its ids shifted and its paths under the new call's: ResNet-152's 33 identical bottlenecks
     of a stage are expanded once. Only a call that reported nothing and met no `expect` or
     `freeze` line is kept, and only where its layers read nothing from outside but its input."""
@@ -151,18 +147,16 @@ class Instance:
     groups: list[Group]
     rows: list[tuple[str, int]]
     out: int | None
-    decisions: tuple
-    lets: dict
 
     @classmethod
-    def record(cls, ex: Expander, before: tuple, prefix: str, cur: int, out, decisions, lets) -> Instance | None:
+    def record(cls, ex: Expander, before: tuple, prefix: str, cur: int, out) -> Instance | None:
         first, first_group, first_row = before[:3]
         nodes, groups = ex.nodes[first:], ex.groups[first_group:]
         inside = all(i >= first or i == cur for n in nodes for i in n.inputs)
         named = all(n.path.startswith(prefix) for n in nodes) and all(g.path.startswith(prefix) for g in groups)
         if not (inside and named) or (out is not None and out < first and out != cur):
             return None
-        return cls(prefix, cur, first, first_group, nodes, groups, ex.rows[first_row:], out, decisions, lets)
+        return cls(prefix, cur, first, first_group, nodes, groups, ex.rows[first_row:], out)
 
     def replay(self, ex: Expander, prefix: str, cur: int) -> int | None:
         """Append what the call made again, for a call of path `prefix` on node `cur`; its output."""
@@ -180,7 +174,6 @@ class Instance:
                     path=prefix + n.path[cut:],
                     inputs=tuple(moved(i) for i in n.inputs),
                     branch_ends=tuple(moved(i) for i in n.branch_ends),
-                    projects_to=None if n.projects_to is None else moved(n.projects_to),
                 )
             )
         for g in self.groups:
@@ -206,10 +199,7 @@ class Expander:
         self.skipped_expectations = 0  # the `expect` lines met and not checked (where it is False)
         self.init: dict[str, str | bool] = dict(DEFAULT_INIT)  # the network's `init` line
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
-        self.guards: tuple = ()  # the conditions of the `if` arms being expanded (each node keeps them)
-        self.branch_guards: list[tuple] = []  # the guards of the arms a merge's branches came from
         self.marks: list[Expectation | Freezing] = []  # `expect` and `freeze` lines met, for expect.check_marks
-        self.decisions: list[list[Decision]] = []  # the `if`s each block call being expanded decided
         self.instances: dict[tuple, Instance] = {}  # block calls made once, by what they depend on
 
     # ------------------------------------------------------------------ diagnostics
@@ -260,9 +250,7 @@ class Expander:
         span: s.Span,
         depth: int,
         blame: dict[str, s.Span],
-        exprs: dict[str, s.Expr] | None = None,
         generated: bool = False,
-        kind_param: str | None = None,
     ) -> int:
         ins = [self.nodes[i].shape for i in inputs]
         try:
@@ -283,9 +271,8 @@ class Expander:
         options = {k: v for k, v in options.items() if not k.startswith("_")}  # `_names`: for messages only
         node_id = self._next_id()
         node = Node(
-            node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, exprs or {},
-            generated=generated, guard=self.guards, kind_param=kind_param,
-        )  # fmt: skip
+            node_id, path, kind, options, tuple(inputs), out, params, buffers, macs, span, depth, generated=generated
+        )
         return self._append(node)
 
     # ------------------------------------------------------------------ bodies
@@ -364,40 +351,25 @@ class Expander:
     # ------------------------------------------------------------------ conditions, values and defaults
 
     def arms(self, stmt: s.If, scope: Scope, cur: int | None):
-        """Each arm of an `if` in order: its body, what must hold for it (the earlier conditions
-        false, its own true; `let` values put in), and whether it is the one taken. Without a shape
+        """Each arm of an `if` in order: its body, and whether it is the one taken. Without a shape
         (after an error, or in a block no line calls) every arm is checked for what needs none."""
         if cur is None:
             for _, body in stmt.arms:
-                yield body, (), True
+                yield body, True
             return
         in_shape = self.in_shape(scope, cur)
-        earlier: list[s.Expr] = []
-        taken = None
-        enclosing = self.guards
-        for number, (cond, body) in enumerate(stmt.arms):
-            holds = taken is None and (cond is None or truth(evaluate(cond, scope.env, in_shape), cond))
-            guard = tuple(_inline(s.BoolOp("not", e, None, e.span), scope.lets) for e in earlier)
-            if cond is not None:
-                guard += (_inline(cond, scope.lets),)
-                earlier.append(cond)
-            yield body, guard, holds
-            taken = number if holds else taken
-        if self.decisions:  # in a block: what `compile` needs to refuse arguments no call tried
-            conditions = tuple(None if cond is None else _inline(cond, scope.lets) for cond, _ in stmt.arms)
-            arm = len(stmt.arms) if taken is None else taken  # no arm: the `else` the spec left out
-            self.decisions[-1].append(Decision(stmt.span, conditions, arm, enclosing))
+        taken = False
+        for cond, body in stmt.arms:
+            holds = not taken and (cond is None or truth(evaluate(cond, scope.env, in_shape), cond))
+            yield body, holds
+            taken = taken or holds
 
     def run_if(self, stmt: s.If, scope: Scope, cur: int | None, first_node: int) -> int | None:
-        for body, guard, taken in self.arms(stmt, scope, cur):
-            if not taken:
-                self.reserve(body, scope)
-                continue
-            outer, self.guards = self.guards, self.guards + guard
-            try:
+        for body, taken in self.arms(stmt, scope, cur):
+            if taken:
                 cur = self.run_body(body, scope, cur, first_node)
-            finally:
-                self.guards = outer
+            else:
+                self.reserve(body, scope)
         return cur
 
     def reserve(self, body: tuple[s.Stmt, ...], scope: Scope) -> None:
@@ -448,7 +420,6 @@ class Expander:
         except SpecError:
             scope.env[stmt.name] = None  # defined, its value unknown: the lines reading it are not errors too
             raise
-        scope.lets = {**scope.lets, stmt.name: _inline(stmt.value, scope.lets)}
 
     def set_defaults(self, stmt: s.Defaults, scope: Scope, cur: int | None) -> None:
         kind = lookup(stmt.kind)
@@ -730,13 +701,10 @@ class Expander:
 
     def bind_options(
         self, kind: LayerKind, atoms: list[s.Atom], scope: Scope, in_shape, span: s.Span, chain=(), index=0
-    ) -> tuple[dict, dict[str, s.Span], dict[str, s.Expr]]:
+    ) -> tuple[dict, dict[str, s.Span]]:
         """Evaluate a layer's arguments and options; returns them resolved, with the span that
-        each option's errors point at (`span`, the whole layer, where none is more precise), and
-        the expressions over a block's parameters or `in` that give an option its resolved value."""
+        each option's errors point at (`span`, the whole layer, where none is more precise)."""
         args, opts, blame, arg_atoms = [], {}, {}, []
-        written: dict[str, s.Expr] = {}
-        in_block = scope.in_node is not None
         for atom in self.known_options(kind, atoms, scope, chain, index):
             if not isinstance(atom, s.Option):
                 args.append(evaluate(atom, scope.env, in_shape))
@@ -746,23 +714,15 @@ class Expander:
             else:
                 opts[atom.key] = evaluate(atom.value, scope.env, in_shape)
                 blame[atom.key] = atom.span
-                value = _inline(atom.value, scope.lets)
-                if _records(value, scope.env, in_block):
-                    written[atom.key] = value
         names = kind.arg_names(args)
         for key, (value, where) in scope.defaults.get(kind.name, {}).items():
             if key not in opts and key not in names[: len(args)]:
                 opts[key] = value
                 blame[key] = where
-        raw = opts
         for i, atom in enumerate(arg_atoms):
             blame[f"#{i}"] = atom.span
             if i < len(names) and names[i]:
                 blame.setdefault(names[i], atom.span)
-                value = _inline(atom, scope.lets)
-                if _records(value, scope.env, in_block):
-                    written.setdefault(names[i], value)
-                    raw = {**raw, names[i]: args[i]}
         try:
             resolved = kind.resolve(kind.bind(args, opts))
         except OptionError as err:
@@ -771,11 +731,7 @@ class Expander:
             if isinstance(bad, str) and scope.env:
                 hint = did_you_mean(bad, scope.env) or hint
             raise fail(err.code, err.message, blame.get(err.option or "", span), "", hint or kind.usage()) from None
-        # an expression whose value the option's type changed (`c * 0.5` for a whole number) is not the option's
-        if not written:
-            return resolved, blame, {}
-        exprs = {k: e for k, e in written.items() if _same_value(raw[k], resolved.get(k))}
-        return resolved, blame, exprs
+        return resolved, blame
 
     def check_chain(self, elem: s.Elem, scope: Scope) -> None:
         """Without an input shape, still report what can be known: unknown kinds and options."""
@@ -811,7 +767,7 @@ class Expander:
         for index, (kind, word, atoms, own) in enumerate(segments):
             in_shape = self.in_shape(scope, cur)
             span = _join(word.span, atoms[-1].span) if atoms else word.span
-            options, blame, exprs = self.bind_options(kind, atoms, scope, in_shape, span, kinds, index)
+            options, blame = self.bind_options(kind, atoms, scope, in_shape, span, kinds, index)
             generated = False
             if numbered is not None:
                 name = str(numbered + index)
@@ -824,8 +780,7 @@ class Expander:
                 name = label
             else:
                 name, generated = scope.fresh(f"{label}_{word.name}"), True
-            given = word.name if word.name in scope.env else None  # `act`, called with `act=hardswish`
-            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, exprs, generated, given)
+            cur = self.add_layer(kind, options, [cur], prefix + name, span, depth, blame, generated)
             if numbered is None and (index or label is None or own is not None):
                 scope.names[name] = cur  # generated names are tensors too: `add(a, conv_1)`
         return cur
@@ -871,36 +826,19 @@ class Expander:
         env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
         path = prefix + name
         group = self._open_group(path, "block", block.name, env, call.span, depth, generated=not label)
-        in_block = scope.in_node is not None
-        written = {**dict(zip((p.name for p in block.params), call.args)), **{o.key: o.value for o in call.options}}
-        written = {k: _inline(e, scope.lets) for k, e in written.items()}
-        exprs = {k: e for k, e in written.items() if _records(e, scope.env, in_block)}
-        if exprs:
-            self.groups[group] = replace(self.groups[group], exprs=exprs)
-        key = _instance_key(block.name, env, self.shape(cur), depth, self.guards)
+        key = _instance_key(block.name, env, self.shape(cur), depth)
         made = self.instances.get(key) if key is not None else None
         if made is not None and len(self.nodes) + len(made.nodes) <= self.max_nodes:
             out = made.replay(self, path + ".", cur)
-            decisions, lets = made.decisions, made.lets
         else:
             inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
             before = (len(self.nodes), len(self.groups), len(self.rows), len(self.diagnostics), len(self.marks))
-            self.decisions.append([])
-            try:
-                out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
-            finally:
-                decisions = self.decisions.pop()
-            lets = dict(inner.lets)
+            out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
             if key is not None and before[3:] == (len(self.diagnostics), len(self.marks)):
-                made = Instance.record(self, before, path + ".", cur, out, tuple(decisions), lets)
+                made = Instance.record(self, before, path + ".", cur, out)
                 if made is not None:
                     self.instances[key] = made
         self._close_group(group, out)
-        if decisions:
-            self.groups[group] = replace(self.groups[group], decisions=tuple(decisions))
-        top = tuple(stmt for stmt in block.body if isinstance(stmt, s.Let))
-        if top:  # what `compile` writes as local values of the class's __init__ (`hidden = in_channels * expand`)
-            self.groups[group] = replace(self.groups[group], lets=(top, lets))
         return out
 
     def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape) -> dict[str, Any]:
@@ -962,14 +900,10 @@ class Expander:
             )
         if comp.label:
             scope.claim(comp.label, comp.span)
-        outs, names, project = [], [], None
-        outer_branch_guards, self.branch_guards = self.branch_guards, []
-        try:
-            entries = list(self._run_entries(comp, kind, scope, cur, outs, names))
-        finally:
-            branch_guards, self.branch_guards = self.branch_guards, outer_branch_guards
+        outs, names = [], []
+        entries = list(self._run_entries(comp, kind, scope, cur, outs, names))
         project = entries[0] if entries else None
-        return self._merge(comp, kind, scope, cur, outs, names, project, branch_guards)
+        return self._merge(comp, kind, scope, cur, outs, names, project)
 
     def _run_entries(self, comp, kind, scope, cur, outs, names):
         """Run a merge's branches into `outs` (and their names into `names`); yields the index of the
@@ -1024,7 +958,7 @@ class Expander:
         if project is not None:
             yield project
 
-    def _merge(self, comp, kind, scope, cur, outs, names, project, branch_guards) -> int | None:
+    def _merge(self, comp, kind, scope, cur, outs, names, project) -> int | None:
         if cur is None or any(o is None for i, o in enumerate(outs) if i != project):
             return None
         if len(outs) == 1 and project is None and any(isinstance(x, s.If) for x in comp.body):
@@ -1052,10 +986,6 @@ class Expander:
                 span, shape = self._branch_line(other, cur)
                 raise fail(d.code, d.message, span or d.span, f"gives {shape}", d.hint) from None
         name = comp.label or scope.auto_name(kind.name)
-        conditional = sum(1 for stmt in comp.body if not isinstance(stmt, (s.If, s.Let, s.Defaults)))
-        outer_guards = self.guards
-        if conditional < 2:  # the merge is made only where the arms that gave it branches are taken
-            self.guards = self.guards + tuple(e for guard in branch_guards for e in guard)
         try:
             out = self.add_layer(
                 kind, {"_names": names}, outs, scope.prefix + name, comp.head_span, scope.depth, {},
@@ -1063,8 +993,6 @@ class Expander:
             )  # fmt: skip
         except SpecError as err:
             raise self._blame_branch(err, outs, cur) from None
-        finally:
-            self.guards = outer_guards
         if kind.residual:  # the branches of its own layers, for `init zero_init_residual=true`
             ends = tuple(o for i, o in enumerate(outs) if i != project and o > cur)
             self.nodes[out] = replace(self.nodes[out], branch_ends=ends)
@@ -1077,16 +1005,11 @@ class Expander:
         lines act where they stand."""
         for stmt in body:
             if isinstance(stmt, s.If):
-                for arm, guard, taken in self.arms(stmt, scope, cur):
-                    if not taken:
-                        self.reserve(arm, scope)
-                        continue
-                    outer, self.guards = self.guards, self.guards + guard
-                    self.branch_guards.append(guard)
-                    try:
+                for arm, taken in self.arms(stmt, scope, cur):
+                    if taken:
                         yield from self.entries(arm, scope, cur)
-                    finally:
-                        self.guards = outer
+                    else:
+                        self.reserve(arm, scope)
             elif isinstance(stmt, s.Let):
                 self.let(stmt, scope, cur)
             elif isinstance(stmt, s.Defaults):
@@ -1131,76 +1054,21 @@ class Expander:
             layers = projection(source, target)
         except ShapeError as err:
             raise fail(err.code, err.message, span, "", err.hint) from None
-        exprs = self.branch_stride(cur, other, scope.depth)
         if label != "shortcut":
             group = self._open_group(
                 scope.prefix + label, "sequence", f"sequence of {len(layers)}", {}, span, scope.depth
             )
             for index, (_, kind, options) in enumerate(layers):
                 path = f"{scope.prefix}{label}.{index}"
-                cur = self.add_layer(kind, options, [cur], path, span, scope.depth + 1, {}, exprs if index == 0 else {})
-                if index == 0:
-                    self.nodes[cur] = replace(self.nodes[cur], projects_to=other)
+                cur = self.add_layer(kind, options, [cur], path, span, scope.depth + 1, {})
             self._close_group(group, cur)
             return cur
         name = scope.fresh("shortcut")
         for suffix, kind, options in layers:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name
             # `shortcut` is the spec's word (`shortcut: project`); `shortcut_bn` is archspec's
-            cur = self.add_layer(
-                kind, options, [cur], scope.prefix + path, span, scope.depth, {}, {} if suffix else exprs,
-                generated=bool(suffix),
-            )  # fmt: skip
-            if not suffix:
-                self.nodes[cur] = replace(self.nodes[cur], projects_to=other)
+            cur = self.add_layer(kind, options, [cur], scope.prefix + path, span, scope.depth, {}, bool(suffix))
         return cur
-
-    def lifted(self, expr: s.Expr, node: int, depth: int) -> s.Expr | None:
-        """`expr`, written in the body of the block calls around `node` down to `depth`, over this
-        scope's names: each call's parameters replaced by what the call passes (`stride=s` in
-        `u(4, s=stride)` is `stride`; a number the call passes, or its default, is that number).
-        None where a call passes something else."""
-        for g in reversed(self.groups):
-            if g.kind != "block" or g.depth < depth or not g.first <= node <= g.last:
-                continue
-            mapping: dict[str, s.Expr] = {}
-            for name in g.args:
-                if name in g.exprs:
-                    mapping[name] = g.exprs[name]
-                elif type(g.args[name]) in (int, float):
-                    mapping[name] = s.Number(g.args[name], expr.span)
-            if any(name in g.args and name not in mapping for name in s.names_read(expr)):
-                return None
-            expr = _inline(expr, mapping)
-        return expr
-
-    def branch_stride(self, start: int, end: int, depth: int) -> dict[str, s.Expr]:
-        """The expression of a projection's stride: the product of the strides the branch from
-        `start` to `end` writes over the block's parameters (`stride=stride`), for `compile`; none
-        where the branch writes only numbers, the product is not the projection's stride, or a
-        block the branch calls writes a stride over its own parameters (its names are not this
-        block's: `u(4)`'s `stride=s`)."""
-        factors: list[s.Expr] = []
-        node, written = self.nodes[end], False
-        while node.id > start and node.inputs:
-            step = node.options.get("stride", 1)
-            if "stride" in node.exprs:
-                factor = self.lifted(node.exprs["stride"], node.id, depth)
-                if factor is None:
-                    return {}
-                factors.append(factor)
-                written = True
-            elif step != 1:
-                if not isinstance(step, int):
-                    return {}
-                factors.append(s.Number(step, node.span))  # type: ignore[arg-type]
-            node = self.nodes[node.inputs[0]]
-        if not written or node.id != start:
-            return {}
-        expr = factors[0]
-        for factor in factors[1:]:
-            expr = s.BinOp("*", factor, expr, expr.span)
-        return {"stride": expr}
 
     def merge_by_name(self, call: s.Call, scope: Scope, label: str | None, prefix: str, depth: int) -> int | None:
         kind = merge_kind(call.name)
@@ -1380,17 +1248,13 @@ class Expander:
                     hint,
                 )
         # `split (num_1x1_c, inc)` in a block: the sizes' expressions, kept for `compile`
-        exprs = {}
-        inlined = tuple(_inline(a, scope.lets) for a in args)
-        if word == "split" and any(_records(e, scope.env, scope.in_node is not None) for e in inlined):
-            exprs["sizes"] = s.Tuple(inlined, _join(args[0].span, args[-1].span))
         start, source = 0, cur
         for part, ((name, _), size) in enumerate(zip(line.names, sizes)):
             options = part_options(
                 start, start + size, part, chunks=len(sizes) if word == "chunk" else None,
                 sizes=() if word == "chunk" else tuple(sizes),
             )  # fmt: skip
-            cur = self.add_layer(SLICE, options, [source], scope.prefix + name, elem.span, scope.depth, {}, exprs)
+            cur = self.add_layer(SLICE, options, [source], scope.prefix + name, elem.span, scope.depth, {})
             scope.names[name] = cur
             start += size
         return cur
@@ -1399,9 +1263,7 @@ class Expander:
 
     def _open_group(self, path, kind, name, args, span, depth, generated=False) -> int:
         """Start a group at the next node; returns its index for `_close_group`."""
-        self.groups.append(
-            Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth, generated, guard=self.guards)
-        )
+        self.groups.append(Group(path, kind, name, dict(args), len(self.nodes), -1, None, span, depth, generated))
         self.rows.append(("group", len(self.groups) - 1))
         return len(self.groups) - 1
 
@@ -1603,24 +1465,6 @@ def _inside_any(path: str, pattern: str) -> bool:
     return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
 
 
-def _inline(expr: Any, lets: dict[str, s.Expr]) -> Any:
-    """`expr` with the `let` values it reads replaced by their expressions."""
-    if not lets:
-        return expr
-    if isinstance(expr, s.Name):
-        return lets.get(expr.name, expr)
-    return s.map_children(expr, lambda e: _inline(e, lets))
-
-
-def _same_value(raw: Any, resolved: Any) -> bool:
-    """Whether an option's type left the value its expression gives (a whole number where a float is wanted)."""
-    if type(raw) is int and type(resolved) is float:
-        return raw == resolved
-    if raw in ("true", "false") and type(resolved) is bool:  # `bias=b`, the block called with `b=false`
-        return (raw == "true") == resolved
-    return type(raw) is type(resolved) and raw == resolved
-
-
 def _is_call(elem: s.Elem) -> bool:
     return isinstance(elem.atoms[0], s.Call)
 
@@ -1645,56 +1489,6 @@ def _is_word(line: s.Line, word: str) -> bool:
         and elem.atoms[0].name == word
         and elem.repeat == 1
     )
-
-
-def _records(expr: s.Expr, env: dict[str, Any], in_block: bool) -> bool:
-    """Whether an option's expression is kept for `compile`: in a block, one over its parameters or
-    `in`; at the network level, one over the network's parameters (`dense num_classes`), since its
-    class takes those and not the sizes of `in`."""
-    return _refers(expr, env) if in_block else bool(env) and _refers(expr, env) and not _reads_in(expr)
-
-
-def _children(expr: Any) -> tuple:
-    if isinstance(expr, (s.BinOp, s.Compare)):
-        return (expr.left, expr.right)
-    if isinstance(expr, s.BoolOp):
-        return (expr.left,) if expr.right is None else (expr.left, expr.right)
-    if isinstance(expr, s.IfExpr):
-        return (expr.then, expr.cond, expr.other)
-    if isinstance(expr, s.Call):
-        return expr.args
-    return ()
-
-
-def _reads_in(expr: s.Expr) -> bool:
-    if isinstance(expr, s.Attr):
-        return True
-    if isinstance(expr, (s.Compare, s.BoolOp, s.IfExpr, s.Call)):
-        return any(_reads_in(e) for e in _children(expr))
-    if isinstance(expr, s.BinOp):
-        return _reads_in(expr.left) or _reads_in(expr.right)
-    if isinstance(expr, s.Neg):
-        return _reads_in(expr.operand)
-    if isinstance(expr, s.Tuple):
-        return any(_reads_in(i) for i in expr.items)
-    return False
-
-
-def _refers(expr: s.Expr, env: dict[str, Any]) -> bool:
-    """Whether `expr` reads a block parameter or a size of `in` (`k // 2`, `in.c`): a literal does not."""
-    if isinstance(expr, s.Name):
-        return expr.name in env
-    if isinstance(expr, s.Attr):
-        return True
-    if isinstance(expr, (s.Compare, s.BoolOp, s.IfExpr, s.Call)):
-        return any(_refers(e, env) for e in _children(expr))
-    if isinstance(expr, s.BinOp):
-        return _refers(expr.left, env) or _refers(expr.right, env)
-    if isinstance(expr, s.Neg):
-        return _refers(expr.operand, env)
-    if isinstance(expr, s.Tuple):
-        return any(_refers(i, env) for i in expr.items)
-    return False
 
 
 def _keyword(span: s.Span, word: str) -> s.Span:

@@ -10,7 +10,7 @@ from itertools import accumulate
 
 from archspec.analysis.initialise import DEFAULT_INIT
 from archspec.diagnostics import Diagnostic
-from archspec.frontend.syntax import Expr, Span
+from archspec.frontend.syntax import Span
 from archspec.layers import LayerKind
 from archspec.layers.base import fmt_arg, notation
 
@@ -35,18 +35,11 @@ class Node:
     macs: int
     span: Span | None
     depth: int  # how many groups enclose it
-    # the options a block's body writes as expressions over its parameters or `in` (`pad=k//2`), as
-    # written: `options` holds their values for this call; `archspec compile` writes the expressions
-    exprs: dict[str, Expr] = field(default_factory=dict)
     frozen: bool = False  # `freeze`: its parameters are not trained (and a batchnorm keeps its statistics)
     # an `add:`'s inputs that end a branch of its own layers: neither the input taken as it is nor
     # a projected shortcut (`shortcut: project`), for `init zero_init_residual=true`
     branch_ends: tuple[int, ...] = ()
     generated: bool = False  # its name is archspec's (`conv_4`, `c1_relu`, `flatten_1`), not one the spec writes
-    projects_to: int | None = None  # a projected shortcut's conv: the branch output whose shape it takes
-    # the conditions of the `if` arms it was made in (expressions over the block's parameters and `in`)
-    guard: tuple = ()
-    kind_param: str | None = None  # the block parameter that gave its kind (`act` of `act=hardswish`)
 
     @property
     def trainable(self) -> int:
@@ -85,24 +78,6 @@ class Group:
     span: Span | None
     depth: int
     generated: bool = False  # its name is archspec's (`inception_1`), not one the spec writes
-    # a block call's arguments that the spec writes over the caller's parameters or `in` (`cbr(c, s=2)`: c)
-    exprs: dict[str, Any] = field(default_factory=dict)
-    guard: tuple = ()  # the conditions of the `if` arms it was made in (its nodes' guards start with them)
-    # a block's `let` lines at the top of its body, and each name's last value as an expression over the
-    # parameters and `in` (the `let`s it reads put in)
-    lets: tuple = ()
-    decisions: tuple = ()  # a block call's `Decision`s: the arm each `if` of its body took
-
-
-@dataclass(frozen=True)
-class Decision:
-    """An `if` a block call met: its arms' conditions (`None`: `else`), the arm it took (one past
-    the last where none did and the spec wrote no `else`), and the conditions of the arms around it."""
-
-    span: Span | None
-    conditions: tuple
-    taken: int
-    enclosing: tuple
 
 
 CONVENTIONS = ("torchsummary", "torchinfo")

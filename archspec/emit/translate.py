@@ -5,15 +5,17 @@ branches. The channels flowing through the body are carried as values (numbers, 
 over the constructor's names: `symbolic.Sym`), fed through the layer catalogue's constructors, so
 `nn.Conv2d(in_channels, width * 4, ...)` comes from the definition, whatever the calls.
 
-Spatial sizes are the one thing a constructor does not know. The rule, as torchvision's: a
-projected shortcut (`shortcut: project`, `NAME: project`) is made where the branch's output
-channels differ from the input's or a layer of the branch strides (the product of its strides is
-not 1), with that product as the projection's stride. A branch whose layers change the size
-otherwise (a kernel wider than its padding makes up for, an adaptive pooling, a transposed conv)
-is not translated, nor is a block that reads `in.h`.
+Spatial sizes are the one thing a block's constructor does not know. A block that reads `in.h`
+(or another size) takes its input's sizes as the keyword argument `in_size`, which its caller
+passes. A projected shortcut (`shortcut: project`, `NAME: project`) inside a block follows
+torchvision's rule: it is made where the branch's output channels differ from the input's or a
+layer of the branch strides (the product of its strides is not 1), with that product as the
+projection's stride; where a layer's padding comes from a parameter (`pad=k // 2`), the class
+refuses the arguments for which the padding does not keep the size. At the network's own level the
+sizes are known and the projection is the analysis's.
 
-Constructs not translated yet raise `Untranslatable`: `compile` then writes that block's class
-from its calls (`archspec.emit.pytorch`)."""
+What a spec that checks can say and the translator cannot write raises `Untranslatable`, which
+`compile` reports as an `unsupported` error at the block's definition."""
 
 from __future__ import annotations
 
