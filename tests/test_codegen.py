@@ -18,6 +18,7 @@ from archspec.emit.names import MODULE_ATTRIBUTES, literal
 from archspec.emit.pytorch import CodegenError, generate
 
 torch = pytest.importorskip("torch")
+nn = torch.nn
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 ZOO = sorted(p.stem for p in SPECS.glob("*.arch") if p.stem != "blocks")
@@ -1302,3 +1303,200 @@ def test_a_block_call_that_makes_no_layer_is_no_module():
         model = archspec.build(net)
         agree(net, model)
         assert len([name for name in dict(model.named_children()) if name.startswith("b_")]) == calls.count("true")
+
+
+# ----------------------------------------------------------------------------- what a differential fuzzer found
+# (blocks and networks built with other arguments than the spec's calls): each case, as it must be now
+
+
+def _built_with(spec: str, settings: list[tuple[str, str]], **arguments):
+    """The network class of `spec` built with `arguments`, and the analysis of the spec with them (`--set`)."""
+    from archspec.analysis.load import analyse
+
+    model = archspec.build(archspec.loads(spec))
+    checked = analyse(spec, "t.arch", settings=settings)
+    assert checked.network is not None and not [d for d in checked.diagnostics if d.severity == "error"]
+    return type(model)(**arguments), checked.network
+
+
+def test_a_layer_kind_passed_on_to_a_nested_block_is_the_one_given():
+    spec = """block inner(c, act=relu):
+    conv c 1 act
+block outer(w, act=relu):
+    inner(w, act=act)
+network N
+input 3x8x8
+b: outer(4, act=hardswish)
+"""
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    assert "self.inner_1 = Inner(in_channels, c=w, act=act)" in generate(net)
+    assert isinstance(model.b.inner_1.act_1, nn.Hardswish)
+
+
+def test_a_network_parameter_that_is_a_layer_kind_builds_the_kind_given():
+    spec = "network N(act=relu)\ninput 3x8x8\nconv 4 1 act\n"
+    assert "def __init__(self, *, act: type[nn.Module] = nn.ReLU) -> None:" in generate(archspec.loads(spec))
+    model, checked = _built_with(spec, [("act", "hardswish")], act=nn.Hardswish)
+    agree(checked, model)
+    assert isinstance(model.act_1, nn.Hardswish)
+
+
+def test_an_if_at_the_network_level_follows_the_networks_parameter():
+    spec = "network N(deep=1)\ninput 3x8x8\nconv 4 1\nif deep == 1:\n    conv 4 1\nconv 2 1\n"
+    model, checked = _built_with(spec, [("deep", "2")], deep=2)
+    agree(checked, model)
+    assert len(checked.nodes) == 3  # the input and two convs: the `if` not taken
+
+
+def test_a_size_the_network_computes_from_its_input_follows_the_parameters():
+    spec = "network N(s=1)\ninput 4x8x8\nconv 4 3x3 stride=s pad=1\navgpool in.h // 2\n"
+    model, checked = _built_with(spec, [("s", "2")], s=2)
+    agree(checked, model)
+    assert checked.output_shape == (4, 2, 2)
+
+
+def test_a_block_call_that_makes_nothing_keeps_the_numbers_of_a_sequence():
+    spec = """block opt(use=false):
+    if use:
+        relu
+block c(n):
+    conv n 1
+network N
+input 3x8x8
+s: opt(use=false), c(6), c(8)
+freeze s.1
+"""
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)  # `s.1` is `c(6)` in the module as in the analysis
+    assert isinstance(model.s[0], nn.Identity) and model.s[1].conv_1.out_channels == 6
+    assert not any(p.requires_grad for p in model.s[1].parameters())
+    assert all(p.requires_grad for p in model.s[2].parameters())
+
+
+def test_a_layer_kind_parameter_in_a_sequence_and_in_a_condition_is_the_one_given():
+    spec = """block g(act=relu, gate=sigmoid):
+    s: conv 4 1, gate
+    if act == relu:
+        bn
+    act
+network N
+input 3x8x8
+g()
+"""
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    other = archspec.loads(spec.replace("g()", "g(act=hardswish, gate=tanh)"))
+    built = type(model.g_1)(3, act=nn.Hardswish, gate=nn.Tanh)
+    agree(other, archspec.build(other))
+    _same_function_named(other, "g_1", built)
+    assert isinstance(built.s[1], nn.Tanh) and not hasattr(built, "batchnorm_1")
+
+
+def _same_function_named(net_of_call, name: str, block_module) -> None:
+    reference = archspec.build(net_of_call).get_submodule(name)
+    assert list(block_module.state_dict()) == list(reference.state_dict())
+    block_module.load_state_dict(reference.state_dict())
+    reference.eval(), block_module.eval()
+    x = torch.randn(2, *net_of_call.input_shape)
+    assert torch.equal(block_module(x), reference(x))
+
+
+def test_a_value_every_call_shares_is_still_the_definitions_expression():
+    spec = "block b(m):\n    conv ceil(m / 3) 1\nnetwork N\ninput 3x8x8\nb(4)\nb(6)\n"
+    source = generate(archspec.loads(spec))
+    assert "nn.Conv2d(in_channels, math.ceil(m / 3), kernel_size=1)" in source and "import math\n" in source
+    model = archspec.build(archspec.loads(spec))
+    assert type(model.b_1)(3, m=9).conv_1.out_channels == 3
+
+
+def test_a_division_that_does_not_come_out_whole_is_the_specs_error():
+    spec = "block b(m):\n    conv (m / 2) 1\nnetwork N\ninput 3x8x8\nb(4)\n"
+    model = archspec.build(archspec.loads(spec))
+    assert type(model.b_1)(3, m=6).conv_1.out_channels == 3
+    with pytest.raises(ValueError, match=r"^<string>:2:\d+: the size comes out 2.5, not a whole number"):
+        type(model.b_1)(3, m=5)
+
+
+def test_a_projection_inside_a_block_with_an_if_follows_the_arguments():
+    spec = """block b(c, s=1, deep=false):
+    add:
+        branch:
+            conv c 3x3 stride=s pad=1
+            if deep:
+                conv c 3x3 pad=1
+        shortcut: project
+network N
+input 4x8x8
+b(4)
+"""
+    model = archspec.build(archspec.loads(spec))
+    for arguments, call in (({"c": 8}, "b(8)"), ({"c": 4, "s": 2, "deep": True}, "b(4, s=2, deep=true)")):
+        other = archspec.loads(spec.replace("b(4)", call))
+        agree(other, archspec.build(other))
+        _same_function(other, type(model.b_1)(4, **arguments))
+
+
+def test_an_activation_a_parameter_gives_is_made_without_inplace():
+    spec = "block b(act=relu):\n    conv 4 1 act\nnetwork N\ninput 3x8x8\nb()\n"
+    model = archspec.build(archspec.loads(spec))
+    for activation in (nn.GELU, nn.Sigmoid, nn.Tanh):  # `act(inplace=True)` was a TypeError for these
+        assert isinstance(type(model.b_1)(3, act=activation).act_1, activation)
+
+
+def test_arguments_the_spec_refuses_are_a_value_error_at_the_specs_line():
+    spec = "block b(c, g=1):\n    conv c 3x3 pad=1 groups=g\nnetwork N\ninput 4x8x8\nb(4)\n"
+    model = archspec.build(archspec.loads(spec))
+    with pytest.raises(ValueError, match=r"^<string>:2:10: conv refuses c < 1"):
+        type(model.b_1)(4, c=0)  # was a RuntimeError (negative dimension) or a module of no channels
+    with pytest.raises(ValueError, match=r"^<string>:2:\d+: conv refuses in_channels % g"):
+        type(model.b_1)(4, c=6, g=3)
+
+
+def test_an_if_arm_that_calls_a_block_compiles_whichever_arms_the_calls_take():
+    spec = """block inner(c):
+    conv c 1
+block b(down=false):
+    if down:
+        inner(8)
+    else:
+        relu
+network N
+input 4x8x8
+b()
+b(down=true)
+"""
+    net = archspec.loads(spec)  # compile raised KeyError here
+    agree(net, archspec.build(net))
+
+
+def test_a_star_in_a_freeze_path_matches_within_a_name():
+    spec = "block b():\n    c: conv 4 1, conv 4 1\nnetwork N\ninput 3x8x8\n"
+    spec += "n: b()\nn2: conv 4 1, conv 4 1\nfreeze n*.1\n"
+    net = archspec.loads(spec)
+    frozen = {node.path for node in net.nodes if node.frozen}
+    assert frozen == {"n2.1"}  # not `n.c.1`: `*` matches within a name, not across a dot
+
+
+def test_a_block_no_line_calls_is_checked_as_a_call_would_take_it():
+    """An `if` and `else` that each make `b2` (ShuffleNetV2's pattern), and a bare `act` line whose
+    parameter defaults to a layer kind: no error in a block no line calls, as in one a line calls."""
+    spec = """block sh(c, stride=1):
+    if stride == 1:
+        b2: conv c 1
+    else:
+        b2: conv c 3x3 stride=2 pad=1
+block cba(c, act=relu):
+    conv c 1
+    act
+network N
+input 3x8x8
+conv 4 1
+"""
+    archspec.loads(spec)  # raised duplicate-name and expected-layer
+    with pytest.raises(archspec.ArchspecError) as err:  # what is wrong in such a block is still reported
+        archspec.loads(spec.replace("conv c 1\n    act", "conv c 1\n    actt"))
+    assert [d.code for d in err.value.diagnostics] == ["unknown-layer"]

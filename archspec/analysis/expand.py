@@ -365,6 +365,14 @@ class Expander:
             taken = taken or holds
 
     def run_if(self, stmt: s.If, scope: Scope, cur: int | None, first_node: int) -> int | None:
+        if cur is None:  # no shapes (a block no line calls): each arm checked on its own, as one call takes one
+            before, names = (dict(scope.names), set(scope.generated), dict(scope.counters)), {}
+            for body, _ in self.arms(stmt, scope, cur):
+                scope.names, scope.generated, scope.counters = dict(before[0]), set(before[1]), dict(before[2])
+                self.run_body(body, scope, cur, first_node)
+                names.update(scope.names)
+            scope.names.update(names)
+            return None
         for body, taken in self.arms(stmt, scope, cur):
             if taken:
                 cur = self.run_body(body, scope, cur, first_node)
@@ -1280,7 +1288,7 @@ class Expander:
         for pattern, span in stmt.paths:
             full = scope.prefix + pattern
             if "*" in pattern:
-                hits = [p for p in paths if fnmatchcase(p, full) and not _inside_any(p, full)]
+                hits = [p for p in paths if _matches(p, full) and not _inside_any(p, full)]
             else:
                 hits = [full] if full in paths else []
             if not hits:
@@ -1458,11 +1466,18 @@ def show_value_of(expr: s.Expr) -> str:
     return "..."
 
 
+def _matches(path: str, pattern: str) -> bool:
+    """Whether a module path matches a `freeze` pattern, whose `*` matches within a name: `n*.1`
+    matches `n2.1`, not `n.c.1`."""
+    parts, wanted = path.split("."), pattern.split(".")
+    return len(parts) == len(wanted) and all(fnmatchcase(a, b) for a, b in zip(parts, wanted))
+
+
 def _inside_any(path: str, pattern: str) -> bool:
     """Whether `path` lies inside a shorter path `pattern` also matches (`features.2*` matches
     `features.24`, and its layers are frozen with it)."""
     parts = path.split(".")
-    return any(fnmatchcase(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
+    return any(_matches(".".join(parts[:i]), pattern) for i in range(1, len(parts)))
 
 
 def _is_call(elem: s.Elem) -> bool:

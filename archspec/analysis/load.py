@@ -255,7 +255,8 @@ def _analyse(
                     block.defaults + block.body,
                     Scope(
                         block.name + ".",
-                        dict.fromkeys(p.name for p in block.params),
+                        # a parameter whose default is a layer kind stands for a layer (`act`), as in a call
+                        {p.name: p.default.name if isinstance(p.default, s.Name) else None for p in block.params},
                         None,
                         0,
                         ((block.name, block.name_span),),

@@ -1360,11 +1360,11 @@ def translate_network(
         raise Untranslatable(f"a question about {err}") from None
     except (SpecError, ShapeError) as err:
         raise Untranslatable(str(err)) from None
+    forward = [line() if callable(line) else line for line in t.forward]  # first: it says what __init__ keeps
     if any(attr in t.attributes or attr in MODULE_ATTRIBUTES for attr in t.kept.values()):
         raise Untranslatable("a kept value named like a module")
     init = [line for entry in t.init for line in (entry if isinstance(entry, list) else [entry])]
     init += [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]  # what the forward reads
-    forward = [line() if callable(line) else line for line in t.forward]
     lines = [f"class {class_name}(nn.Module):", '    """The network."""', ""]
     head = f"    def __init__({', '.join(signature)}) -> None:"
     if len(head) > MAX_LINE:
