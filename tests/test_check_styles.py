@@ -14,7 +14,7 @@ from conftest import ROOT, SPECS
 
 import archspec
 from archspec.analysis.graph import TORCHINFO_STORAGE_OVERHEAD, torchinfo_outputs
-from archspec.emit.keras import readable_size, rows, summary_lines, totals
+from archspec.views.keras import readable_size, rows, summary_lines, totals
 
 # Seed 001, "MNIST 데이터셋 분류 CNN 모델" and "맥스 풀링 사용 이유": Keras 3's model.summary() of the two
 # MNIST nets, as printed there (tab-separated cells).

@@ -329,7 +329,7 @@ def test_init_norm_constant_sets_the_new_norms_and_leaves_the_layer_scale():
 
 
 def test_keras_summary_names_and_counts():
-    from archspec.emit.keras import rows
+    from archspec.views.keras import rows
 
     net = archspec.loads(CONVNEXT.replace("blk: cnblock(8)", "blk: cnblock(8)\ngroupnorm 4"))
     table = {r.name.split(" ", 1)[1]: r.params for r in rows(net)}

@@ -195,7 +195,7 @@ def render_table(
     """Print the table to `stream`: with styles through rich on a terminal, else plain text
     (rich is not even imported then). `style` "keras" prints it as Keras's `model.summary()`."""
     if style == "keras":
-        from archspec.emit.keras import summary_lines
+        from archspec.views.keras import summary_lines
 
         lines = summary_lines(net)
     else:
