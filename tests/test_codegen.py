@@ -984,6 +984,12 @@ OPTIONAL_STEPS = {
         ["b()", "b()"],
         [("b(s=2)", {"s": 2})],
     ),
+    "an optional branch of a concatenation": (
+        "block b(c=4, wide=false):\n    concat:\n        branch: conv c 1\n"
+        "        if wide:\n            branch: conv c 3x3 pad=1\n",
+        ["b()"],
+        [("b(wide=true)", {"wide": True}), ("b(c=2, wide=true)", {"c": 2, "wide": True})],
+    ),
     "conditions over a layer kind, `in.c` and a word": (
         "block b(c=8, flag=false, kind=up):\n    if kind == down and flag and in.c != c:\n        conv 4 1\n"
         "    elif not flag and in.c == c and kind == up:\n        conv 8 1\n    else:\n        conv 16 1\n",

@@ -1023,8 +1023,8 @@ class Translator:
             else:
                 kinds.append("layers")
         layered = [i for i, k in enumerate(kinds) if k == "layers"]
-        if not layered or entries[0][0] or (not kind.symbol and any(g for g, _ in entries)):
-            raise Untranslatable("a merge without a branch of layers, or a concatenation of optional branches")
+        if not layered or entries[0][0]:
+            raise Untranslatable("a merge whose first branch is optional, or without a branch of layers")
         if "project" in kinds and any(g for g, _ in entries):
             raise Untranslatable("a projected shortcut beside optional branches")
         residual = len(layered) == 1  # one branch of layers beside the input (projected or not)
@@ -1194,9 +1194,13 @@ class Translator:
         names = [o.var for o in outs]
         if kind.symbol:  # elementwise: the shapes are equal (the analysis says so for the spec's calls)
             channels = first.channels
-        else:
+        else:  # an optional branch gives its channels where its guard holds, none elsewhere
+            present = [
+                o.channels if not g else _phi([(self.guard_test(g, False), o.channels)], 0, self.aliases)
+                for o, g in zip(outs, guards)
+            ]
             try:
-                shape = kind.output_shape({"_names": names}, [(o.channels, *o.sizes) for o in outs])
+                shape = kind.output_shape({"_names": names}, [(c, *o.sizes) for c, o in zip(present, outs)])
             except (Undecided, TypeError) as err:
                 raise Untranslatable(str(err)) from None
             channels = shape[0]
@@ -1205,6 +1209,11 @@ class Translator:
         if not any(guards):
             update = kind.torch_merge_inplace({}, names) if inplace else None
             self.emit_forward(update or f"{var} = {kind.torch_merge({'_names': names}, names)}")
+        elif not kind.symbol:  # the branches that are there, in the spec's order, merged at once
+            self.emit_forward(f"parts = [{first.var}]")
+            for out, guard in zip(outs[1:], guards[1:]):
+                self.optional(guard, lambda out=out: self.emit_forward(f"parts.append({out.var})"))
+            self.emit_forward(f"{var} = {kind.torch_merge({'_names': names}, ['*parts'])}")
         else:  # one branch after another, each where its guard holds
             if first.var != var:
                 self.emit_forward(f"{var} = {first.var}")
