@@ -161,7 +161,7 @@ def arithmetic(op: str, a, b):
         return a
     if (op == "+" and _is(a, 0)) or (op == "*" and _is(a, 1)):
         return b
-    if op == "%" and _is(b, 1):
+    if op == "%" and (_is(b, 1) or a == b):  # `x % x`: 0 (its division by 0 is refused before)
         return 0
     binding = _BINDING[op]
     text = f"{grouped(a, binding)} {op} {grouped(b, binding, right=True)}"
