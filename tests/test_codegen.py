@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SPECS
 
 import archspec
-from archspec.emit.names import MODULE_ATTRIBUTES, literal
+from archspec.emit.names import MODULE_ATTRIBUTES, class_name_for, literal
 from archspec.emit.pytorch import CodegenError, generate
 
 torch = pytest.importorskip("torch")
@@ -1506,3 +1506,49 @@ conv 4 1
     with pytest.raises(archspec.ArchspecError) as err:  # what is wrong in such a block is still reported
         archspec.loads(spec.replace("conv c 1\n    act", "conv c 1\n    actt"))
     assert [d.code for d in err.value.diagnostics] == ["unknown-layer"]
+
+
+# Zoo blocks built with arguments none of their spec's calls pass: the class of the spec's source is what
+# the block called alone with those arguments builds (`build(path, block=...)`, checked against its own
+# analysis). (spec, block, input, the call's arguments, the constructor's where they differ)
+ZOO_UNTRIED = [
+    ("resnet50", "bottleneck", (64, 56, 56), {"width": 32, "stride": 2}, None),  # a projection no call needs
+    ("resnet50", "bottleneck", (256, 56, 56), {"width": 64, "stride": 2}, None),
+    ("resnet18", "basic", (64, 56, 56), {"width": 128}, None),
+    ("mobilenet_v2", "inverted_residual", (32, 28, 28), {"oup": 16, "stride": 1, "expand_ratio": 6}, None),
+    ("mobilenet_v2", "inverted_residual", (16, 28, 28), {"oup": 16, "stride": 1, "expand_ratio": 1}, None),
+    ("googlenet", "inception", (64, 14, 14), {"n1": 8, "r3": 4, "n3": 8, "r5": 2, "n5": 4, "pp": 4}, None),
+    ("squeezenet1_0", "fire", (96, 27, 27), {"s": 8, "e1": 16, "e3": 16}, None),
+    ("shufflenet_v2_x1_0", "inverted_residual", (48, 28, 28), {"oup": 48, "stride": 1}, None),
+    ("densenet121", "dense_layer", (24, 14, 14), {"growth": 8, "bn_size": 2}, None),
+    ("convnext_tiny", "cnblock", (16, 7, 7), {"scale": 0.5, "stochastic_depth_prob": 0.0}, None),
+    (
+        "mobilenet_v3_large",
+        "inverted_residual",
+        (16, 14, 14),
+        {"kernel": 5, "expanded_channels": 16, "out_channels": 24, "use_se": True, "activation": "relu", "stride": 2},
+        {"activation": nn.ReLU},
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "block", "shape", "arguments", "python"), ZOO_UNTRIED)
+def test_a_zoo_blocks_class_is_the_block_for_arguments_no_call_passes(spec, block, shape, arguments, python):
+    from archspec.analysis.load import instantiate
+
+    path = SPECS / f"{spec}.arch"
+    net = archspec.load(path)
+    model = build_meta(net)
+    cls = next(type(m) for m in model.modules() if type(m).__name__ == class_name_for(block))
+    alone = instantiate(str(path), block, arguments, shape).network
+    reference = archspec.build(alone)
+    agree(alone, reference)  # the block alone is what its analysis says
+    reference = reference.get_submodule(block)
+    built = cls(shape[0], **{**arguments, **(python or {})})
+    assert [(k, v.shape) for k, v in built.state_dict().items()] == [
+        (k, v.shape) for k, v in reference.state_dict().items()
+    ]
+    built.load_state_dict(reference.state_dict())
+    built.eval(), reference.eval()
+    x = torch.randn(2, *shape)
+    assert torch.equal(built(x), reference(x))
