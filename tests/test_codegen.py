@@ -1552,3 +1552,48 @@ def test_a_zoo_blocks_class_is_the_block_for_arguments_no_call_passes(spec, bloc
     built.eval(), reference.eval()
     x = torch.randn(2, *shape)
     assert torch.equal(built(x), reference(x))
+
+
+# ----------------------------------------------------------------------------- what the block property test found
+
+
+def test_a_conditional_value_inside_a_conditional_keeps_its_parentheses():
+    """Two `if`s one after the other: the channels after them are `(4 if f else in_channels) if se
+    else 2`, which Python reads otherwise without the parentheses."""
+    spec = "block b(se=false, f=false):\n    if f:\n        conv 4 1\n"
+    spec += "    if se:\n        bn\n    else:\n        conv 2 1\n    conv 8 1\nnetwork N\ninput 8x8x8\n"
+    model = archspec.build(archspec.loads(spec + "b()\n"))
+    for call, arguments in (("b(f=true)", {"f": True}), ("b(f=true, se=true)", {"f": True, "se": True})):
+        other = archspec.loads(spec + call + "\n")
+        agree(other, archspec.build(other))
+        _same_function(other, type(model.b_1)(8, **arguments))
+
+
+def test_a_merge_left_with_one_branch_by_a_test_that_never_holds_is_that_branch():
+    spec = "block b(c=8):\n    add:\n        branch: conv c 1\n        if 2 == 1:\n            branch: identity\n"
+    net = archspec.loads(spec + "network N\ninput 8x8x8\nb()\n")
+    agree(net, archspec.build(net))  # the forward was `out += ` (no Python)
+
+
+def test_a_merge_in_an_arm_no_call_takes_keeps_the_names_of_the_layers_after_it():
+    spec = "block b(f=false):\n    if f:\n        add:\n            branch: conv 8 1\n            branch: identity\n"
+    spec += "    conv 4 1\nnetwork N\ninput 8x8x8\nb()\n"
+    net = archspec.loads(spec)
+    assert [n.path for n in net.nodes] == ["input", "b_1.conv_2"]  # `conv_1` is the arm's, taken or not
+    agree(net, archspec.build(net))
+
+
+def test_a_block_called_only_in_an_arm_no_call_takes_has_its_class():
+    spec = "block inner(w):\n    conv w 1\nblock b(f=false):\n    conv 4 1\n    if f:\n        inner(2)\n"
+    model = archspec.build(archspec.loads(spec + "network N\ninput 8x8x8\nb()\n"))
+    other = archspec.loads(spec + "network P\ninput 8x8x8\nb(f=true)\n")
+    agree(other, archspec.build(other))
+    _same_function(other, type(model.b_1)(8, f=True))
+
+
+def test_a_layer_kind_parameter_passed_on_is_a_module_class():
+    spec = "block inner(act=relu):\n    conv 4 1 act\nblock b(act):\n    conv 4 1\n    inner(act=act)\n"
+    net = archspec.loads(spec + "network N\ninput 8x8x8\nb(gelu)\n")
+    model = archspec.build(net)  # the network passed `act="gelu"` and Inner called `"gelu"()`
+    agree(net, model)
+    assert "self.b_1 = B(8, act=nn.GELU)" in generate(net) and isinstance(model.b_1.inner_1.act_1, nn.GELU)

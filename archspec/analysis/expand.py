@@ -392,7 +392,9 @@ class Expander:
                 self.reserve(stmt.body, scope)
                 if not stmt.label and merge_kind(stmt.head):
                     scope.auto_name(merge_kind(stmt.head).name)
-            elif isinstance(stmt, s.Line) and not stmt.label:
+            elif isinstance(stmt, s.Line) and (not stmt.label or stmt.label in ("branch", "shortcut")):
+                if _is_word(stmt, "identity") or _is_word(stmt, "project"):
+                    continue  # a merge's input itself, or a shortcut named when it is made
                 if len(stmt.elems) > 1 or stmt.elems[0].repeat > 1:
                     head = stmt.elems[0].atoms[0]
                     scope.auto_name(head.name if isinstance(head, (s.Call, s.Name)) else "seq")

@@ -26,6 +26,7 @@ from archspec.emit.names import (
     valid_class_name,
 )
 from archspec.emit.translate import TranslatedClass, Untranslatable, translate_block, translate_network
+from archspec.frontend import syntax as s
 from archspec.layers import ALL, lookup
 from archspec.layers.base import TorchCall
 
@@ -108,7 +109,30 @@ def _calls(net: Network) -> dict[str, list[int]]:
             outside = [i for n in net.nodes[g.first : g.last + 1] for i in n.inputs if not g.first <= i <= g.last]
             if outside:
                 ranks[g.name].add(len(net.nodes[outside[0]].shape) - 1)
+    # the blocks a block calls in an arm no call takes: written too (its class may take that arm), on
+    # inputs of its caller's rank
+    todo = list(ranks)
+    while todo:
+        caller = todo.pop()
+        for callee in _called(net.definitions[caller].body):
+            if callee in net.definitions and callee not in ranks:
+                ranks[callee], depth[callee] = set(ranks[caller]), depth[caller] + 1
+                todo.append(callee)
     return {name: sorted(ranks[name]) for name in sorted(ranks, key=lambda name: -depth[name])}
+
+
+def _called(body: tuple) -> set[str]:
+    """The names of the blocks the lines of a body (and of the bodies in it) call."""
+    names: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, s.Line):
+            names.update(a.name for elem in stmt.elems for a in elem.atoms if isinstance(a, s.Call))
+        elif isinstance(stmt, s.Compound):
+            names |= _called(stmt.body)
+        elif isinstance(stmt, s.If):
+            for _, arm in stmt.arms:
+                names |= _called(arm)
+    return names
 
 
 def generate(net: Network, class_name: str | None = None, source: str | None = None) -> str:

@@ -125,7 +125,7 @@ class Translator:
         self.in_channels = in_channels
         self.kind_class = kind_class  # word -> the PyTorch class of that layer kind (`nn.Hardswish`)
         self.helpers = helpers if helpers is not None else {}
-        self.kind_params = kind_params(block)
+        self.kind_params = kind_params(block, blocks)
         # what the body's lines read each parameter as: a layer kind (its default's, else `identity`,
         # which keeps the channels as the activation a caller gives does), or a value
         words = {
@@ -192,7 +192,8 @@ class Translator:
                 return self.value(expr.then if _truth(cond) else expr.other, words_ok, forward)
             then, other = self.value(expr.then, words_ok, forward), self.value(expr.other, words_ok, forward)
             text = (
-                f"{grouped(then, CONDITIONAL)} if {grouped(cond, CONDITIONAL)} else {grouped(other, CONDITIONAL - 1)}"
+                f"{grouped(then, CONDITIONAL, right=True)} if {grouped(cond, CONDITIONAL, right=True)} "
+                f"else {grouped(other, CONDITIONAL - 1)}"
             )
             return Sym(text, CONDITIONAL, _fractional(then) or _fractional(other))
         if isinstance(expr, s.Call):
@@ -1053,7 +1054,7 @@ class Translator:
             entry = kinds[number - 1]
             guards.append(guard)
             source_tensor = cur if number - 1 == layered[0] and residual else shared
-            start = replace(source_tensor, stride=1, regular=True, owned=False, safe=False)
+            start = replace(source_tensor, stride=1, regular=True, owned=False, safe=False, size_tests=())
             if entry == "project":
                 if stmt.label not in ("shortcut", "branch"):
                     self.scope.claim(stmt.label, stmt.label_span)
@@ -1077,6 +1078,8 @@ class Translator:
             self.scope.names[comp.label] = _MARK
         else:
             self.scope.auto_name(kind.name)
+        if len(outs) == 1:  # `if 2 == 1: branch: identity` left one branch: the merge is that branch
+            return outs[0]
         return self.combine(kind, outs, guards, cur, target)
 
     def entry(self, stmt: Any, start: Tensor, target: str) -> Tensor:
@@ -1391,17 +1394,30 @@ def translate_network(
 # ----------------------------------------------------------------------------- helpers
 
 
-def kind_params(block: s.BlockDef) -> set[str]:
-    """The parameters that stand for a layer kind: those whose default is one (`act=relu`), and
-    those written where a layer starts (first on a line, or after a layer whose positional
-    arguments are all given: `bn act`)."""
+def kind_params(block: s.BlockDef, blocks: dict[str, s.BlockDef] | None = None) -> set[str]:
+    """The parameters that stand for a layer kind: those whose default is one (`act=relu`), those
+    written where a layer starts (first on a line, or after a layer whose positional arguments are
+    all given: `bn act`), and those passed on as a called block's (`inner(w, act=act)`)."""
     params = {p.name for p in block.params}
     found = {p.name for p in block.params if _kind_word(p.default) is not None}
+    blocks = blocks or {}
+
+    def passed_on(call: s.Call) -> None:
+        callee = blocks.get(call.name)
+        if callee is None or callee is block:
+            return
+        kinds = kind_params(callee, blocks)
+        given = {p.name: a for p, a in zip(callee.params, call.args)} | {o.key: o.value for o in call.options}
+        for name, value in given.items():
+            if name in kinds and isinstance(value, s.Name) and value.name in params:
+                found.add(value.name)
 
     def elem(e: s.Elem) -> None:
         kind: Any = None
         given = 0
         for atom in e.atoms:
+            if isinstance(atom, s.Call):
+                passed_on(atom)
             if isinstance(atom, (s.Option, s.Label, s.Call)):
                 continue
             if isinstance(atom, s.Name) and atom.name in params:
@@ -1584,7 +1600,11 @@ def _phi(arms: list[tuple[Any, Any]], otherwise: Any, aliases: dict[str, str]) -
             return a if " != " in text else b
     result = arms[-1][1]
     for cond, value in reversed(arms[:-1]):
-        text = f"{grouped(value, CONDITIONAL)} if {grouped(cond, CONDITIONAL)} else {grouped(result, CONDITIONAL - 1)}"
+        # `(a if f else b) if se else 2`: a conditional before `if` or in the test takes parentheses
+        text = (
+            f"{grouped(value, CONDITIONAL, right=True)} if {grouped(cond, CONDITIONAL, right=True)} "
+            f"else {grouped(result, CONDITIONAL - 1)}"
+        )
         result = Sym(text, CONDITIONAL, _fractional(value) or _fractional(result))
     return result
 
