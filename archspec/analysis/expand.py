@@ -393,7 +393,7 @@ class Expander:
                 if not stmt.label and merge_kind(stmt.head):
                     scope.auto_name(merge_kind(stmt.head).name)
             elif isinstance(stmt, s.Line) and (not stmt.label or stmt.label in ("branch", "shortcut")):
-                if _is_word(stmt, "identity") or _is_word(stmt, "project"):
+                if is_word(stmt, "identity") or is_word(stmt, "project"):
                     continue  # a merge's input itself, or a shortcut named when it is made
                 if len(stmt.elems) > 1 or stmt.elems[0].repeat > 1:
                     head = stmt.elems[0].atoms[0]
@@ -932,7 +932,7 @@ class Expander:
                     "write `branch:` before each parallel path",
                 )
             what = "the shortcut" if head == "shortcut" else f"`{head}`" if named else f"branch {number}"
-            if isinstance(stmt, s.Line) and _is_word(stmt, "project"):
+            if isinstance(stmt, s.Line) and is_word(stmt, "project"):
                 if head == "branch" or not kind.residual:
                     raise fail(
                         "bad-shortcut",
@@ -955,7 +955,7 @@ class Expander:
                 outs.append(None)
                 names.append(what)
                 continue
-            if isinstance(stmt, s.Line) and _is_word(stmt, "identity"):
+            if isinstance(stmt, s.Line) and is_word(stmt, "identity"):
                 outs.append(cur)
             elif named:  # `branch1: conv 64 1x1`: a branch with a name, as torchvision's Inception names them
                 outs.append(self.run_line(stmt, scope, cur))
@@ -1497,7 +1497,8 @@ def _kind_value(atom: s.Name, env: dict[str, Any]) -> s.Name | None:
     return None
 
 
-def _is_word(line: s.Line, word: str) -> bool:
+def is_word(line: s.Line, word: str) -> bool:
+    """Whether a line is one word alone (`identity`, `project`)."""
     elem = line.elems[0]
     return (
         len(line.elems) == 1

@@ -123,16 +123,8 @@ def _calls(net: Network) -> dict[str, list[int]]:
 
 def _called(body: tuple) -> set[str]:
     """The names of the blocks the lines of a body (and of the bodies in it) call."""
-    names: set[str] = set()
-    for stmt in body:
-        if isinstance(stmt, s.Line):
-            names.update(a.name for elem in stmt.elems for a in elem.atoms if isinstance(a, s.Call))
-        elif isinstance(stmt, s.Compound):
-            names |= _called(stmt.body)
-        elif isinstance(stmt, s.If):
-            for _, arm in stmt.arms:
-                names |= _called(arm)
-    return names
+    lines = (stmt for stmt in s.statements(body) if isinstance(stmt, s.Line))
+    return {a.name for line in lines for elem in line.elems for a in elem.atoms if isinstance(a, s.Call)}
 
 
 def generate(net: Network, class_name: str | None = None, source: str | None = None) -> str:

@@ -25,7 +25,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from archspec.analysis.expand import Expander, Scope, from_name, merge_kind
+from archspec.analysis.expand import Expander, Scope, from_name, is_word, merge_kind
 from archspec.analysis.expr import FUNCTIONS, IN_ATTRIBUTES, evaluate
 from archspec.diagnostics import SpecError
 from archspec.emit.layout import MAX_LINE, _collapse_repeats, _wrap
@@ -1015,9 +1015,9 @@ class Translator:
         kinds = []
         for _, stmt in entries:
             head = stmt.head if isinstance(stmt, s.Compound) else stmt.label if isinstance(stmt, s.Line) else None
-            if isinstance(stmt, s.Line) and _is_word(stmt, "project"):
+            if isinstance(stmt, s.Line) and is_word(stmt, "project"):
                 kinds.append("project")
-            elif isinstance(stmt, s.Line) and _is_word(stmt, "identity"):
+            elif isinstance(stmt, s.Line) and is_word(stmt, "identity"):
                 kinds.append("identity")
             elif head is None:
                 raise Untranslatable("an entry of a merge")
@@ -1430,18 +1430,10 @@ def kind_params(block: s.BlockDef, blocks: dict[str, s.BlockDef] | None = None) 
                 continue
             given += 1
 
-    def body(stmts: tuple) -> None:
-        for stmt in stmts:
-            if isinstance(stmt, s.Line):  # (a split's words are no layers)
-                for e in stmt.elems:
-                    elem(e)
-            elif isinstance(stmt, s.Compound):
-                body(stmt.body)
-            elif isinstance(stmt, s.If):
-                for _, arm in stmt.arms:
-                    body(arm)
-
-    body(block.body)
+    for stmt in s.statements(block.body):
+        if isinstance(stmt, s.Line):  # (a split's words are no layers)
+            for e in stmt.elems:
+                elem(e)
     return found
 
 
@@ -1547,16 +1539,6 @@ def _truth(value: Any) -> bool:
 
 def _fractional(value: Any) -> bool:
     return value.fractional if isinstance(value, Sym) else isinstance(value, float)
-
-
-def _is_word(line: s.Line, word: str) -> bool:
-    elem = line.elems[0]
-    return (
-        len(line.elems) == 1
-        and len(elem.atoms) == 1
-        and isinstance(elem.atoms[0], s.Name)
-        and elem.atoms[0].name == word
-    )
 
 
 def _differ(a: Any, b: Any) -> Any:

@@ -312,3 +312,14 @@ class SpecFile:
     input_span: Span | None
     body: tuple[Stmt, ...]
     network_params: tuple[Param, ...] = ()  # `network ResNet50(num_classes=1000)`
+
+
+def statements(body: tuple):
+    """Every statement of a body and of the bodies in it (a merge's, an `if`'s arms), in order."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, Compound):
+            yield from statements(stmt.body)
+        elif isinstance(stmt, If):
+            for _, arm in stmt.arms:
+                yield from statements(arm)
