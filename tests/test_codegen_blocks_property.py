@@ -20,7 +20,7 @@ size, which a class that does not read `in.h` is not given. The bugs this test f
 not fixed here) are in `KNOWN_BUGS`, each with its minimal spec: while one stands, the generator
 stays clear of it, so that a failure is news; deleting its name lets the generator write what
 hits it. `archspec compile` may refuse a spec that checks (`unsupported`) for a construct the
-translator does not take, or for three more bugs: the test counts those (`COMPILE_REFUSES`) and
+translator does not take, or for two more bugs: the test counts those (`COMPILE_REFUSES`) and
 fails on any other refusal of compile."""
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ KNOWN_BUGS = {
     "number as a condition",
     # `block b(c=4):  add: branch: conv c 1 / shortcut: project` then `add: branch: conv 8 1 /
     # shortcut: project`, called `b()` on 4 channels: the first shortcut is the identity, and the
-    # analysis names the second `shortcut`, the class `shortcut_1` (agree: no module at b_1.shortcut)
+    # analysis names the second `shortcut`, the class `shortcut_1` (agree: no module at b_1.shortcut);
+    # and `if f: add: ... shortcut: project / else: add: ... shortcut: project` is compile's
+    # `unsupported` (`shortcut`): the generator names every projected shortcut but the first
     "second shortcut",
 }
 # compile's refusals of specs the analysis accepts, by their message
