@@ -80,6 +80,9 @@ KNOWN_BUGS = {
     # and `if f: add: ... shortcut: project / else: add: ... shortcut: project` is compile's
     # `unsupported` (`shortcut`): the generator names every projected shortcut but the first
     "second shortcut",
+    # `block b(act):  conv (min(in.c, 4)) 5 act` called `b(relu)`: compile refuses the spec (`conv`
+    # takes out, kernel; `act` is one argument too many); `conv 4 5 act`, `bn act`, `act=relu` build
+    "kind after a function",
 }
 # compile's refusals of specs the analysis accepts, by their message
 COMPILE_REFUSES = [
@@ -146,6 +149,7 @@ class Writer:
         self.projecting = False  # in the branch of a projected shortcut
         self.irregular = False  # a layer has written `pad=k // 2` outside a projected branch
         self.shortcuts: set[str] = set()  # the names given projected shortcuts
+        self.after_function = False  # the line has a layer whose channels are `min(...)` or `max(...)`
         self.named = False  # every line is named (a merge inside an `if`: see "names in untaken merges")
 
     def pick(self, options):
@@ -202,7 +206,8 @@ class Writer:
         return kernel, pad
 
     def activation(self) -> str:
-        return self.pick(ACTIVATIONS + ["act", "act"] if "act" in self.params else ACTIVATIONS)
+        takes_act = "act" in self.params and not (self.after_function and "kind after a function" in KNOWN_BUGS)
+        return self.pick(ACTIVATIONS + ["act", "act"] if takes_act else ACTIVATIONS)
 
     def condition(self, depth: int = 0) -> str:
         p = self.params
@@ -238,6 +243,7 @@ class Writer:
         if kind == "pool":
             return f"{self.pick(['max', 'avg'])}pool {k} stride={stride} pad={pad}", None
         text, out = (f"dwconv {k}", None) if kind == "dwconv" else (f"conv {grouped(ch := self.channels())} {k}", ch)
+        self.after_function |= "min(" in text or "max(" in text
         text += f" stride={stride} pad={pad}"
         if kind == "conv":
             text += self.pick(["", "", "", " groups=2", " groups=g" if "g" in self.params else ""])
@@ -252,6 +258,8 @@ class Writer:
             text, channels = self.layer(stride if i == 0 else "1")
             texts.append(text)
             out = channels or out
+            self.after_function |= "min(" in text or "max(" in text
+        self.after_function = False
         line = " ".join(texts)
         return (f"{self.name('n')}: {line}" if self.named else line), out
 
