@@ -1597,3 +1597,12 @@ def test_a_layer_kind_parameter_passed_on_is_a_module_class():
     model = archspec.build(net)  # the network passed `act="gelu"` and Inner called `"gelu"()`
     agree(net, model)
     assert "self.b_1 = B(8, act=nn.GELU)" in generate(net) and isinstance(model.b_1.inner_1.act_1, nn.GELU)
+
+
+def test_a_block_the_network_calls_and_another_block_calls_in_an_untaken_arm_is_written_first():
+    spec = "block inner(w):\n    conv w 1\nblock b(f=false):\n    conv 4 1\n    if f:\n        inner(2)\n"
+    net = archspec.loads(spec + "network N\ninput 8x8x8\nb()\ninner(3)\n")
+    model = archspec.build(net)  # `inner`'s class came after `b`'s, which compile could not write
+    agree(net, model)
+    other = archspec.loads(spec + "network P\ninput 8x8x8\nb(f=true)\n")
+    _same_function(other, type(model.b_1)(8, f=True))

@@ -96,8 +96,8 @@ def check_writable(net: Network) -> None:
 
 
 def _calls(net: Network) -> dict[str, list[int]]:
-    """Each block called, deepest first (a block's class is written before the classes that call
-    it), with the spatial ranks of the inputs of its calls that make layers."""
+    """Each block called, with the spatial ranks of the inputs of its calls that make layers; the
+    blocks a definition calls before it (a class is written before the classes that call it)."""
     ranks: dict[str, set[int]] = {}
     depth: dict[str, int] = {}
     for g in net.groups:
@@ -118,7 +118,19 @@ def _calls(net: Network) -> dict[str, list[int]]:
             if callee in net.definitions and callee not in ranks:
                 ranks[callee], depth[callee] = set(ranks[caller]), depth[caller] + 1
                 todo.append(callee)
-    return {name: sorted(ranks[name]) for name in sorted(ranks, key=lambda name: -depth[name])}
+    order: list[str] = []
+    visiting: set[str] = set()  # a block that calls itself in an arm no call takes: written after nothing
+
+    def visit(name: str) -> None:
+        if name not in order and name not in visiting:
+            visiting.add(name)
+            for callee in sorted(_called(net.definitions[name].body) & set(ranks)):
+                visit(callee)
+            order.append(name)
+
+    for name in sorted(ranks, key=lambda name: -depth[name]):  # deepest first, each after the blocks it calls
+        visit(name)
+    return {name: sorted(ranks[name]) for name in order}
 
 
 def _called(body: tuple) -> set[str]:
