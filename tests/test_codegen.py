@@ -1223,6 +1223,13 @@ block b(s=1):
         ["b()", "b(a=true, c=true)"],
         [("B(8, a=True)", "b(a=true)")],
     ),
+    "a layer kind parameter after a width written as a function": (
+        """block b(act):
+    conv (min(in.c, 4)) 3 pad=1 act
+""",
+        ["b(relu)"],
+        [("B(8, act=nn.Tanh)", "b(tanh)")],
+    ),
 }
 
 
@@ -1235,7 +1242,7 @@ def test_a_class_built_with_untried_arguments_is_the_spec_or_refuses(name):
     B = type(model.b_1)
     for constructor, call in tried:
         try:
-            built = eval(constructor, {"B": B})
+            built = eval(constructor, {"B": B, "nn": torch.nn})
         except ValueError as err:
             assert str(err).startswith("<string>:"), err  # the spec's error, at its line
             assert call is None, f"{constructor} refuses what the spec builds"

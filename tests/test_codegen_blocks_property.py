@@ -80,9 +80,6 @@ KNOWN_BUGS = {
     # and `if f: add: ... shortcut: project / else: add: ... shortcut: project` is compile's
     # `unsupported` (`shortcut`): the generator names every projected shortcut but the first
     "second shortcut",
-    # `block b(act):  conv (min(in.c, 4)) 5 act` called `b(relu)`: compile refuses the spec (`conv`
-    # takes out, kernel; `act` is one argument too many); `conv 4 5 act`, `bn act`, `act=relu` build
-    "kind after a function",
 }
 # compile's refusals of specs the analysis accepts, by their message
 COMPILE_REFUSES = [

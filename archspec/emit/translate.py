@@ -1416,9 +1416,10 @@ def kind_params(block: s.BlockDef, blocks: dict[str, s.BlockDef] | None = None) 
         kind: Any = None
         given = 0
         for atom in e.atoms:
-            if isinstance(atom, s.Call):
+            function = isinstance(atom, s.Call) and atom.name in FUNCTIONS and atom.name not in blocks
+            if isinstance(atom, s.Call) and not function:
                 passed_on(atom)
-            if isinstance(atom, (s.Option, s.Label, s.Call)):
+            if isinstance(atom, (s.Option, s.Label)) or (isinstance(atom, s.Call) and not function):
                 continue
             if isinstance(atom, s.Name) and atom.name in params:
                 if kind is None or given >= len(kind.positional):
