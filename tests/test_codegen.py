@@ -1223,6 +1223,14 @@ block b(s=1):
         ["b()", "b(a=true, c=true)"],
         [("B(8, a=True)", "b(a=true)")],
     ),
+    "a stride the arguments make 0": (
+        """block b(s=1):
+    conv 4 3 stride=s pad=1
+    maxpool 2 stride=s
+""",
+        ["b()"],
+        [("B(8, s=0)", None), ("B(8, s=(2, 1))", "b(s=(2, 1))"), ("B(8, s=(1, 0))", None)],
+    ),
     "a layer kind parameter after a width written as a function": (
         """block b(act):
     conv (min(in.c, 4)) 3 pad=1 act

@@ -57,9 +57,6 @@ KNOWN_BUGS = {
     # shapes); the class tests no merge's shapes (add, concat, mul, `concat(a, d)` by name), nor a
     # padding `k // 2` with an even `k` outside a projected branch
     "merge shapes",
-    # `block b(s=1):  conv 4 3 stride=s pad=1`: `B(4, s=0)` builds (the analysis: `stride` must be
-    # at least 1, not 0), and its forward raises torch's RuntimeError; so do dwconv, maxpool, avgpool
-    "stride 0",
     # `block b(s=2):  add:  branch: conv 4 3x3 stride=s pad=1 / shortcut: project` on `input 4x1x1`:
     # the shapes are equal, the analysis projects nothing (148 params), the class projects (172)
     "projection of a 1x1 input",

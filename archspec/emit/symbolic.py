@@ -120,6 +120,13 @@ class Sym:
     def __neg__(self):
         return Sym("-" + grouped(self, UNARY), UNARY, self.fractional)
 
+    def least(self) -> Sym:
+        """As a size: its least number. A parameter may be given a tuple, one number per dimension
+        (`k=(1, 7)`), which the class's `least` helper reads; a value computed is a number."""
+        if self.binding == ATOM and self.text.isidentifier():
+            return Sym(f"least({self.text})", ATOM, integral=self.integral, positive=self.positive)
+        return self
+
 
 def is_sym(value) -> bool:
     """Whether the constructor alone knows `value` (or a part of a tuple)."""

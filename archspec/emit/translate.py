@@ -56,6 +56,10 @@ WHOLE_HELPER = '''def whole(value: float, where: str) -> int:
         raise ValueError(f"{where}: the size comes out {value}, not a whole number")
     return int(value)'''
 
+LEAST_HELPER = '''def least(size: int | tuple[int, ...]) -> int:
+    """A size's least number: the size itself, or the least of its numbers per dimension."""
+    return min(size) if isinstance(size, tuple) else size'''
+
 _WHOLE_TYPES = ("int", "size", "pad")
 # the functions of expressions as Python writes them, where not by the same name (each is Python's: analysis.expr)
 PYTHON_FUNCTIONS = {"floor": "math.floor", "ceil": "math.ceil", "log": "math.log"}
@@ -637,6 +641,8 @@ class Translator:
                 for spec_name, value in self.env.items():
                     if isinstance(value, Sym) and value.text == name:
                         self.env[spec_name] = replace(value, positive=True)
+            if "least(" in test:
+                self.helpers["least"] = LEAST_HELPER
             self.emit(f"if {test}:")
             who = getattr(kind, "name", kind)
             text = f"{where}: {message or f'{who} refuses {test}'}"

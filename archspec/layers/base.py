@@ -49,11 +49,11 @@ _WHOLE = ("int", "size", "pad")
 def check_value(key: str, opt: Opt, value: Value) -> Value:
     """Validate one option value against its declared type; return it normalised. A value known
     only as source text (`archspec.emit.symbolic`: a block class's constructor argument) is
-    compared with the option's minimum where it is a number (a size may be a tuple, or `same`),
-    a test the emitted class then makes itself."""
+    compared with the option's minimum (each number of a size; a padding may be `same`), a test
+    the emitted class then makes itself."""
     if _symbolic(value):
         values = value if isinstance(value, tuple) else (value,)
-        if opt.minimum is not None and opt.type in ("int", "float") and any(v < opt.minimum for v in values):
+        if opt.minimum is not None and any(_least(opt, v) < opt.minimum for v in values if not isinstance(v, str)):
             raise OptionError(f"`{key}` must be at least {opt.minimum:g}", option=key)
         return value
     if type(value) is int and opt.type in _WHOLE and value <= MAX_SIZE:
@@ -77,6 +77,11 @@ def check_value(key: str, opt: Opt, value: Value) -> Value:
         if any(v > MAX_SIZE for v in values):
             raise OptionError(f"`{key}` is too large: {show_value(value)} (at most {MAX_SIZE:,})", option=key)
     return value
+
+
+def _least(opt: Opt, value: Value) -> Value:
+    """A number of a size as the class knows it: a parameter it is given may be a tuple."""
+    return value.least() if opt.type in ("size", "pad") and _symbolic(value) else value
 
 
 def _symbolic(value: Value) -> bool:

@@ -9,6 +9,11 @@ import torch
 from torch import nn
 
 
+def least(size: int | tuple[int, ...]) -> int:
+    """A size's least number: the size itself, or the least of its numbers per dimension."""
+    return min(size) if isinstance(size, tuple) else size
+
+
 class Res(nn.Module):
     """The spec's block `res(width, stride)`."""
 
@@ -16,6 +21,8 @@ class Res(nn.Module):
         super().__init__()
         if width < 1:
             raise ValueError("tests/data/codegen/tiny.arch:6:25: conv refuses width < 1")
+        if least(stride) < 1:
+            raise ValueError("tests/data/codegen/tiny.arch:6:25: conv refuses least(stride) < 1")
         self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=stride, padding=1, bias=False)
         self.conv1_bn = nn.BatchNorm2d(width)
         self.conv1_relu = nn.ReLU(inplace=True)
