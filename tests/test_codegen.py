@@ -1223,6 +1223,18 @@ block b(s=1):
         ["b()", "b(a=true, c=true)"],
         [("B(8, a=True)", "b(a=true)")],
     ),
+    "a quotient passed to a nested block": (
+        """block inner(w):
+    conv (w + 1) 1
+block drop(p):
+    dropout p
+block b(c=4):
+    inner(c / 2)
+    drop(c / 10)
+""",
+        ["b()"],
+        [("B(8, c=6)", "b(c=6)"), ("B(8, c=3)", None), ("B(8, c=5)", None), ("B(8, c=8)", "b(c=8)")],
+    ),
     "a stride the arguments make 0": (
         """block b(s=1):
     conv 4 3 stride=s pad=1

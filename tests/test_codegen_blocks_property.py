@@ -64,9 +64,6 @@ KNOWN_BUGS = {
     # the analysis accepts it (92 params: the sizes meet), archspec.build raises the class's ValueError
     # (the shortcut's projection takes the branch's strides: its padding must keep the size)
     "padding of a strided projection",
-    # `block inner(w):  conv (w + 1) 1` and `block b(c=4):  inner(c / 2)`: the class passes `w=c / 2`,
-    # a float, and torch refuses the conv's size (TypeError: empty(): argument 'size' ...)
-    "float argument",
     # `block b(w=4, se=false):  conv 4 1 / if in.c == w if se else 4: relu` (the condition is
     # `(in.c == w) if se else 4`): the analysis refuses `b()` (a condition is true or false, not `4`),
     # `B(4)` builds, 4 taken as true

@@ -124,6 +124,7 @@ class Translator:
         self.network = network  # the network's body: `in` is the line's input, and its sizes are known
         self.caller = False  # walking a called block for what it gives the caller: no class is written
         self.reads_size = False  # the block reads `in.h` (or another size): its class takes `in_size`
+        self.wholed = False  # a size computed with `/` was checked to be whole (`whole(...)`)
         self.line_input: Tensor | None = None
         self.env = dict(env)
         self.in_channels = in_channels
@@ -750,6 +751,7 @@ class Translator:
             return value
         where = f"{span.file}:{span.line}:{span.column}" if span is not None else self.block.name
         self.helpers["whole"] = WHOLE_HELPER
+        self.wholed = True
         return Sym(f"whole({value.text}, {literal(where) if IDENT.match(where) else _string(where)})")
 
     # ------------------------------------------------------------------ blocks called
@@ -764,8 +766,10 @@ class Translator:
             raise Untranslatable(f"`{call.name}`")
         names = [p.name for p in block.params]
         given: dict[str, Any] = dict(zip(names, (self.value(a) for a in call.args)))
+        spans = dict(zip(names, (a.span for a in call.args)))
         for opt in call.options:
             given[opt.key] = self.value(opt.value)
+            spans[opt.key] = opt.value.span
         env: dict[str, Any] = {}
         for p in block.params:  # the values the call's class works with, as `bind_args` gives them
             if p.name in given:
@@ -786,7 +790,11 @@ class Translator:
         kwargs = {}
         for spec_name, python in cls.params:
             if spec_name in given:
-                kwargs[python] = Sym(self.call_argument(given[spec_name], spec_name in cls.kind_params))
+                value = given[spec_name]
+                if inner.wholed and _fractional(value):
+                    # a quotient the callee makes a size of (`inner(c / 2)`): a whole number, as the spec requires
+                    value = self.whole(value, spans[spec_name])
+                kwargs[python] = Sym(self.call_argument(value, spec_name in cls.kind_params))
         if cls.takes_size:
             if any(size is UNKNOWN for size in cur.sizes):
                 raise Untranslatable(f"`{call.name}` reads its input's size, which this class does not know")
