@@ -1235,6 +1235,18 @@ block b(c=4):
         ["b()"],
         [("B(8, c=6)", "b(c=6)"), ("B(8, c=3)", None), ("B(8, c=5)", None), ("B(8, c=8)", "b(c=8)")],
     ),
+    "a number as an arm of a condition": (
+        """block b(w=4, se=false):
+    conv 4 1
+    if in.c == w if se else 4:
+        relu
+    if (3 if w == 1 else in.c > w) or w == 2:
+        tanh
+""",
+        ["b(se=true)"],
+        [("B(8, w=8, se=True)", "b(w=8, se=true)"), ("B(8, w=2, se=True)", "b(w=2, se=true)")]
+        + [("B(8)", None), ("B(8, w=1, se=True)", None)],
+    ),
     "a stride the arguments make 0": (
         """block b(s=1):
     conv 4 3 stride=s pad=1

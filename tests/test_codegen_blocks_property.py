@@ -64,10 +64,6 @@ KNOWN_BUGS = {
     # the analysis accepts it (92 params: the sizes meet), archspec.build raises the class's ValueError
     # (the shortcut's projection takes the branch's strides: its padding must keep the size)
     "padding of a strided projection",
-    # `block b(w=4, se=false):  conv 4 1 / if in.c == w if se else 4: relu` (the condition is
-    # `(in.c == w) if se else 4`): the analysis refuses `b()` (a condition is true or false, not `4`),
-    # `B(4)` builds, 4 taken as true
-    "number as a condition",
     # `block b(c=4):  add: branch: conv c 1 / shortcut: project` then `add: branch: conv 8 1 /
     # shortcut: project`, called `b()` on 4 channels: the first shortcut is the identity, and the
     # analysis names the second `shortcut`, the class `shortcut_1` (agree: no module at b_1.shortcut);

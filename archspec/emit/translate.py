@@ -48,7 +48,7 @@ from archspec.emit.symbolic import (
 )
 from archspec.frontend import syntax as s
 from archspec.layers import LayerKind, lookup, projection_layers
-from archspec.layers.base import ShapeError, TorchCall, stride_between
+from archspec.layers.base import ShapeError, TorchCall, show_value, stride_between
 
 WHOLE_HELPER = '''def whole(value: float, where: str) -> int:
     """A size the spec computes with `/`: it must come out a whole number, as the spec requires."""
@@ -251,12 +251,12 @@ class Translator:
         return Sym(f"{texts[0]} {expr.op} {texts[1]}", COMPARE)
 
     def boolean(self, expr: s.BoolOp, forward: bool) -> Any:
-        a = _truth_word(self.value(expr.left, True, forward))
+        a = self.condition(expr.left, forward)
         if expr.op == "not":
             return (not _truth(a)) if not isinstance(a, Sym) else Sym("not " + grouped(a, NOT), NOT)
         if not isinstance(a, Sym) and ((expr.op == "and" and not _truth(a)) or (expr.op == "or" and _truth(a))):
             return _truth(a)
-        b = _truth_word(self.value(expr.right, True, forward))
+        b = self.condition(expr.right, forward)
         if not isinstance(a, Sym):
             return b if isinstance(b, Sym) else _truth(b)
         if not isinstance(b, Sym) and ((expr.op == "and" and _truth(b)) or (expr.op == "or" and not _truth(b))):
@@ -825,7 +825,7 @@ class Translator:
         are not), the arms no call can take left out (their names reserved, as the analysis does)."""
         out = []
         for cond, body in stmt.arms:
-            value = True if cond is None else _truth_word(self.value(cond))
+            value = True if cond is None else self.condition(cond)
             if not isinstance(value, Sym) and not _truth(value):
                 continue
             out.append((None if not isinstance(value, Sym) else cond, body))
@@ -843,7 +843,7 @@ class Translator:
             self.restore(start)
             for _, arm in stmt.arms[:number]:
                 self.expander.reserve(arm, self.scope)
-            value = True if cond is None else _truth_word(self.value(cond))
+            value = True if cond is None else self.condition(cond)
             if not isinstance(value, Sym) and not _truth(value):
                 continue
             results.append((value if isinstance(value, Sym) else None, cond, run(body)))
@@ -875,7 +875,32 @@ class Translator:
 
     def test(self, cond: Any) -> Any:
         """The forward's test of an arm's condition, over the attributes __init__ keeps."""
-        return lambda: source(self.value(cond, True, forward=True))
+        return lambda: source(self.condition(cond, forward=True))
+
+    def condition(self, cond: s.Expr, forward: bool = False) -> Any:
+        """An `if`'s condition: true, false, or a test the class makes. A conditional expression
+        with a number for an arm (`in.c == w if se else 4`) is refused by __init__ where that arm is
+        taken, as the analysis refuses a condition that is not true or false."""
+        if not isinstance(cond, s.IfExpr):
+            return _truth_word(self.value(cond, True, forward))
+        test = _truth_word(self.value(cond.cond, True))
+        if not isinstance(test, Sym):
+            return self.condition(cond.then if _truth(test) else cond.other, forward)
+        then, other = self.condition(cond.then, forward), self.condition(cond.other, forward)
+        for value, expr, taken in ((then, cond.then, test), (other, cond.other, Sym("not " + grouped(test, NOT), NOT))):
+            if not isinstance(value, (bool, Sym)) and not forward:
+                message = f"a condition is true or false, not `{show_value(value)}`"
+                self.refuse([source(taken)], "if", expr.span, message)
+        if not isinstance(then, (bool, Sym)):
+            return other
+        if not isinstance(other, (bool, Sym)):
+            return then
+        test = self.value(cond.cond, True, forward)
+        text = (
+            f"{grouped(then, CONDITIONAL, right=True)} if {grouped(test, CONDITIONAL, right=True)} "
+            f"else {grouped(other, CONDITIONAL - 1)}"
+        )
+        return Sym(text, CONDITIONAL)
 
     def conditional(self, stmt: s.If, cur: Tensor, target: str) -> Tensor:
         if all(cond is None for cond, _ in self.arms(stmt)):  # decided when the class is written
@@ -988,7 +1013,7 @@ class Translator:
                     if decided:
                         yield "reserve", (), arm
                         continue
-                    value = True if cond is None else _truth_word(self.value(cond))
+                    value = True if cond is None else self.condition(cond)
                     if not isinstance(value, Sym) and not _truth(value):
                         yield "reserve", (), arm
                         continue
