@@ -1247,6 +1247,37 @@ block b(c=4):
         [("B(8, w=8, se=True)", "b(w=8, se=true)"), ("B(8, w=2, se=True)", "b(w=2, se=true)")]
         + [("B(8)", None), ("B(8, w=1, se=True)", None)],
     ),
+    "merges of channels the arguments make": (
+        """block b(c=8, s=8, f=true):
+    add:
+        branch: conv c 1
+        branch: identity
+    mul:
+        branch: identity
+        branch: avgpool to 1x1, conv s 1 sigmoid
+    conv 8 1
+    a: conv 8 1
+    t: conv c 1
+    add(a, t)
+    add:
+        branch: conv 8 1
+        if f:
+            branch: conv c 1
+""",
+        ["b()"],
+        [("B(8, s=1)", "b(s=1)"), ("B(8, c=4)", None), ("B(8, s=4)", None)]
+        + [("B(8, c=4, f=False)", None), ("B(4, c=4)", None)],
+    ),
+    "a product by a map of one channel": (
+        """block b(s=1):
+    mul:
+        branch: conv s 1 sigmoid
+        branch: identity
+    conv 4 1
+""",
+        ["b()"],
+        [("B(8, s=8)", "b(s=8)"), ("B(8, s=2)", None)],
+    ),
     "a stride the arguments make 0": (
         """block b(s=1):
     conv 4 3 stride=s pad=1

@@ -472,7 +472,7 @@ class Translator:
             self.scope.auto_name(kind.name)
         var = self.flow(cur, target)
         cur = replace(cur, var=var, owned=True, stride=1)  # the named tensors' strides are the body's
-        return self.combine(kind, inputs, [()] * len(inputs), cur, target, fresh=True)
+        return self.combine(kind, inputs, [()] * len(inputs), cur, target, call.span, fresh=True)
 
     def split(self, line: s.SplitLine, cur: Tensor) -> Tensor:
         """`x1, x2: chunk 2`, `a, b: split (d, in.c - d)`: every part in one statement of the forward,
@@ -644,17 +644,20 @@ class Translator:
                         self.env[spec_name] = replace(value, positive=True)
             if "least(" in test:
                 self.helpers["least"] = LEAST_HELPER
-            self.emit(f"if {test}:")
             who = getattr(kind, "name", kind)
             text = f"{where}: {message or f'{who} refuses {test}'}"
-            width = MAX_LINE - 4 * (self.indent + 4) - 2
+            # "True": refused whatever the arguments (in an arm no call of the spec takes)
+            pad = "" if test == "True" else "    "
+            if pad:
+                self.emit(f"if {test}:")
+            width = MAX_LINE - 4 * (self.indent + 3) - len(pad) - 2
             if len(text) + 18 <= width:
-                self.emit(f"    raise ValueError({_string(text)})")
+                self.emit(f"{pad}raise ValueError({_string(text)})")
                 continue
-            self.emit("    raise ValueError(")
+            self.emit(f"{pad}raise ValueError(")
             for piece in textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False):
-                self.emit(f"        {_string(piece)}")
-            self.emit("    )")
+                self.emit(f"{pad}    {_string(piece)}")
+            self.emit(f"{pad})")
 
     def shape(self, kind: LayerKind, options: dict, cur: Tensor) -> tuple:
         """The shape `kind` gives for `cur`, by the catalogue's shape rule (sizes a class does not know
@@ -1034,7 +1037,7 @@ class Translator:
         """A guard as one condition: its conditions' values, each negated where it must not hold."""
         result: Any = None
         for expr, holds in guard:
-            value = _truth_word(self.value(expr, True, forward))
+            value = self.condition(expr, forward)
             if not holds:
                 value = (not _truth(value)) if not isinstance(value, Sym) else Sym("not " + grouped(value, NOT), NOT)
             if result is None:
@@ -1119,7 +1122,7 @@ class Translator:
             self.scope.auto_name(kind.name)
         if len(outs) == 1:  # `if 2 == 1: branch: identity` left one branch: the merge is that branch
             return outs[0]
-        return self.combine(kind, outs, guards, cur, target)
+        return self.combine(kind, outs, guards, cur, target, comp.span)
 
     def entry(self, stmt: Any, start: Tensor, target: str) -> Tensor:
         if isinstance(stmt, s.Compound):
@@ -1228,14 +1231,26 @@ class Translator:
         return Tensor("identity", other.channels, other.sizes, other.stride, True, owned=False, safe=True)
 
     def combine(
-        self, kind: LayerKind, outs: list, guards: list, cur: Tensor, target: str, fresh: bool = False
+        self,
+        kind: LayerKind,
+        outs: list,
+        guards: list,
+        cur: Tensor,
+        target: str,
+        span: s.Span,
+        fresh: bool = False,
     ) -> Tensor:
         """The merge of the branches `outs`, each taken where its guard holds (the first always)."""
         first = outs[0]
         var = self.flow(cur, target)
         names = [o.var for o in outs]
-        if kind.symbol:  # elementwise: the shapes are equal (the analysis says so for the spec's calls)
+        if kind.symbol:  # elementwise: the channels are equal (a product's may be 1, and broadcast)
             channels = first.channels
+            for out, guard in zip(outs[1:], guards[1:]):
+                a, b = channels, out.channels
+                channels = self.optional(guard, lambda a=a, b=b, guard=guard: self.elementwise(kind, a, b, span, guard))
+                if guard and channels is not a:
+                    raise Untranslatable("a product whose optional branch broadcasts the channels")
         else:  # an optional branch gives its channels where its guard holds, none elsewhere
             present = [
                 o.channels if not g else _phi([(self.guard_test(g, False), o.channels)], 0, self.aliases)
@@ -1271,6 +1286,36 @@ class Translator:
         regular = cur.regular and sized is not None
         safe = kind.inplace_safe and not any(guards)
         return Tensor(var, channels, sizes, stride, regular, owned=True, safe=safe)
+
+    def equalities(self, guard: tuple) -> list[set[str]]:
+        """The pairs of values a guard says are equal (`in.c == out`, alone or under `and`), as sources."""
+        found, conditions = [], [expr for expr, holds in guard if holds]
+        while conditions:
+            expr = conditions.pop()
+            if isinstance(expr, s.BoolOp) and expr.op == "and":
+                conditions += [expr.left, expr.right]
+            elif isinstance(expr, s.Compare) and expr.op == "==":
+                values = (self.value(expr.left, True), self.value(expr.right, True))
+                found.append({_normal(source(v), self.aliases) for v in values})
+        return found
+
+    def elementwise(self, kind: LayerKind, a: Any, b: Any, span: s.Span, guard: tuple) -> Any:
+        """The channels of `a` and `b` channels added (they must be equal) or multiplied (equal, or one
+        of them 1, which broadcasts), tested by the class where only the constructor knows them (and
+        the branch's guard does not say they are equal: MobileNetV2's `in.c == out`)."""
+        same = {_normal(source(a), self.aliases), _normal(source(b), self.aliases)}
+        differ = _differ(a, b) if len(same) > 1 and same not in self.equalities(guard) else False
+        if kind.name == "mul":
+            differ = _and(differ, _differ(a, 1), _differ(b, 1))
+        if differ is True:
+            self.refuse(["True"], kind, span, f"{kind.name} of branches whose channels differ")
+        elif differ is not False:
+            self.refuse([source(differ)], kind, span)
+        if kind.name != "mul" or _differ(b, 1) is False or _differ(a, b) is False:
+            return a
+        if _differ(a, 1) is False:
+            return b
+        return Sym(f"max({source(a)}, {source(b)})", integral=True, positive=True)
 
 
 # ----------------------------------------------------------------------------- the class
@@ -1587,6 +1632,15 @@ def _differ(a: Any, b: Any) -> Any:
     if a == b:
         return False
     return Sym(f"{grouped(a, COMPARE)} != {grouped(b, COMPARE)}", COMPARE)
+
+
+def _and(*values: Any) -> Any:
+    if any(v is False for v in values):
+        return False
+    tests = [v for v in values if v is not True]
+    if len(tests) > 1:
+        return Sym(" and ".join(grouped(v, AND) for v in tests), AND)
+    return tests[0] if tests else True
 
 
 def _or(a: Any, b: Any) -> Any:
