@@ -1278,6 +1278,26 @@ block b(c=4):
         ["b()"],
         [("B(8, s=8)", "b(s=8)"), ("B(8, s=2)", None)],
     ),
+    "a second projected shortcut": (
+        """block b(c=8, f=true):
+    add:
+        branch: conv c 1
+        shortcut: project
+    add:
+        branch: conv 16 1
+        shortcut: project
+    if f:
+        add:
+            branch: conv 8 1
+            shortcut: project
+    else:
+        add:
+            branch: conv 4 1
+            shortcut: project
+""",
+        ["b()"],
+        [("B(8, c=4)", "b(c=4)"), ("B(8, c=4, f=False)", "b(c=4, f=false)"), ("B(8, c=16)", "b(c=16)")],
+    ),
     "a stride the arguments make 0": (
         """block b(s=1):
     conv 4 3 stride=s pad=1

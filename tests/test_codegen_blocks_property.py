@@ -60,12 +60,6 @@ KNOWN_BUGS = {
     # the analysis accepts it (92 params: the sizes meet), archspec.build raises the class's ValueError
     # (the shortcut's projection takes the branch's strides: its padding must keep the size)
     "padding of a strided projection",
-    # `block b(c=4):  add: branch: conv c 1 / shortcut: project` then `add: branch: conv 8 1 /
-    # shortcut: project`, called `b()` on 4 channels: the first shortcut is the identity, and the
-    # analysis names the second `shortcut`, the class `shortcut_1` (agree: no module at b_1.shortcut);
-    # and `if f: add: ... shortcut: project / else: add: ... shortcut: project` is compile's
-    # `unsupported` (`shortcut`): the generator names every projected shortcut but the first
-    "second shortcut",
 }
 # compile's refusals of specs the analysis accepts, by their message
 COMPILE_REFUSES = [

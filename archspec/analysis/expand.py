@@ -393,8 +393,11 @@ class Expander:
                 if not stmt.label and merge_kind(stmt.head):
                     scope.auto_name(merge_kind(stmt.head).name)
             elif isinstance(stmt, s.Line) and (not stmt.label or stmt.label in ("branch", "shortcut")):
-                if is_word(stmt, "identity") or is_word(stmt, "project"):
-                    continue  # a merge's input itself, or a shortcut named when it is made
+                if is_word(stmt, "project"):  # `shortcut`, whether or not the projection is made
+                    scope.fresh("shortcut")
+                    continue
+                if is_word(stmt, "identity"):
+                    continue  # a merge's input itself
                 if len(stmt.elems) > 1 or stmt.elems[0].repeat > 1:
                     head = stmt.elems[0].atoms[0]
                     scope.auto_name(head.name if isinstance(head, (s.Call, s.Name)) else "seq")
@@ -1056,8 +1059,10 @@ class Expander:
         """The shortcut of a residual block: the input itself where its shape is the other
         branch's, else the projection the catalogue gives (a 1x1 conv and a batchnorm): named
         `shortcut` and `shortcut_bn` for `shortcut: project`, and a sequence `NAME.0`, `NAME.1` for
-        `NAME: project` (torchvision's `downsample`)."""
+        `NAME: project` (torchvision's `downsample`). `shortcut` is taken whether or not the
+        projection is made, so that a later one is named alike for every call of a block."""
         source, target = self.nodes[cur].shape, self.nodes[other].shape
+        name = scope.fresh("shortcut") if label == "shortcut" else label
         if source == target:
             return cur
         try:
@@ -1073,7 +1078,6 @@ class Expander:
                 cur = self.add_layer(kind, options, [cur], path, span, scope.depth + 1, {})
             self._close_group(group, cur)
             return cur
-        name = scope.fresh("shortcut")
         for suffix, kind, options in layers:
             path = scope.fresh(f"{name}_{suffix}") if suffix else name
             # `shortcut` is the spec's word (`shortcut: project`); `shortcut_bn` is archspec's

@@ -1184,6 +1184,8 @@ class Translator:
                 self.refuse([test], "", span, message)
             stride = other.stride
             differs = _or(_differ(stride, 1), _differ(shared.channels, other.channels))
+        named = stmt.label not in ("shortcut", "branch")
+        base = stmt.label if named else self.scope.fresh("shortcut")  # taken whether or not it is made
         if differs is False:
             return shared
         layers = projection_layers(other.channels, stride)
@@ -1193,7 +1195,6 @@ class Translator:
             resolved = self.resolve(kind, options, {"": stmt.span})
             calls.append(kind.torch_module(resolved, in_shape))
             in_shape = (other.channels, *in_shape[1:])
-        named = stmt.label not in ("shortcut", "branch")
         lines: list[str] = []
         outer_indent = self.indent
         pad = "    " * (outer_indent + (1 if differs is not True else 0))
@@ -1202,7 +1203,6 @@ class Translator:
             ctor = self.constructor(TorchCall("nn.Sequential", tuple(calls)), len(pad) + 8, len(pad) + 8)
             ctors = [ctor]
         else:
-            base = self.scope.fresh("shortcut")
             attrs = [base, self.scope.fresh(f"{base}_bn")]
             ctors = [self.constructor(c, len(pad) + 8, len(pad) + 8) for c in calls]
         for attr in attrs:
