@@ -17,12 +17,10 @@ with other arguments (and other input channels and sizes) by a second spec:
 What a class cannot know, the generator does not write: no size makes a layer fail (every kernel
 pads to keep the size, or grows it: `k // 2` with an even `k`, but not in a merge's branch), so
 that no spec is refused for a size, which a class that does not read `in.h` is not given (a merge
-of branches that meet at different sizes is refused by torch in the forward, as documented). The
-bugs this test found (reported, not fixed here) are in `KNOWN_BUGS`, each with its minimal spec:
-while one stands, the generator stays clear of it, so that a failure is news; deleting its name
-lets the generator write what hits it. `archspec compile` may refuse a spec that checks
-(`unsupported`) for a construct the translator does not take, or for two more bugs: the test
-counts those (`COMPILE_REFUSES`) and fails on any other refusal of compile."""
+of branches that meet at different sizes is refused by torch in the forward, as documented), and
+neither of the two spatial rules below comes into play. `archspec compile` may refuse a spec that
+checks (`unsupported`) for a construct the translator does not take, or for two more bugs: the
+test counts those (`COMPILE_REFUSES`) and fails on any other refusal of compile."""
 
 from __future__ import annotations
 
@@ -50,17 +48,15 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-# The bugs this test found, which the generator stays clear of while they stand (delete a name
-# when its bug is fixed: the generator then writes what it hits). Each with its minimal spec.
-KNOWN_BUGS = {
-    # `block b(s=2):  add:  branch: conv 4 3x3 stride=s pad=1 / shortcut: project` on `input 4x1x1`:
-    # the shapes are equal, the analysis projects nothing (148 params), the class projects (172)
-    "projection of a 1x1 input",
-    # `block b(k=2):  add:  branch: conv 4 k stride=2 pad=k // 2 / shortcut: project` on `input 4x9x9`:
-    # the analysis accepts it (92 params: the sizes meet), archspec.build raises the class's ValueError
-    # (the shortcut's projection takes the branch's strides: its padding must keep the size)
-    "padding of a strided projection",
-}
+# What a block's class cannot know, its input's sizes, decides two things by the documented rule
+# (docs/language.md, "What `compile` writes"), where the analysis decides by the sizes; the
+# generator stays clear of both (marked SPATIAL where it does):
+# - a projected shortcut is made where the branch strides (torchvision's rule): `block b(s=2):  add:
+#   branch: conv 4 3x3 stride=s pad=1 / shortcut: project` on a 4x1x1 input keeps the size, and the
+#   analysis projects nothing (148 params), the class projects (172): no input is smaller than 9;
+# - a strided projected branch whose padding comes from a parameter is refused where the padding
+#   does not keep the size: `conv 4 k stride=2 pad=k // 2` with `k=2` on a 9x9 input meets the
+#   shortcut (the analysis accepts it), and the class refuses `k=2`.
 # compile's refusals of specs the analysis accepts, by their message
 COMPILE_REFUSES = [
     # constructs the translator does not take (its docstring)
@@ -82,7 +78,7 @@ KINDS = {"relu": "ReLU", "hardswish": "Hardswish", "gelu": "GELU", "tanh": "Tanh
 # no channels, a stride of 0, a padding `k // 2` that does not keep the size, groups that do not divide)
 PARAMS = {
     "w": ("int", st.integers(0, 8)),
-    "s": ("int", st.sampled_from([1, 2] if "stride 0" in KNOWN_BUGS else [1, 2, 0])),
+    "s": ("int", st.sampled_from([1, 2, 0])),
     "e": ("int", st.integers(0, 3)),
     "k": ("int", st.integers(1, 3)),
     "g": ("int", st.integers(1, 3)),
@@ -121,13 +117,10 @@ class Writer:
         self.strided = MAX_STRIDED if nested else 0  # the nested block is called any number of times: no strides
         self.names = 0
         self.cur: str | None = "in.c"  # the channels of the tensor at this point, where known
-        self.conditional = False  # whether the class may compute them as `A if COND else B`
         self.in_branch = False  # in a merge's branch (or a line read by a merge by name), not a projected one
         self.projecting = False  # in the branch of a projected shortcut
-        self.irregular = False  # a layer has written `pad=k // 2` outside a projected branch
         self.shortcuts: set[str] = set()  # the names given projected shortcuts
-        self.after_function = False  # the line has a layer whose channels are `min(...)` or `max(...)`
-        self.named = False  # every line is named (a merge inside an `if`: see "names in untaken merges")
+        self.named = False  # every line is named
 
     def pick(self, options):
         return self.draw(st.sampled_from(options))
@@ -141,9 +134,8 @@ class Writer:
 
     # --------------------------------------------------------------- expressions
 
-    def channels(self, *, plain: bool = False, allow=lambda expr: True) -> str:
-        """An expression of channels (one `allow` takes); `plain`: one the class writes as no
-        conditional expression."""
+    def channels(self, *, plain: bool = False) -> str:
+        """An expression of channels; `plain`: one the class writes as no conditional expression."""
         p = self.params
         options = ["1", "2", "4", "8", "in.c", "in.c // 2", "in.c / 2", "min(in.c, 4)"]
         if "w" in p:
@@ -155,13 +147,12 @@ class Writer:
         if not plain:
             options += ["w if se else 4"] if {"w", "se"} <= p else []
             options += self.lets * 2
-        return self.pick([expr for expr in options if allow(expr)])
+        return self.pick(options)
 
     def becomes(self, out: str | None) -> None:
         """The channels a line gives (None: those it takes)."""
         if out is not None:
             self.cur = out
-            self.conditional = " if " in out or any(re.search(rf"\b{name}\b", out) for name in self.lets)
 
     def stride(self) -> str:
         if self.strided >= MAX_STRIDED:
@@ -175,22 +166,20 @@ class Writer:
         options = [("1", "0"), ("3x3", "1"), ("3x3", "1"), ("5", "2")]
         takes_k = "k" in self.params
         if self.projecting:
-            takes_k &= not strided or "padding of a strided projection" not in KNOWN_BUGS
+            takes_k &= not strided  # the class refuses the padding where it does not keep the size (SPATIAL)
         elif self.in_branch:  # an even `k` changes the size, which the branches meet at: a spatial fact
             takes_k = False
         kernel, pad = self.pick(options + [("k", "k // 2")] * 2 if takes_k else options)
-        self.irregular |= kernel == "k" and not self.projecting
         return kernel, pad
 
     def activation(self) -> str:
-        takes_act = "act" in self.params and not (self.after_function and "kind after a function" in KNOWN_BUGS)
+        takes_act = "act" in self.params
         return self.pick(ACTIVATIONS + ["act", "act"] if takes_act else ACTIVATIONS)
 
     def condition(self, depth: int = 0) -> str:
         p = self.params
         # `in.c == w if se else 4` is `(in.c == w) if se else 4`: a number where `se` is false
         compared = self.channels()
-        compared = grouped(compared) if "number as a condition" in KNOWN_BUGS else compared
         atoms = [f"in.c {self.pick(['==', '!=', '>', '<='])} {compared}", "in.h > 10", "in.w <= 10"]
         for name in sorted(p & set(INT_VALUES)):
             atoms.append(f"{name} {self.pick(['==', '!=', '<', '>=', '>'])} {self.pick(INT_VALUES[name])}")
@@ -220,7 +209,6 @@ class Writer:
         if kind == "pool":
             return f"{self.pick(['max', 'avg'])}pool {k} stride={stride} pad={pad}", None
         text, out = (f"dwconv {k}", None) if kind == "dwconv" else (f"conv {grouped(ch := self.channels())} {k}", ch)
-        self.after_function |= "min(" in text or "max(" in text
         text += f" stride={stride} pad={pad}"
         if kind == "conv":
             text += self.pick(["", "", "", " groups=2", " groups=g" if "g" in self.params else ""])
@@ -235,8 +223,6 @@ class Writer:
             text, channels = self.layer(stride if i == 0 else "1")
             texts.append(text)
             out = channels or out
-            self.after_function |= "min(" in text or "max(" in text
-        self.after_function = False
         line = " ".join(texts)
         return (f"{self.name('n')}: {line}" if self.named else line), out
 
@@ -280,10 +266,7 @@ class Writer:
             self.becomes(out)
             return [indent + text]
         if kind == "let":
-            # never a number alone: a guard over it may be false whatever the arguments ("constant guard")
-            value = self.channels(
-                plain=True, allow=lambda expr: not expr.isdigit() or "constant guard" not in KNOWN_BUGS
-            )
+            value = self.channels(plain=True)
             if depth > 0 or len(self.lets) == 2 or (self.lets and self.coin()):  # a new value of a name
                 name = self.pick(self.lets)
                 if cur is not None and re.search(rf"\b{name}\b", cur):
@@ -293,12 +276,12 @@ class Writer:
             self.lets.append(name)
             return [f"{indent}let {name} = {value}"]
         if kind == "inner":
-            args = [self.channels(plain=True, allow=lambda expr: "/" not in expr or "float argument" not in KNOWN_BUGS)]
+            args = [self.channels(plain=True)]
             if "act" in self.params and self.coin():
                 args.append("act=act")
             if self.coin():
                 args.append(f"f={self.pick(['true', 'false', *sorted(self.params & {'se', 'f'})])}")
-            self.cur, self.conditional = None, True
+            self.cur = None
             return [f"{indent}inner({', '.join(args)})"]
         if kind == "chunk":
             a, b, c = self.name("t"), self.name("t"), self.name("t")
@@ -309,35 +292,24 @@ class Writer:
             lines = [f"{indent}{a}, {b}: chunk 2", f"{indent}{c}: from {b}, conv {grouped(ch)} {k} pad={pad}"]
             lines[-1] += self.pick(["", " bn", " " + self.activation()])
             lines.append(f"{indent}concat({a}, {c})" if self.coin() else f"{indent}concat({c}, {a})")
-            self.cur, self.conditional = (None if cur is None else f"({cur}) // 2 + {grouped(ch)}"), False
+            self.cur = None if cur is None else f"({cur}) // 2 + {grouped(ch)}"
             return lines
         if kind == "if":
             return self.if_statement(indent, depth)
-        named = self.named
-        self.named = named or (depth > 0 and "names in untaken merges" in KNOWN_BUGS)
-        lines = self.merge(indent)
-        self.named = named
-        return lines
+        return self.merge(indent)
 
     def if_statement(self, indent: str, depth: int) -> list[str]:
-        cur, conditional, outs = self.cur, self.conditional, []
+        cur, outs = self.cur, []
         arms = ["if"] + ["elif"] * self.draw(st.integers(0, 1)) + (["else"] if self.coin() else [])
         lines = []
         for arm in arms:
-            self.cur, self.conditional = cur, conditional
+            self.cur = cur
             lines.append(f"{indent}{arm}:" if arm == "else" else f"{indent}{arm} {self.condition()}:")
             lines += self.body(indent + "    ", depth + 1)
-            if arm != "else" and self.conditional and "nested conditional" in KNOWN_BUGS:
-                # the class writes the arms' channels `A if C1 else B if C2 else D`: A and B must not be
-                # conditional expressions themselves (the bug's); a plain conv ends the arm
-                out = self.channels(plain=True)
-                lines.append(f"{indent}    conv {grouped(out)} 1")
-                self.becomes(out)
             outs.append(self.cur)
         if arms[-1] != "else":
             outs.append(cur)
         self.cur = outs[0] if len(set(outs)) == 1 else None
-        self.conditional = True
         return lines
 
     def merge(self, indent: str) -> list[str]:
@@ -348,8 +320,6 @@ class Writer:
         kinds = ["project", "project", "mbv2", "mbv2", "add", "concat", "concat", "mul"]
         # no identity beside a branch of a stride of 2: the sizes differ, a spatial fact
         kinds = [k for k in kinds if stride in ("1", "s") or k not in ("mbv2", "add")]
-        if self.irregular and "padding before a projection" in KNOWN_BUGS:
-            kinds = [k for k in kinds if k != "project"]
         if not kinds:  # a line instead
             text, out = self.chain(stride)
             self.becomes(out)
@@ -359,19 +329,17 @@ class Writer:
         if kind == "project":  # every layer keeps the size but for its stride (or `k` is even: refused)
             lines, out = self.branch(inner, stride, projected=True)
             shortcut = self.name("p") if self.named else self.pick(["shortcut", "downsample"])
-            if shortcut in self.shortcuts and (shortcut == "downsample" or "second shortcut" in KNOWN_BUGS):
+            if shortcut in self.shortcuts and shortcut == "downsample":
                 shortcut = self.name("p")  # `downsample` twice is the spec's duplicate-name error
             self.shortcuts.add(shortcut)
             lines = [f"{indent}add:", *lines, f"{inner}{shortcut}: project"]
             self.becomes(out)
             return lines + ([f"{indent}relu"] if self.coin() else [])
         out = self.pick([self.channels(), cur])
-        if "constant guard" in KNOWN_BUGS and not re.search(r"[a-z]", cur + out):
-            out = cur  # `(8) // 2 + 2 == 1`: a guard false whatever the arguments
         if kind == "mbv2":  # MobileNetV2's use_res_connect, sometimes with one more condition
             lines, _ = self.branch(inner, stride, last=out)
             guard = ["s == 1"] if stride == "s" else []
-            if stride not in ("1", "s") and "constant guard" not in KNOWN_BUGS:
+            if stride not in ("1", "s"):
                 guard.append(f"{stride} == 1")
             guard += [f"{grouped(cur)} == {grouped(out)}"] if out != cur else []
             if self.draw(st.integers(0, 3)) == 0:
@@ -404,13 +372,11 @@ class Writer:
                 branch, out = self.branch(inner, stride)
                 lines += branch
                 outs.append(out or cur)
-        self.cur, self.conditional = " + ".join(f"({o})" for o in outs), False
+        self.cur = " + ".join(f"({o})" for o in outs)
         if self.draw(st.integers(0, 7)) == 0:  # an optional branch
-            named, self.named = self.named, self.named or "names in untaken merges" in KNOWN_BUGS
             branch, _ = self.branch(inner + "    ", stride)
-            self.named = named
             lines += [f"{inner}if {self.condition()}:", *branch]
-            self.cur, self.conditional = None, True
+            self.cur = None
         return lines
 
 
@@ -457,8 +423,7 @@ class Case:
 @st.composite
 def cases(draw) -> Case:
     names = draw(st.lists(st.sampled_from(list(PARAMS)), min_size=1, max_size=5, unique=True))
-    always = {"act"} if "kind passed on" in KNOWN_BUGS else set()  # parameters with a default
-    signature = [(name, draw(PARAMS[name][1]) if name in always or draw(st.booleans()) else None) for name in names]
+    signature = [(name, draw(PARAMS[name][1]) if draw(st.booleans()) else None) for name in names]
     signature.sort(key=lambda p: p[1] is not None)  # the parameters without a default first
     blocks = ""
     inner = draw(st.booleans())
@@ -475,7 +440,7 @@ def cases(draw) -> Case:
             for name, default in signature
             if default is None or draw(st.integers(0, 2)) == 0
         }
-        smallest = 9 if "projection of a 1x1 input" in KNOWN_BUGS else 4  # 9 > 2 ** MAX_STRIDED
+        smallest = 9  # 9 > 2 ** MAX_STRIDED: no stride takes a size to 1 (SPATIAL)
         size = (draw(st.integers(smallest, 12)), draw(st.integers(smallest, 12)))
         calls.append(Call(draw(st.integers(1, 8)), size, given, draw(st.booleans())))
     return Case(blocks, signature, calls)
