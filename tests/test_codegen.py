@@ -1298,6 +1298,25 @@ block b(c=4):
         ["b()"],
         [("B(8, c=4)", "b(c=4)"), ("B(8, c=4, f=False)", "b(c=4, f=false)"), ("B(8, c=16)", "b(c=16)")],
     ),
+    "arms no call takes, wrong whatever the arguments": (
+        """block inner(w):
+    conv (in.c / 2) 1
+block b(f=false, g=false, h=0):
+    conv 8 1
+    if f:
+        conv 1 1 groups=2
+    elif g:
+        conv 1 1
+        x1, x2: chunk 2
+        concat(x1, x2)
+    elif h == 1:
+        conv 3 1
+        inner(4)
+    relu
+""",
+        ["b()"],
+        [("B(8, f=True)", None), ("B(8, g=True)", None), ("B(8, h=1)", None), ("B(8, h=2)", "b(h=2)")],
+    ),
     "a stride the arguments make 0": (
         """block b(s=1):
     conv 4 3 stride=s pad=1

@@ -70,6 +70,15 @@ class Untranslatable(Exception):
     """The block uses a construct the translator does not take yet."""
 
 
+class Refused(Exception):
+    """A line the analysis refuses whatever the arguments (`conv 1 1 groups=2`): it can stand only in
+    an arm of an `if` that no call of the spec takes, where the class raises the error."""
+
+    def __init__(self, message: str, span: s.Span) -> None:
+        super().__init__(message)
+        self.message, self.span = message, span
+
+
 @dataclass
 class Tensor:
     """A tensor of the forward: the variable holding it, its channels, the product of the strides
@@ -493,7 +502,7 @@ class Translator:
                 raise Untranslatable("a chunk count the constructor alone knows")
             tests = [] if not is_sym(rest := arithmetic("%", cur.channels, count)) else [source(rest)]
             if not is_sym(rest) and rest:
-                raise Untranslatable("channels that do not divide")
+                raise Refused(f"{cur.channels} channels do not make {count} equal chunks", elem.span)
             self.refuse(tests, "chunk", elem.span)
             sizes = [arithmetic("//", cur.channels, count)] * count
             expression = f"{cur.var}.chunk({count}, dim=1)"
@@ -599,20 +608,25 @@ class Translator:
             if self.shape(default, default.resolve({}), cur)[0] != cur.channels or made.args:
                 raise Untranslatable("a layer kind parameter whose default takes arguments")
             return TorchCall(self.pynames.get(word.name, word.name)), replace(cur, safe=False)
-        options = self.options(kind, atoms)
-        inplace = cur.safe and cur.owned
-        in_shape = (cur.channels, *cur.sizes)
-        with recording() as tests:
-            try:
-                call = kind.torch_module(options, in_shape, inplace)
-            except (Undecided, TypeError) as err:
-                raise Untranslatable(f"{kind.name}: {err}") from None
-            shape = self.shape(kind, options, cur)
+        span = _join(word.span, atoms[-1].span) if atoms else word.span
+        try:
+            options = self.options(kind, atoms)
+            inplace = cur.safe and cur.owned
+            in_shape = (cur.channels, *cur.sizes)
+            with recording() as tests:
+                try:
+                    call = kind.torch_module(options, in_shape, inplace)
+                except (Undecided, TypeError) as err:
+                    raise Untranslatable(f"{kind.name}: {err}") from None
+                shape = self.shape(kind, options, cur)
+        except ShapeError as err:  # at the option to blame, as the analysis points
+            at = next((a.span for a in atoms if isinstance(a, s.Option) and a.key == err.option), span)
+            raise Refused(err.message, at) from None
         if call is None:
             raise Untranslatable(kind.name)
         if kind.torch_helper:
             self.helpers[call.func] = kind.torch_helper
-        self.refuse(tests, kind, _join(word.span, atoms[-1].span) if atoms else word.span)
+        self.refuse(tests, kind, span)
         stride, regular = self.stride(kind, options, len(cur.sizes))
         stride = arithmetic("*", cur.stride, stride)
         tests = cur.size_tests
@@ -924,6 +938,12 @@ class Translator:
             self.tested = set(tested)  # what an arm tests holds in that arm only
             try:
                 out = self.body(body, cur, target)
+            except Refused as err:  # the arm is refused whatever the arguments: it raises the error
+                del self.init[i0:], self.forward[f0:]
+                self.tensors = dict(before)
+                where = f"{err.span.file}:{err.span.line}:{err.span.column}"
+                self.emit(f"raise ValueError({_string(f'{where}: {err.message}')})")
+                out = cur
             finally:
                 self.indent -= 1
                 self.findent -= 1
@@ -1354,7 +1374,7 @@ def translate_block(
         out = t.translate()
     except Undecided as err:
         raise Untranslatable(f"a question about {err}") from None
-    except (SpecError, ShapeError) as err:  # what the analysis reports for the calls: not written here
+    except (SpecError, ShapeError, Refused) as err:  # what the analysis reports for the calls: not written here
         raise Untranslatable(str(err)) from None
     signature = ["self", "in_channels: int"]
     for p, (_, python) in zip(block.params, params):
