@@ -1317,6 +1317,24 @@ block b(f=false, g=false, h=0):
         ["b()"],
         [("B(8, f=True)", None), ("B(8, g=True)", None), ("B(8, h=1)", None), ("B(8, h=2)", "b(h=2)")],
     ),
+    "a name an arm defines, defined again after it": (
+        """block b(c=8, f=false, g=false):
+    if f:
+        add:
+            branch: conv c 1
+            downsample: project
+    elif g:
+        t: conv 8 1
+    else:
+        conv 4 1
+    add:
+        branch: conv 16 1
+        downsample: project
+    t: relu
+""",
+        ["b()"],
+        [("B(8, c=4)", "b(c=4)"), ("B(8, f=True)", None), ("B(8, g=True)", None)],
+    ),
     "a stride the arguments make 0": (
         """block b(s=1):
     conv 4 3 stride=s pad=1

@@ -63,8 +63,6 @@ COMPILE_REFUSES = [
     "without a branch of layers",  # `concat: branch: identity / branch: identity`
     "a spatial size, which the constructor does not know",  # a nested block reads `in.h`, its caller does not know it
     "reads its input's size, which this class does not know",
-    # bug: `downsample: project` in an arm no call takes and again after it
-    "is already defined in this body",
 ]
 
 KINDS = {"relu": "ReLU", "hardswish": "Hardswish", "gelu": "GELU", "tanh": "Tanh", "sigmoid": "Sigmoid"}

@@ -19,6 +19,7 @@ What a spec that checks can say and the translator cannot write raises `Untransl
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import textwrap
@@ -162,6 +163,7 @@ class Translator:
         self.referenced: set[str] = set()  # the names a line reads by name (`from x2`, `concat(x1, b)`)
         self.variables: set[str] = set()  # the forward's variables of named tensors
         self.variable_of: dict[str, str] = {}  # a named tensor -> its variable
+        self.defined_where: dict[str, Any] = {}  # a name some arms of an `if` define -> where they are taken
         self.tested: set[tuple[int, str]] = set()  # the tests `refuse` made, with the indentation they stand at
         self.used_as: dict[str, set[str]] = {}  # Python name -> the types of the options that read it as it is
         self.definitions: dict[str, Any] = {}  # a `let`'s Python name -> the expression it was given
@@ -412,7 +414,7 @@ class Translator:
         self.line_input = cur  # `in` at the network's level
         elem = line.elems[0]
         if line.label:
-            self.scope.claim(line.label, line.label_span)
+            self.claim(line.label, line.label_span)
         named = line.label in self.referenced  # read again later: the forward keeps it in a variable of its own
         if named:
             target = self.variable(line.label)
@@ -489,7 +491,7 @@ class Translator:
         elems, cur = self.take_from(line.elems, cur)
         self.line_input = cur
         for name, span in line.names:
-            self.scope.claim(name, span)
+            self.claim(name, span)
         elem = elems[0]
         word = elem.atoms[0].name if isinstance(elem.atoms[0], s.Name) else ""
         args = [a for atom in elem.atoms[1:] for a in (atom.items if isinstance(atom, s.Tuple) else [atom])]
@@ -550,7 +552,7 @@ class Translator:
     def chain(self, elem: s.Elem, label: str | None, cur: Tensor, target: str) -> Tensor:
         for index, (kind, word, atoms, own) in enumerate(self.segments(elem, functions=True)):
             if own is not None:
-                self.scope.claim(own.name, own.span)
+                self.claim(own.name, own.span)
                 name = label = own.name
             elif label is None:
                 name = self.scope.auto_name(word.name if word.name in self.kind_params else kind.name)
@@ -853,24 +855,46 @@ class Translator:
     def run_arms(self, stmt: s.If, run) -> list[tuple[Any, Any]]:
         """Run each arm that may be taken (`run(body)`), named as the analysis names it when that arm
         is the one taken: the arms before it reserve their names. Returns (condition, result) pairs."""
-        start = self.snapshot()
+        start, defined = self.snapshot(), dict(self.defined_where)
         names: dict[str, int | None] = {}
+        made: dict[str, list] = {}  # a name an arm defines -> where each such arm is taken
         results = []
+        earlier: list[Any] = []  # the conditions of the arms before
         for number, (cond, body) in enumerate(stmt.arms):
             self.restore(start)
+            self.defined_where = dict(defined)
             for _, arm in stmt.arms[:number]:
                 self.expander.reserve(arm, self.scope)
             value = True if cond is None else self.condition(cond)
             if not isinstance(value, Sym) and not _truth(value):
                 continue
+            before = set(self.scope.names)
             results.append((value if isinstance(value, Sym) else None, cond, run(body)))
             names.update(self.scope.names)
+            taken = _and(*(Sym("not " + grouped(e, NOT), NOT) for e in earlier), value)
+            for name in set(self.scope.names) - before:
+                inner = self.defined_where.get(name) if name not in defined else None
+                made.setdefault(name, []).append(taken if inner is None else _and(taken, inner))
             if not isinstance(value, Sym):
                 break
+            earlier.append(value)
         for _, arm in stmt.arms[len(results) :]:
             self.expander.reserve(arm, self.scope)
         self.scope.names.update(names)
+        self.defined_where = defined
+        for name, where in made.items():  # defined only where an arm that defines it is taken
+            if len(where) < len(results) or results[-1][0] is not None:
+                self.defined_where[name] = functools.reduce(_or, where)
         return results
+
+    def claim(self, name: str, span: s.Span | None) -> None:
+        """Reserve a name the spec writes (`c1:`). One an arm of an `if` defined before is defined
+        twice where that arm is taken, which the class refuses, as the analysis does."""
+        where = self.defined_where.pop(name, None)
+        if where is not None:
+            del self.scope.names[name]
+            self.refuse([source(where)], "", span, f"`{name}` is already defined in this body")
+        self.scope.claim(name, span)
 
     def same_otherwise(self, cond: Any, a: Any, b: Any) -> bool:
         """Whether `a`, a `let` value, is `b` where `cond` (`p != k`) does not hold: `hidden = in_channels
@@ -1071,7 +1095,7 @@ class Translator:
         if kind is None:
             raise Untranslatable(comp.head)
         if comp.label:
-            self.scope.claim(comp.label, comp.span)
+            self.claim(comp.label, comp.span)
         items = list(self.entries(comp.body))
         entries = [(guard, stmt) for what, guard, stmt in items if what == "entry"]
         kinds = []
@@ -1119,7 +1143,7 @@ class Translator:
             start = replace(source_tensor, stride=1, regular=True, owned=False, safe=False, size_tests=())
             if entry == "project":
                 if stmt.label not in ("shortcut", "branch"):
-                    self.scope.claim(stmt.label, stmt.label_span)
+                    self.claim(stmt.label, stmt.label_span)
                 project = (number - 1, stmt)
                 projected_at = len(self.init)
                 self.init.append([])  # filled once the other branch is known
@@ -1226,7 +1250,7 @@ class Translator:
             attrs = [base, self.scope.fresh(f"{base}_bn")]
             ctors = [self.constructor(c, len(pad) + 8, len(pad) + 8) for c in calls]
         for attr in attrs:
-            if attr in self.attributes or not IDENT.match(attr) or attr in MODULE_ATTRIBUTES:
+            if not IDENT.match(attr) or attr in MODULE_ATTRIBUTES:
                 raise Untranslatable(f"`{attr}`")
         if differs is True:
             lines += [f"{pad}self.{a} = {c}" for a, c in zip(attrs, ctors)]
