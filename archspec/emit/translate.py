@@ -49,7 +49,7 @@ from archspec.emit.symbolic import (
 )
 from archspec.frontend import syntax as s
 from archspec.layers import LayerKind, lookup, projection_layers
-from archspec.layers.base import ShapeError, TorchCall, show_value, stride_between
+from archspec.layers.base import ShapeError, TorchCall, check_value, show_value, stride_between
 
 WHOLE_HELPER = '''def whole(value: float, where: str) -> int:
     """A size the spec computes with `/`: it must come out a whole number, as the spec requires."""
@@ -750,7 +750,13 @@ class Translator:
 
     def resolve(self, kind: LayerKind, bound: dict, where: dict) -> dict:
         """The catalogue's resolution of a layer's options; the tests it makes of values the
-        constructor alone knows are the class's to make (`p >= 1` for a stochastic depth)."""
+        constructor alone knows are the class's to make (`p >= 1` for a stochastic depth), each
+        option's own at that option, as the analysis points."""
+        for key, opt in kind.options.items():
+            if key in bound and key in where and is_sym(bound[key]):
+                with recording() as tests:
+                    check_value(key, opt, bound[key])
+                self.refuse(tests, kind, where[key])
         with recording() as tests:
             try:
                 options = kind.resolve(bound)

@@ -22,7 +22,7 @@ class Res(nn.Module):
         if width < 1:
             raise ValueError("tests/data/codegen/tiny.arch:6:25: conv refuses width < 1")
         if least(stride) < 1:
-            raise ValueError("tests/data/codegen/tiny.arch:6:25: conv refuses least(stride) < 1")
+            raise ValueError("tests/data/codegen/tiny.arch:6:35: conv refuses least(stride) < 1")
         self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=stride, padding=1, bias=False)
         self.conv1_bn = nn.BatchNorm2d(width)
         self.conv1_relu = nn.ReLU(inplace=True)
