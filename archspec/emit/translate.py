@@ -1381,15 +1381,7 @@ def translate_block(
     helpers: dict[str, str],
 ) -> TranslatedClass:
     """The class of `block` for inputs of `rank` spatial dimensions, or Untranslatable."""
-    taken = {"in_channels", *RESERVED}
-    params: list[tuple[str, str]] = []
-    for p in block.params:
-        python, n = sanitise(p.name), 1
-        while python in taken:
-            n += 1
-            python = f"{sanitise(p.name)}_{n}"
-        taken.add(python)
-        params.append((p.name, python))
+    params = _python_names(block.params, {"in_channels", *RESERVED})
     env = {p.name: Sym(python) for p, (_, python) in zip(block.params, params)}
     own_helpers: dict[str, str] = {}
     channels = Sym("in_channels", positive=True, integral=True)
@@ -1400,12 +1392,7 @@ def translate_block(
     for p in block.params:
         if p.default is not None and _kind_word(p.default) is None and _default_literal(p.default, names) is None:
             t.value(p.default)  # raises Untranslatable where the constructor cannot work it out
-    try:
-        out = t.translate()
-    except Undecided as err:
-        raise Untranslatable(f"a question about {err}") from None
-    except (SpecError, ShapeError, Refused) as err:  # what the analysis reports for the calls: not written here
-        raise Untranslatable(str(err)) from None
+    out = _translated(t)
     signature = ["self", "in_channels: int"]
     for p, (_, python) in zip(block.params, params):
         if p.default is None:
@@ -1437,24 +1424,8 @@ def translate_block(
             *(["*"] if not any(item.startswith("*") for item in signature) else []),
             "in_size: tuple[int, ...]",
         ]
-    kept = [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]
-    if any(attr in t.attributes or attr in MODULE_ATTRIBUTES for attr in t.kept.values()):
-        raise Untranslatable("a kept value named like a module")
-    lines = [f"class {class_name}(nn.Module):"]
     shown = ", ".join(p.name for p in block.params)
-    lines.append(f'    """The spec\'s block `{block.name}({shown})`."""')
-    lines.append("")
-    head = f"    def __init__({', '.join(signature)}) -> None:"
-    if len(head) > MAX_LINE:
-        head = "    def __init__(\n" + "".join(f"        {item},\n" for item in signature) + "    ) -> None:"
-    lines.append(head)
-    lines.append("        super().__init__()")
-    lines += ["        " + line for line in init]
-    lines += ["        " + line for line in kept]
-    lines.append("")
-    lines.append("    def forward(self, x: torch.Tensor) -> torch.Tensor:")
-    lines += ["        " + line for line in forward]
-    lines.append(f"        return {out.var}")
+    lines = _class_text(t, class_name, f"The spec's block `{block.name}({shown})`.", signature, init, forward, out)
     helpers.update(own_helpers)
     return TranslatedClass(class_name, block.name, params, takes_in, lines, set(t.kind_params), t.reads_size)
 
@@ -1476,15 +1447,10 @@ def translate_network(
     as defaults; `ending`: the last lines of __init__ (the `init` line's loop, the frozen paths)."""
     span = body[0].span if body else s.Span("", 1, 1, 1, 1)
     network = s.BlockDef(name, params, body, span, span)
-    taken = {*RESERVED, *(c.name for c in classes.values())}
-    env, pynames, signature = {}, {}, ["self"]
+    pynames = dict(_python_names(params, {*RESERVED, *(c.name for c in classes.values())}))
+    env, signature = {}, ["self"]
     for p in params:
-        python, n = sanitise(p.name), 1
-        while python in taken:
-            n += 1
-            python = f"{sanitise(p.name)}_{n}"
-        taken.add(python)
-        pynames[p.name] = python
+        python = pynames[p.name]
         value = settings[p.name]
         word = _kind_word(p.default)
         if word is not None:
@@ -1500,28 +1466,60 @@ def translate_network(
     own_helpers: dict[str, str] = {}
     t = Translator(network, blocks, classes, tuple(input_shape[1:]), env, input_shape[0], kind_class, own_helpers, True)
     t.pynames = pynames
+    out = _translated(t)
+    forward = [line() if callable(line) else line for line in t.forward]  # first: it says what __init__ keeps
+    init = [line for entry in t.init for line in (entry if isinstance(entry, list) else [entry])]
+    lines = _class_text(t, class_name, "The network.", signature, init, forward, out, ending)
+    helpers.update(own_helpers)
+    return lines
+
+
+def _python_names(params: tuple, taken: set[str]) -> list[tuple[str, str]]:
+    """Each parameter's name and its Python name (`in` is `in_`; `x_2` where `x` is taken)."""
+    names = []
+    for p in params:
+        python, n = sanitise(p.name), 1
+        while python in taken:
+            n += 1
+            python = f"{sanitise(p.name)}_{n}"
+        taken.add(python)
+        names.append((p.name, python))
+    return names
+
+
+def _translated(t: Translator) -> Tensor:
+    """The body walked; what stops it is the translator's `unsupported`."""
     try:
-        out = t.translate()
+        return t.translate()
     except Undecided as err:
         raise Untranslatable(f"a question about {err}") from None
-    except (SpecError, ShapeError) as err:
+    except (SpecError, ShapeError, Refused) as err:  # what the analysis reports for the calls: not written here
         raise Untranslatable(str(err)) from None
-    forward = [line() if callable(line) else line for line in t.forward]  # first: it says what __init__ keeps
+
+
+def _class_text(
+    t: Translator,
+    class_name: str,
+    doc: str,
+    signature: list[str],
+    init: list[str],
+    forward: list[str],
+    out: Tensor,
+    ending: list[str] = (),
+) -> list[str]:
+    """The class's source: __init__ (the values the forward reads kept last), forward."""
     if any(attr in t.attributes or attr in MODULE_ATTRIBUTES for attr in t.kept.values()):
         raise Untranslatable("a kept value named like a module")
-    init = [line for entry in t.init for line in (entry if isinstance(entry, list) else [entry])]
-    init += [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]  # what the forward reads
-    lines = [f"class {class_name}(nn.Module):", '    """The network."""', ""]
+    init = init + [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]
     head = f"    def __init__({', '.join(signature)}) -> None:"
     if len(head) > MAX_LINE:
         head = "    def __init__(\n" + "".join(f"        {item},\n" for item in signature) + "    ) -> None:"
-    lines += [head, "        super().__init__()"]
+    lines = [f"class {class_name}(nn.Module):", f'    """{doc}"""', "", head, "        super().__init__()"]
     lines += ["        " + line for line in init]
     lines += ending
     lines += ["", "    def forward(self, x: torch.Tensor) -> torch.Tensor:"]
     lines += ["        " + line for line in forward]
     lines.append(f"        return {out.var}")
-    helpers.update(own_helpers)
     return lines
 
 
