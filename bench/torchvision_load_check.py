@@ -32,6 +32,7 @@ PAIRS = {
     "densenet121": (lambda: models.densenet121(weights=None), 224),
     "inception_v3": (lambda: models.inception_v3(weights=None, aux_logits=False, init_weights=False), 299),
     "shufflenet_v2_x1_0": (lambda: models.shufflenet_v2_x1_0(weights=None), 224),
+    "mobilenet_v2": (lambda: models.mobilenet_v2(weights=None), 224),
 }
 
 

@@ -37,6 +37,16 @@ MAX_NODES = 200_000
 MAX_ERRORS = 200  # errors reported in full; past it they are counted (40,000 typos make 7 MB of text)
 
 
+def is_sequence_block(block: s.BlockDef) -> bool:
+    """A block whose body is one unnamed sequence (`conv c 3x3 bias=false, bn, relu6`) is that
+    sequence: its members are numbered under the call's own path (`features.0.0`, `features.0.1`),
+    as torchvision's Conv2dNormActivation, an nn.Sequential, numbers them."""
+    if len(block.body) != 1 or not isinstance(block.body[0], s.Line):
+        return False
+    line = block.body[0]
+    return not line.label and (len(line.elems) > 1 or line.elems[0].repeat > 1)
+
+
 def merge_kind(word: str) -> LayerKind | None:
     kind = lookup(word)
     return kind if kind is not None and kind.merge else None
@@ -65,6 +75,7 @@ class Scope:
     generated: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)  # names of lines whose error is already reported
     counters: dict[str, int] = field(default_factory=dict)
+    sequence: bool = False  # the body of a block that is one sequence (`is_sequence_block`)
     # `defaults bn eps=0.001`: kind -> option -> (value, the span of the `defaults` option)
     defaults: dict[str, dict[str, tuple[Any, s.Span]]] = field(default_factory=dict)
 
@@ -502,9 +513,13 @@ class Expander:
     def run_sequence(self, line: s.Line, scope: Scope, cur: int | None) -> int | None:
         head = line.elems[0].atoms[0]
         word = head.name if isinstance(head, (s.Call, s.Name)) else "seq"
-        label = line.label or scope.auto_name(word)
-        path = scope.prefix + label
-        group = self._open_group(path, "sequence", "", {}, line.span, scope.depth, generated=not line.label)
+        group = depth = None
+        if scope.sequence:  # the block is this sequence: its members are the block's own
+            path, depth = scope.prefix[:-1], scope.depth - 1
+        else:
+            label = line.label or scope.auto_name(word)
+            path, depth = scope.prefix + label, scope.depth
+            group = self._open_group(path, "sequence", "", {}, line.span, depth, generated=not line.label)
         index = 0
         for elem in line.elems:
             if elem.repeat > self.max_nodes:
@@ -517,7 +532,7 @@ class Expander:
                 )
             for _ in range(elem.repeat):
                 if _is_call(elem):  # a block instance, or a merge by name (which `compile` refuses)
-                    cur = self.run_elem(elem, scope, cur, str(index), path + ".", scope.depth + 1)
+                    cur = self.run_elem(elem, scope, cur, str(index), path + ".", depth + 1)
                     index += 1
                 elif cur is None:
                     self.check_chain(elem, scope)
@@ -525,8 +540,10 @@ class Expander:
                     # each layer of a chain is a member of its own, numbered on: `conv 64 3x3 relu x2, maxpool 2`
                     # is members 0-4, as torchvision's `make_layers` builds VGG's `features`
                     before = len(self.nodes)
-                    cur = self.run_chain(elem, scope, cur, None, path + ".", scope.depth + 1, numbered=index)
+                    cur = self.run_chain(elem, scope, cur, None, path + ".", depth + 1, numbered=index)
                     index += len(self.nodes) - before
+        if group is None:
+            return cur
         self._close_group(group, cur)
         calls = {e.atoms[0].name for e in line.elems if _is_call(e)}
         one_block = len(calls) == 1 and all(_is_call(e) for e in line.elems)
@@ -845,6 +862,7 @@ class Expander:
             out = made.replay(self, path + ".", cur)
         else:
             inner = Scope(path + ".", dict(env), cur, depth + 1, scope.stack + ((call.name, call.span),))
+            inner.sequence = is_sequence_block(block)
             before = (len(self.nodes), len(self.groups), len(self.rows), len(self.diagnostics), len(self.marks))
             out = self.run_body(block.defaults + block.body, inner, cur, self.groups[group].first)
             if key is not None and before[3:] == (len(self.diagnostics), len(self.marks)):

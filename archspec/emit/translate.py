@@ -26,7 +26,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from archspec.analysis.expand import Expander, Scope, from_name, is_word, merge_kind
+from archspec.analysis.expand import Expander, Scope, from_name, is_sequence_block, is_word, merge_kind
 from archspec.analysis.expr import FUNCTIONS, IN_ATTRIBUTES, evaluate
 from archspec.diagnostics import SpecError
 from archspec.emit.layout import MAX_LINE, _collapse_repeats, _wrap
@@ -134,6 +134,8 @@ class Translator:
         self.network = network  # the network's body: `in` is the line's input, and its sizes are known
         self.caller = False  # walking a called block for what it gives the caller: no class is written
         self.reads_size = False  # the block reads `in.h` (or another size): its class takes `in_size`
+        # a block that is one sequence: its class is an nn.Sequential of these members (`sequence`)
+        self.sequential: tuple | None = None
         self.wholed = False  # a size computed with `/` was checked to be whole (`whole(...)`)
         self.line_input: Tensor | None = None
         self.env = dict(env)
@@ -579,7 +581,12 @@ class Translator:
         """`features: conv 64 3x3 relu x2, maxpool 2`: one nn.Sequential, each layer of a chain and
         each block call a member of it, numbered from 0."""
         head = line.elems[0].atoms[0]
-        name = line.label or self.scope.auto_name(head.name if isinstance(head, (s.Call, s.Name)) else "seq")
+        whole = not self.network and is_sequence_block(self.block)  # the block is this sequence
+        name = (
+            None
+            if whole
+            else line.label or self.scope.auto_name(head.name if isinstance(head, (s.Call, s.Name)) else "seq")
+        )
         members = []
         start = cur
         for elem in line.elems:
@@ -596,6 +603,13 @@ class Translator:
                     call, cur = self.layer(kind, word, atoms, cur)
                     cur = replace(cur, owned=True)  # the next member's input: a tensor nothing else reads
                     members.append(call)
+        if whole:  # the class is an nn.Sequential of the members, as torchvision's Conv2dNormActivation
+            self.sequential = tuple(members)
+            args = _collapse_repeats(
+                [self.argument(m, 4 * (self.indent + 3), 4 * (self.indent + 3)) for m in members], 4 * (self.indent + 3)
+            )
+            self.emit(_wrap("super().__init__(", args, ")", 4 * (self.indent + 2), 4 * (self.indent + 2)))
+            return replace(cur, var=target, owned=True, safe=False)
         out = self.apply(name, TorchCall("nn.Sequential", tuple(members)), cur, start, target)
         return replace(out, safe=False)
 
@@ -807,7 +821,7 @@ class Translator:
         inner = Translator(block, self.blocks, self.classes, cur.sizes, env, cur.channels, self.kind_class)
         inner.caller = True
         out = inner.translate()
-        if not inner.attributes and not inner.forward:
+        if not inner.attributes and not inner.forward and inner.sequential is None:
             return None, cur
         if cls is None:
             raise Untranslatable(f"`{call.name}`'s class is written from its calls")
@@ -983,7 +997,7 @@ class Translator:
             del self.init[i0:], self.forward[f0:]
             return out, init_lines, fwd_lines
 
-        results = all_results = self.run_arms(stmt, run)
+        results = self.run_arms(stmt, run)
         ends = {out.var for _, _, (out, _, _) in results}
         if len(ends) == 1 and results[-1][0] is None and ends != {cur.var}:
             var = ends.pop()  # every arm ends in one variable (`x_s2`, a name each makes): the tensor is there
@@ -1010,27 +1024,14 @@ class Translator:
         if not any(fwd_lines or out.var != cur.var for _, _, (out, _, fwd_lines) in results):
             return cur
         # forward: the arm the call takes, its tensor left in `var`
-        finner = "    " * (self.findent + 1)
-        # an arm that makes nothing leaves the input: the variable holds it first (`out = x`), as
-        # torchvision writes an optional step, and such arms at the end are left out
-        unchanged = [not fwd_lines and out.var == cur.var for _, _, (out, _, fwd_lines) in results]
-        if cur.var != var and (any(unchanged) or results[-1][0] is not None):
-            self.emit_forward(f"{var} = {cur.var}")
-        while unchanged and unchanged[-1]:
-            unchanged.pop()
-            results = results[:-1]
-        for number, (value, cond, (out, _, fwd_lines)) in enumerate(results):
-            if value is None:
-                self.emit_forward("else:")
-            else:
-                test, word = self.test(cond), "elif" if number else "if"
-                self.emit_forward(lambda test=test, word=word: f"{word} {test()}:")
-            self.forward += fwd_lines
-            if out.var != var and not unchanged[number]:
-                self.forward.append(f"{finner}{var} = {out.var}")
-            elif not fwd_lines:
-                self.forward.append(f"{finner}pass")
-        results = all_results
+        forwards = [(fwd_lines, out.var) for _, _, (out, _, fwd_lines) in results]
+        if results[-1][0] is None and all(f == forwards[0] for f in forwards) and _plain_lines(forwards[0][0]):
+            # every arm's forward is the same (`out = self.conv(x)`, a module each arm makes its own way): once
+            self.forward += [line[4:] for line in forwards[0][0]]
+            if forwards[0][1] != var:
+                self.emit_forward(f"{var} = {forwards[0][1]}")
+        else:
+            self.arms_forward(results, cur, var)
         arms = [(value, out) for value, _, (out, _, _) in results]
         channels = _phi([(v, o.channels) for v, o in arms], cur.channels, self.aliases)
         if len(results) == 1 and self.same_otherwise(results[0][1], results[0][2][0].channels, cur.channels):
@@ -1051,6 +1052,29 @@ class Translator:
             owned=True,
             safe=all(o.safe for _, o in arms) and arms[-1][0] is None,
         )
+
+    def arms_forward(self, results: list, cur: Tensor, var: str) -> None:
+        """The forward's `if`/`elif`/`else` over the arms, each leaving its tensor in `var`."""
+        finner = "    " * (self.findent + 1)
+        # an arm that makes nothing leaves the input: the variable holds it first (`out = x`), as
+        # torchvision writes an optional step, and such arms at the end are left out
+        unchanged = [not fwd_lines and out.var == cur.var for _, _, (out, _, fwd_lines) in results]
+        if cur.var != var and (any(unchanged) or results[-1][0] is not None):
+            self.emit_forward(f"{var} = {cur.var}")
+        while unchanged and unchanged[-1]:
+            unchanged.pop()
+            results = results[:-1]
+        for number, (value, cond, (out, _, fwd_lines)) in enumerate(results):
+            if value is None:
+                self.emit_forward("else:")
+            else:
+                test, word = self.test(cond), "elif" if number else "if"
+                self.emit_forward(lambda test=test, word=word: f"{word} {test()}:")
+            self.forward += fwd_lines
+            if out.var != var and not unchanged[number]:
+                self.forward.append(f"{finner}{var} = {out.var}")
+            elif not fwd_lines:
+                self.forward.append(f"{finner}pass")
 
     # ------------------------------------------------------------------ merges
 
@@ -1425,7 +1449,10 @@ def translate_block(
             "in_size: tuple[int, ...]",
         ]
     shown = ", ".join(p.name for p in block.params)
-    lines = _class_text(t, class_name, f"The spec's block `{block.name}({shown})`.", signature, init, forward, out)
+    doc = f"The spec's block `{block.name}({shown})`."
+    if t.sequential is not None:  # an nn.Sequential: its __init__ hands the members to nn.Sequential's, no forward
+        forward = None
+    lines = _class_text(t, class_name, doc, signature, init, forward, out)
     helpers.update(own_helpers)
     return TranslatedClass(class_name, block.name, params, takes_in, lines, set(t.kind_params), t.reads_size)
 
@@ -1503,17 +1530,26 @@ def _class_text(
     doc: str,
     signature: list[str],
     init: list[str],
-    forward: list[str],
+    forward: list[str] | None,
     out: Tensor,
     ending: list[str] = (),
 ) -> list[str]:
-    """The class's source: __init__ (the values the forward reads kept last), forward."""
+    """The class's source: __init__ (the values the forward reads kept last), forward; an
+    nn.Sequential where there is no forward (its __init__ calls nn.Sequential's with the members)."""
     if any(attr in t.attributes or attr in MODULE_ATTRIBUTES for attr in t.kept.values()):
         raise Untranslatable("a kept value named like a module")
     init = init + [f"self.{attr} = {t.kept_from[attr]}" for attr in t.kept.values()]
     head = f"    def __init__({', '.join(signature)}) -> None:"
     if len(head) > MAX_LINE:
         head = "    def __init__(\n" + "".join(f"        {item},\n" for item in signature) + "    ) -> None:"
+    if forward is None:
+        return [
+            f"class {class_name}(nn.Sequential):",
+            f'    """{doc}"""',
+            "",
+            head,
+            *("        " + line for line in init),
+        ]
     lines = [f"class {class_name}(nn.Module):", f'    """{doc}"""', "", head, "        super().__init__()"]
     lines += ["        " + line for line in init]
     lines += ending
@@ -1680,6 +1716,11 @@ def _differ(a: Any, b: Any) -> Any:
     if a == b:
         return False
     return Sym(f"{grouped(a, COMPARE)} != {grouped(b, COMPARE)}", COMPARE)
+
+
+def _plain_lines(lines: list) -> bool:
+    """Lines of the forward written out already (not worked out at the end: a test over kept values)."""
+    return bool(lines) and all(isinstance(line, str) for line in lines)
 
 
 def _and(*values: Any) -> Any:
