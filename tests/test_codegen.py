@@ -1644,6 +1644,7 @@ ZOO_UNTRIED = [
     ("resnet18", "basic", (64, 56, 56), {"width": 128}, None),
     ("mobilenet_v2", "inverted_residual", (32, 28, 28), {"oup": 16, "stride": 1, "expand_ratio": 6}, None),
     ("mobilenet_v2", "inverted_residual", (16, 28, 28), {"oup": 16, "stride": 1, "expand_ratio": 1}, None),
+    ("mobilenet_v2", "conv_bn_act", (16, 14, 14), {"c": 8, "k": 5, "s": 2, "g": 8}, None),  # an nn.Sequential
     ("googlenet", "inception", (64, 14, 14), {"n1": 8, "r3": 4, "n3": 8, "r5": 2, "n5": 4, "pp": 4}, None),
     ("squeezenet1_0", "fire", (96, 27, 27), {"s": 8, "e1": 16, "e3": 16}, None),
     ("shufflenet_v2_x1_0", "inverted_residual", (48, 28, 28), {"oup": 48, "stride": 1}, None),
