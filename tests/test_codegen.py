@@ -1734,3 +1734,11 @@ def test_a_block_the_network_calls_and_another_block_calls_in_an_untaken_arm_is_
     agree(net, model)
     other = archspec.loads(spec + "network P\ninput 8x8x8\nb(f=true)\n")
     _same_function(other, type(model.b_1)(8, f=True))
+
+
+def test_a_parameter_default_reading_in_compiles_to_the_calls_input():
+    spec = "block kp(c=in.c):\n    conv c 1\nnetwork N\ninput 4x8x8\nn: kp(c=8), kp() x2\n"
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    assert [m.out_channels for m in model.modules() if isinstance(m, nn.Conv2d)] == [8, 8, 8]

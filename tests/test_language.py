@@ -649,3 +649,19 @@ def test_instantiate_one_block_on_an_input_shape():
     assert [d.code for d in archspec.instantiate(SPECS / "blocks.arch", "nope", {}, (3, 8, 8)).diagnostics] == [
         "unknown-block"
     ]
+
+
+def test_a_parameter_default_reading_in_is_the_calls_own_input():
+    """`block kp(c=in.c)`: the default is read where the block is, so `in` is the call's input (8
+    channels after `kp(c=8)`), not the line's (4), in a sequence and inside a block alike."""
+    blocks = "block kp(c=in.c):\n    conv c 1\nblock outer():\n    conv 6 1\n    kp()\n"
+    net = archspec.loads(blocks + "network N\ninput 4x8x8\nn: kp(c=8), kp() x2\nouter()\n")
+    convs = [(n.path, n.params) for n in net.nodes if n.kind_name == "conv"]
+    # 4->8 (40 params), 8->8 twice (72 each), then outer's 8->6 (54) and its kp's 6->6 (42)
+    assert convs == [
+        ("n.0.conv_1", 40),
+        ("n.1.conv_1", 72),
+        ("n.2.conv_1", 72),
+        ("outer_1.conv_1", 54),
+        ("outer_1.kp_1.conv_1", 42),
+    ]

@@ -853,7 +853,7 @@ class Expander:
         name = label or scope.auto_name(block.name)
         if cur is None:
             return None
-        env = self.bind_args(block, call, scope, self.in_shape(scope, cur))
+        env = self.bind_args(block, call, scope, self.in_shape(scope, cur), self.shape(cur))
         path = prefix + name
         group = self._open_group(path, "block", block.name, env, call.span, depth, generated=not label)
         key = _instance_key(block.name, env, self.shape(cur), depth)
@@ -872,7 +872,9 @@ class Expander:
         self._close_group(group, out)
         return out
 
-    def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape) -> dict[str, Any]:
+    def bind_args(self, block: s.BlockDef, call: s.Call, scope: Scope, in_shape, call_input) -> dict[str, Any]:
+        """The call's arguments (`in` in them is the caller's: at the network's level the line's input),
+        then the defaults of the others (`in` in them is the block's own: the call's input)."""
         names = [p.name for p in block.params]
         if len(call.args) > len(names):
             raise fail(
@@ -905,7 +907,7 @@ class Expander:
                         "missing argument",
                         f"{block.name}({', '.join(names)})",
                     )
-                env[p.name] = evaluate(p.default, env, in_shape)
+                env[p.name] = evaluate(p.default, env, call_input)
         return env
 
     # ------------------------------------------------------------------ merges
