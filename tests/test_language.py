@@ -665,3 +665,9 @@ def test_a_parameter_default_reading_in_is_the_calls_own_input():
         ("outer_1.conv_1", 54),
         ("outer_1.kp_1.conv_1", 42),
     ]
+
+
+def test_x1_written_out_is_a_sequence_of_one():
+    spec = "block b(c):\n    conv c 1\nnetwork N\ninput 4x8x8\nstage1: b(8) x1\nstage2: conv 8 1 relu x1\nb(8)\n"
+    net = archspec.loads(spec)
+    assert [n.path for n in net.nodes if n.kind_name == "conv"] == ["stage1.0.conv_1", "stage2.0", "b_1.conv_1"]

@@ -44,7 +44,7 @@ def is_sequence_block(block: s.BlockDef) -> bool:
     if len(block.body) != 1 or not isinstance(block.body[0], s.Line):
         return False
     line = block.body[0]
-    return not line.label and (len(line.elems) > 1 or line.elems[0].repeat > 1)
+    return not line.label and s.is_sequence(line)
 
 
 def merge_kind(word: str) -> LayerKind | None:
@@ -409,7 +409,7 @@ class Expander:
                     continue
                 if is_word(stmt, "identity"):
                     continue  # a merge's input itself
-                if len(stmt.elems) > 1 or stmt.elems[0].repeat > 1:
+                if s.is_sequence(stmt):
                     head = stmt.elems[0].atoms[0]
                     scope.auto_name(head.name if isinstance(head, (s.Call, s.Name)) else "seq")
                 elif _is_call(stmt.elems[0]):
@@ -495,7 +495,7 @@ class Expander:
         first = len(self.nodes)
         if line.label:
             scope.claim(line.label, line.label_span)
-        sequence = len(line.elems) > 1 or line.elems[0].repeat > 1
+        sequence = s.is_sequence(line)
         outer, self.line_input = self.line_input, cur
         try:
             if sequence:

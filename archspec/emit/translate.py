@@ -422,7 +422,7 @@ class Translator:
             target = self.variable(line.label)
             cur = replace(cur, owned=False)
         head = elem.atoms[0]
-        if len(line.elems) > 1 or elem.repeat > 1:
+        if s.is_sequence(line):
             cur = self.sequence(line, cur, target)
         elif isinstance(head, s.Call) and merge_kind(head.name):
             cur = self.merge_by_name(head, line.label, cur, target)

@@ -314,6 +314,12 @@ class SpecFile:
     network_params: tuple[Param, ...] = ()  # `network ResNet50(num_classes=1000)`
 
 
+def is_sequence(line: Line) -> bool:
+    """A line that is a sequence: layers or calls separated by commas, or repeated (`x3`, and `x1`
+    written out: a sequence of one, `stage.0`, as torchvision's `nn.Sequential(block)`)."""
+    return len(line.elems) > 1 or line.elems[0].repeat > 1 or line.elems[0].repeat_span is not None
+
+
 def statements(body: tuple):
     """Every statement of a body and of the bodies in it (a merge's, an `if`'s arms), in order."""
     for stmt in body:
