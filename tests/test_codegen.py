@@ -1742,3 +1742,15 @@ def test_a_parameter_default_reading_in_compiles_to_the_calls_input():
     model = archspec.build(net)
     agree(net, model)
     assert [m.out_channels for m in model.modules() if isinstance(m, nn.Conv2d)] == [8, 8, 8]
+
+
+@pytest.mark.parametrize("call", ["b()", "b(f=false)"])
+def test_an_if_after_a_split_compiles_to_the_part_each_arm_starts_from(call):
+    spec = "block b(f=true):\n    conv 8 1\n    a, b: chunk 2\n    if f:\n        from a, conv 4 1\n"
+    spec += "    else:\n        from b, conv 4 1\n    relu\nnetwork N\ninput 4x8x8\n"
+    net = archspec.loads(spec + call + "\n")
+    model = archspec.build(net)
+    agree(net, model)
+    other_f = call != "b()"  # the class built for the other arm
+    other = archspec.loads(spec + ("b()" if other_f else "b(f=false)") + "\n")
+    _same_function(other, type(model.b_1)(4, f=other_f))

@@ -671,3 +671,38 @@ def test_x1_written_out_is_a_sequence_of_one():
     spec = "block b(c):\n    conv c 1\nnetwork N\ninput 4x8x8\nstage1: b(8) x1\nstage2: conv 8 1 relu x1\nb(8)\n"
     net = archspec.loads(spec)
     assert [n.path for n in net.nodes if n.kind_name == "conv"] == ["stage1.0.conv_1", "stage2.0", "b_1.conv_1"]
+
+
+SPLIT_THEN_IF = """network N
+input 4x8x8
+conv 8 1
+a, b: chunk 2
+if 1 == 1:
+    from a, conv 4 1
+else:
+    from b, conv 6 1
+relu
+"""
+
+IF_ENDING_IN_A_SPLIT = """network N
+input 4x8x8
+conv 8 1
+if 1 == 1:
+    a, b: chunk 2
+else:
+    a, b: split (2, 6)
+concat(b, a)
+"""
+
+
+def test_an_if_after_a_split_whose_arms_start_from_a_part_is_no_ambiguity():
+    net = archspec.loads(SPLIT_THEN_IF)
+    assert [(n.path, n.shape) for n in net.nodes][-2:] == [("conv_2", (4, 8, 8)), ("relu_1", (4, 8, 8))]
+
+
+def test_an_if_arm_ending_in_a_split_leaves_its_parts_to_the_lines_after():
+    net = archspec.loads(IF_ENDING_IN_A_SPLIT)
+    assert net.output_shape == (8, 8, 8)
+    with pytest.raises(archspec.ArchspecError) as err:  # a line that takes "the" tensor after it: which part?
+        archspec.loads(IF_ENDING_IN_A_SPLIT.replace("concat(b, a)", "relu"))
+    assert [d.code for d in err.value.diagnostics] == ["ambiguous-input"]

@@ -212,6 +212,7 @@ class Expander:
         self.init_spans: dict[str, s.Span] = {}  # the span of each option it writes
         self.marks: list[Expectation | Freezing] = []  # `expect` and `freeze` lines met, for expect.check_marks
         self.instances: dict[tuple, Instance] = {}  # block calls made once, by what they depend on
+        self.arm_split: Any = _NO_ARM  # after an `if`: the split its arm taken ended with (`run_body`)
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -288,7 +289,11 @@ class Expander:
 
     # ------------------------------------------------------------------ bodies
 
-    def run_body(self, body: tuple[s.Stmt, ...], scope: Scope, cur: int | None, first_node: int) -> int | None:
+    def run_body(
+        self, body: tuple[s.Stmt, ...], scope: Scope, cur: int | None, first_node: int, arm: bool = False
+    ) -> int | None:
+        """The body's statements in order; its output. `arm`: an `if`'s arm, whose lines go on after
+        the `if`: one that ends with a split leaves it in `self.arm_split` for the lines after."""
         defaults = scope.defaults  # a `defaults` line holds to the end of its own body
         split: s.SplitLine | None = None  # the line before, where it split its tensor: no one tensor flows on
         for stmt in body:
@@ -341,7 +346,12 @@ class Expander:
                     scope.failed.add(name)
             if failed or isinstance(stmt, (s.Line, s.SplitLine, s.Compound)):
                 split = stmt if isinstance(stmt, s.SplitLine) and not failed else None
+            elif isinstance(stmt, s.If) and self.arm_split is not _NO_ARM:  # the arm taken: where it ended
+                split = self.arm_split
         scope.defaults = defaults
+        if arm:
+            self.arm_split = split
+            return cur
         if split is not None:  # a body gives one tensor: which part?
             names = ", ".join(name for name, _ in split.names)
             self._report(
@@ -383,12 +393,16 @@ class Expander:
                 self.run_body(body, scope, cur, first_node)
                 names.update(scope.names)
             scope.names.update(names)
+            self.arm_split = _NO_ARM
             return None
+        split: Any = _NO_ARM
         for body, taken in self.arms(stmt, scope, cur):
             if taken:
-                cur = self.run_body(body, scope, cur, first_node)
+                cur = self.run_body(body, scope, cur, first_node, arm=True)
+                split = self.arm_split
             else:
                 self.reserve(body, scope)
+        self.arm_split = split
         return cur
 
     def reserve(self, body: tuple[s.Stmt, ...], scope: Scope) -> None:
@@ -1378,6 +1392,7 @@ class Expander:
 
 
 SLICE = CATALOGUE["slice"]
+_NO_ARM = object()  # `Expander.arm_split` after an `if` none of whose arms was taken: the split before stands
 SPLITS = ("chunk", "split")  # the words of a line with several names: `x1, x2: chunk 2`
 
 
@@ -1391,9 +1406,11 @@ def from_name(elem: s.Elem) -> s.Name | None:
 
 def _takes_previous(stmt: s.Stmt) -> bool:
     """Whether a statement reads the tensor the line before it gives: not a line that starts from a
-    name or merges names, nor `freeze` or `init`."""
+    name or merges names, nor `freeze` or `init`, nor an `if` each of whose arms starts so."""
     if isinstance(stmt, (s.Freeze, s.Init)):
         return False
+    if isinstance(stmt, s.If):
+        return any(_takes_previous(first) for _, arm in stmt.arms for first in arm[:1])
     if isinstance(stmt, (s.Line, s.SplitLine)):
         head = stmt.elems[0]
         call = head.atoms[0]
