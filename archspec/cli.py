@@ -71,6 +71,7 @@ COMMANDS = (
     "train",
     "evaluate",
     "predict",
+    "export",
 )
 
 
@@ -90,11 +91,11 @@ def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str,
         _add_check(sub)
     builders = [("compile", _add_compile), ("render", _add_render), ("tree", _add_tree)]
     builders += [("explain", _teaching_commands), ("playground", _add_playground), ("train", _add_train)]
-    builders += [("evaluate", _add_evaluate), ("predict", _add_predict)]
+    builders += [("evaluate", _add_evaluate), ("predict", _add_predict), ("export", _add_export)]
     for name, add in builders:
         if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
             add(sub)
-    for name in ("compile", "render", "tree", "train", "evaluate", "predict"):
+    for name in ("compile", "render", "tree", "train", "evaluate", "predict", "export"):
         if name in sub.choices:
             _lang_option(sub.choices[name])
     return parser, sub.choices
@@ -116,6 +117,12 @@ def _add_predict(sub) -> None:
     from archspec.training.evaluate_cli import add_predict_parser
 
     add_predict_parser(sub)
+
+
+def _add_export(sub) -> None:
+    from archspec.emit.export_cli import add_export_parser
+
+    add_export_parser(sub)
 
 
 def _add_check(sub) -> None:
@@ -503,6 +510,10 @@ def _run(args) -> int:
         from archspec.training import evaluate_cli
 
         return (evaluate_cli.run_evaluate if args.command == "evaluate" else evaluate_cli.run_predict)(args)
+    if args.command == "export":
+        from archspec.emit.export_cli import run_export
+
+        return run_export(args)
     return EXIT_USAGE
 
 

@@ -205,6 +205,7 @@ PHRASES: dict[str, str] = {
     "train": "학습할",
     "evaluate": "평가할",
     "predict": "예측에 쓸",
+    "export": "내보낼",
     "teach from": "설명할",
     # the check table's columns
     "Layer": "층",
@@ -858,9 +859,27 @@ TEMPLATES: list[tuple[str, str]] = [
         "{path}: 답안지에 답한 문항이 없음: `archspec quiz --make`을/를 볼 것",
     ),
     ("`-o {out}` says {a}, `--format` says {b}", "`-o {out}`은/는 {a}, `--format`은/는 {b}"),
-    ("cannot write {path}: {reason}", "{path}에 쓸 수 없음: {reason}"),
+    ("cannot write {path}: {reason!m}", "{path}에 쓸 수 없음: {reason!m}"),
     ("wrote the checkpoint {path} (epoch {e:num})", "체크포인트를 {path}에 씀 (에포크 {e})"),
+    (
+        "wrote {path} (ONNX opset {n:num}, input {shape} with a dynamic batch dimension)",
+        "{path}에 씀 (ONNX opset {n}, 입력 {shape}, 배치 차원은 가변)",
+    ),
     ("wrote {path}", "{path}에 씀"),
+    # `archspec export` (emit/export_cli.py)
+    (
+        "exporting to ONNX needs {names}, which is not installed: pip install 'archspec[onnx]'",
+        "ONNX로 내보내려면 {names}이/가 필요하지만 설치되어 있지 않음: pip install 'archspec[onnx]'",
+    ),
+    (
+        "exporting to ONNX needs {names}, which are not installed: pip install 'archspec[onnx]'",
+        "ONNX로 내보내려면 {names}이/가 필요하지만 설치되어 있지 않음: pip install 'archspec[onnx]'",
+    ),
+    (
+        "exporting builds the network with PyTorch, which is not installed: pip install 'archspec[torch]'",
+        "내보내려면 PyTorch로 신경망을 만들어야 하지만 PyTorch가 설치되어 있지 않음: pip install 'archspec[torch]'",
+    ),
+    ("PyTorch cannot export {name} to ONNX: {reason}", "PyTorch가 {name}을/를 ONNX로 내보낼 수 없음: {reason}"),
     ("archspec {command:code}: error: {message!m}", "archspec {command}: 오류: {message!m}"),
     # ---------------------------------------------------------------- the check table's totals (report.py)
     ("Total params: {n!n}", "총 파라미터 수: {n!n}"),
