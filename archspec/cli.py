@@ -72,6 +72,7 @@ COMMANDS = (
     "evaluate",
     "predict",
     "export",
+    "fmt",
 )
 
 
@@ -92,10 +93,11 @@ def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str,
     builders = [("compile", _add_compile), ("render", _add_render), ("tree", _add_tree)]
     builders += [("explain", _teaching_commands), ("playground", _add_playground), ("train", _add_train)]
     builders += [("evaluate", _add_evaluate), ("predict", _add_predict), ("export", _add_export)]
+    builders += [("fmt", _add_fmt)]
     for name, add in builders:
         if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
             add(sub)
-    for name in ("compile", "render", "tree", "train", "evaluate", "predict", "export"):
+    for name in ("compile", "render", "tree", "train", "evaluate", "predict", "export", "fmt"):
         if name in sub.choices:
             _lang_option(sub.choices[name])
     return parser, sub.choices
@@ -123,6 +125,12 @@ def _add_export(sub) -> None:
     from archspec.emit.export_cli import add_export_parser
 
     add_export_parser(sub)
+
+
+def _add_fmt(sub) -> None:
+    from archspec.fmt_cli import add_fmt_parser
+
+    add_fmt_parser(sub)
 
 
 def _add_check(sub) -> None:
@@ -510,6 +518,10 @@ def _run(args) -> int:
         from archspec.training import evaluate_cli
 
         return (evaluate_cli.run_evaluate if args.command == "evaluate" else evaluate_cli.run_predict)(args)
+    if args.command == "fmt":
+        from archspec.fmt_cli import run_fmt
+
+        return run_fmt(args)
     if args.command == "export":
         from archspec.emit.export_cli import run_export
 

@@ -866,6 +866,17 @@ TEMPLATES: list[tuple[str, str]] = [
         "{path}에 씀 (ONNX opset {n}, 입력 {shape}, 배치 차원은 가변)",
     ),
     ("wrote {path}", "{path}에 씀"),
+    # `archspec fmt` (fmt_cli.py)
+    ("{path}: {n:num} error; not reformatted", "{path}: 오류 {n}개: 정리하지 않음"),
+    ("{path}: {n:num} errors; not reformatted", "{path}: 오류 {n}개: 정리하지 않음"),
+    ("reformatted {path}", "{path}을/를 정리함"),
+    ("would reformat {path}", "{path}: 정리할 곳이 있음"),
+    ("{n:num} file would be reformatted", "정리할 곳이 있는 파일 {n}개"),
+    ("{n:num} files would be reformatted", "정리할 곳이 있는 파일 {n}개"),
+    (
+        "{path}: formatting would change what the spec says; left as it is",
+        "{path}: 정리하면 명세의 뜻이 바뀌므로 그대로 둠",
+    ),
     # `archspec export` (emit/export_cli.py)
     (
         "exporting to ONNX needs {names}, which is not installed: pip install 'archspec[onnx]'",
