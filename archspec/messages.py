@@ -866,6 +866,16 @@ TEMPLATES: list[tuple[str, str]] = [
         "{path}에 씀 (ONNX opset {n}, 입력 {shape}, 배치 차원은 가변)",
     ),
     ("wrote {path}", "{path}에 씀"),
+    # `archspec lsp` (lsp/)
+    (
+        "{path}: is larger than {n:num} KB: the editor's checks stop there",
+        "{path}: {n}KB보다 커서 편집기에서는 검사하지 않음",
+    ),
+    ("`archspec check` checks it (up to 4 MB)", "`archspec check`으로/로 검사할 것 (4MB까지)"),
+    (
+        "the language server needs pygls and lsprotocol ({reason}): pip install 'archspec[lsp]'",
+        "언어 서버에는 pygls와 lsprotocol이 필요함 ({reason}): pip install 'archspec[lsp]'",
+    ),
     # `archspec fmt` (fmt_cli.py)
     ("{path}: {n:num} error; not reformatted", "{path}: 오류 {n}개: 정리하지 않음"),
     ("{path}: {n:num} errors; not reformatted", "{path}: 오류 {n}개: 정리하지 않음"),
