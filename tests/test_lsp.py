@@ -67,6 +67,19 @@ def test_diagnostics_on_open_and_change(client, tmp_path):
     assert [d["code"] for d in found] == ["unknown-option"] and "stride" in found[0]["message"]
 
 
+def test_incremental_changes(client, tmp_path):
+    uri = (tmp_path / "inc.arch").as_uri()
+    assert client.open(uri, "network N\ninput 3x8x8\nconv 4 3x3\n") == []
+    client.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": at(2, 7), "end": at(2, 10)}, "text": "9x9"}],
+        },
+    )
+    assert [d["code"] for d in client.diagnostics(uri)] == ["kernel-too-large"]
+
+
 def test_a_warning_is_a_warning(client, tmp_path):
     uri = (tmp_path / "w.arch").as_uri()
     (d,) = client.open(uri, "network N\ninput 32x32x3\nflatten\n")
