@@ -9,8 +9,9 @@ The layout, decided by the tokens (`lexer.py`'s terminals) and the syntax tree's
   arithmetic operators keep the author's choice of one space or none (`width*4`, `in.c / 16`);
 - two spaces before a label inside a chain (`conv 64 3x3  bn1: bn`), and two spaces kept where the
   author wrote two or more before a layer of a chain (`bn  relu`);
-- an `expect` after a line's layers starts at one column for a run of lines at one level (no blank
-  or comment line between them): two spaces after the longest; trailing comments likewise;
+- an `expect` after a line's layers starts at one column over a body's lines: two spaces after
+  the longest (lines longer than EXPECT_CAP before it keep two spaces); trailing comments
+  likewise, over each paragraph of a body (between blank lines);
 - a comment on a line of its own takes the indentation of the level it was written at;
 - no trailing spaces, at most one blank line in a row inside a body and two between top-level
   parts, none at the start, one newline at the end.
@@ -285,7 +286,7 @@ def format_text(text: str, file: str = "<string>") -> str:
         rendered.append({"level": ln.level, "lines": lines})
 
     _align(rendered, "expect", lambda r: r["indent"] + r["code"], EXPECT_CAP)
-    _align(rendered, "comment", _before_comment, COMMENT_CAP)
+    _align(rendered, "comment", _before_comment, COMMENT_CAP, paragraphs=True)
 
     out: list[str] = []
     blanks = 0
@@ -319,10 +320,11 @@ def _before_comment(r: dict) -> str:
     return r["indent"] + r["code"] + r.get("expect_gap", "  ") + r["expect"]
 
 
-def _align(rendered: list, key: str, before, cap: int) -> None:
+def _align(rendered: list, key: str, before, cap: int, paragraphs: bool = False) -> None:
     """Pad `key` (an inline `expect`, a trailing comment) to one column over the one-line logical
-    lines of each body that have one: two spaces after the longest text before it, leaving out
-    lines whose text before it is longer than `cap` (they keep two spaces)."""
+    lines of each body (of each paragraph of it, between blank lines, with `paragraphs`) that
+    have one: two spaces after the longest text before it, leaving out lines whose text before it
+    is longer than `cap` (they keep two spaces)."""
     runs: dict[int, list[dict]] = {}
 
     def flush(level: int) -> None:
@@ -337,6 +339,9 @@ def _align(rendered: list, key: str, before, cap: int) -> None:
 
     for r in rendered:
         if r is None:
+            if paragraphs:
+                for level in list(runs):
+                    flush(level)
             continue
         for level in [lv for lv in runs if lv > r["level"]]:
             flush(level)  # the bodies deeper than this line have ended
