@@ -74,6 +74,7 @@ COMMANDS = (
     "export",
     "fmt",
     "lsp",
+    "import",
 )
 
 
@@ -94,11 +95,11 @@ def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str,
     builders = [("compile", _add_compile), ("render", _add_render), ("tree", _add_tree)]
     builders += [("explain", _teaching_commands), ("playground", _add_playground), ("train", _add_train)]
     builders += [("evaluate", _add_evaluate), ("predict", _add_predict), ("export", _add_export)]
-    builders += [("fmt", _add_fmt), ("lsp", _add_lsp)]
+    builders += [("fmt", _add_fmt), ("lsp", _add_lsp), ("import", _add_import)]
     for name, add in builders:
         if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
             add(sub)
-    for name in ("compile", "render", "tree", "train", "evaluate", "predict", "export", "fmt", "lsp"):
+    for name in ("compile", "render", "tree", "train", "evaluate", "predict", "export", "fmt", "lsp", "import"):
         if name in sub.choices:
             _lang_option(sub.choices[name])
     return parser, sub.choices
@@ -132,6 +133,12 @@ def _add_fmt(sub) -> None:
     from archspec.fmt_cli import add_fmt_parser
 
     add_fmt_parser(sub)
+
+
+def _add_import(sub) -> None:
+    from archspec.import_cli import add_import_parser
+
+    add_import_parser(sub)
 
 
 def _add_lsp(sub) -> None:
@@ -536,6 +543,10 @@ def _run(args) -> int:
         return (evaluate_cli.run_evaluate if args.command == "evaluate" else evaluate_cli.run_predict)(args)
     if args.command == "lsp":
         return _lsp(args)
+    if args.command == "import":
+        from archspec.import_cli import run_import
+
+        return run_import(args)
     if args.command == "fmt":
         from archspec.fmt_cli import run_fmt
 
