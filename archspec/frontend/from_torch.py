@@ -56,7 +56,8 @@ class Body:
     cls: type | None
     ops: list[Op]
     block: str = ""  # the block it is an instance of (set when blocks are assigned)
-    args: list[tuple[str, Any]] = field(default_factory=list)
+    args: list[tuple[str, Any]] = field(default_factory=list)  # its call's: (parameter, value)
+    params: dict[int, str] = field(default_factory=dict)  # a number's index in `_values` -> its parameter
 
 
 def from_torch(module, input_shape, name: str | None = None) -> str:
@@ -442,15 +443,14 @@ def _parameters(instances: list[Body]) -> None:
     differing = [k for k in range(len(table[0])) if len({repr(t[k][1]) for t in table}) > 1]
     for body, values in zip(instances, table):
         body.args = [(_name(values[k][0]), values[k][1]) for k in differing]
-        body.params = {k: _name(values[k][0]) for k in differing}  # type: ignore[attr-defined]
+        body.params = {k: _name(values[k][0]) for k in differing}
 
 
 # --------------------------------------------------------------------------------------- writing
 def _block_text(block: Body) -> list[str]:
     params = ", ".join(name for name, _ in block.args)
     lines = [f"block {block.block}({params}):"]
-    symbols = {k: name for k, name in block.params.items()}  # type: ignore[attr-defined]
-    lines += _body_lines(block.ops, block, symbols, "    ")
+    lines += _body_lines(block.ops, block, block.params, "    ")
     return lines
 
 
