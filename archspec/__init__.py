@@ -10,7 +10,9 @@ from archspec.analysis.graph import Network
 from archspec.analysis.load import instantiate, load, loads
 from archspec.diagnostics import ArchspecError, Diagnostic
 
-__all__ = ["ArchspecError", "Diagnostic", "Network", "WeightsError", "build", "instantiate", "load", "loads"]
+__all__ = [
+    "ArchspecError", "Diagnostic", "Network", "WeightsError", "build", "from_torch", "instantiate", "load", "loads",
+]  # fmt: skip
 __version__ = "0.1.0"
 
 
@@ -20,6 +22,10 @@ def __getattr__(name: str):
         from archspec.emit.build import build
 
         return build
+    if name == "from_torch":
+        from archspec.frontend.from_torch import from_torch
+
+        return from_torch
     if name == "WeightsError":
         from archspec.training.weights import WeightsError
 

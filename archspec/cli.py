@@ -71,6 +71,10 @@ COMMANDS = (
     "train",
     "evaluate",
     "predict",
+    "export",
+    "fmt",
+    "lsp",
+    "import",
 )
 
 
@@ -90,11 +94,12 @@ def _parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str,
         _add_check(sub)
     builders = [("compile", _add_compile), ("render", _add_render), ("tree", _add_tree)]
     builders += [("explain", _teaching_commands), ("playground", _add_playground), ("train", _add_train)]
-    builders += [("evaluate", _add_evaluate), ("predict", _add_predict)]
+    builders += [("evaluate", _add_evaluate), ("predict", _add_predict), ("export", _add_export)]
+    builders += [("fmt", _add_fmt), ("lsp", _add_lsp), ("import", _add_import)]
     for name, add in builders:
         if only is None or only == name or (name == "explain" and only in ("calc", "quiz")):
             add(sub)
-    for name in ("compile", "render", "tree", "train", "evaluate", "predict"):
+    for name in ("compile", "render", "tree", "train", "evaluate", "predict", "export", "fmt", "lsp", "import"):
         if name in sub.choices:
             _lang_option(sub.choices[name])
     return parser, sub.choices
@@ -116,6 +121,39 @@ def _add_predict(sub) -> None:
     from archspec.training.evaluate_cli import add_predict_parser
 
     add_predict_parser(sub)
+
+
+def _add_export(sub) -> None:
+    from archspec.emit.export_cli import add_export_parser
+
+    add_export_parser(sub)
+
+
+def _add_fmt(sub) -> None:
+    from archspec.fmt_cli import add_fmt_parser
+
+    add_fmt_parser(sub)
+
+
+def _add_import(sub) -> None:
+    from archspec.import_cli import add_import_parser
+
+    add_import_parser(sub)
+
+
+def _add_lsp(sub) -> None:
+    lsp = sub.add_parser(
+        "lsp",
+        help="run the language server for editors (LSP on standard input and output)",
+        description="Run archspec's language server (the Language Server Protocol 3.17) on standard input and "
+        "output, for editors: diagnostics as `check` gives them, hovers (a line's shapes, params, MACs and "
+        "receptive field; a block call's totals; a layer kind's formulas as `explain` writes them), each "
+        "line's output shape as an inlay hint, go to definition, completion, document symbols and formatting "
+        "as `archspec fmt` does it. Needs the `lsp` extra: pip install 'archspec[lsp]'. docs/editors.md sets "
+        "it up in VS Code, Neovim and Helix. Exit status: 0 when the client ends the session, 1 when the "
+        "extra is not installed.",
+    )
+    lsp.add_argument("--stdio", action="store_true", help="standard input and output (the default; editors pass it)")
 
 
 def _add_check(sub) -> None:
@@ -503,6 +541,20 @@ def _run(args) -> int:
         from archspec.training import evaluate_cli
 
         return (evaluate_cli.run_evaluate if args.command == "evaluate" else evaluate_cli.run_predict)(args)
+    if args.command == "lsp":
+        return _lsp(args)
+    if args.command == "import":
+        from archspec.import_cli import run_import
+
+        return run_import(args)
+    if args.command == "fmt":
+        from archspec.fmt_cli import run_fmt
+
+        return run_fmt(args)
+    if args.command == "export":
+        from archspec.emit.export_cli import run_export
+
+        return run_export(args)
     return EXIT_USAGE
 
 
@@ -803,6 +855,19 @@ def _korean_table(net, depth, rf, lang, unit, memory: str = "torchsummary") -> N
     console = Console(file=sys.stdout, highlight=False)
     for text, style in lines:
         console.print(Text(text, style=style or ""), no_wrap=True, crop=False)
+
+
+def _lsp(args) -> int:
+    from archspec.diagnostics import output_language
+    from archspec.diagnostics import say as t
+
+    try:
+        from archspec.lsp.server import serve
+    except ImportError as exc:
+        print(t(f"archspec lsp: error: the language server needs pygls and lsprotocol ({exc}): pip install "
+                "'archspec[lsp]'"), file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED
+    return serve(*output_language())
 
 
 def _compile(args) -> int:

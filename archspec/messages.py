@@ -205,6 +205,7 @@ PHRASES: dict[str, str] = {
     "train": "학습할",
     "evaluate": "평가할",
     "predict": "예측에 쓸",
+    "export": "내보낼",
     "teach from": "설명할",
     # the check table's columns
     "Layer": "층",
@@ -858,10 +859,75 @@ TEMPLATES: list[tuple[str, str]] = [
         "{path}: 답안지에 답한 문항이 없음: `archspec quiz --make`을/를 볼 것",
     ),
     ("`-o {out}` says {a}, `--format` says {b}", "`-o {out}`은/는 {a}, `--format`은/는 {b}"),
-    ("cannot write {path}: {reason}", "{path}에 쓸 수 없음: {reason}"),
+    ("cannot write {path}: {reason!m}", "{path}에 쓸 수 없음: {reason!m}"),
     ("wrote the checkpoint {path} (epoch {e:num})", "체크포인트를 {path}에 씀 (에포크 {e})"),
+    (
+        "wrote {path} (ONNX opset {n:num}, input {shape} with a dynamic batch dimension)",
+        "{path}에 씀 (ONNX opset {n}, 입력 {shape}, 배치 차원은 가변)",
+    ),
     ("wrote {path}", "{path}에 씀"),
+    # `archspec fmt` (fmt_cli.py)
+    ("{path}: {n:num} error; not reformatted", "{path}: 오류 {n}개: 정리하지 않음"),
+    ("{path}: {n:num} errors; not reformatted", "{path}: 오류 {n}개: 정리하지 않음"),
+    ("reformatted {path}", "{path}을/를 정리함"),
+    ("would reformat {path}", "{path}: 정리할 곳이 있음"),
+    ("{n:num} file would be reformatted", "정리할 곳이 있는 파일 {n}개"),
+    ("{n:num} files would be reformatted", "정리할 곳이 있는 파일 {n}개"),
+    # `archspec export` (emit/export_cli.py)
+    (
+        "exporting to ONNX needs {names}, which is not installed: pip install 'archspec[onnx]'",
+        "ONNX로 내보내려면 {names}이/가 필요하지만 설치되어 있지 않음: pip install 'archspec[onnx]'",
+    ),
+    (
+        "exporting to ONNX needs {names}, which are not installed: pip install 'archspec[onnx]'",
+        "ONNX로 내보내려면 {names}이/가 필요하지만 설치되어 있지 않음: pip install 'archspec[onnx]'",
+    ),
+    (
+        "exporting builds the network with PyTorch, which is not installed: pip install 'archspec[torch]'",
+        "내보내려면 PyTorch로 신경망을 만들어야 하지만 PyTorch가 설치되어 있지 않음: pip install 'archspec[torch]'",
+    ),
+    ("PyTorch cannot export {name} to ONNX: {reason}", "PyTorch가 {name}을/를 ONNX로 내보낼 수 없음: {reason}"),
     ("archspec {command:code}: error: {message!m}", "archspec {command}: 오류: {message!m}"),
+    # after the line above, which they would match whole: messages that start with a name
+    (
+        "{path}: formatting would change what the spec says; left as it is",
+        "{path}: 정리하면 명세의 뜻이 바뀌므로 그대로 둠",
+    ),
+    # `archspec import` (import_cli.py, frontend/from_torch.py)
+    (
+        "--input must be a shape like 3x224x224 (no batch dimension), not {value}",
+        "--input은/는 3x224x224 같은 형태여야 함 (배치 차원 없이): {value}은/는 안 됨",
+    ),
+    (
+        "TARGET must be MODULE:NAME or FILE.py:NAME, e.g. torchvision.models:resnet18, not {value}",
+        "TARGET은/는 MODULE:NAME이나 FILE.py:NAME이어야 함 (예: torchvision.models:resnet18): {value}은/는 안 됨",
+    ),
+    (
+        "importing a model needs PyTorch, which is not installed: pip install 'archspec[torch]'",
+        "모델을 가져오려면 PyTorch가 필요하지만 설치되어 있지 않음: pip install 'archspec[torch]'",
+    ),
+    ("importing {where} exited", "{where}을/를 가져오다가 프로그램이 끝남"),
+    ("cannot import {where}: {reason}", "{where}을/를 가져올 수 없음: {reason}"),
+    ("{where} has no `{name}`", "{where}에 `{name}`이/가 없음"),
+    ("{target}() failed: {reason}", "{target}() 호출이 실패함: {reason}"),
+    ("{target} is not a torch.nn.Module, nor makes one", "{target}은/는 torch.nn.Module이 아니고 만들지도 않음"),
+    ("torch.fx cannot trace {name}: {reason}", "torch.fx로 {name}을/를 추적할 수 없음: {reason}"),
+    ("{name} does not run on an input of {shape}: {reason}", "{name}은/는 {shape} 입력으로 실행되지 않음: {reason}"),
+    ("no layer kind of archspec for: {listing}", "archspec에 해당하는 층 종류가 없음: {listing}"),
+    (
+        "the spec made of {target} does not check (above); nothing written",
+        "{target}에서 만든 명세가 검사를 통과하지 못함 (위를 볼 것): 아무것도 쓰지 않음",
+    ),
+    # `archspec lsp` (lsp/)
+    (
+        "{path}: is larger than {n:num} KB: the editor's checks stop there",
+        "{path}: {n}KB보다 커서 편집기에서는 검사하지 않음",
+    ),
+    ("`archspec check` checks it (up to 4 MB)", "`archspec check`으로/로 검사할 것 (4MB까지)"),
+    (
+        "the language server needs pygls and lsprotocol ({reason}): pip install 'archspec[lsp]'",
+        "언어 서버에는 pygls와 lsprotocol이 필요함 ({reason}): pip install 'archspec[lsp]'",
+    ),
     # ---------------------------------------------------------------- the check table's totals (report.py)
     ("Total params: {n!n}", "총 파라미터 수: {n!n}"),
     ("Trainable params: {n!n}", "학습 가능한 파라미터 수: {n!n}"),
