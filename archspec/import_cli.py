@@ -21,7 +21,8 @@ def add_import_parser(sub) -> None:
         "layer a line named as its attribute (so the spec's module has the model's state_dict keys), each "
         "nn.Sequential a sequence, each class of the model's own a block (instances with the same operations "
         "are calls of one block, the numbers they differ in its parameters). Operations with no layer kind "
-        "are named in the error; nothing is guessed. The spec is checked before it is written. Needs torch. "
+        "are named in the error; nothing is guessed. The spec is checked before it is written. Importing runs "
+        "the target's own code (as importing its module would): import only models you trust. Needs torch. "
         "Exit status: 0 when written, 1 when the model cannot be traced or has operations archspec cannot "
         "write, 2 for a usage error (TARGET not found).",
     )
