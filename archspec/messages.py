@@ -915,6 +915,12 @@ TEMPLATES: list[tuple[str, str]] = [
     ("{name} does not run on an input of {shape}: {reason}", "{name}은/는 {shape} 입력으로 실행되지 않음: {reason}"),
     ("no layer kind of archspec for: {listing}", "archspec에 해당하는 층 종류가 없음: {listing}"),
     (
+        "{name} is an nn.Sequential, whose layers are named 0, 1, ..., which a network's lines cannot be: "
+        "import a module that holds it as an attribute (`self.features = ...`)",
+        "{name}은/는 nn.Sequential이라 층 이름이 0, 1, ...인데, 네트워크의 줄 이름은 그럴 수 없음: "
+        "이것을 속성으로 가진 모듈을 가져올 것 (`self.features = ...`)",
+    ),
+    (
         "the spec made of {target} does not check (above); nothing written",
         "{target}에서 만든 명세가 검사를 통과하지 못함 (위를 볼 것): 아무것도 쓰지 않음",
     ),

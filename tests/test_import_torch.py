@@ -158,7 +158,7 @@ def test_a_class_used_several_times_is_a_block(models):
         input 3x16x16
         conv1: conv 8 3x3 pad=1
         relu
-        layer1: basic(), basic(), basic_2(16, 16, 16), basic_2(32, 32, 32)
+        layer1: basic() x2, basic_2(16, 16, 16), basic_2(32, 32, 32)
         avgpool to 1x1
         flatten
         fc: dense 10
@@ -236,3 +236,31 @@ def test_errors_in_korean(models):
     path, _ = models
     result = run_cli("import", f"{path}:Nope", "--input", "3x8x8", "--lang", "ko")
     assert result.stderr == f"archspec import: 오류: {path}에 `Nope`가 없음\n"
+
+
+class ConvNormAct(nn.Sequential):
+    """torchvision's Conv2dNormActivation, as it is: an nn.Sequential of the model's own."""
+
+    def __init__(self, cin: int, cout: int, stride: int = 1) -> None:
+        super().__init__(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU6(inplace=True))
+
+
+class Stem(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(ConvNormAct(3, 8, 2), ConvNormAct(8, 16))
+
+    def forward(self, x):
+        return self.features(x)
+
+
+def test_a_sequential_of_the_models_own_is_a_block_that_is_one_sequence():
+    text = from_torch(Stem(), "3x16x16")
+    assert "    conv " in text and ", bn, relu6\n" in text  # the block's body: one sequence, numbered 0, 1, 2
+    same_module(Stem(), text, (3, 16, 16))
+    assert "features.0.0.weight" in archspec.build(text).state_dict()
+
+
+def test_a_model_that_is_a_sequential_is_refused_with_the_way_out():
+    with pytest.raises(ImportFailed, match="import a module that holds it"):
+        from_torch(nn.Sequential(ConvNormAct(3, 8, 2)), "3x16x16")

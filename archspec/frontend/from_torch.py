@@ -78,6 +78,11 @@ def from_torch(module, input_shape, name: str | None = None) -> str:
     except Exception as exc:
         what = f"{type(module).__name__} does not run on an input of {_dims(shape)}"
         raise ImportFailed(f"{what}: {_first_line(exc)}") from None
+    if isinstance(module, torch.nn.Sequential):  # its layers are `0`, `1`, ...: no line of a network is named so
+        raise ImportFailed(
+            f"{type(module).__name__} is an nn.Sequential, whose layers are named 0, 1, ..., which a network's "
+            "lines cannot be: import a module that holds it as an attribute (`self.features = ...`)"
+        )
     root = _Tracer(module, traced).root()
     blocks = _assign_blocks(root)
     lines = [f"# {type(module).__name__}, imported from PyTorch by archspec.from_torch", ""]
@@ -450,8 +455,23 @@ def _parameters(instances: list[Body]) -> None:
 def _block_text(block: Body) -> list[str]:
     params = ", ".join(name for name, _ in block.args)
     lines = [f"block {block.block}({params}):"]
+    if _numbered(block.ops):  # an nn.Sequential of the model's own (Conv2dNormActivation): one sequence
+        numbers = iter(range(10**9))
+        texts = [_op_text(op, block.params, numbers) for op in block.ops]
+        return [*lines, "    " + ", ".join(_runs(texts))]
     lines += _body_lines(block.ops, block, block.params, "    ")
     return lines
+
+
+def _numbered(ops: list[Op]) -> bool:
+    """Whether a block's operations are the members of a Sequential, `0`, `1`, ... each reading the
+    one before (a member without weights needs no name: its place gives its number)."""
+    return (
+        len(ops) > 1
+        and any(op.label is not None for op in ops)
+        and all(op.label in (None, str(k)) and op.kind not in _MERGES for k, op in enumerate(ops))
+        and all(len(op.inputs) == 1 and op.inputs[0] is previous for previous, op in zip([ops[0].inputs[0], *ops], ops))
+    )
 
 
 _MERGES = ("add", "mul", "concat")
@@ -501,6 +521,18 @@ def _body_lines(ops: list[Op], body: Body, symbols: dict[int, str], indent: str)
     return lines
 
 
+def _runs(texts: list[str]) -> list[str]:
+    """Members written alike one after another as one repeat: `b(64), b(64)` is `b(64) x2` (the
+    members keep their numbers)."""
+    runs: list[list] = []
+    for text in texts:
+        if runs and runs[-1][0] == text:
+            runs[-1][1] += 1
+        else:
+            runs.append([text, 1])
+    return [text if n == 1 else f"{text} x{n}" for text, n in runs]
+
+
 def _op_text(op: Op, symbols: dict[int, str], numbers) -> str:
     if op.call is not None:
         args = []
@@ -509,7 +541,7 @@ def _op_text(op: Op, symbols: dict[int, str], numbers) -> str:
             args.append(symbols.get(k, _value(value)))
         return f"{op.call.block}({', '.join(args)})"
     if op.members:
-        return ", ".join(_op_text(m, symbols, numbers) for m in op.members)
+        return ", ".join(_runs([_op_text(m, symbols, numbers) for m in op.members]))
     words = [op.kind]
     for name, value, default, positional in op.fields:
         k = next(numbers)
