@@ -264,3 +264,22 @@ def test_a_sequential_of_the_models_own_is_a_block_that_is_one_sequence():
 def test_a_model_that_is_a_sequential_is_refused_with_the_way_out():
     with pytest.raises(ImportFailed, match="import a module that holds it"):
         from_torch(nn.Sequential(ConvNormAct(3, 8, 2)), "3x16x16")
+
+
+class Pools(nn.Module):
+    """Pooling written as functions, as torchvision's Inception writes it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        x = nn.functional.max_pool2d(self.conv(x), kernel_size=3, stride=2)
+        x = nn.functional.avg_pool2d(x, 3, 1, 1)
+        return nn.functional.avg_pool2d(x, kernel_size=2, count_include_pad=False)
+
+
+def test_pooling_called_as_a_function_is_a_pooling_layer():
+    text = from_torch(Pools(), "3x32x32")
+    assert "maxpool 3x3 stride=2\navgpool 3x3 stride=1 pad=1\navgpool 2x2 count_include_pad=false\n" in text
+    same_module(Pools(), text, (3, 32, 32))

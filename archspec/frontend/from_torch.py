@@ -291,24 +291,7 @@ def _module_op(sub, node) -> tuple[str, list] | None:
     if isinstance(sub, nn.Linear):
         return "dense", [("units", sub.out_features, None, True), ("bias", sub.bias is not None, True, False)]
     if isinstance(sub, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)):
-        kind = "maxpool" if "Max" in type(sub).__name__ else "avgpool"
-        kernel = _window(sub.kernel_size, rank)
-        stride = _size(sub.stride, rank) if sub.stride is not None else _size(sub.kernel_size, rank)
-        fields = [
-            ("kernel", kernel, None, True),
-            ("stride", stride, _size(sub.kernel_size, rank), False),
-            ("pad", _size(sub.padding, rank), 0, False),
-            ("ceil_mode", bool(sub.ceil_mode), False, False),
-        ]
-        if kind == "maxpool":
-            if getattr(sub, "return_indices", False):
-                return None
-            fields.append(("dilation", _size(sub.dilation, rank), 1, False))
-        else:
-            if getattr(sub, "divisor_override", None) is not None:
-                return None
-            fields.append(("count_include_pad", bool(sub.count_include_pad), True, False))
-        return kind, fields
+        return _pool("maxpool" if "Max" in type(sub).__name__ else "avgpool", vars(sub), rank)
     if isinstance(sub, (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)):
         return "avgpool", [("to", _window(sub.output_size, rank), None, True)]
     if isinstance(sub, (nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d)):
@@ -336,6 +319,33 @@ def _module_op(sub, node) -> tuple[str, list] | None:
     return None
 
 
+def _pool(kind: str, given: dict, rank: int) -> tuple[str, list] | None:
+    """A max or average pooling from its module's attributes or its function's arguments (`kernel_size`,
+    `stride`, `padding`, `ceil_mode`, `dilation` or `count_include_pad`)."""
+    if given.get("return_indices") or given.get("divisor_override") is not None:
+        return None
+    kernel = given["kernel_size"]
+    stride = given.get("stride") or kernel  # None, or `[]` as F.avg_pool2d's default: the kernel's
+    fields = [
+        ("kernel", _window(kernel, rank), None, True),
+        ("stride", _size(stride, rank), _size(kernel, rank), False),
+        ("pad", _size(given.get("padding", 0), rank), 0, False),
+        ("ceil_mode", bool(given.get("ceil_mode", False)), False, False),
+    ]
+    if kind == "maxpool":
+        fields.append(("dilation", _size(given.get("dilation", 1), rank), 1, False))
+    else:
+        fields.append(("count_include_pad", bool(given.get("count_include_pad", True)), True, False))
+    return kind, fields
+
+
+# the pooling functions, by name (F.max_pool2d is a dispatcher whose target fx records as `_max_pool2d`)
+_POOL_ARGUMENTS = {
+    "avgpool": ("input", "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
+    "maxpool": ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"),
+}
+
+
 def _function_op(node) -> tuple[str, list, list] | None:
     """A function or method call of the forward: (layer kind, options, its tensor inputs)."""
     import torch
@@ -361,6 +371,12 @@ def _function_op(node) -> tuple[str, list, list] | None:
                    F.hardswish: "hardswish", F.relu6: "relu6"}  # fmt: skip
     if target in activations and len(tensors) == 1 and not node.kwargs.get("approximate"):
         return activations[target], [], tensors
+    pooling = re.fullmatch(r"_?(avg|max)_pool([123])d", getattr(target, "__name__", ""))
+    if pooling is not None and len(tensors) == 1:
+        kind = pooling[1] + "pool"
+        given = {**dict(zip(_POOL_ARGUMENTS[kind], args)), **node.kwargs}
+        made = _pool(kind, given, int(pooling[2]))
+        return (*made, tensors) if made is not None else None
     if target in (F.adaptive_avg_pool2d, F.adaptive_avg_pool1d) and len(args) == 2:
         rank = len(node.meta["tensor_meta"].shape) - 2 if "tensor_meta" in node.meta else 2
         return "avgpool", [("to", _window(args[1], rank), None, True)], tensors
