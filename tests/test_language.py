@@ -706,3 +706,9 @@ def test_an_if_arm_ending_in_a_split_leaves_its_parts_to_the_lines_after():
     with pytest.raises(archspec.ArchspecError) as err:  # a line that takes "the" tensor after it: which part?
         archspec.loads(IF_ENDING_IN_A_SPLIT.replace("concat(b, a)", "relu"))
     assert [d.code for d in err.value.diagnostics] == ["ambiguous-input"]
+
+
+def test_block_names_a_line_at_the_top_level_too():
+    spec = "network N\ninput 4x8x8\nblock: conv 8 1, relu\nblock b(c):\n    conv c 1\nlast: b(4)\n"
+    net = archspec.loads(spec)
+    assert [n.path for n in net.nodes if n.kind_name == "conv"] == ["block.0", "last.conv_1"]

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, fail
 from archspec.frontend import syntax as s
-from archspec.frontend.lexer import DedentError, Lexer, Token, UnexpectedCharacter, is_repeat
+from archspec.frontend.lexer import DedentError, Lexer, Token, UnexpectedCharacter, is_repeat, token
 from archspec.layers import MERGE_NAMES
 
 
@@ -185,6 +185,10 @@ class SyntaxBuilder:
 
     def init_stmt(self, meta, c):
         return s.Init(tuple(c), self._sp(meta))
+
+    def block_label(self, meta, c):
+        """`block:` naming a line (lark drops the keyword's token: it is made again from its place)."""
+        return token("NAME", "block", meta.line, meta.column, meta.end_line, meta.end_column)
 
     def line(self, meta, c):
         label, *elems, expect = c
@@ -396,10 +400,14 @@ class Parser:
                 return self.b.start(None, items)
             if tok.type == "_NL":
                 self.take()
-            elif tok.type == "NAME" and tok in ("import", "network", "input", "block"):
+            elif tok.type == "NAME" and tok in ("import", "network", "input", "block") and not self.labels_a_line(tok):
                 items.append(getattr(self, f"{tok}_stmt")())
             else:
                 items.append(self.stmt(_TOP))
+
+    def labels_a_line(self, tok: Token) -> bool:
+        """`block: ...` at the top level: a line named `block`, not a block's definition."""
+        return tok == "block" and self.peek(1).type == "COLON"
 
     def import_stmt(self):
         first = self.keyword("import")
