@@ -1379,13 +1379,13 @@ class Translator:
         the branch's guard does not say they are equal: MobileNetV2's `in.c == out`)."""
         same = {_normal(source(a), self.aliases), _normal(source(b), self.aliases)}
         differ = _differ(a, b) if len(same) > 1 and same not in self.equalities(guard) else False
-        if kind.name == "mul":
+        if kind.broadcasts:
             differ = _and(differ, _differ(a, 1), _differ(b, 1))
         if differ is True:
             self.refuse(["True"], kind, span, f"{kind.name} of branches whose channels differ")
         elif differ is not False:
             self.refuse([source(differ)], kind, span)
-        if kind.name != "mul" or _differ(b, 1) is False or _differ(a, b) is False:
+        if not kind.broadcasts or _differ(b, 1) is False or _differ(a, b) is False:
             return a
         if _differ(a, 1) is False:
             return b

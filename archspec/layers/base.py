@@ -367,6 +367,7 @@ class LayerKind:
     functional: ClassVar[bool] = False
     residual: ClassVar[bool] = False  # a merge whose shortcut may be projected (`shortcut: project`)
     symbol: ClassVar[str] = ""  # an elementwise merge's operator, as diagrams draw it ("+"); empty for the others
+    broadcasts: ClassVar[bool] = False  # an elementwise merge whose sizes of 1 stretch to the others' (a product)
     title: ClassVar[str] = ""  # what the lecture notes call it, in English (translated by archspec.i18n)
     # the output is a new tensor that the kind's backward does not need, so an in-place activation
     # after it (`nn.ReLU(inplace=True)`, as torchvision writes) is safe

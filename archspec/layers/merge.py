@@ -111,6 +111,7 @@ class Mul(LayerKind):
     merge = True
     functional = True
     symbol = "×"
+    broadcasts = True
     title = "elementwise multiplication"
 
     def output_shape(self, o, ins):
