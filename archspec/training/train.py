@@ -313,7 +313,10 @@ def train(
                 f"cannot start {procs.world} processes with {backend} ({reason}); launch with torchrun"
             ) from None
     try:
-        return _train(model, spec, data, config, reporter, procs, device, amp, fmt)
+        result = _train(model, spec, data, config, reporter, procs, device, amp, fmt)
+        if dist.is_available() and dist.is_initialized():
+            dist.barrier()  # every process done before the group goes: gloo aborts one whose peer left first
+        return result
     finally:
         reporter.close()
         if dist.is_available() and dist.is_initialized():
