@@ -712,3 +712,12 @@ def test_block_names_a_line_at_the_top_level_too():
     spec = "network N\ninput 4x8x8\nblock: conv 8 1, relu\nblock b(c):\n    conv c 1\nlast: b(4)\n"
     net = archspec.loads(spec)
     assert [n.path for n in net.nodes if n.kind_name == "conv"] == ["block.0", "last.conv_1"]
+
+
+def test_a_negative_number_among_a_layers_arguments_is_an_argument():
+    """`rescale -1`: ` -1` (a space before the `-`, a digit after it) is the next atom, where one may
+    follow; inside parentheses and in `let` it stays a subtraction."""
+    net = archspec.loads("network N\ninput 3x8x8\nlet a = 5 -1\nrescale -1 offset=1\nconv (a -1) 1 pad=0\n")
+    scale, conv = [n for n in net.nodes if n.kind_name in ("rescale", "conv")]
+    assert (scale.options["scale"], scale.options["offset"]) == (-1.0, 1.0)
+    assert conv.shape == (3, 8, 8)  # 5 - 1 - 1 channels

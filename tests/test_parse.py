@@ -80,6 +80,9 @@ REFUSED = "refused"
 AT_A_KEYWORD = "lark refused a keyword"
 KEYWORDS = {"IMPORT", "NETWORK", "INPUT", "BLOCK", "IF", "ELIF", "ELSE", "LET", "DEFAULTS", "FREEZE", "UNFREEZE"}
 KEYWORDS |= {"INIT", "FROM", "EXPECT", "AND", "OR", "NOT"}
+# the same for ` -1` after an operand: the merged states read it as `_SPACED_MINUS`, the start of the
+# next atom, where the grammar has none (`let a = 4 -1`, `conv (w -1) 1`); the parser reads a subtraction
+KEYWORDS |= {"_SPACED_MINUS"}
 
 
 def by_lark(text: str):

@@ -353,6 +353,9 @@ class Parser:
         self.peek = self.lexer.peek  # peek(ahead=0): the next token (or the one after, ahead=1)
         self.b = builder
         self.last: Token | None = None  # the last token taken
+        # reading a layer's atoms, outside parentheses: an atom may follow, so ` -1` (a space before the
+        # `-`, a digit after it) starts one (`rescale -1`), as grammar.lark's _SPACED_MINUS does
+        self.in_atoms = False
 
     # -- tokens
     def take(self) -> Token:
@@ -591,6 +594,13 @@ class Parser:
         if self.at("from"):
             self.keyword("from")
             return self.node("from_elem", first, [self.name()])
+        outer, self.in_atoms = self.in_atoms, True
+        try:
+            return self.node("elem", first, self.atoms())
+        finally:
+            self.in_atoms = outer
+
+    def atoms(self) -> list:
         atoms = [self.atom()]
         while True:
             tok = self.peek()
@@ -610,7 +620,7 @@ class Parser:
             else:
                 atoms.append(None)
                 break
-        return self.node("elem", first, atoms)
+        return atoms
 
     def atom(self):
         """`expr | option | DIMS | tuple`: an option, or what an option's value may be."""
@@ -635,16 +645,19 @@ class Parser:
     def tuple_or_expr(self):
         """`"(" expr ("," expr)+ ")"`, or an expression that starts with `"(" expr ")"`."""
         first = self.take()
-        inner = self.expr()
-        if self.peek().type == "COMMA":
-            items = [inner]
-            while self.peek().type == "COMMA":
-                self.take()
-                items.append(self.expr())
-            self.expect("RPAR", {"RPAR", "COMMA"})
+        items = self.nested(self.parenthesised)
+        if len(items) > 1:
             return self.node("tuple", first, items)
+        return self.expr((first, items[0]))
+
+    def parenthesised(self) -> list:
+        """The expressions inside `( ... )`, to the `)`."""
+        items = [self.expr()]
+        while self.peek().type == "COMMA":
+            self.take()
+            items.append(self.expr())
         self.expect("RPAR", {"RPAR", "COMMA"})
-        return self.expr((first, inner))
+        return items
 
     # -- expressions; `head`: (first token, value) of a parenthesised primary already read
     def expr(self, head=None):
@@ -693,13 +706,27 @@ class Parser:
         while True:
             tok = self.peek()
             rule = rules.get(str(tok) if tok.type == "NAME" else tok.type)
-            if rule is None:
+            if rule is None or (rule == "sub" and self.starts_an_atom(tok)):
                 return value
             if tok.type == "NAME":
                 self.keyword(str(tok))
             else:
                 self.take()
             value = self.node(rule, first, [value, operand()])
+
+    def starts_an_atom(self, tok: Token) -> bool:
+        """` -1` among a layer's atoms: a negative number, the next atom, not a subtraction."""
+        text = self.lexer.text
+        after = tok.pos + 1
+        return self.in_atoms and text[tok.pos - 1] in " \t" and after < len(text) and text[after].isdigit()
+
+    def nested(self, read):
+        """`read()` inside parentheses, where no atom can follow an operand."""
+        outer, self.in_atoms = self.in_atoms, False
+        try:
+            return read()
+        finally:
+            self.in_atoms = outer
 
     def unary(self, head=None):
         if head is not None:
@@ -719,7 +746,7 @@ class Parser:
             return self.call()
         if tok.type == "LPAR":
             self.take()
-            inner = self.expr()
+            inner = self.nested(self.expr)
             self.expect("RPAR", {"RPAR"})
             return inner  # its parents' positions start at the `(` (`first`) and end at the `)`
         if tok.type == "NAME":
@@ -731,6 +758,9 @@ class Parser:
         self.fail({"NUMBER", "NAME", "CALL_OPEN", "LPAR", "MINUS"})
 
     def call(self):
+        return self.nested(self.call_inside)
+
+    def call_inside(self):
         head = self.take()
         if self.peek().type == "RPAR":
             self.take()
