@@ -1754,3 +1754,20 @@ def test_an_if_after_a_split_compiles_to_the_part_each_arm_starts_from(call):
     other_f = call != "b()"  # the class built for the other arm
     other = archspec.loads(spec + ("b()" if other_f else "b(f=false)") + "\n")
     _same_function(other, type(model.b_1)(4, f=other_f))
+
+
+def test_a_block_no_call_reaches_wrong_for_every_argument_compiles_to_a_class_that_refuses():
+    """`inner` is called only in an arm no call takes, and its first line is wrong whatever the
+    arguments (1 output channel in 2 groups): `check` accepts the spec, and compile writes `inner`'s
+    class raising that error (it refused the whole spec before)."""
+    spec = "block inner(w):\n    conv 1 1 groups=2\n    relu\nblock b(f=false):\n    conv 4 1\n    if f:\n"
+    spec += "        inner(1)\nnetwork N\ninput 4x8x8\nb()\n"
+    net = archspec.loads(spec)
+    model = archspec.build(net)
+    agree(net, model)
+    with pytest.raises(ValueError, match=r"^<string>:2:14: conv: 1 output channels cannot be split into 2 groups"):
+        type(model.b_1)(4, f=True)
+    namespace: dict = {}
+    exec(generate(net), namespace)
+    with pytest.raises(ValueError, match="cannot be split into 2 groups"):
+        namespace["Inner"](w=1)

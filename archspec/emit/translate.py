@@ -351,7 +351,19 @@ class Translator:
         cur = Tensor("x", self.in_channels, self.sizes, owned=self.network)
         self.tensors["in"] = cur
         self.referenced = _referenced(self.block.body)
-        return self.body(self.block.defaults + self.block.body, cur, "x" if self.network else "out")
+        try:
+            return self.body(self.block.defaults + self.block.body, cur, "x" if self.network else "out")
+        except Refused as err:
+            if self.caller or self.network:  # a call of a block wrong whatever its arguments: the caller's to refuse
+                raise
+            # a block no call reaches (`check` checks it without shapes), wrong whatever the arguments
+            self.raise_refused(err)
+            return cur
+
+    def raise_refused(self, err: Refused) -> None:
+        """`raise ValueError("file:line:col: ...")` here: what `check` would say of every call."""
+        where = f"{err.span.file}:{err.span.line}:{err.span.column}"
+        self.emit(f"raise ValueError({_string(f'{where}: {err.message}')})")
 
     def body(self, stmts: tuple, cur: Tensor, target: str) -> Tensor:
         defaults = self.scope.defaults
@@ -985,8 +997,7 @@ class Translator:
             except Refused as err:  # the arm is refused whatever the arguments: it raises the error
                 del self.init[i0:], self.forward[f0:]
                 self.tensors = dict(before)
-                where = f"{err.span.file}:{err.span.line}:{err.span.column}"
-                self.emit(f"raise ValueError({_string(f'{where}: {err.message}')})")
+                self.raise_refused(err)
                 out = cur
             finally:
                 self.indent -= 1
