@@ -144,6 +144,10 @@ KO: dict[str, str] = {
     "channels-first": "채널 처음 (C x H x W)",
     "channels-last": "채널 마지막 (H x W x C)",
     "Answer each question for the network in {0}.": "{0}의 신경망에 대해 각 문항에 답하시오.",
+    "Answer each question for the network {0} below.": "아래 신경망 {0}에 대해 각 문항에 답하시오.",
+    "{0} (line {1})": "{0} ({1}번 줄)",
+    "{0} (line {1}, called on line {2})": "{0} ({1}번 줄, {2}번 줄에서 호출)",
+    "line {0}": "{0}번 줄",
     "Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).": (
         "형태는 C x H x W 또는 H x W x C로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
     ),

@@ -237,10 +237,11 @@ def test_moodle_escapes_and_keeps_korean(tmp_path):
     result = run_cli("quiz", str(spec), "--make", "--format", "moodle", "-o", str(out), "--lang", "ko", "--count", "9")
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert "a<b&c" not in text and "a&amp;lt;b&amp;amp;c" in text  # HTML in XML: escaped twice
+    assert "a<b&c" not in text and str(tmp_path) not in text  # the sheet names no file: the network is in it
+    assert "&lt;pre&gt;1  network N\n2  input 3x32x32" in text  # HTML in XML: escaped by the XML writer
     questions = parse_moodle(text)
     html = questions[0].find("questiontext/text").text
-    assert "a&lt;b&amp;c.arch의 신경망에 대해 각 문항에 답하시오." in html
+    assert html.startswith("<p>아래 신경망 N에 대해 각 문항에 답하시오.</p><pre>")
     assert any("파라미터 수는?" in q.find("questiontext/text").text for q in questions)
     assert (tmp_path / "q-key.toml").exists()
 
@@ -253,3 +254,65 @@ def test_a_printable_sheet_and_its_key():
     for q in made.questions:
         assert made.answer_text(q) in key
     assert "**" not in sheet
+
+
+# ----------------------------------------------------------------------------- sheets answered on their own
+
+LENET_LISTING = [
+    "network LeNet5",
+    "input 1x32x32",
+    "",
+    "c1: conv 6 5x5 tanh",
+    "s2: avgpool 2x2 stride=2",
+    "c3: conv 16 5x5 tanh",
+    "s4: avgpool 2x2 stride=2",
+    "c5: conv 120 5x5 tanh",
+    "flatten",
+    "f6: dense 84 tanh",
+    "out: dense 10 softmax",
+]
+
+
+@pytest.mark.parametrize("fmt", ["toml", "moodle", "print"])
+def test_every_format_heads_with_the_numbered_network_and_names_no_folder(tmp_path, fmt):
+    spec = SPECS / "lenet5.arch"
+    out = tmp_path / ("sheet." + {"toml": "toml", "moodle": "xml", "print": "md"}[fmt])
+    result = run_cli("quiz", str(spec), "--make", "--count", "30", "--format", fmt, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    if fmt == "moodle":  # each question carries the network: Moodle shows them one by one
+        texts = [q.find("questiontext/text").text for q in parse_moodle(text)]
+        assert all("<pre>" in t for t in texts)
+        text = "\n".join(texts)
+    for number, line in enumerate(LENET_LISTING, 1):
+        assert f"{number:>2}  {line}".rstrip() in text
+    assert "expect" not in text and "params=" not in text and "LeNet-5" not in text  # no answers given away
+    assert str(SPECS) not in text and "/" + "work" not in text
+    assert re.search(r"c3`? \(line 6\): parameters\?", text)
+
+
+def test_a_layer_in_a_block_points_at_its_line_and_the_call():
+    net = archspec.load(SPECS / "resnet50.arch")
+    made = build(net, "resnet50.arch", 60, 2)
+    shown = "\n".join(made.listing)
+    assert "block bottleneck(width, stride=1):" in shown and "import" not in shown  # the imported block, written out
+    t = translator("en")
+    conv2 = next(q for q in made.questions if q.layer.startswith("layer3.") and q.layer.endswith(".conv2"))
+    assert made.listing[conv2.line - 1].split(None, 1)[1].startswith("conv2: conv width 3x3")
+    assert made.listing[conv2.call - 1].split(None, 1)[1].startswith("layer3: bottleneck(256, stride=2)")
+    assert conv2.where(t) == f"{conv2.layer} (line {conv2.line}, called on line {conv2.call})"
+
+
+def test_each_variant_names_its_own_network_in_its_own_category(tmp_path):
+    args = ["quiz", str(SPECS / "lenet5.arch"), "--make", "--count", "5", "--variants", "2", "--format", "moodle"]
+    assert run_cli(*args, "-o", "q.xml", cwd=tmp_path).returncode == 0
+    names = set()
+    for i in (1, 2):
+        root = ET.fromstring((tmp_path / f"q-v{i}.xml").read_bytes())
+        category, *questions = root.findall("question")
+        assert category.find("category/text").text == f"$course$/archspec/LeNet5_v{i}"
+        assert f"network LeNet5_v{i}" in questions[0].find("questiontext/text").text
+        assert "q-v" not in questions[0].find("questiontext/text").text
+        names |= {q.find("name/text").text for q in questions}
+        assert (tmp_path / f"q-v{i}.arch").read_text().startswith(f"network LeNet5_v{i}\n")
+    assert len(names) == 10  # no two questions of the two variants share a name

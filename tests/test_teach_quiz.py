@@ -361,7 +361,8 @@ def test_korean_quiz_table_is_aligned(tmp_path):
 def test_a_korean_question_sheet():
     net = archspec.load(LENET)
     sheet, key = make(net, "lenet5.arch", 3, 0, translator("ko"))
-    assert "lenet5.arch의 신경망에 대해 각 문항에 답하시오." in sheet
+    assert "# 아래 신경망 LeNet5에 대해 각 문항에 답하시오.\n" in sheet
+    assert "#    8  c5: conv 120 5x5 tanh\n" in sheet and "c5 (8번 줄): 출력 크기는?" in sheet
     assert any(line.endswith("는?") for line in sheet.splitlines())
     assert grade(net, key, "key.toml").all_right
 

@@ -40,11 +40,15 @@ def _number(quiz: Quiz, q: Question) -> int | None:
 
 
 def _question_html(quiz: Quiz, q: Question, t) -> str:
-    where = t("the whole network") if q.layer == "total" else q.layer
-    parts = [f"<p>{html.escape(t('Answer each question for the network in {0}.', quiz.file))}</p>"]
+    """The question with the whole network above it (Moodle shows a question alone, in any order)."""
+    if quiz.listing:
+        parts = [f"<p>{html.escape(t('Answer each question for the network {0} below.', quiz.name))}</p>"]
+        parts.append("<pre>" + html.escape("\n".join(quiz.listing)) + "</pre>")
+    else:
+        parts = [f"<p>{html.escape(t('Answer each question for the network in {0}.', quiz.source))}</p>"]
     if q.statement:
         parts.append(f"<p><code>{html.escape(q.layer)}: {html.escape(q.statement)}</code></p>")
-    parts.append(f"<p>{html.escape(t(QUESTIONS[q.field], where))}</p>")
+    parts.append(f"<p>{html.escape(t(QUESTIONS[q.field], q.where(t)))}</p>")
     if q.field == "output":
         parts.append(f"<p>{html.escape(t('Write shapes as C x H x W.'))}</p>")
     elif q.field == "rf":
@@ -60,7 +64,7 @@ def to_moodle(quiz: Quiz, t, policy: Policy) -> str:
     for number, q in enumerate(quiz.questions, 1):
         value = _number(quiz, q)
         question = ET.SubElement(root, "question", {"type": "numerical" if value is not None else "shortanswer"})
-        _text(question, "name", f"{number:02d} {q.layer}: {t(LABELS[q.field])}")
+        _text(question, "name", f"{quiz.name} {number:02d} {q.layer}: {t(LABELS[q.field])}")
         _text(question, "questiontext", _question_html(quiz, q, t), format="html")
         ET.SubElement(question, "defaultgrade").text = "1"
         if value is not None:
@@ -82,10 +86,11 @@ def to_moodle(quiz: Quiz, t, policy: Policy) -> str:
 def to_print(quiz: Quiz, t) -> tuple[str, str]:
     """(sheet, key) as Markdown: numbered questions with blank answer lines, and the key alone."""
     title, *lines = _header(quiz, t)
-    sheet = [f"# {title}", "", f"{t('Name')}: ______________________________", "", *lines, ""]
+    shown = ["```", *quiz.listing, "```", ""] if quiz.listing else []
+    sheet = [f"# {title}", "", f"{t('Name')}: ______________________________", "", *lines, "", *shown]
     key = [f"# {title} — {t('Answer key')}", ""]
     for number, q in enumerate(quiz.questions, 1):
-        where = t("the whole network") if q.layer == "total" else f"`{q.layer}`"
+        where = q.where(t) if q.layer == "total" else q.where(t).replace(q.layer, f"`{q.layer}`", 1)
         stated = f" (`{q.statement}`)" if q.statement else ""
         asked = t(QUESTIONS[q.field], where)
         sheet += [f"{number}. {asked}{stated}", "", "   ______________________________", ""]

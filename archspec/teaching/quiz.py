@@ -10,9 +10,10 @@ right when the true value rounds to it at the precision written, as `expect` doe
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from archspec.analysis.graph import Network
@@ -584,6 +585,18 @@ class Question:
     layer: str  # a layer's or a block's path as the spec names it, or "total"
     field: str  # output, params, macs, rf
     statement: str  # the layer with every option its answers depend on, or the block's call
+    line: int | None = None  # the sheet's line (of its listing of the network) that makes the layer
+    call: int | None = None  # for a layer or block inside a block: the network's line that calls it
+
+    def where(self, t) -> str:
+        """`c3 (line 6)`, `layer1.0.conv1 (line 4, called on line 16)`, `the whole network`."""
+        if self.layer == "total":
+            return t("the whole network")
+        if self.line is None:
+            return self.layer
+        if self.call is not None and self.call != self.line:
+            return t("{0} (line {1}, called on line {2})", self.layer, self.line, self.call)
+        return t("{0} (line {1})", self.layer, self.line)
 
 
 @dataclass(frozen=True)
@@ -598,6 +611,12 @@ class Quiz:
     available: int  # how many the spec gives
     questions: tuple[Question, ...]
     answers: dict[tuple[str, str], object]  # (layer, field) -> int, or the text of a shape or field
+    listing: tuple[str, ...] = ()  # the network as the sheet prints it, numbered (archspec.teaching.listing)
+
+    @property
+    def source(self) -> str:
+        """The spec's file name, never the folder it is in (a teacher's path is no business of the sheet's)."""
+        return os.path.basename(self.file)
 
     def answer_text(self, q: Question) -> str:
         value = self.answers[(q.layer, q.field)]
@@ -693,10 +712,13 @@ def candidates(net: Network) -> list[Question]:
     return [*pool, Question("total", "params", ""), Question("total", "macs", "")]
 
 
-def build(net: Network, file: str, count: int, seed: int, only: list[tuple[str, str]] | None = None) -> Quiz:
+def build(
+    net: Network, file: str, count: int, seed: int, only: list[tuple[str, str]] | None = None, text: str | None = None
+) -> Quiz:
     """`count` questions drawn with `seed` from `candidates`, in the network's order, with their
-    answers; or, with `only`, those (layer, field) questions (a variant of another sheet)."""
-    pool = candidates(net)
+    answers; or, with `only`, those (layer, field) questions (a variant of another sheet). `text`: the
+    spec as `net` was analysed from it (else read from `net.file`), printed at the head of the sheet."""
+    shown, pool = _placed(net, candidates(net), text)
     order = {(q.layer, q.field): i for i, q in enumerate(pool)}
     if only is not None:
         chosen = [q for q in pool if (q.layer, q.field) in set(only)]
@@ -708,7 +730,46 @@ def build(net: Network, file: str, count: int, seed: int, only: list[tuple[str, 
     for q in chosen:
         truth = _network_truth(net) if q.layer == "total" else truths[q.layer]
         answers[(q.layer, q.field)] = _answer(q.field, truth)
-    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers)
+    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers, shown)
+
+
+def _placed(net: Network, pool: list[Question], text: str | None) -> tuple[tuple[str, ...], list[Question]]:
+    """The network's listing, and the questions with the listing's line of their layer (and of the
+    network's line that calls it, inside a block)."""
+    from archspec.teaching.listing import listing
+
+    if text is None:
+        try:
+            with open(net.file, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, ValueError):
+            return (), pool
+    used = {g.name for g in net.groups if g.kind == "block"}
+    try:
+        shown = listing(text, net.file, used)
+    except Exception:  # a spec that analysed parses; anything else leaves the sheet without its listing
+        return (), pool
+    nodes = {n.path: n for n in net.nodes if n.kind is not None}
+    groups = {g.path: g for g in net.groups}
+
+    def calling(first: int, last: int, depth: int) -> int | None:
+        outer = [g for g in net.groups if g.depth < depth and g.first <= first and last <= g.last]
+        for g in sorted(outer, key=lambda g: g.depth):
+            if g.span is not None and g.span.file == net.file and shown.line_of(g.span):
+                return shown.line_of(g.span)
+        return None
+
+    placed = []
+    for q in pool:
+        line = call = None
+        if q.layer in groups:
+            g = groups[q.layer]
+            line, call = shown.line_of(g.span), calling(g.first, g.last, g.depth)
+        elif q.layer in nodes:
+            node = nodes[q.layer]
+            line, call = shown.line_of(node.span), calling(node.id, node.id, 1 << 30)
+        placed.append(replace(q, line=line, call=call))
+    return shown.numbered(), placed
 
 
 def _answer(name: str, truth: Truth) -> object:
@@ -730,8 +791,10 @@ def questions(net: Network, count: int, seed: int) -> list[tuple[str, str]]:
 
 def header(quiz: Quiz, t) -> list[str]:
     return [
-        t("archspec quiz: {0} ({1}), seed {2}, {3} questions", quiz.name, quiz.file, quiz.seed, len(quiz.questions)),
-        t("Answer each question for the network in {0}.", quiz.file),
+        t("archspec quiz: {0} ({1}), seed {2}, {3} questions", quiz.name, quiz.source, quiz.seed, len(quiz.questions)),
+        t("Answer each question for the network {0} below.", quiz.name)
+        if quiz.listing
+        else t("Answer each question for the network in {0}.", quiz.source),
         t("Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).")
         + " "
         + t("A rounded number needs at least two significant digits (62K, not 0.1M)."),
@@ -741,6 +804,8 @@ def header(quiz: Quiz, t) -> list[str]:
 def to_toml(quiz: Quiz, t) -> tuple[str, str]:
     """(question sheet, answer key), both TOML; the key grades as all right."""
     top = ["# " + line for line in header(quiz, t)]
+    if quiz.listing:
+        top += ["#", *("#   " + line for line in quiz.listing), "#"]
     sheet = [*top, '# layout = "channels_last"  # ' + t("uncomment if you write shapes as H x W x C")]
     key = [*top, 'layout = "channels_first"']
     current = None
@@ -748,9 +813,11 @@ def to_toml(quiz: Quiz, t) -> tuple[str, str]:
         if q.layer != current:
             current = q.layer
             comment = f"  # {q.statement}" if q.statement else ""
+            if q.line is not None:
+                comment = f"  # {t('line {0}', q.line)}: {q.statement}"
             sheet += ["", f"[{_toml_key(q.layer)}]{comment}"]
             key += ["", f"[{_toml_key(q.layer)}]{comment}"]
-        sheet.append(f'{q.field} = ""  # {t(QUESTIONS[q.field], q.layer)}')
+        sheet.append(f'{q.field} = ""  # {t(QUESTIONS[q.field], q.where(t))}')
         value = quiz.answers[(q.layer, q.field)]
         key.append(f"{q.field} = {value}" if isinstance(value, int) else f'{q.field} = "{value}"')
     return "\n".join(sheet) + "\n", "\n".join(key) + "\n"

@@ -337,7 +337,7 @@ def _make_variants(args, net, t, policy, suffix, key_suffix, stem) -> int:
     files: dict[str, str] = {}
     for number, variant in enumerate(found, 1):
         spec_path = f"{base}-v{number}.arch"
-        made = quiz.build(variant.network, spec_path, args.count, args.seed, only=asked)
+        made = quiz.build(variant.network, spec_path, args.count, args.seed, only=asked, text=variant.text)
         sheet, key = _render(made, args.format, t, policy)
         files[f"{base}-v{number}{suffix}"] = sheet
         files[f"{key_base}-v{number}-key{key_suffix}"] = key
