@@ -200,34 +200,162 @@ def parse_moodle(text: str):
     return questions
 
 
+# Moodle's question types and the elements their import reads (docs.moodle.org, "Moodle XML format")
+MOODLE_ELEMENTS = {
+    "numerical": {"name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "answer", "units",
+                  "unitgradingtype", "unitpenalty", "showunits", "unitsleft"},
+    "shortanswer": {"name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "usecase",
+                    "answer"},
+}  # fmt: skip
+MOODLE_FRACTIONS = {100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+                    12.5, 11.11111, 10, 5, 0}  # the grades Moodle's answer editor offers  # fmt: skip
+
+
+def validate_moodle(question) -> None:
+    """The question as Moodle's XML import reads it: known elements, answers with a grade Moodle
+    offers, text, feedback, and for a numerical answer a number and a tolerance."""
+    kind = question.get("type")
+    assert kind in MOODLE_ELEMENTS
+    assert {child.tag for child in question} <= MOODLE_ELEMENTS[kind]
+    assert question.find("name/text").text and question.find("questiontext/text").text
+    assert question.find("questiontext").get("format") == "html"
+    assert question.findall("answer")
+    for answer in question.findall("answer"):
+        assert float(answer.get("fraction")) in MOODLE_FRACTIONS
+        assert answer.find("text").text and answer.find("feedback") is not None
+        assert answer.find("feedback/text") is not None
+        if kind == "numerical":
+            float(answer.find("text").text)
+            assert float(answer.find("tolerance").text) >= 0
+    assert any(float(a.get("fraction")) == 100 for a in question.findall("answer"))
+
+
+def moodle_grade(question, response: str) -> tuple[float, str]:
+    """(fraction, feedback) as Moodle grades `response`: the answers are tried in order and the first
+    that matches decides; none matching is 0 (qtype_numerical_question::get_matching_answer, with
+    qtype_numerical_answer::within_tolerance's nominal interval, ends included; a short answer
+    matches its text, case aside where `usecase` is 0)."""
+    for answer in question.findall("answer"):
+        text = answer.find("text").text
+        if question.get("type") == "numerical":
+            value, tolerance = float(text), float(answer.find("tolerance").text)
+            slack = tolerance + 1e-12 * max(tolerance, abs(value), 1e-12)
+            hit = value - slack <= float(response) <= value + slack
+        else:
+            hit = response.strip().lower() == text.strip().lower()
+        if hit:
+            return float(answer.get("fraction")) / 100, answer.find("feedback/text").text or ""
+    return 0.0, ""
+
+
 @pytest.mark.parametrize("policy", [Policy(), Policy("exact"), Policy("tolerance", 0.05)])
-def test_moodle_xml_has_the_documented_structure_and_the_keys_answers(policy):
+def test_moodle_xml_has_the_documented_structure_and_grades_the_key_right(policy):
     net = archspec.load(CIFAR)
     made = build(net, "cifar10_net.arch", 23, 0)
     questions = parse_moodle(to_moodle(made, translator("en"), policy))
     assert len(questions) == len(made.questions) == 23
     for element, q in zip(questions, made.questions):
-        assert element.find("name/text").text.endswith(f"{q.layer}: {LABELS[q.field]}")
-        assert element.find("questiontext").get("format") == "html"
-        answers = element.findall("answer")
-        assert all(a.get("fraction") == "100" for a in answers)
+        validate_moodle(element)
+        assert (
+            element.find("name/text").text
+            == f"{made.name} {made.questions.index(q) + 1:02d} {q.layer}: {LABELS[q.field]}"
+        )
         value = made.answers[(q.layer, q.field)]
+        first = element.find("answer")
+        assert first.get("fraction") == "100"
         if element.get("type") == "numerical":
-            (answer,) = answers
-            tolerance = float(answer.find("tolerance").text)
+            assert first.find("tolerance").text == "0"
+            number = value if isinstance(value, int) else int(str(value).split("x")[0])
+            assert int(first.find("text").text) == number
+            assert moodle_grade(element, str(number)) == (1.0, "")
             if q.field in ("params", "macs"):
-                assert int(answer.find("text").text) == value
-                want = {"exact": 0, "tolerance": 0.05 * value}.get(policy.name)
-                if want is None:  # rounded: half a unit of the second significant digit
-                    want = 10 ** (len(str(value)) - 2) / 2 if value >= 100 else (0.5 if value >= 10 else 0)
-                assert tolerance == pytest.approx(want)
-            else:
-                assert tolerance == 0 and str(value).split("x")[0] == answer.find("text").text
+                band = {"exact": 0, "tolerance": 0.05 * value}.get(policy.name)
+                if band is None:  # rounded: half a unit of the second significant digit
+                    band = 10 ** (len(str(value)) - 2) / 2 if value >= 100 else (0.5 if value >= 10 else 0)
+                tolerances = [float(a.find("tolerance").text) for a in element.findall("answer")]
+                assert tolerances[-1] == pytest.approx(band)
         else:
             assert element.get("type") == "shortanswer" and q.field == "output"
-            assert answers[0].find("text").text == value
+            assert moodle_grade(element, value) == (1.0, "")
+            assert moodle_grade(element, value.replace("x", " x ")) == (1.0, "")
     params = next(e for e, q in zip(questions, made.questions) if (q.layer, q.field) == ("total", "params"))
-    assert params.find("answer/tolerance").text == {"rounded": "500", "exact": "0", "tolerance": "3100.3"}[policy.name]
+    band = {"rounded": "500", "exact": "0", "tolerance": "3100.3"}[policy.name]
+    assert params.findall("answer/tolerance")[-1].text == band
+
+
+LENET_MISTAKES = [  # (layer, question, answer, what Moodle gives it, the mistake its feedback names)
+    ("c1", "params", "156", 1.0, ""),
+    ("c1", "params", "150", 0.0, "the bias is left out"),
+    ("c1", "params", "162", 0.0, "the bias is counted twice"),
+    ("c1", "params", "160", 1.0, ""),  # in the rounding band (156 to two digits), no mistake
+    ("c3", "params", "2416", 1.0, ""),
+    ("c3", "params", "2400", 0.0, "the bias is left out"),
+    ("c3", "params", "2432", 0.0, "the bias is counted twice"),
+    ("c3", "params", "416", 0.0, "the input channels are left out"),
+    ("c3", "params", "2420", 1.0, ""),
+    ("c3", "macs", "240000", 1.0, ""),
+    ("c3", "macs", "241600", 0.0, "the bias is counted as MACs"),
+    ("c3", "macs", "40000", 0.0, "the input channels are left out"),
+    ("c5", "params", "48120", 1.0, ""),
+    ("c5", "params", "48000", 0.0, "the bias is left out"),
+    ("f6", "params", "10164", 1.0, ""),
+    ("f6", "params", "10080", 0.0, "the bias is left out"),
+    ("f6", "params", "10200", 1.0, ""),
+    ("f6", "macs", "10164", 0.0, "the bias is counted as MACs"),
+    ("out", "params", "840", 0.0, "the bias is left out"),
+    ("total", "params", "61706", 1.0, ""),
+    ("total", "params", "61470", 0.0, "the bias is left out"),
+    ("total", "params", "62000", 1.0, ""),
+    ("total", "macs", "416520", 1.0, ""),
+    ("total", "macs", "423038", 0.0, "the bias is counted as MACs"),
+]
+
+
+def test_moodle_grades_lenet5_s_typical_mistakes_wrong_and_names_them():
+    net = archspec.load(SPECS / "lenet5.arch")
+    made = build(net, "lenet5.arch", 100, 0)
+    questions = {
+        (q.layer, q.field): e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("en"), Policy())))
+    }
+    for layer, field, answer, fraction, named in LENET_MISTAKES:
+        got, feedback = moodle_grade(questions[(layer, field)], answer)
+        assert got == fraction, (layer, field, answer)
+        assert feedback.startswith(named) if named else feedback == "", (layer, field, answer, feedback)
+    ko = {
+        (q.layer, q.field): e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("ko"), Policy())))
+    }
+    assert moodle_grade(ko[("c3", "params")], "2400") == (
+        0.0,
+        "편향(바이어스)이 빠짐: 필터(또는 유닛)마다 가중치 말고도 편향이 하나씩 있음",
+    )
+
+
+def test_moodle_shapes_name_the_padding_and_the_rounding(tmp_path):
+    spec = tmp_path / "n.arch"
+    spec.write_text(
+        "network N\ninput 3x32x32\nc1: conv 8 3x3 stride=2 pad=1\np1: maxpool 3x3 stride=2 ceil_mode=true\n"
+    )
+    net = archspec.load(spec)
+    made = build(net, "n.arch", 100, 0)
+    questions = {
+        (q.layer, q.field): e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("en"), Policy())))
+    }
+    c1, p1 = questions[("c1", "output")], questions[("p1", "output")]
+    validate_moodle(c1)
+    assert moodle_grade(c1, "8x16x16") == (1.0, "")
+    assert moodle_grade(c1, "8 x 15 x 15")[1].startswith("the padding is left out")  # floor((32 - 3) / 2) + 1
+    assert moodle_grade(p1, "8x8x8") == (1.0, "")  # ceil((16 - 3) / 2) + 1
+    assert moodle_grade(p1, "(8, 7, 7)") == (0.0, moodle_grade(p1, "8x7x7")[1])
+    assert moodle_grade(p1, "8x7x7")[1].startswith("rounded down: with ceil_mode=true")
+
+
+def test_a_wrong_answer_equal_to_the_right_one_is_left_out():
+    net = archspec.load(SPECS / "lenet5.arch")  # c1 sees one channel: forgetting the input channels changes nothing
+    made = build(net, "lenet5.arch", 100, 0)
+    c1 = next(e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("en"), Policy())))
+              if (q.layer, q.field) == ("c1", "params"))  # fmt: skip
+    texts = [a.find("text").text for a in c1.findall("answer")]
+    assert texts == ["156", "150", "162", "156"]
 
 
 def test_moodle_escapes_and_keeps_korean(tmp_path):

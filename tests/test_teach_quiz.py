@@ -13,7 +13,7 @@ from test_cli import archspec as run_cli
 
 import archspec
 from archspec.i18n import translator
-from archspec.teaching.quiz import grade, make, parse_field, parse_number, parse_shape
+from archspec.teaching.quiz import grade, make, parse_field, parse_number, parse_shape, to_json
 
 LENET = str(SPECS / "lenet5.arch")
 
@@ -402,3 +402,56 @@ def test_an_empty_sheet(tmp_path):
     result = run_cli("quiz", LENET, "--answers", sheet)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == f"{sheet}: the sheet answers no question; see `archspec quiz --make`\n"
+
+
+# ----------------------------------------------------------------------------- naming the mistake
+
+MISTAKEN = """[c1]
+output = "6x27x27"
+params = 162
+[c3]
+params = "2,400"
+macs = 241600
+[f6]
+params = 10080
+macs = "10,164"
+[total]
+params = 61470
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, notes",
+    [
+        ("en", ["", "the bias is counted twice", "the bias is left out", "the bias is counted as MACs",
+                "the bias is left out", "the bias is counted as MACs", "the bias is left out"]),
+        ("ko", ["", "편향(바이어스)을 두 번 셈", "편향(바이어스)이 빠짐", "편향 덧셈까지 곱셈 수 (MACs)로 셈",
+                "편향(바이어스)이 빠짐", "편향 덧셈까지 곱셈 수 (MACs)로 셈", "편향(바이어스)이 빠짐"]),
+    ],
+)  # fmt: skip
+def test_a_wrong_answer_a_typical_mistake_gives_is_told_which(lang, notes):
+    net = archspec.load(LENET)
+    graded = grade(net, MISTAKEN, "s.toml")
+    out = to_json(graded, translator(lang))
+    assert [m["result"] for m in out["marks"]] == ["wrong"] * 7
+    got = [m["note"] or "" for m in out["marks"]]
+    assert [g.split(":")[0] for g in got] == notes
+
+
+def test_a_shape_mistake_is_named_in_either_layout(tmp_path):
+    spec = tmp_path / "n.arch"
+    spec.write_text(
+        "network N\ninput 3x32x32\nc1: conv 8 3x3 stride=2 pad=1\np1: maxpool 3x3 stride=2 ceil_mode=true\n"
+    )
+    net = archspec.load(spec)
+    graded = grade(net, '[c1]\noutput = "15x15x8"\n[p1]\noutput = "8x7x7"\n', "s.toml")
+    assert [m.note.split(":")[0] for m in graded.marks] == ["the padding is left out", "rounded down"]
+
+
+def test_the_cli_prints_the_mistake_above_the_formula(tmp_path):
+    sheet = tmp_path / "s.toml"
+    sheet.write_text("[c3]\nparams = 2400\n")
+    result = run_cli("quiz", LENET, "--answers", str(sheet), "--lang", "ko")
+    lines = result.stdout.splitlines()
+    at = lines.index("  편향(바이어스)이 빠짐: 필터(또는 유닛)마다 가중치 말고도 편향이 하나씩 있음")
+    assert lines[at + 1].startswith("  공식: params = (K_h*K_w*C_in + 1) * C_out")

@@ -23,6 +23,7 @@ from archspec.frontend.parse import _measure
 from archspec.frontend.syntax import Span
 from archspec.layers.base import Step, fmt_shape, show_value
 from archspec.teaching.explain import Explanation, explain, step_line
+from archspec.teaching.mistakes import typical
 
 try:
     import tomllib
@@ -429,7 +430,14 @@ def _mark(table, name, value, span, truths, net, layout, stated, policy=ROUNDED)
         correct = _correct_text(name, truth, layout)
         return Mark(table, name, "", correct, "missing", formula, span=span)
     if name == "output":
-        return _mark_shape(table, written, value, truth, formula, span, layout, stated)
+        mark = _mark_shape(table, written, value, truth, formula, span, layout, stated)
+        if isinstance(mark, Mark) and mark.status == "wrong" and not mark.note:
+            shape = parse_shape(value)
+            ways = [shape] if layout == "channels-first" else [from_channels_last(shape)] if layout else []
+            ways = ways or [shape, from_channels_last(shape)]
+            note = next((m.feedback for m, v in typical(net, table, "output") if v in ways), "")
+            mark = replace(mark, note=note) if note else mark
+        return mark
     if name == "rf":
         size = parse_field(value)
         if size is None or truth.rf is None or not truth.rf.size:
@@ -445,6 +453,8 @@ def _mark(table, name, value, span, truths, net, layout, stated, policy=ROUNDED)
     note, args = "", ()
     if not right and policy.name == "rounded" and parse_number(value)[1] and significant_digits(value) < 2:
         note, args = "`{0}` has one significant digit: write at least two", (written,)
+    elif not right:  # the answer a typical mistake gives: say which
+        note = next((m.feedback for m, v in typical(net, table, name) if policy.accepts(v, value)), "")
     return Mark(table, name, written, f"{want:,}", "right" if right else "wrong", formula, note, args, span)
 
 
@@ -612,6 +622,8 @@ class Quiz:
     questions: tuple[Question, ...]
     answers: dict[tuple[str, str], object]  # (layer, field) -> int, or the text of a shape or field
     listing: tuple[str, ...] = ()  # the network as the sheet prints it, numbered (archspec.teaching.listing)
+    # (layer, field) -> the typical wrong answers and the mistakes that give them (archspec.teaching.mistakes)
+    mistakes: dict[tuple[str, str], tuple] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -730,7 +742,8 @@ def build(
     for q in chosen:
         truth = _network_truth(net) if q.layer == "total" else truths[q.layer]
         answers[(q.layer, q.field)] = _answer(q.field, truth)
-    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers, shown)
+    mistakes = {(q.layer, q.field): tuple(typical(net, q.layer, q.field)) for q in chosen}
+    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers, shown, mistakes)
 
 
 def _placed(net: Network, pool: list[Question], text: str | None) -> tuple[tuple[str, ...], list[Question]]:
