@@ -440,12 +440,32 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _parse(parser: argparse.ArgumentParser, commands: dict, given: list[str]) -> tuple[argparse.Namespace, list]:
+    """The command line parsed with options anywhere: a command's options may come before, between
+    or after its positional arguments (`explain FILE --lang ko LAYER`), as argparse's intermixed
+    parsing reads them; a mistyped command gets a did-you-mean."""
+    if given and not given[0].startswith("-") and given[0] not in commands:
+        from archspec.diagnostics import did_you_mean, listing
+
+        hint = did_you_mean(given[0], COMMANDS) or f"the commands are {listing(COMMANDS)}"
+        parser.error(f"unknown command `{given[0]}`; {hint}")
+    if given and given[0] in commands:
+        command = commands[given[0]]
+        try:
+            args, extra = command.parse_known_intermixed_args(given[1:])
+        except TypeError:  # a command whose arguments argparse cannot parse intermixed
+            return parser.parse_known_args(given)
+        args.command = given[0]
+        return args, extra
+    return parser.parse_known_args(given)
+
+
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     # `archspec check ...`: only check's options are built; `archspec -h`, a bad command: all of them
     parser, commands = _parser(given[0] if given and given[0] in COMMANDS else None)
     _ASKED_LANG[0] = _asked_lang(given)
-    args, extra = parser.parse_known_args(argv)
+    args, extra = _parse(parser, commands, given)
     if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
         args.block_args += [e for e in extra if not e.startswith("-")]
         extra = [e for e in extra if e not in args.block_args]

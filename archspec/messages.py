@@ -1281,6 +1281,8 @@ TEMPLATES: list[tuple[str, str]] = [
     ("archspec {command:code}: error: {message!t}", "archspec {command}: 오류: {message!t}"),
     ("archspec: error: {message!t}", "archspec: 오류: {message!t}"),
     ("unrecognized arguments: {args!codes}", "알 수 없는 인자: {args!codes}"),
+    ("unknown command `{name:code}`; {hint!t}", "알 수 없는 명령 `{name}`: {hint!t}"),
+    ("the commands are {names}", "고를 수 있는 명령: {names}"),
     ("the following arguments are required: {names!codes}", "다음 인자가 필요함: {names!codes}"),
     (
         "argument {arg}: invalid choice: {value} (choose from {choices})",
