@@ -618,9 +618,12 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     ("`{slice}` is empty: it must start before it ends", "`{slice}`이/가 비어 있음: 시작이 끝보다 앞이어야 함"),
     # ---------------------------------------------------------------- expectations (expect.py)
-    ("{where}: expected {key:key!k} {text}, found {shown}", "`{where}`의 {key!k}: 기대한 값 {text}, 실제 값 {shown}"),
-    ("expected {key:key!k} {text}, found {shown}", "{key!k}: 기대한 값 {text}, 실제 값 {shown}"),
-    ("found {shown}", "실제 값 {shown}"),
+    (
+        "{where}: expected {key:key!k} {text}, found {shown!n}",
+        "`{where}`의 {key!k}: 기대한 값 {text}, 실제 값 {shown}",
+    ),
+    ("expected {key:key!k} {text}, found {shown!n}", "{key!k}: 기대한 값 {text}, 실제 값 {shown}"),
+    ("found {shown!n}", "실제 값 {shown}"),
     ("cannot expect `{key}`", "`{key}`은/는 `expect`로 확인할 수 없음"),
     ("expect a shape or {keys!codes}", "`expect`에는 형태나 {keys!codes}을/를 적을 것"),
     ("`{key}` is a number, not a shape like `{text}`", "`{key}`은/는 수임: `{text}` 같은 형태가 아님"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from fractions import Fraction
 
 import pytest
@@ -455,3 +456,59 @@ def test_the_cli_prints_the_mistake_above_the_formula(tmp_path):
     lines = result.stdout.splitlines()
     at = lines.index("  편향(바이어스)이 빠짐: 필터(또는 유닛)마다 가중치 말고도 편향이 하나씩 있음")
     assert lines[at + 1].startswith("  공식: params = (K_h*K_w*C_in + 1) * C_out")
+
+
+# ----------------------------------------------------------------------------- Korean numbers
+
+
+@pytest.mark.parametrize(
+    "written, value, tolerance",
+    [
+        ("11만 7600", 117_600, 0),
+        ("6만1706", 61_706, 0),
+        ("6만 1,706", 61_706, 0),
+        ("1억 2만", 100_020_000, 5_000),
+        ("1억 6384만", 163_840_000, 5_000),
+        ("1.5만", 15_000, 500),
+        ("62만", 620_000, 5_000),
+        ("2조 1", 2_000_000_000_001, 0),
+    ],
+)
+def test_korean_numbers_are_read(written, value, tolerance):
+    assert parse_number(written) == (value, tolerance)
+
+
+@pytest.mark.parametrize("written", ["만", "1만2억", "1만 10000", "1만 7600.5", "1억억", "만 7600", "1만x"])
+def test_what_is_no_korean_number(written):
+    assert parse_number(written) is None
+
+
+def test_korean_answers_grade_as_their_value_and_the_key_is_shown_in_man():
+    net = archspec.load(LENET)
+    sheet = '[c1]\nmacs = "11만 7600"\n[c3]\nmacs = "24만"\n[total]\nparams = "6만1706"\nmacs = "6만"\n'
+    graded = grade(net, sheet, "s.toml")
+    assert [m.status for m in graded.marks] == ["right", "right", "right", "wrong"]
+    assert graded.marks[3].note == "`{0}` has one significant digit: write at least two"  # 6만 for 41만 6520
+    out = to_json(graded, translator("ko"), "ko")
+    assert [m["correct"] for m in out["marks"]] == ["11만 7600", "24만", "6만 1706", "41만 6520"]
+    assert to_json(graded, translator("en"))["marks"][0]["correct"] == "117,600"
+
+
+def test_a_quiz_cell_reads_korean_numbers():
+    from archspec.views import web
+
+    text = (SPECS / "lenet5.arch").read_text(encoding="utf-8")
+    out = web.grade(text, "c1", "macs", "11만 7600", "ko", "lenet5.arch")
+    assert out["result"] == "right" and out["correct"] == "11만 7600"
+    assert web.grade(text, "total", "params", "6만 1706", "en", "lenet5.arch")["result"] == "right"
+
+
+def test_a_failed_expect_writes_its_count_as_the_language_does(tmp_path):
+    spec = tmp_path / "e.arch"
+    spec.write_text("network N\ninput 3x64x64\nc1: conv 64 3x3 expect macs=1.2M\nexpect params=657000\n")
+    english = run_cli("check", str(spec), "-q")
+    assert "expected macs 1.2M, found 6,642,432" in english.stderr and "found 1,792" in english.stderr
+    korean = run_cli("check", str(spec), "-q", "--lang", "ko")
+    assert "기대한 값 1.2M, 실제 값 664만 2432" in korean.stderr and "실제 값 1,792" in korean.stderr
+    for text in (english.stderr, korean.stderr):
+        assert not re.search(r"[0-9]_[0-9]|[0-9]\.[0-9]+M", text.replace("1.2M", ""))

@@ -21,6 +21,7 @@ from archspec.analysis.receptive import Field, receptive_fields
 from archspec.diagnostics import Diagnostic, did_you_mean, listing
 from archspec.frontend.parse import _measure
 from archspec.frontend.syntax import Span
+from archspec.i18n import count
 from archspec.layers.base import Step, fmt_shape, show_value
 from archspec.teaching.explain import Explanation, explain, step_line
 from archspec.teaching.mistakes import typical
@@ -102,6 +103,11 @@ def significant_digits(written) -> int:
     if isinstance(written, float):
         written = repr(written)
     text = str(written).strip().replace(",", "").replace("_", "").replace(" ", "")
+    if re.search("[만억조]", text):  # the digits down to the last one written: `62만` 2, `1억 2만` 5
+        number = korean_number(text)
+        if number is None or not number[1]:
+            return len(text)
+        return len(str(round(number[0] / (2 * number[1]))).lstrip("0"))
     mantissa = re.split(r"[eE]", text.rstrip("kKmMgG"))[0]
     digits = mantissa.replace(".", "").lstrip("0")
     return len(digits)
@@ -259,10 +265,38 @@ def parse_number(value) -> tuple[float, float] | None:
     if not isinstance(value, str):
         return None
     text = value.strip().replace(",", "").replace(" ", "")
+    if KOREAN_NUMBER.fullmatch(text) and re.search("[만억조]", text):
+        return korean_number(text)
     if not re.fullmatch(r"[0-9_]+(\.[0-9]+)?([eE][+-]?[0-9]+)?[kKmMgG]?", text):
         return None
     number, tolerance = _measure(text)
     return float(number), tolerance
+
+
+KOREAN_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4}
+KOREAN_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?[조억만])+(?:[0-9]+)?")
+_KOREAN_GROUP = re.compile(r"([0-9]+(?:\.[0-9]+)?)([조억만]?)")
+
+
+def korean_number(text: str) -> tuple[float, float] | None:
+    """A count written in 만 (10^4), 억 (10^8) and 조 (10^12), as Korean writes it and archspec
+    prints it under Korean (`6만 1706`, `11만 7600`, `1억 2만`, `1.5만`; spaces and commas already
+    taken out) -> (value, tolerance): exact where it ends in plain digits, else to half a unit of its
+    last digit (`1.5만` within 500, `62만` within 5,000). None where the units do not go down, or the
+    digits after the last unit are not below 10,000."""
+    groups = _KOREAN_GROUP.findall(text)
+    value, last, tolerance = Fraction(0), None, 0.0
+    for digits, unit in groups:
+        if not digits:
+            continue
+        scale = KOREAN_UNITS.get(unit, 1)
+        if last is not None and scale >= last or (not unit and (int(digits) >= 10_000 or "." in digits)):
+            return None
+        value += Fraction(digits) * scale
+        decimals = len(digits.partition(".")[2])
+        tolerance = 0.0 if not unit else scale / 10**decimals / 2
+        last = scale
+    return float(value), tolerance
 
 
 def channels_last(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -517,9 +551,17 @@ def _mark_shape(table, written, value, truth, formula, span, layout, stated) -> 
 # ----------------------------------------------------------------------------- output
 
 
-def render(grading: Grading, t, stream) -> None:
+def shown(text: str, unit: str) -> str:
+    """A right value as the table shows it: a count in the chosen units (`24만` in Korean's,
+    `240,000` in English), anything else (a shape) as it is."""
+    if unit == "ko" and re.fullmatch(r"[0-9][0-9,]*", text):
+        return count(int(text.replace(",", "")), unit)
+    return text
+
+
+def render(grading: Grading, t, stream, unit: str = "en") -> None:
     """The marks as a table (rich measures Korean text in terminal cells), the formulas of the
-    wrong answers, and the score."""
+    wrong answers, and the score; counts in `unit` (archspec.i18n.count)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -531,7 +573,8 @@ def render(grading: Grading, t, stream) -> None:
         table.add_column(t(heading), justify="right" if heading in ("Answer", "Correct") else "left")
     for m in grading.marks:
         style = {"right": "green", "wrong": "red", "missing": "yellow"}[m.status]
-        table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", m.correct, f"[{style}]{t(m.status)}[/]")
+        correct = shown(m.correct, unit)
+        table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", correct, f"[{style}]{t(m.status)}[/]")
     console.print(table)
     explained = [m for m in grading.marks if not m.right or m.note]
 
@@ -541,7 +584,7 @@ def render(grading: Grading, t, stream) -> None:
     if explained:
         say()
     for m in explained:
-        head = f"{m.layer} · {t(LABELS[m.field])}: {m.correct}"
+        head = f"{m.layer} · {t(LABELS[m.field])}: {shown(m.correct, unit)}"
         if m.span is not None:
             head = f"{m.span.file}:{m.span.line}:{m.span.column}: " + head
         say(head)
@@ -557,7 +600,7 @@ def render(grading: Grading, t, stream) -> None:
         stream.write("\n".join(line.rstrip() for line in plain.getvalue().split("\n")))
 
 
-def to_json(grading: Grading, t) -> dict:
+def to_json(grading: Grading, t, unit: str = "en") -> dict:
     return {
         "ok": True,
         "file": grading.file,
@@ -572,7 +615,7 @@ def to_json(grading: Grading, t) -> dict:
                 "layer": m.layer,
                 "question": m.field,
                 "answer": m.answer,
-                "correct": m.correct,
+                "correct": shown(m.correct, unit),
                 "result": m.status,
                 "formula": [step_line(s, t) for s in m.formula],
                 "note": t(m.note, *[t(a) if isinstance(a, str) else a for a in m.args]) if m.note else None,

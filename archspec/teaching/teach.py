@@ -239,12 +239,13 @@ def quiz_command(args) -> int:
         if args.json:
             _dump({"ok": False, "diagnostics": [d.to_json() for d in grading.diagnostics]})
         return EXIT_FAILED
+    unit = units(getattr(args, "units", None), language(args.lang))
     if args.json:
-        _dump(quiz.to_json(grading, t))
+        _dump(quiz.to_json(grading, t, unit))
     elif not grading.marks:  # not an empty table and `Score: 0 / 0`
         print(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`", file=sys.stderr)
     else:
-        quiz.render(grading, t, sys.stdout)
+        quiz.render(grading, t, sys.stdout, unit)
     return EXIT_OK if grading.all_right else EXIT_FAILED
 
 

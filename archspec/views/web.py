@@ -229,7 +229,9 @@ def grade(text: str, path: str, field: str, answer: str, lang: str = "en", file:
     if grading.diagnostics:
         d = grading.diagnostics[0]
         return {"ok": False, "result": "bad", "message": d.message, "hint": d.hint or None}
-    mark = quiz.to_json(grading, t)["marks"][0]
+    from archspec.i18n import units
+
+    mark = quiz.to_json(grading, t, units(None, lang))["marks"][0]
     mark.update(ok=True, label=t(quiz.LABELS[mark["question"]]), status=t(mark["result"]))
     return mark
 
