@@ -202,6 +202,35 @@ KO: dict[str, str] = {
     "Write the receptive field's side in input pixels.": "수용 영역의 한 변을 입력 픽셀 수로 적을 것.",
     "the whole network": "신경망 전체",
     # --- end of quiz ---
+    # --- diagrams: the title, the key and the boxes (archspec/views/diagram.py) ---
+    "output": "출력",
+    "output {0}": "출력 {0}",
+    "input {0}, output {1}": "입력 {0}, 출력 {1}",
+    "{0} params": "파라미터 수 {0}",
+    "{0} trainable": "학습 가능 {0}",
+    "{0} MACs": "곱셈 수 (MACs) {0}",
+    "frozen": "고정",
+    "conv": "합성곱층",  # the key's layer families
+    "pool": "풀링층",
+    "dense": "완전연결층",
+    "norm": "정규화",
+    "activation": "활성화 함수",
+    "merge": "병합",
+    "reshape": "형태 바꾸기",
+    "regularization": "규제",
+    "other": "기타",
+    "block": "블록",
+    "shortcut": "숏컷",
+    "box": "네모",
+    "cut corners": "모서리를 자른 네모",
+    "rounded": "둥근 네모",
+    "dashed": "점선 테두리",
+    "oval": "타원",
+    "folded corner": "접힌 모서리",
+    "dotted": "점 테두리",
+    "3-D box": "입체 상자",
+    "{0}: box": "{0}: 네모",
+    # --- end of diagrams ---
 }
 
 CATALOGUES = {"ko": KO}

@@ -635,3 +635,68 @@ def test_explain_reads_counts_in_man_and_eok_after_the_formula():
     assert "= (25088 + 1) * 4096 = 102,764,544 (1억 276만 4544)" in ko.stdout
     en = run_cli("explain", spec, "classifier.0")
     assert "= 102,764,544\n" in en.stdout and "억" not in en.stdout
+
+
+# ----------------------------------------------------------------------------- diagrams under Korean
+
+SPECS = ROOT / "specs"
+
+
+def _diagram_words(dot: str) -> str:
+    """The text of a diagram's HTML-like labels (`label=<...>`), a line per piece of text."""
+    import html
+
+    words = []
+    for start in [m.end() for m in re.finditer(r"label=<", dot)]:
+        depth, i = 1, start
+        while depth:
+            depth += {"<": 1, ">": -1}.get(dot[i], 0)
+            i += 1
+        for piece in re.split(r"<[^>]+>", dot[start : i - 1]):
+            text = html.unescape(piece).strip()
+            if text:
+                words.append(text)
+    return "\n".join(words)
+
+
+@pytest.mark.parametrize("spec, expand", [("resnet18.arch", False), ("alexnet.arch", True), ("googlenet.arch", False)])
+def test_a_diagram_under_korean_has_no_english_left(spec, expand):
+    from archspec.views.diagram import dot_source
+
+    net = archspec.load(SPECS / spec)
+    dot = dot_source(net, None if expand else 0, lang="ko")
+    shown = _diagram_words(dot)
+    english = dot_source(net, None if expand else 0)
+    assert "params" in english and "MACs" in english and "input" in english
+    code = {n.path for n in net.nodes} | {n.notation for n in net.nodes} | {g.path for g in net.groups} | {net.name}
+    kept = [
+        line
+        for line in shown.splitlines()
+        if line not in code and "(" not in line and not re.fullmatch(r"[0-9x, ]+", line)
+    ]
+    for word in ("params", "trainable", "frozen", "sequence of", "shortcut", "block", "input", "output"):
+        assert word not in "\n".join(kept), (word, kept)
+    leftover = re.sub(r"\(MACs\)|\+ add|[a-z_]+: 네모|[A-Za-z]\w*\(", "", "\n".join(kept))
+    assert not english_left(leftover), english_left(leftover)
+
+
+def test_the_diagram_title_counts_in_man_and_eok():
+    from archspec.views.diagram import dot_source
+
+    dot = dot_source(archspec.load(SPECS / "resnet18.arch"), lang="ko")
+    assert "입력 3x224x224, 출력 1000, 파라미터 수 1168만 9512, 곱셈 수 (MACs) 18억 1407만 3344" in dot
+    assert "합성곱층" in dot and "숏컷" not in dot  # collapsed blocks: no shortcut drawn at depth 0
+    alex = dot_source(archspec.load(SPECS / "alexnet.arch"), None, lang="ko")
+    assert "13개로 된 시퀀스" in alex and "sequence of" not in alex
+    english = dot_source(archspec.load(SPECS / "resnet18.arch"), lang="en", unit="en")
+    assert "input 3x224x224, output 1000, 11,689,512 params, 1,814,073,344 MACs" in english
+
+
+def test_render_speaks_korean_from_the_command_line(tmp_path):
+    out = tmp_path / "d.dot"
+    result = run_cli(
+        "render", str(SPECS / "resnet50.arch"), "--format", "dot", "-o", str(out), "--lang", "ko", "--expand"
+    )
+    assert result.returncode == 0, result.stderr
+    dot = out.read_text(encoding="utf-8")
+    assert "숏컷" in dot and "블록" not in dot and "파라미터 수 2555만 7032" in dot

@@ -161,16 +161,19 @@ def _analysis(text: str, file: str, lang: str) -> dict:
     return out
 
 
-def diagram(text: str, file: str = DEFAULT_FILE, expanded: bool = False, direction: str = "TB") -> dict:
-    """The DOT text `archspec render --format dot` writes (`--expand` where `expanded`), or why
-    there is none."""
+def diagram(
+    text: str, file: str = DEFAULT_FILE, expanded: bool = False, direction: str = "TB", lang: str = "en"
+) -> dict:
+    """The DOT text `archspec render --format dot` writes (`--expand` where `expanded`), its words in
+    `lang`, or why there is none."""
     from archspec.views.diagram import dot_source
 
     result = _result(text, file)
     net = result.network
     if not (result.ok or result.complete) or net is None or not net.nodes:
         return {"ok": False, "dot": None, "error": "the spec does not check: nothing to draw"}
-    return {"ok": True, "dot": dot_source(net, None if expanded else 0, direction), "error": None}
+    lang = lang if lang in ("en", "ko") else "en"
+    return {"ok": True, "dot": dot_source(net, None if expanded else 0, direction, lang=lang), "error": None}
 
 
 def _translator(lang: str):
