@@ -294,6 +294,9 @@ NONE, CONSONANT, RIEUL = 0, 1, 2  # the final sound: a vowel, a consonant other 
 _DIGIT_SOUND = {"0": CONSONANT, "1": RIEUL, "2": NONE, "3": CONSONANT, "4": NONE, "5": NONE, "6": CONSONANT,
                 "7": RIEUL, "8": RIEUL, "9": NONE}  # 영 일 이 삼 사 오 육 칠 팔 구  # fmt: skip
 _LETTER_SOUND = {"l": RIEUL, "r": RIEUL, "m": CONSONANT, "n": CONSONANT}  # 엘 알 엠 엔; the rest end in a vowel
+# a punctuation mark alone in backticks is read by its Korean name: 쌍점, 쌍반점, 쉼표, 마침표, 괄호, 등호, ...
+_SYMBOL_SOUND = {":": CONSONANT, ";": CONSONANT, ",": NONE, ".": NONE, "(": NONE, ")": NONE, "[": NONE, "]": NONE,
+                 "=": NONE, "+": NONE, "*": NONE, "-": NONE, "/": NONE}  # fmt: skip
 _SKIPPED = "`'\"“”‘’.,:;!? \t"
 _PARTICLE: list[re.Pattern] = []  # compiled when Korean text first needs it
 
@@ -306,6 +309,9 @@ def _particle_pattern() -> re.Pattern:
 
 def final_sound(text: str) -> int:
     """NONE, CONSONANT or RIEUL: how the text ends when read aloud (see the rule above)."""
+    symbol = re.search(r"`(.)`\s*$", text)
+    if symbol and symbol.group(1) in _SYMBOL_SOUND:  # `:` read by its name: 쌍점이
+        return _SYMBOL_SOUND[symbol.group(1)]
     text = text.rstrip(_SKIPPED)
     while text.endswith(")") and "(" in text:  # `마지막 (H x W x C)`: the word before the parentheses
         depth, i = 0, len(text) - 1

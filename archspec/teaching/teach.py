@@ -12,6 +12,13 @@ from archspec.i18n import count, language, translator, units
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _said(text: str) -> str:
+    """`text` in the language the command line chose (archspec.messages' catalogue)."""
+    from archspec.messages import say
+
+    return say(text)
+
+
 def usage_error(command: str, message: str) -> int:
     from archspec.messages import say
 
@@ -235,7 +242,7 @@ def quiz_command(args) -> int:
     if grading.diagnostics:
         _report(grading.diagnostics, {args.answers: text})
         count = len(grading.diagnostics)
-        print(f"{args.answers}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(_said(f"{args.answers}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
         if args.json:
             _dump({"ok": False, "diagnostics": [d.to_json() for d in grading.diagnostics]})
         return EXIT_FAILED
@@ -243,7 +250,7 @@ def quiz_command(args) -> int:
     if args.json:
         _dump(quiz.to_json(grading, t, unit))
     elif not grading.marks:  # not an empty table and `Score: 0 / 0`
-        print(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`", file=sys.stderr)
+        print(_said(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`"), file=sys.stderr)
     else:
         quiz.render(grading, t, sys.stdout, unit)
     return EXIT_OK if grading.all_right else EXIT_FAILED
@@ -330,7 +337,8 @@ def _make_variants(args, net, t, policy, suffix, key_suffix, stem) -> int:
 
     found = variants(text, args.file, args.variants, args.seed, same_questions)
     if len(found) < args.variants:
-        print(f"asked for {args.variants} variants; {len(found)} of {args.file} check and differ", file=sys.stderr)
+        asked = f"asked for {args.variants} variants; {len(found)} of {args.file} check and differ"
+        print(_said(asked), file=sys.stderr)
     if not found:
         return EXIT_FAILED
     base = _split(args.output)[0] if args.output else f"{stem}-quiz"

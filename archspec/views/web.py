@@ -171,9 +171,18 @@ def diagram(
     result = _result(text, file)
     net = result.network
     if not (result.ok or result.complete) or net is None or not net.nodes:
-        return {"ok": False, "dot": None, "error": "the spec does not check: nothing to draw"}
+        return {"ok": False, "dot": None, "error": _said("the spec does not check: nothing to draw", lang)}
     lang = lang if lang in ("en", "ko") else "en"
     return {"ok": True, "dot": dot_source(net, None if expanded else 0, direction, lang=lang), "error": None}
+
+
+def _said(text: str, lang: str) -> str:
+    """A message (made in English) in `lang`, by archspec's message catalogue."""
+    if lang != "ko" or not text:
+        return text
+    from archspec.messages import translate
+
+    return translate(text, lang)
 
 
 def _translator(lang: str):
@@ -190,13 +199,18 @@ def explain(text: str, path: str, lang: str = "en", file: str = DEFAULT_FILE) ->
 
     result = _result(text, file)
     if not result.complete:
-        return {"ok": False, "error": "the spec does not check: nothing to explain", "layers": [], "text": ""}
+        return {
+            "ok": False,
+            "error": _said("the spec does not check: nothing to explain", lang),
+            "layers": [],
+            "text": "",
+        }
     t = _translator(lang)
     try:
         nodes = select(result.network, [path])
     except UnknownLayer as err:
         hint = f"; {err.hint}" if err.hint else ""
-        return {"ok": False, "error": f"no layer `{path}`{hint}", "layers": [], "text": ""}
+        return {"ok": False, "error": _said(f"no layer `{path}`{hint}", lang), "layers": [], "text": ""}
     if not nodes:  # the input row
         return {
             "ok": True,
@@ -226,12 +240,13 @@ def grade(text: str, path: str, field: str, answer: str, lang: str = "en", file:
 
     result = _result(text, file)
     if not result.complete:
-        return {"ok": False, "result": None, "message": "the spec does not check: nothing to grade", "hint": None}
+        message = _said("the spec does not check: nothing to grade", lang)
+        return {"ok": False, "result": None, "message": message, "hint": None}
     t = _translator(lang)
     grading = quiz.grade(result.network, answer_sheet(path, field, answer), "answers.toml")
     if grading.diagnostics:
         d = grading.diagnostics[0]
-        return {"ok": False, "result": "bad", "message": d.message, "hint": d.hint or None}
+        return {"ok": False, "result": "bad", "message": _said(d.message, lang), "hint": _said(d.hint, lang) or None}
     from archspec.i18n import units
 
     mark = quiz.to_json(grading, t, units(None, lang))["marks"][0]
