@@ -412,3 +412,95 @@ def count(n: int | float, unit: str = "en") -> str:
     if n:  # beyond 경: the rest in front
         groups.append(f"{n:,}경")
     return sign + " ".join(reversed(groups))
+
+
+# ----------------------------------------------------------------------------- messages by identity
+_ARGUMENT = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+class Message(str):
+    """A message as its raise site makes it: an id in archspec.catalogue and its arguments. As a
+    `str` it is its English text, so whatever reads messages as text goes on working; a language
+    writes it from its own catalogue (`Language.say`), not by matching the English."""
+
+    id: str
+    args: dict
+
+    def __new__(cls, id: str, /, **args) -> Message:
+        self = super().__new__(cls, _written(id, args, Language()))
+        self.id, self.args = id, args
+        return self
+
+    def __reduce__(self):
+        return _message, (self.id, self.args)
+
+    def written(self, language: Language) -> str:
+        return _written(self.id, self.args, language)
+
+
+def _message(id: str, args: dict) -> Message:
+    return Message(id, **args)
+
+
+def _written(id: str, args: dict, language: Language) -> str:
+    from archspec.catalogue import CATALOGUES
+
+    template = CATALOGUES.get(language.code, {}).get(id) or CATALOGUES["en"][id]
+
+    def field(m: re.Match) -> str:
+        value, how = args[m.group(1)], m.group(2)
+        if how == "count":
+            return language.count(value)
+        if how == "say":
+            return language.say(value)
+        return str(value)
+
+    text = _ARGUMENT.sub(field, template)
+    return particles(text) if language.code == "ko" else text
+
+
+class Language:
+    """A language and the way it writes counts: what archspec speaks in, in one object instead of
+    `lang == "ko"` tests. `Language()` is English; `Language.of(requested)` the one asked for (else
+    the environment's, as `language` reads it) with its units (`units`)."""
+
+    __slots__ = ("code", "unit")
+
+    def __init__(self, code: str = "en", unit: str | None = None):
+        self.code = code if code in LANGUAGES else "en"
+        self.unit = units(unit, self.code)
+
+    @classmethod
+    def of(cls, requested: str | None = None, unit: str | None = None) -> Language:
+        return cls(language(requested), unit)
+
+    def __repr__(self) -> str:
+        return f"Language({self.code!r}, {self.unit!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Language) and (self.code, self.unit) == (other.code, other.unit)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.unit))
+
+    @property
+    def english(self) -> bool:
+        return self.code == "en"
+
+    def t(self, text: str, *args) -> str:
+        """The teaching commands' words (`output size` -> `출력 크기`), as `translator` gives them."""
+        return translator(self.code)(text, *args)
+
+    def count(self, n: int | float) -> str:
+        return count(n, self.unit)
+
+    def say(self, text: str) -> str:
+        """A message in this language: a `Message` from its catalogue; English text made before
+        messages had ids, by archspec.messages' matching of it; counts in this language's units."""
+        if isinstance(text, Message):
+            return text.written(self)
+        if not text or (self.english and self.unit == "en"):
+            return text
+        from archspec.messages import translate
+
+        return translate(text, self.code, self.unit)

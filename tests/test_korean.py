@@ -18,7 +18,7 @@ import archspec
 from archspec.analysis.load import analyse
 from archspec.diagnostics import Diagnostic, render
 from archspec.i18n import KO as I18N_KO
-from archspec.i18n import count, particle, particles, translator
+from archspec.i18n import Message, count, particle, particles, translator
 from archspec.messages import CODES, PHRASES, TEMPLATES, translate, translated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -743,7 +743,7 @@ def test_every_toml_reader_message_is_korean():
     assert len(plain) > 10
     for message in plain:
         text = message[0].lower() + message[1:]
-        korean = translate(f"the answer sheet is not valid TOML: {text}")
+        korean = translate(Message("sheet.not-toml", error=text))
         assert not english_left(korean.replace("TOML", "")), korean
 
 

@@ -21,7 +21,7 @@ from archspec.analysis.receptive import Field, receptive_fields
 from archspec.diagnostics import Diagnostic, did_you_mean, listing
 from archspec.frontend.parse import _measure
 from archspec.frontend.syntax import Span
-from archspec.i18n import count
+from archspec.i18n import Message, count
 from archspec.layers.base import Step, fmt_shape, show_value
 from archspec.teaching.explain import Explanation, explain, step_line
 from archspec.teaching.mistakes import typical
@@ -210,7 +210,7 @@ def _toml_error(exc: Exception, file: str) -> Diagnostic:
     span = Span(file, int(m.group(1)), int(m.group(2)), int(m.group(1)), int(m.group(2)) + 1) if m else None
     return Diagnostic(
         "sheet-syntax",
-        f"the answer sheet is not valid TOML: {text[0].lower() + text[1:]}",
+        Message("sheet.not-toml", error=text[0].lower() + text[1:]),
         span,
         "here",
         'write answers as `params = 156` or `output = "6x28x28"` under a `[layer]` header',
@@ -379,7 +379,7 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
                     diagnostics.append(
                         Diagnostic(
                             "bad-answer",
-                            f'`layout` must be "channels_first" or "channels_last", not {value!r}',
+                            Message("sheet.bad-layout", value=repr(value)),
                             span,
                             "unknown layout",
                         )
@@ -390,16 +390,16 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
                 else:
                     hint = did_you_mean(key, [*TOP_KEYS, *truths]) or "answers go under a `[layer]` header"
                 where = spans.get((table, "=" + key), span)
-                diagnostics.append(Diagnostic("unknown-field", f"unknown setting `{key}`", where, "unknown", hint))
+                message = Message("sheet.unknown-setting", key=key)
+                diagnostics.append(Diagnostic("unknown-field", message, where, "unknown", hint))
             continue
         allowed = TOTAL_FIELDS if table == "total" else LAYER_FIELDS
         if table != "total" and table not in truths:
             header = spans.get((table, "")) or span
             written = [n.path for n in net.nodes[1:] if not n.generated and n.path in truths] or list(truths)
-            hint = did_you_mean(table, [*truths, "total"]) or f"the spec's layers are {listing(written)}"
-            diagnostics.append(
-                Diagnostic("unknown-layer", f"no layer `{table}` in {net.file}", header, "unknown", hint)
-            )
+            hint = did_you_mean(table, [*truths, "total"]) or Message("sheet.layers-are", names=listing(written))
+            message = Message("sheet.no-layer", table=table, file=net.file)
+            diagnostics.append(Diagnostic("unknown-layer", message, header, "unknown", hint))
             continue
         name = ALIASES.get(key, key)
         if name not in allowed:
@@ -407,7 +407,7 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
             diagnostics.append(
                 Diagnostic(
                     "unknown-field",
-                    f"`{table}` has no `{key}` to answer",
+                    Message("sheet.no-question", table=table, key=key),
                     spans.get((table, "=" + key), span),
                     "unknown",
                     hint,
@@ -495,10 +495,10 @@ def _mark(table, name, value, span, truths, net, layout, stated, policy=ROUNDED)
 def _bad(span, table, name, written, expected) -> Diagnostic:
     return Diagnostic(
         "bad-answer",
-        f"`{table}.{name}`: cannot read `{written}` as {expected}",
+        Message("sheet.cannot-read", table=table, field=name, written=written, expected=expected),
         span,
         "not an answer",
-        f"write {expected}",
+        Message("sheet.write-as", expected=expected),
     )
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 
 from archspec.diagnostics import render
-from archspec.i18n import count, language, translator, units
+from archspec.i18n import Language, Message, count, language, translator, units
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -22,7 +22,7 @@ def _said(text: str) -> str:
 def usage_error(command: str, message: str) -> int:
     from archspec.messages import say
 
-    print(say(f"archspec {command}: error: {message}"), file=sys.stderr)
+    print(say(Message("usage.error", command=command, message=message)), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -228,29 +228,31 @@ def quiz_command(args) -> int:
     net, status = _analysed(args.file, args.json and not args.make)
     if net is None:
         return status
-    t = translator(language(args.lang))
+    speaking = Language.of(args.lang, getattr(args, "units", None))
+    t = speaking.t
     if args.make:
         return _make(args, net, t)
     try:
         with open(args.answers, encoding="utf-8-sig") as f:
             text = f.read()
     except OSError as err:
-        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {err.strerror or err}")
+        return usage_error("quiz", Message("sheet.unreadable", path=args.answers, reason=err.strerror or err))
     except ValueError:  # not UTF-8
-        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: it is not UTF-8 text")
+        return usage_error("quiz", Message("sheet.not-utf8", path=args.answers))
     grading = quiz.grade(net, text, args.answers, _policy(args))
     if grading.diagnostics:
         _report(grading.diagnostics, {args.answers: text})
         count = len(grading.diagnostics)
-        print(_said(f"{args.answers}: {count} error{'s' if count != 1 else ''}"), file=sys.stderr)
+        said = Message("sheet.errors" if count != 1 else "sheet.error", path=args.answers, n=count)
+        print(speaking.say(said), file=sys.stderr)
         if args.json:
             _dump({"ok": False, "diagnostics": [d.to_json() for d in grading.diagnostics]})
         return EXIT_FAILED
-    unit = units(getattr(args, "units", None), language(args.lang))
+    unit = speaking.unit
     if args.json:
         _dump(quiz.to_json(grading, t, unit))
     elif not grading.marks:  # not an empty table and `Score: 0 / 0`
-        print(_said(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`"), file=sys.stderr)
+        print(speaking.say(Message("sheet.no-answers", path=args.answers)), file=sys.stderr)
     else:
         quiz.render(grading, t, sys.stdout, unit)
     return EXIT_OK if grading.all_right else EXIT_FAILED

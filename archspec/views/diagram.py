@@ -7,12 +7,11 @@ not at start-up); drawing SVG, PNG or PDF runs Graphviz's `dot` program."""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
 from archspec.analysis.graph import Group, Network, Node
-from archspec.i18n import count, translator, units
+from archspec.i18n import Language
 from archspec.layers import fmt_shape
 from archspec.layers.base import fmt_arg
 from archspec.layers.slices import split_notation
@@ -51,32 +50,7 @@ LOOKS = {
 BLOCK = Look("#f7f7f7", "box3d", "bold", note="3-D box")
 
 
-@dataclass(frozen=True)
-class Words:
-    """The diagram's words (`t`, archspec.i18n's translator) and counts (`unit`: `en` 61,706, `ko`
-    6만 1706) in the language asked for."""
-
-    t: Callable[..., str]
-    lang: str = "en"
-    unit: str = "en"
-
-    def n(self, value: int) -> str:
-        return count(value, self.unit)
-
-    def group(self, name: str) -> str:
-        """A sequence's title (`sequence of 2`) as archspec's messages translate it."""
-        if self.lang == "en":
-            return name
-        from archspec.messages import translate
-
-        return translate(name, self.lang, self.unit)
-
-
-def words(lang: str = "en", unit: str | None = None) -> Words:
-    return Words(translator(lang), lang, units(unit, lang))
-
-
-ENGLISH = Words(translator("en"))
+ENGLISH = Language()  # the diagram's words and counts: archspec.i18n.Language
 END = Look("#ffffff", "oval", "bold")  # the input and output markers
 
 
@@ -265,7 +239,7 @@ def _node_label(
     shapes: str = "boxes",
     folded: tuple[Node, ...] = (),
     title: str | None = None,
-    w: Words = ENGLISH,
+    w: Language = ENGLISH,
 ) -> str:
     """A layer's box: its written name, what it is in lecture notation, its output shape. With
     `folded` (the batchnorm and activations after it, drawn in its box), the notation goes on as
@@ -323,25 +297,26 @@ def fold_chains(net: Network) -> dict[int, tuple[int, ...]]:
     return chains
 
 
-def _group_label(net: Network, gi: int, shapes: str = "boxes", w: Words = ENGLISH) -> str:
+def _group_label(net: Network, gi: int, shapes: str = "boxes", w: Language = ENGLISH) -> str:
     """A collapsed block or sequence: its path, its call or its members' calls, shape and params."""
     g = net.groups[gi]
     params = net.totals(g.first, g.last)[0]
     trainable = net.trainable_in(g.first, g.last)
-    calls = _call_lines(g, 36) if g.kind == "block" else [w.group(c) for c in block_calls(net, gi)]
+    calls = _call_lines(g, 36) if g.kind == "block" else [w.say(c) for c in block_calls(net, gi)]
     shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
     if trainable == params:
         frozen = ""
     else:
-        frozen = ", " + (w.t("frozen") if not trainable else w.t("{0} trainable", w.n(trainable)))
+        frozen = ", " + (w.t("frozen") if not trainable else w.t("{0} trainable", w.count(trainable)))
     shape = "" if shapes == "edges" else f"{shape}, "
-    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}{w.t('{0} params', w.n(params))}{frozen}", "s"))
+    counted = w.t("{0} params", w.count(params))
+    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}{counted}{frozen}", "s"))
 
 
-def _cluster_label(net: Network, gi: int, w: Words = ENGLISH) -> str:
+def _cluster_label(net: Network, gi: int, w: Language = ENGLISH) -> str:
     """The caption of an expanded group's frame: its path and the call, wrapped narrow."""
     g = net.groups[gi]
-    lines = _call_lines(g, 26) if g.kind == "block" else [w.group(g.name)]
+    lines = _call_lines(g, 26) if g.kind == "block" else [w.say(g.name)]
     text = "".join(f'{escape(line)}<BR ALIGN="LEFT"/>' for line in lines)
     return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
 
@@ -353,7 +328,7 @@ def _legend(
     merges: dict[str, str],
     blocks: bool,
     shortcuts: bool,
-    w: Words = ENGLISH,
+    w: Language = ENGLISH,
 ) -> str:
     """The title and a one-row key: each family's colour with its name and outline written in it;
     for merges, what each drawn merge looks like (`+ add`, `concat: box`)."""
@@ -365,7 +340,7 @@ def _legend(
         trainable = net.trainable_params
     else:
         g = net.groups[focus]
-        call = block_calls(net, focus)[0] if g.kind == "block" else w.group(g.name)
+        call = block_calls(net, focus)[0] if g.kind == "block" else w.say(g.name)
         # a block drawn alone (`render --block`) is the network of one line calling it: the call says it all
         name = call if g.path == name and g.depth == 0 else f"{name} {g.path}: {call}"
         entry = net.nodes[g.first].inputs[:1]
@@ -373,10 +348,10 @@ def _legend(
         shapes += t("output {0}", fmt_shape(net.nodes[g.output].shape)) if g.output is not None else ""
         params, _, macs = net.totals(g.first, g.last)
         trainable = net.trainable_in(g.first, g.last)
-    counted = t("{0} params", w.n(params))
+    counted = t("{0} params", w.count(params))
     if trainable != params:
-        counted += " (" + t("{0} trainable", w.n(trainable)) + ")"
-    counted += ", " + t("{0} MACs", w.n(macs))
+        counted += " (" + t("{0} trainable", w.count(trainable)) + ")"
+    counted += ", " + t("{0} MACs", w.count(macs))
     title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {escape(counted)}'
     cells = []
     for family in families:
@@ -429,7 +404,7 @@ def dot_source(
     from archspec.diagnostics import output_language
 
     said, said_unit = output_language()
-    w = words(lang or said, unit or (said_unit if lang is None else None))
+    w = Language(lang or said, unit or (said_unit if lang is None else None))
 
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")

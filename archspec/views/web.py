@@ -177,12 +177,10 @@ def diagram(
 
 
 def _said(text: str, lang: str) -> str:
-    """A message (made in English) in `lang`, by archspec's message catalogue."""
-    if lang != "ko" or not text:
-        return text
-    from archspec.messages import translate
+    """A message in `lang`, by archspec's message catalogues."""
+    from archspec.i18n import Language
 
-    return translate(text, lang)
+    return Language(lang).say(text)
 
 
 def _translator(lang: str):
