@@ -444,3 +444,42 @@ def test_each_variant_names_its_own_network_in_its_own_category(tmp_path):
         names |= {q.find("name/text").text for q in questions}
         assert (tmp_path / f"q-v{i}.arch").read_text().startswith(f"network LeNet5_v{i}\n")
     assert len(names) == 10  # no two questions of the two variants share a name
+
+
+@pytest.mark.parametrize(
+    "spec", ["lenet5.arch", "alexnet.arch", "googlenet.arch", "mobilenet_v2.arch", "resnet18.arch", "cifar10_net.arch"]
+)
+def test_every_typical_mistake_gets_nothing_in_moodle_and_is_named_when_graded(spec):
+    """For every question of a spec: Moodle's first-match rule gives the key 100% and each typical
+    wrong answer 0% with its mistake's feedback, and `quiz --answers` names the same mistake."""
+    from archspec.teaching.quiz import to_json
+
+    net = archspec.load(SPECS / spec)
+    made = build(net, spec, 10_000, 0)
+    questions = parse_moodle(to_moodle(made, translator("en"), Policy()))
+    checked = 0
+    for element, q in zip(questions, made.questions):
+        validate_moodle(element)
+        value = made.answers[(q.layer, q.field)]
+        number = value if isinstance(value, int) else None
+        right = str(number) if number is not None else str(value)
+        if element.get("type") == "numerical" and number is None:
+            right = element.find("answer/text").text
+        assert moodle_grade(element, right) == (1.0, ""), (spec, q)
+        for mistake, wrong in made.mistakes[(q.layer, q.field)]:
+            if isinstance(wrong, tuple):
+                if element.get("type") == "numerical":
+                    continue  # a vector's length: no typical wrong shape of it is listed
+                written = "x".join(map(str, wrong))
+            else:
+                written = str(wrong)
+            assert moodle_grade(element, written) == (0.0, mistake.feedback), (spec, q, mistake.name)
+            sheet = (
+                f'["{q.layer}"]\n{q.field} = "{written}"\n'
+                if q.layer != "total"
+                else f'[total]\n{q.field} = "{written}"\n'
+            )
+            graded = to_json(grade(net, sheet, "s.toml"), translator("en"))["marks"][0]
+            assert graded["result"] == "wrong" and graded["note"] == mistake.feedback, (spec, q, mistake.name)
+            checked += 1
+    assert checked >= 5, spec

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from archspec.diagnostics import ArchspecError, SpecError
 from archspec.frontend import syntax as s
 from archspec.frontend.parse import parse
 from archspec.frontend.syntax import Span
@@ -88,7 +89,7 @@ def listing(text: str, file: str, used: set[str] | None = None) -> Listing:
                 with open(target, encoding="utf-8-sig") as f:
                     source = f.read()
                 inner = parse(source, target)
-            except Exception:  # the analysis has said what is wrong with it; the sheet keeps the import
+            except (OSError, ValueError, ArchspecError, SpecError):  # the analysis has said what is wrong
                 emit(spec.file, None, f'import "{imp.path}"')
                 continue
             imported(inner, depth + 1, seen)

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from archspec.analysis.graph import Network
 from archspec.analysis.receptive import Field, receptive_fields
-from archspec.diagnostics import Diagnostic, did_you_mean, listing
+from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, did_you_mean, listing
 from archspec.frontend.parse import _measure
 from archspec.frontend.syntax import Span
 from archspec.i18n import Message, count
@@ -803,7 +803,7 @@ def _placed(net: Network, pool: list[Question], text: str | None) -> tuple[tuple
     used = {g.name for g in net.groups if g.kind == "block"}
     try:
         shown = listing(text, net.file, used)
-    except Exception:  # a spec that analysed parses; anything else leaves the sheet without its listing
+    except (ArchspecError, SpecError):  # the text is not the one `net` was analysed from: no listing
         return (), pool
     nodes = {n.path: n for n in net.nodes if n.kind is not None}
     groups = {g.path: g for g in net.groups}
