@@ -31,6 +31,23 @@ EN: dict[str, str] = {
     "sheet.unreadable": "cannot read the answer sheet {path}: {reason}",
     "sheet.not-utf8": "cannot read the answer sheet {path}: it is not UTF-8 text",
     "sheet.no-answers": "{path}: the sheet answers no question; see `archspec quiz --make`",
+    # ---------------------------------------------------------------- explain and calc (teaching/teach.py, explain.py)
+    "explain.no-layer": "no layer `{name}` in {file}; {hint:say}",
+    "explain.no-layer-here": "no layer `{name}`; {hint:say}",
+    "explain.spec-names": "the spec names {names}",
+    "calc.bad-input": "--input must be a shape like 3x32x32 (channels x height x width), not {value}",
+    "calc.no-operation": 'give at least one operation, e.g. "conv 64 3x3"',
+    "calc.channels-only": "--input {given} gives channels only, and these operations' parameters depend on the "
+    "image size (a dense layer after flatten): give it as {channels}xHxW",
+    "quiz.fewer-variants": "asked for {n} variants; {k} of {file} check and differ",
+    # ---------------------------------------------------------------- the playground (views/web.py)
+    "web.nothing-to-draw": "the spec does not check: nothing to draw",
+    "web.nothing-to-explain": "the spec does not check: nothing to explain",
+    "web.nothing-to-grade": "the spec does not check: nothing to grade",
+    # ---------------------------------------------------------------- the command line (cli.py)
+    "cli.error": "archspec: error: {message:say}",
+    "cli.unknown-command": "unknown command `{name}`; {hint:say}",
+    "cli.commands-are": "the commands are {names}",
 }
 
 KO: dict[str, str] = {
@@ -48,6 +65,20 @@ KO: dict[str, str] = {
     "sheet.unreadable": "답안지 {path}을/를 읽을 수 없음: {reason}",
     "sheet.not-utf8": "답안지 {path}을/를 읽을 수 없음: UTF-8 글이 아님",
     "sheet.no-answers": "{path}: 답안지에 답한 문항이 없음: `archspec quiz --make`을/를 볼 것",
+    "explain.no-layer": "{file}에 층 `{name}`이/가 없음: {hint:say}",
+    "explain.no-layer-here": "층 `{name}`이/가 없음: {hint:say}",
+    "explain.spec-names": "명세에 있는 이름: {names}",
+    "calc.bad-input": "`--input`은/는 3x32x32 같은 형태 (채널 x 높이 x 너비)여야 함: {value}은/는 안 됨",
+    "calc.no-operation": '연산을 하나 이상 줄 것. 예: "conv 64 3x3"',
+    "calc.channels-only": "`--input {given}`은/는 채널 수만 주지만 이 연산들의 파라미터 수는 이미지 크기에 따라 "
+    "달라짐 (평탄화 뒤의 완전연결층): {channels}xHxW처럼 줄 것",
+    "quiz.fewer-variants": "변형 {n}개를 요청했지만 {file}의 변형 가운데 검사를 통과하고 서로 다른 것은 {k}개임",
+    "web.nothing-to-draw": "명세가 검사를 통과하지 못함: 그릴 것이 없음",
+    "web.nothing-to-explain": "명세가 검사를 통과하지 못함: 설명할 것이 없음",
+    "web.nothing-to-grade": "명세가 검사를 통과하지 못함: 채점할 것이 없음",
+    "cli.error": "archspec: 오류: {message:say}",
+    "cli.unknown-command": "알 수 없는 명령 `{name}`: {hint:say}",
+    "cli.commands-are": "고를 수 있는 명령: {names}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "ko": KO}

@@ -17,10 +17,12 @@ class _Parser(argparse.ArgumentParser):
     Korean `LANG`): the usage line and `--help` stay argparse's English."""
 
     def error(self, message: str):
-        from archspec.i18n import language
+        from archspec.i18n import Language, Message, language
         from archspec.messages import translate
 
         self.print_usage(sys.stderr)
+        if isinstance(message, Message):  # a message by identity (archspec.catalogue), said as it is
+            self.exit(EXIT_USAGE, Language.of(_ASKED_LANG[0]).say(Message("cli.error", message=message)) + "\n")
         text = translate(f"{self.prog}: error: {message}", language(_ASKED_LANG[0]))
         self.exit(EXIT_USAGE, text + "\n")
 
@@ -446,9 +448,10 @@ def _parse(parser: argparse.ArgumentParser, commands: dict, given: list[str]) ->
     parsing reads them; a mistyped command gets a did-you-mean."""
     if given and not given[0].startswith("-") and given[0] not in commands:
         from archspec.diagnostics import did_you_mean, listing
+        from archspec.i18n import Message
 
-        hint = did_you_mean(given[0], COMMANDS) or f"the commands are {listing(COMMANDS)}"
-        parser.error(f"unknown command `{given[0]}`; {hint}")
+        hint = did_you_mean(given[0], COMMANDS) or Message("cli.commands-are", names=listing(COMMANDS))
+        parser.error(Message("cli.unknown-command", name=given[0], hint=hint))
     if given and given[0] in commands:
         command = commands[given[0]]
         try:

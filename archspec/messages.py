@@ -225,9 +225,6 @@ PHRASES: dict[str, str] = {
     "evaluate": "평가할",
     "predict": "예측에 쓸",
     "teach from": "설명할",
-    "draw": "그릴",
-    "explain": "설명할",
-    "grade": "채점할",
     # the check table's columns
     "Layer": "층",
     "Kind": "종류",
@@ -848,12 +845,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("expected '{c}'", "`{c}`이/가 와야 함"),
     ("found invalid character '{c}'", "잘못된 문자 `{c}`"),
     ("illegal character '{c}'", "쓸 수 없는 문자 `{c}`"),
-    ("no layer `{table:code}` in {file}; {hint!t}", "{file}에 층 `{table}`이/가 없음: {hint!t}"),
-    ("no layer `{table:code}`; {hint!t}", "층 `{table}`이/가 없음: {hint!t}"),
-    ("no layer `{table:code}`", "층 `{table}`이/가 없음"),
     ("no layer `{table}` in {file}", "{file}에 층 `{table}`이/가 없음"),
-    ("the spec names {names}", "명세에 있는 이름: {names}"),
-    ("the spec does not check: nothing to {verb!t}", "명세가 검사를 통과하지 못함: {verb!t} 것이 없음"),
     # ---------------------------------------------------------------- the command line (cli.py, teach.py)
     ("{path}: {n:num} error", "{path}: 오류 {n}개"),
     ("{path}: {n:num} errors", "{path}: 오류 {n}개"),
@@ -881,22 +873,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("{path}: no network; defines {blocks}", "{path}: 신경망이 없음: 정의된 것: {blocks}"),
     ("`-o {out}` says {a}, `--format` says {b}", "`-o {out}`은/는 {a}, `--format`은/는 {b}"),
     ("cannot write {path}: {reason}", "{path}에 쓸 수 없음: {reason}"),
-    (
-        "--input must be a shape like 3x32x32 (channels x height x width), not {x}",
-        "`--input`은/는 3x32x32 같은 형태 (채널 x 높이 x 너비)여야 함: {x}은/는 안 됨",
-    ),
-    ('give at least one operation, e.g. "conv 64 3x3"', '연산을 하나 이상 줄 것. 예: "conv 64 3x3"'),
-    (
-        "--input {x} gives channels only, and these operations' parameters depend on the image size "
-        "(a dense layer after flatten): give it as {y}",
-        "`--input {x}`은/는 채널 수만 주지만 이 연산들의 파라미터 수는 이미지 크기에 따라 달라짐 "
-        "(평탄화 뒤의 완전연결층): {y}처럼 줄 것",
-    ),
     ("cannot read {path}: {reason}", "{path}을/를 읽을 수 없음: {reason}"),
-    (
-        "asked for {n:num} variants; {k:num} of {path} check and differ",
-        "변형 {n}개를 요청했지만 {path}의 변형 가운데 검사를 통과하고 서로 다른 것은 {k}개임",
-    ),
     ("wrote the checkpoint {path} (epoch {e:num})", "체크포인트를 {path}에 씀 (에포크 {e})"),
     ("wrote {path}", "{path}에 씀"),
     ("archspec {command:code}: error: {message!m}", "archspec {command}: 오류: {message!m}"),
@@ -1319,8 +1296,6 @@ TEMPLATES: list[tuple[str, str]] = [
     ("archspec {command:code}: error: {message!t}", "archspec {command}: 오류: {message!t}"),
     ("archspec: error: {message!t}", "archspec: 오류: {message!t}"),
     ("unrecognized arguments: {args!codes}", "알 수 없는 인자: {args!codes}"),
-    ("unknown command `{name:code}`; {hint!t}", "알 수 없는 명령 `{name}`: {hint!t}"),
-    ("the commands are {names}", "고를 수 있는 명령: {names}"),
     ("the following arguments are required: {names!codes}", "다음 인자가 필요함: {names!codes}"),
     (
         "argument {arg}: invalid choice: {value} (choose from {choices})",

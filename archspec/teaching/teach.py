@@ -78,8 +78,7 @@ def explain_command(args) -> int:
     try:
         nodes = select(net, args.layers)
     except UnknownLayer as err:
-        hint = f"; {err.hint}" if err.hint else ""
-        return usage_error("explain", f"no layer `{err.name}` in {args.file}{hint}")
+        return usage_error("explain", Message("explain.no-layer", name=err.name, file=args.file, hint=err.hint))
     lang = language(args.lang)
     t = translator(lang)
     if not nodes and not args.json:  # `input 3x8x8` alone, or only `input` named
@@ -101,21 +100,15 @@ def calc_command(args) -> int:
 
     shape = parse_shape(args.input)
     if shape is None or not shape or any(d < 1 for d in shape):
-        return usage_error(
-            "calc", f"--input must be a shape like 3x32x32 (channels x height x width), not {args.input!r}"
-        )
+        return usage_error("calc", Message("calc.bad-input", value=repr(args.input)))
     if not args.ops.replace(";", "").strip():
-        return usage_error("calc", 'give at least one operation, e.g. "conv 64 3x3"')
+        return usage_error("calc", Message("calc.no-operation"))
     run = calc(args.ops, shape)
     channels_only = False
     if len(shape) == 1 and needs_image(run):  # `--input 64` for a conv: a channel count, no image size
         image_run, fixed = calc_channels_only(args.ops, shape[0])
         if image_run.result.complete and not fixed:
-            return usage_error(
-                "calc",
-                f"--input {args.input} gives channels only, and these operations' parameters depend on the image "
-                f"size (a dense layer after flatten): give it as {shape[0]}xHxW",
-            )
+            return usage_error("calc", Message("calc.channels-only", given=args.input, channels=shape[0]))
         if image_run.result.complete:
             run, channels_only = image_run, True
     _report(run.diagnostics, run.sources)
@@ -339,8 +332,7 @@ def _make_variants(args, net, t, policy, suffix, key_suffix, stem) -> int:
 
     found = variants(text, args.file, args.variants, args.seed, same_questions)
     if len(found) < args.variants:
-        asked = f"asked for {args.variants} variants; {len(found)} of {args.file} check and differ"
-        print(_said(asked), file=sys.stderr)
+        print(_said(Message("quiz.fewer-variants", n=args.variants, k=len(found), file=args.file)), file=sys.stderr)
     if not found:
         return EXIT_FAILED
     base = _split(args.output)[0] if args.output else f"{stem}-quiz"

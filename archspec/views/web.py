@@ -20,6 +20,7 @@ from archspec.analysis.load import Result
 from archspec.analysis.load import analyse as _analyse_text
 from archspec.diagnostics import Diagnostic
 from archspec.frontend.parse import parse as _parse
+from archspec.i18n import Message
 
 DEFAULT_FILE = "spec.arch"
 _last: tuple[str, str, Result] | None = None
@@ -171,7 +172,7 @@ def diagram(
     result = _result(text, file)
     net = result.network
     if not (result.ok or result.complete) or net is None or not net.nodes:
-        return {"ok": False, "dot": None, "error": _said("the spec does not check: nothing to draw", lang)}
+        return {"ok": False, "dot": None, "error": _said(Message("web.nothing-to-draw"), lang)}
     lang = lang if lang in ("en", "ko") else "en"
     return {"ok": True, "dot": dot_source(net, None if expanded else 0, direction, lang=lang), "error": None}
 
@@ -199,7 +200,7 @@ def explain(text: str, path: str, lang: str = "en", file: str = DEFAULT_FILE) ->
     if not result.complete:
         return {
             "ok": False,
-            "error": _said("the spec does not check: nothing to explain", lang),
+            "error": _said(Message("web.nothing-to-explain"), lang),
             "layers": [],
             "text": "",
         }
@@ -207,8 +208,8 @@ def explain(text: str, path: str, lang: str = "en", file: str = DEFAULT_FILE) ->
     try:
         nodes = select(result.network, [path])
     except UnknownLayer as err:
-        hint = f"; {err.hint}" if err.hint else ""
-        return {"ok": False, "error": _said(f"no layer `{path}`{hint}", lang), "layers": [], "text": ""}
+        error = _said(Message("explain.no-layer-here", name=path, hint=err.hint), lang)
+        return {"ok": False, "error": error, "layers": [], "text": ""}
     if not nodes:  # the input row
         return {
             "ok": True,
@@ -238,7 +239,7 @@ def grade(text: str, path: str, field: str, answer: str, lang: str = "en", file:
 
     result = _result(text, file)
     if not result.complete:
-        message = _said("the spec does not check: nothing to grade", lang)
+        message = _said(Message("web.nothing-to-grade"), lang)
         return {"ok": False, "result": None, "message": message, "hint": None}
     t = _translator(lang)
     grading = quiz.grade(result.network, answer_sheet(path, field, answer), "answers.toml")
