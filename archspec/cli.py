@@ -17,10 +17,12 @@ class _Parser(argparse.ArgumentParser):
     Korean `LANG`): the usage line and `--help` stay argparse's English."""
 
     def error(self, message: str):
-        from archspec.i18n import language
+        from archspec.i18n import Language, Message, language
         from archspec.messages import translate
 
         self.print_usage(sys.stderr)
+        if isinstance(message, Message):  # a message by identity (archspec.catalogue), said as it is
+            self.exit(EXIT_USAGE, Language.of(_ASKED_LANG[0]).say(Message("cli.error", message=message)) + "\n")
         text = translate(f"{self.prog}: error: {message}", language(_ASKED_LANG[0]))
         self.exit(EXIT_USAGE, text + "\n")
 
@@ -478,12 +480,33 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _parse(parser: argparse.ArgumentParser, commands: dict, given: list[str]) -> tuple[argparse.Namespace, list]:
+    """The command line parsed with options anywhere: a command's options may come before, between
+    or after its positional arguments (`explain FILE --lang ko LAYER`), as argparse's intermixed
+    parsing reads them; a mistyped command gets a did-you-mean."""
+    if given and not given[0].startswith("-") and given[0] not in commands:
+        from archspec.diagnostics import did_you_mean, listing
+        from archspec.i18n import Message
+
+        hint = did_you_mean(given[0], COMMANDS) or Message("cli.commands-are", names=listing(COMMANDS))
+        parser.error(Message("cli.unknown-command", name=given[0], hint=hint))
+    if given and given[0] in commands:
+        command = commands[given[0]]
+        try:
+            args, extra = command.parse_known_intermixed_args(given[1:])
+        except TypeError:  # a command whose arguments argparse cannot parse intermixed
+            return parser.parse_known_args(given)
+        args.command = given[0]
+        return args, extra
+    return parser.parse_known_args(given)
+
+
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     # `archspec check ...`: only check's options are built; `archspec -h`, a bad command: all of them
     parser, commands = _parser(given[0] if given and given[0] in COMMANDS else None)
     _ASKED_LANG[0] = _asked_lang(given)
-    args, extra = parser.parse_known_args(argv)
+    args, extra = _parse(parser, commands, given)
     if extra and args.command == "render":  # `render FILE --block NAME width=64`: arguments after options
         args.block_args += [e for e in extra if not e.startswith("-")]
         extra = [e for e in extra if e not in args.block_args]

@@ -50,27 +50,25 @@ def output_language() -> tuple[str, str | None]:
 def say(text: str) -> str:
     """`text` in the language the command line chose. The catalogue (archspec.messages) is imported
     only where it is needed: an English `check` does without it."""
-    lang, unit = output_language()
-    if lang == "en" and unit in (None, "en"):
-        return text
-    from archspec.messages import translate
+    from archspec.i18n import Language
 
-    return translate(text, lang, unit)
+    lang, unit = output_language()
+    return Language(lang, unit).say(text)
 
 
 def localise(diag: Diagnostic, lang: str | None = None, unit: str | None = None) -> Diagnostic:
     """`diag` with its message, label, hint and notes in `lang`, as far as the catalogue
     (archspec.messages) has them; what it lacks stays English."""
+    from archspec.i18n import Language
+
     if lang is None:
         lang, unit = _OUTPUT["lang"], unit or _OUTPUT["unit"]
-    if lang != "ko":
+    speaking = Language(lang, unit)
+    if speaking.english:
         return diag
     from dataclasses import replace
 
-    from archspec.messages import translate
-
-    def t(text: str) -> str:
-        return translate(text, lang, unit)
+    t = speaking.say
 
     return replace(
         diag,

@@ -144,6 +144,10 @@ KO: dict[str, str] = {
     "channels-first": "채널 처음 (C x H x W)",
     "channels-last": "채널 마지막 (H x W x C)",
     "Answer each question for the network in {0}.": "{0}의 신경망에 대해 각 문항에 답하시오.",
+    "Answer each question for the network {0} below.": "아래 신경망 {0}에 대해 각 문항에 답하시오.",
+    "{0} (line {1})": "{0} ({1}번 줄)",
+    "{0} (line {1}, called on line {2})": "{0} ({1}번 줄, {2}번 줄에서 호출)",
+    "line {0}": "{0}번 줄",
     "Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).": (
         "형태는 C x H x W 또는 H x W x C로, 수는 정확히 또는 반올림해서 (1.5K, 163.8M) 적을 것."
     ),
@@ -198,6 +202,35 @@ KO: dict[str, str] = {
     "Write the receptive field's side in input pixels.": "수용 영역의 한 변을 입력 픽셀 수로 적을 것.",
     "the whole network": "신경망 전체",
     # --- end of quiz ---
+    # --- diagrams: the title, the key and the boxes (archspec/views/diagram.py) ---
+    "output": "출력",
+    "output {0}": "출력 {0}",
+    "input {0}, output {1}": "입력 {0}, 출력 {1}",
+    "{0} params": "파라미터 수 {0}",
+    "{0} trainable": "학습 가능 {0}",
+    "{0} MACs": "곱셈 수 (MACs) {0}",
+    "frozen": "고정",
+    "conv": "합성곱층",  # the key's layer families
+    "pool": "풀링층",
+    "dense": "완전연결층",
+    "norm": "정규화",
+    "activation": "활성화 함수",
+    "merge": "병합",
+    "reshape": "형태 바꾸기",
+    "regularization": "규제",
+    "other": "기타",
+    "block": "블록",
+    "shortcut": "숏컷",
+    "box": "네모",
+    "cut corners": "모서리를 자른 네모",
+    "rounded": "둥근 네모",
+    "dashed": "점선 테두리",
+    "oval": "타원",
+    "folded corner": "접힌 모서리",
+    "dotted": "점 테두리",
+    "3-D box": "입체 상자",
+    "{0}: box": "{0}: 네모",
+    # --- end of diagrams ---
 }
 
 CATALOGUES = {"ko": KO}
@@ -261,6 +294,9 @@ NONE, CONSONANT, RIEUL = 0, 1, 2  # the final sound: a vowel, a consonant other 
 _DIGIT_SOUND = {"0": CONSONANT, "1": RIEUL, "2": NONE, "3": CONSONANT, "4": NONE, "5": NONE, "6": CONSONANT,
                 "7": RIEUL, "8": RIEUL, "9": NONE}  # 영 일 이 삼 사 오 육 칠 팔 구  # fmt: skip
 _LETTER_SOUND = {"l": RIEUL, "r": RIEUL, "m": CONSONANT, "n": CONSONANT}  # 엘 알 엠 엔; the rest end in a vowel
+# a punctuation mark alone in backticks is read by its Korean name: 쌍점, 쌍반점, 쉼표, 마침표, 괄호, 등호, ...
+_SYMBOL_SOUND = {":": CONSONANT, ";": CONSONANT, ",": NONE, ".": NONE, "(": NONE, ")": NONE, "[": NONE, "]": NONE,
+                 "=": NONE, "+": NONE, "*": NONE, "-": NONE, "/": NONE}  # fmt: skip
 _SKIPPED = "`'\"“”‘’.,:;!? \t"
 _PARTICLE: list[re.Pattern] = []  # compiled when Korean text first needs it
 
@@ -273,6 +309,9 @@ def _particle_pattern() -> re.Pattern:
 
 def final_sound(text: str) -> int:
     """NONE, CONSONANT or RIEUL: how the text ends when read aloud (see the rule above)."""
+    symbol = re.search(r"`(.)`\s*$", text)
+    if symbol and symbol.group(1) in _SYMBOL_SOUND:  # `:` read by its name: 쌍점이
+        return _SYMBOL_SOUND[symbol.group(1)]
     text = text.rstrip(_SKIPPED)
     while text.endswith(")") and "(" in text:  # `마지막 (H x W x C)`: the word before the parentheses
         depth, i = 0, len(text) - 1
@@ -373,3 +412,95 @@ def count(n: int | float, unit: str = "en") -> str:
     if n:  # beyond 경: the rest in front
         groups.append(f"{n:,}경")
     return sign + " ".join(reversed(groups))
+
+
+# ----------------------------------------------------------------------------- messages by identity
+_ARGUMENT = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+class Message(str):
+    """A message as its raise site makes it: an id in archspec.catalogue and its arguments. As a
+    `str` it is its English text, so whatever reads messages as text goes on working; a language
+    writes it from its own catalogue (`Language.say`), not by matching the English."""
+
+    id: str
+    args: dict
+
+    def __new__(cls, id: str, /, **args) -> Message:
+        self = super().__new__(cls, _written(id, args, Language()))
+        self.id, self.args = id, args
+        return self
+
+    def __reduce__(self):
+        return _message, (self.id, self.args)
+
+    def written(self, language: Language) -> str:
+        return _written(self.id, self.args, language)
+
+
+def _message(id: str, args: dict) -> Message:
+    return Message(id, **args)
+
+
+def _written(id: str, args: dict, language: Language) -> str:
+    from archspec.catalogue import CATALOGUES
+
+    template = CATALOGUES.get(language.code, {}).get(id) or CATALOGUES["en"][id]
+
+    def field(m: re.Match) -> str:
+        value, how = args[m.group(1)], m.group(2)
+        if how == "count":
+            return language.count(value)
+        if how == "say":
+            return language.say(value)
+        return str(value)
+
+    text = _ARGUMENT.sub(field, template)
+    return particles(text) if language.code == "ko" else text
+
+
+class Language:
+    """A language and the way it writes counts: what archspec speaks in, in one object instead of
+    `lang == "ko"` tests. `Language()` is English; `Language.of(requested)` the one asked for (else
+    the environment's, as `language` reads it) with its units (`units`)."""
+
+    __slots__ = ("code", "unit")
+
+    def __init__(self, code: str = "en", unit: str | None = None):
+        self.code = code if code in LANGUAGES else "en"
+        self.unit = units(unit, self.code)
+
+    @classmethod
+    def of(cls, requested: str | None = None, unit: str | None = None) -> Language:
+        return cls(language(requested), unit)
+
+    def __repr__(self) -> str:
+        return f"Language({self.code!r}, {self.unit!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Language) and (self.code, self.unit) == (other.code, other.unit)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.unit))
+
+    @property
+    def english(self) -> bool:
+        return self.code == "en"
+
+    def t(self, text: str, *args) -> str:
+        """The teaching commands' words (`output size` -> `출력 크기`), as `translator` gives them."""
+        return translator(self.code)(text, *args)
+
+    def count(self, n: int | float) -> str:
+        return count(n, self.unit)
+
+    def say(self, text: str) -> str:
+        """A message in this language: a `Message` from its catalogue; English text made before
+        messages had ids, by archspec.messages' matching of it; counts in this language's units."""
+        if isinstance(text, Message):
+            return text.written(self)
+        if not text or (self.english and self.unit == "en"):
+            return text
+        from archspec.messages import translate
+
+        return translate(text, self.code, self.unit)

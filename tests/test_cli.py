@@ -232,3 +232,67 @@ def test_a_failed_expect_still_prints_the_table_and_json_numbers(tmp_path):
     assert "expected params 150, found 156" in run.stderr
     out = json.loads(archspec("check", "--json", str(spec)).stdout)
     assert out["ok"] is False and out["params"] == 156 and out["layers"]
+
+
+# ----------------------------------------------------------------------------- options anywhere
+
+LENET = SPECS / "lenet5.arch"
+
+# each command with its positional arguments and one option: the option may come first, between the
+# positional arguments or last, and the command line means the same
+OPTIONS_ANYWHERE = {
+    "check": (["a.arch", "b.arch"], ["--lang", "ko"]),
+    "compile": (["a.arch"], ["-o", "out.py"]),
+    "render": (["a.arch", "width=64", "stride=2"], ["--block", "bottleneck"]),
+    "tree": (["a.arch"], ["--lang", "ko"]),
+    "explain": (["a.arch", "c1", "c3"], ["--lang", "ko"]),
+    "calc": (["conv 6 5x5"], ["--input", "1x32x32"]),
+    "quiz": (["a.arch"], ["--make"]),
+    "playground": ([], ["--port", "9000"]),
+    "train": (["a.arch"], ["--data", "synthetic"]),
+    "evaluate": (["a.arch"], ["--data=synthetic", "--weights=w.pt"]),
+    "predict": (["a.arch", "x.png", "y.png"], ["--weights", "w.pt"]),
+}
+
+
+def test_every_command_is_in_the_table():
+    from archspec.cli import COMMANDS
+
+    assert set(OPTIONS_ANYWHERE) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", sorted(OPTIONS_ANYWHERE))
+def test_options_anywhere(command):
+    from archspec.cli import _parse, _parser
+
+    positionals, option = OPTIONS_ANYWHERE[command]
+    parser, commands = _parser(command)
+    last = _parse(parser, commands, [command, *positionals, *option])
+    assert last[1] == []
+    for at in range(len(positionals)):
+        line = [command, *positionals[:at], *option, *positionals[at:]]
+        assert _parse(parser, commands, line) == last, line
+
+
+def test_explain_takes_its_language_between_the_file_and_the_layer():
+    result = archspec("explain", str(LENET), "--lang", "ko", "c1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("c1: conv 6, 5x5  [합성곱층]")
+
+
+@pytest.mark.parametrize(
+    "args, env, line",
+    [
+        (["chek", str(LENET)], {}, "archspec: error: unknown command `chek`; did you mean `check`?"),
+        (["explian", str(LENET)], {}, "archspec: error: unknown command `explian`; did you mean `explain`?"),
+        (["chek", str(LENET), "--lang", "ko"], {}, "archspec: 오류: 알 수 없는 명령 `chek`: 혹시 `check`?"),
+        (["chek", str(LENET)], {"LANG": "ko_KR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
+         "archspec: 오류: 알 수 없는 명령 `chek`: 혹시 `check`?"),
+        (["frobnicate"], {}, "archspec: error: unknown command `frobnicate`; the commands are `check`, `compile`, "
+         "`render`, `tree`, `explain`, `calc`, `quiz`, `playground`, `train`, `evaluate`, `predict`"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_command_gets_a_did_you_mean(args, env, line):
+    result = archspec(*args, env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == line

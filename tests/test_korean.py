@@ -4,6 +4,7 @@ message the error cases make, and docs/errors.md against the codes the sources e
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 from pathlib import Path
@@ -16,7 +17,8 @@ from test_errors import CASES, H
 import archspec
 from archspec.analysis.load import analyse
 from archspec.diagnostics import Diagnostic, render
-from archspec.i18n import count, particle, particles, translator
+from archspec.i18n import KO as I18N_KO
+from archspec.i18n import Message, count, particle, particles, translator
 from archspec.messages import CODES, PHRASES, TEMPLATES, translate, translated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -635,3 +637,162 @@ def test_explain_reads_counts_in_man_and_eok_after_the_formula():
     assert "= (25088 + 1) * 4096 = 102,764,544 (1억 276만 4544)" in ko.stdout
     en = run_cli("explain", spec, "classifier.0")
     assert "= 102,764,544\n" in en.stdout and "억" not in en.stdout
+
+
+# ----------------------------------------------------------------------------- diagrams under Korean
+
+SPECS = ROOT / "specs"
+
+
+def _diagram_words(dot: str) -> str:
+    """The text of a diagram's HTML-like labels (`label=<...>`), a line per piece of text."""
+    import html
+
+    words = []
+    for start in [m.end() for m in re.finditer(r"label=<", dot)]:
+        depth, i = 1, start
+        while depth:
+            depth += {"<": 1, ">": -1}.get(dot[i], 0)
+            i += 1
+        for piece in re.split(r"<[^>]+>", dot[start : i - 1]):
+            text = html.unescape(piece).strip()
+            if text:
+                words.append(text)
+    return "\n".join(words)
+
+
+@pytest.mark.parametrize("spec, expand", [("resnet18.arch", False), ("alexnet.arch", True), ("googlenet.arch", False)])
+def test_a_diagram_under_korean_has_no_english_left(spec, expand):
+    from archspec.views.diagram import dot_source
+
+    net = archspec.load(SPECS / spec)
+    dot = dot_source(net, None if expand else 0, lang="ko")
+    shown = _diagram_words(dot)
+    english = dot_source(net, None if expand else 0)
+    assert "params" in english and "MACs" in english and "input" in english
+    code = {n.path for n in net.nodes} | {n.notation for n in net.nodes} | {g.path for g in net.groups} | {net.name}
+    kept = [
+        line
+        for line in shown.splitlines()
+        if line not in code and "(" not in line and not re.fullmatch(r"[0-9x, ]+", line)
+    ]
+    for word in ("params", "trainable", "frozen", "sequence of", "shortcut", "block", "input", "output"):
+        assert word not in "\n".join(kept), (word, kept)
+    leftover = re.sub(r"\(MACs\)|\+ add|[a-z_]+: 네모|[A-Za-z]\w*\(", "", "\n".join(kept))
+    assert not english_left(leftover), english_left(leftover)
+
+
+def test_the_diagram_title_counts_in_man_and_eok():
+    from archspec.views.diagram import dot_source
+
+    dot = dot_source(archspec.load(SPECS / "resnet18.arch"), lang="ko")
+    assert "입력 3x224x224, 출력 1000, 파라미터 수 1168만 9512, 곱셈 수 (MACs) 18억 1407만 3344" in dot
+    assert "합성곱층" in dot and "숏컷" not in dot  # collapsed blocks: no shortcut drawn at depth 0
+    alex = dot_source(archspec.load(SPECS / "alexnet.arch"), None, lang="ko")
+    assert "13개로 된 시퀀스" in alex and "sequence of" not in alex
+    english = dot_source(archspec.load(SPECS / "resnet18.arch"), lang="en", unit="en")
+    assert "input 3x224x224, output 1000, 11,689,512 params, 1,814,073,344 MACs" in english
+
+
+def test_render_speaks_korean_from_the_command_line(tmp_path):
+    out = tmp_path / "d.dot"
+    result = run_cli(
+        "render", str(SPECS / "resnet50.arch"), "--format", "dot", "-o", str(out), "--lang", "ko", "--expand"
+    )
+    assert result.returncode == 0, result.stderr
+    dot = out.read_text(encoding="utf-8")
+    assert "숏컷" in dot and "블록" not in dot and "파라미터 수 2555만 7032" in dot
+
+
+# ----------------------------------------------------------------------------- quiz, calc, TOML reader in Korean
+
+
+@pytest.mark.parametrize(
+    "sheet, korean",
+    [
+        ("[c1]\nparams = \n", "답안지가 올바른 TOML이 아님: 잘못된 값: 수가 아니면 따옴표로 감쌀 것"),
+        ("[c1]\nparams = 1\n[c1]\nparams = 2\n", "답안지가 올바른 TOML이 아님: [c1] 표를 두 번 선언할 수 없음"),
+        ("[c1\nparams = 1\n", "답안지가 올바른 TOML이 아님: 표 머리의 끝에 `]`가 와야 함"),
+        ("[c1]\nparams 1\n", "답안지가 올바른 TOML이 아님: 키 다음에 `=`가 와야 함 (`키 = 값`)"),
+        ('[c1]\noutput = "6x28x28\n', "답안지가 올바른 TOML이 아님: 쓸 수 없는 문자 `\\n`"),
+        ("[c1]\nparams = 1 2\n",
+         "답안지가 올바른 TOML이 아님: 한 줄에는 하나만 적을 것: 값 다음에 줄이 바뀌거나 파일이 끝나야 함"),
+    ],
+    ids=["value", "twice", "header", "equals", "string", "newline"],
+)  # fmt: skip
+def test_the_toml_reader_s_messages_in_korean(tmp_path, sheet, korean):
+    path = tmp_path / "s.toml"
+    path.write_text(sheet, encoding="utf-8")
+    run = run_cli("quiz", str(LENET), "--answers", str(path), "--lang", "ko")
+    assert run.returncode == 1
+    first = run.stderr.splitlines()[0]
+    assert first == f"오류[sheet-syntax]: {korean}", first
+    assert run.stderr.splitlines()[-1] == f"{path}: 오류 1개"  # the summary line
+
+
+def test_every_toml_reader_message_is_korean():
+    import inspect
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    source = inspect.getsource(tomllib._parser)
+    found = re.findall(r'suffixed_err\(\s*src,\s*[^,]+,\s*"([^"{]*)"', source)
+    plain = [ast.literal_eval(f'"{m}"') for m in found]
+    assert len(plain) > 10
+    for message in plain:
+        text = message[0].lower() + message[1:]
+        korean = translate(Message("sheet.not-toml", error=text))
+        assert not english_left(korean.replace("TOML", "")), korean
+
+
+@pytest.mark.parametrize(
+    "args, korean",
+    [
+        (["quiz", str(LENET), "--answers", "nope.toml"], "archspec quiz: 오류: 답안지 nope.toml을 읽을 수 없음: "),
+        (["calc", "conv 6 5x5", "--input", "abc"],
+         "archspec calc: 오류: `--input`은 3x32x32 같은 형태 (채널 x 높이 x 너비)여야 함: 'abc'은 안 됨"),
+        (["calc", " ", "--input", "1x32x32"], 'archspec calc: 오류: 연산을 하나 이상 줄 것. 예: "conv 64 3x3"'),
+        (["explain", str(LENET), "conv1"],
+         f"archspec explain: 오류: {LENET}에 층 `conv1`이 없음: 명세에 있는 이름: `c1`, "),
+    ],
+    ids=["sheet", "calc-input", "calc-empty", "explain"],
+)  # fmt: skip
+def test_teaching_command_errors_in_korean(args, korean):
+    run = run_cli(*args, "--lang", "ko")
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1].startswith(korean), run.stderr
+
+
+def test_an_empty_sheet_is_said_in_korean(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("", encoding="utf-8")
+    run = run_cli("quiz", str(LENET), "--answers", str(path), "--lang", "ko")
+    assert run.stderr.strip() == f"{path}: 답안지에 답한 문항이 없음: `archspec quiz --make`를 볼 것"
+
+
+def test_a_quiz_cell_s_messages_in_korean():
+    from archspec.views import web
+
+    text = LENET.read_text(encoding="utf-8")
+    out = web.grade(text, "conv1", "params", "2", "ko", "lenet5.arch")
+    assert out["message"] == "lenet5.arch에 층 `conv1`이 없음" and out["hint"].startswith("명세의 층: `c1`")
+    out = web.grade(text, "c1", "params", "lots", "ko", "lenet5.arch")
+    assert not english_left(out["message"]) and not english_left(out["hint"])
+    assert web.explain(text, "conv1", "ko", "lenet5.arch")["error"].startswith("층 `conv1`이 없음: 명세에 있는 이름: ")
+    assert (
+        web.diagram("network N\ninput 3\nzz", "x.arch", lang="ko")["error"]
+        == "명세가 검사를 통과하지 못함: 그릴 것이 없음"
+    )
+
+
+def test_one_word_for_the_colon_and_hints_that_read_as_sentences():
+    every = "\n".join([*PHRASES.values(), *(ko for _, ko in TEMPLATES), *I18N_KO.values()])
+    assert "콜론" not in every and "쌍점(`:`)" in every
+    assert "와야 할 것" not in every
+    assert particles("`:`이/가 와야 함") == "`:`이 와야 함"  # 쌍점이
+    assert particles("`)` 또는 `=`이/가 와야 함") == "`)` 또는 `=`가 와야 함"  # 등호가
+    assert translate("did you forget the `:` after `add`?") == "`add` 뒤에 쌍점(`:`)이 빠지지 않았는지?"
+    assert translate("expected `)` or `,`") == "`)` 또는 `,`가 와야 함"
+    assert translate("expected end of line") == "줄 끝이 와야 함"

@@ -200,34 +200,162 @@ def parse_moodle(text: str):
     return questions
 
 
+# Moodle's question types and the elements their import reads (docs.moodle.org, "Moodle XML format")
+MOODLE_ELEMENTS = {
+    "numerical": {"name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "answer", "units",
+                  "unitgradingtype", "unitpenalty", "showunits", "unitsleft"},
+    "shortanswer": {"name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "usecase",
+                    "answer"},
+}  # fmt: skip
+MOODLE_FRACTIONS = {100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
+                    12.5, 11.11111, 10, 5, 0}  # the grades Moodle's answer editor offers  # fmt: skip
+
+
+def validate_moodle(question) -> None:
+    """The question as Moodle's XML import reads it: known elements, answers with a grade Moodle
+    offers, text, feedback, and for a numerical answer a number and a tolerance."""
+    kind = question.get("type")
+    assert kind in MOODLE_ELEMENTS
+    assert {child.tag for child in question} <= MOODLE_ELEMENTS[kind]
+    assert question.find("name/text").text and question.find("questiontext/text").text
+    assert question.find("questiontext").get("format") == "html"
+    assert question.findall("answer")
+    for answer in question.findall("answer"):
+        assert float(answer.get("fraction")) in MOODLE_FRACTIONS
+        assert answer.find("text").text and answer.find("feedback") is not None
+        assert answer.find("feedback/text") is not None
+        if kind == "numerical":
+            float(answer.find("text").text)
+            assert float(answer.find("tolerance").text) >= 0
+    assert any(float(a.get("fraction")) == 100 for a in question.findall("answer"))
+
+
+def moodle_grade(question, response: str) -> tuple[float, str]:
+    """(fraction, feedback) as Moodle grades `response`: the answers are tried in order and the first
+    that matches decides; none matching is 0 (qtype_numerical_question::get_matching_answer, with
+    qtype_numerical_answer::within_tolerance's nominal interval, ends included; a short answer
+    matches its text, case aside where `usecase` is 0)."""
+    for answer in question.findall("answer"):
+        text = answer.find("text").text
+        if question.get("type") == "numerical":
+            value, tolerance = float(text), float(answer.find("tolerance").text)
+            slack = tolerance + 1e-12 * max(tolerance, abs(value), 1e-12)
+            hit = value - slack <= float(response) <= value + slack
+        else:
+            hit = response.strip().lower() == text.strip().lower()
+        if hit:
+            return float(answer.get("fraction")) / 100, answer.find("feedback/text").text or ""
+    return 0.0, ""
+
+
 @pytest.mark.parametrize("policy", [Policy(), Policy("exact"), Policy("tolerance", 0.05)])
-def test_moodle_xml_has_the_documented_structure_and_the_keys_answers(policy):
+def test_moodle_xml_has_the_documented_structure_and_grades_the_key_right(policy):
     net = archspec.load(CIFAR)
     made = build(net, "cifar10_net.arch", 23, 0)
     questions = parse_moodle(to_moodle(made, translator("en"), policy))
     assert len(questions) == len(made.questions) == 23
     for element, q in zip(questions, made.questions):
-        assert element.find("name/text").text.endswith(f"{q.layer}: {LABELS[q.field]}")
-        assert element.find("questiontext").get("format") == "html"
-        answers = element.findall("answer")
-        assert all(a.get("fraction") == "100" for a in answers)
+        validate_moodle(element)
+        assert (
+            element.find("name/text").text
+            == f"{made.name} {made.questions.index(q) + 1:02d} {q.layer}: {LABELS[q.field]}"
+        )
         value = made.answers[(q.layer, q.field)]
+        first = element.find("answer")
+        assert first.get("fraction") == "100"
         if element.get("type") == "numerical":
-            (answer,) = answers
-            tolerance = float(answer.find("tolerance").text)
+            assert first.find("tolerance").text == "0"
+            number = value if isinstance(value, int) else int(str(value).split("x")[0])
+            assert int(first.find("text").text) == number
+            assert moodle_grade(element, str(number)) == (1.0, "")
             if q.field in ("params", "macs"):
-                assert int(answer.find("text").text) == value
-                want = {"exact": 0, "tolerance": 0.05 * value}.get(policy.name)
-                if want is None:  # rounded: half a unit of the second significant digit
-                    want = 10 ** (len(str(value)) - 2) / 2 if value >= 100 else (0.5 if value >= 10 else 0)
-                assert tolerance == pytest.approx(want)
-            else:
-                assert tolerance == 0 and str(value).split("x")[0] == answer.find("text").text
+                band = {"exact": 0, "tolerance": 0.05 * value}.get(policy.name)
+                if band is None:  # rounded: half a unit of the second significant digit
+                    band = 10 ** (len(str(value)) - 2) / 2 if value >= 100 else (0.5 if value >= 10 else 0)
+                tolerances = [float(a.find("tolerance").text) for a in element.findall("answer")]
+                assert tolerances[-1] == pytest.approx(band)
         else:
             assert element.get("type") == "shortanswer" and q.field == "output"
-            assert answers[0].find("text").text == value
+            assert moodle_grade(element, value) == (1.0, "")
+            assert moodle_grade(element, value.replace("x", " x ")) == (1.0, "")
     params = next(e for e, q in zip(questions, made.questions) if (q.layer, q.field) == ("total", "params"))
-    assert params.find("answer/tolerance").text == {"rounded": "500", "exact": "0", "tolerance": "3100.3"}[policy.name]
+    band = {"rounded": "500", "exact": "0", "tolerance": "3100.3"}[policy.name]
+    assert params.findall("answer/tolerance")[-1].text == band
+
+
+LENET_MISTAKES = [  # (layer, question, answer, what Moodle gives it, the mistake its feedback names)
+    ("c1", "params", "156", 1.0, ""),
+    ("c1", "params", "150", 0.0, "the bias is left out"),
+    ("c1", "params", "162", 0.0, "the bias is counted twice"),
+    ("c1", "params", "160", 1.0, ""),  # in the rounding band (156 to two digits), no mistake
+    ("c3", "params", "2416", 1.0, ""),
+    ("c3", "params", "2400", 0.0, "the bias is left out"),
+    ("c3", "params", "2432", 0.0, "the bias is counted twice"),
+    ("c3", "params", "416", 0.0, "the input channels are left out"),
+    ("c3", "params", "2420", 1.0, ""),
+    ("c3", "macs", "240000", 1.0, ""),
+    ("c3", "macs", "241600", 0.0, "the bias is counted as MACs"),
+    ("c3", "macs", "40000", 0.0, "the input channels are left out"),
+    ("c5", "params", "48120", 1.0, ""),
+    ("c5", "params", "48000", 0.0, "the bias is left out"),
+    ("f6", "params", "10164", 1.0, ""),
+    ("f6", "params", "10080", 0.0, "the bias is left out"),
+    ("f6", "params", "10200", 1.0, ""),
+    ("f6", "macs", "10164", 0.0, "the bias is counted as MACs"),
+    ("out", "params", "840", 0.0, "the bias is left out"),
+    ("total", "params", "61706", 1.0, ""),
+    ("total", "params", "61470", 0.0, "the bias is left out"),
+    ("total", "params", "62000", 1.0, ""),
+    ("total", "macs", "416520", 1.0, ""),
+    ("total", "macs", "423038", 0.0, "the bias is counted as MACs"),
+]
+
+
+def test_moodle_grades_lenet5_s_typical_mistakes_wrong_and_names_them():
+    net = archspec.load(SPECS / "lenet5.arch")
+    made = build(net, "lenet5.arch", 100, 0)
+    questions = {
+        (q.layer, q.field): e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("en"), Policy())))
+    }
+    for layer, field, answer, fraction, named in LENET_MISTAKES:
+        got, feedback = moodle_grade(questions[(layer, field)], answer)
+        assert got == fraction, (layer, field, answer)
+        assert feedback.startswith(named) if named else feedback == "", (layer, field, answer, feedback)
+    ko = {
+        (q.layer, q.field): e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("ko"), Policy())))
+    }
+    assert moodle_grade(ko[("c3", "params")], "2400") == (
+        0.0,
+        "편향(바이어스)이 빠짐: 필터(또는 유닛)마다 가중치 말고도 편향이 하나씩 있음",
+    )
+
+
+def test_moodle_shapes_name_the_padding_and_the_rounding(tmp_path):
+    spec = tmp_path / "n.arch"
+    spec.write_text(
+        "network N\ninput 3x32x32\nc1: conv 8 3x3 stride=2 pad=1\np1: maxpool 3x3 stride=2 ceil_mode=true\n"
+    )
+    net = archspec.load(spec)
+    made = build(net, "n.arch", 100, 0)
+    questions = {
+        (q.layer, q.field): e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("en"), Policy())))
+    }
+    c1, p1 = questions[("c1", "output")], questions[("p1", "output")]
+    validate_moodle(c1)
+    assert moodle_grade(c1, "8x16x16") == (1.0, "")
+    assert moodle_grade(c1, "8 x 15 x 15")[1].startswith("the padding is left out")  # floor((32 - 3) / 2) + 1
+    assert moodle_grade(p1, "8x8x8") == (1.0, "")  # ceil((16 - 3) / 2) + 1
+    assert moodle_grade(p1, "(8, 7, 7)") == (0.0, moodle_grade(p1, "8x7x7")[1])
+    assert moodle_grade(p1, "8x7x7")[1].startswith("rounded down: with ceil_mode=true")
+
+
+def test_a_wrong_answer_equal_to_the_right_one_is_left_out():
+    net = archspec.load(SPECS / "lenet5.arch")  # c1 sees one channel: forgetting the input channels changes nothing
+    made = build(net, "lenet5.arch", 100, 0)
+    c1 = next(e for q, e in zip(made.questions, parse_moodle(to_moodle(made, translator("en"), Policy())))
+              if (q.layer, q.field) == ("c1", "params"))  # fmt: skip
+    texts = [a.find("text").text for a in c1.findall("answer")]
+    assert texts == ["156", "150", "162", "156"]
 
 
 def test_moodle_escapes_and_keeps_korean(tmp_path):
@@ -237,10 +365,11 @@ def test_moodle_escapes_and_keeps_korean(tmp_path):
     result = run_cli("quiz", str(spec), "--make", "--format", "moodle", "-o", str(out), "--lang", "ko", "--count", "9")
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert "a<b&c" not in text and "a&amp;lt;b&amp;amp;c" in text  # HTML in XML: escaped twice
+    assert "a<b&c" not in text and str(tmp_path) not in text  # the sheet names no file: the network is in it
+    assert "&lt;pre&gt;1  network N\n2  input 3x32x32" in text  # HTML in XML: escaped by the XML writer
     questions = parse_moodle(text)
     html = questions[0].find("questiontext/text").text
-    assert "a&lt;b&amp;c.arch의 신경망에 대해 각 문항에 답하시오." in html
+    assert html.startswith("<p>아래 신경망 N에 대해 각 문항에 답하시오.</p><pre>")
     assert any("파라미터 수는?" in q.find("questiontext/text").text for q in questions)
     assert (tmp_path / "q-key.toml").exists()
 
@@ -253,3 +382,104 @@ def test_a_printable_sheet_and_its_key():
     for q in made.questions:
         assert made.answer_text(q) in key
     assert "**" not in sheet
+
+
+# ----------------------------------------------------------------------------- sheets answered on their own
+
+LENET_LISTING = [
+    "network LeNet5",
+    "input 1x32x32",
+    "",
+    "c1: conv 6 5x5 tanh",
+    "s2: avgpool 2x2 stride=2",
+    "c3: conv 16 5x5 tanh",
+    "s4: avgpool 2x2 stride=2",
+    "c5: conv 120 5x5 tanh",
+    "flatten",
+    "f6: dense 84 tanh",
+    "out: dense 10 softmax",
+]
+
+
+@pytest.mark.parametrize("fmt", ["toml", "moodle", "print"])
+def test_every_format_heads_with_the_numbered_network_and_names_no_folder(tmp_path, fmt):
+    spec = SPECS / "lenet5.arch"
+    out = tmp_path / ("sheet." + {"toml": "toml", "moodle": "xml", "print": "md"}[fmt])
+    result = run_cli("quiz", str(spec), "--make", "--count", "30", "--format", fmt, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    if fmt == "moodle":  # each question carries the network: Moodle shows them one by one
+        texts = [q.find("questiontext/text").text for q in parse_moodle(text)]
+        assert all("<pre>" in t for t in texts)
+        text = "\n".join(texts)
+    for number, line in enumerate(LENET_LISTING, 1):
+        assert f"{number:>2}  {line}".rstrip() in text
+    assert "expect" not in text and "params=" not in text and "LeNet-5" not in text  # no answers given away
+    assert str(SPECS) not in text and "/" + "work" not in text
+    assert re.search(r"c3`? \(line 6\): parameters\?", text)
+
+
+def test_a_layer_in_a_block_points_at_its_line_and_the_call():
+    net = archspec.load(SPECS / "resnet50.arch")
+    made = build(net, "resnet50.arch", 60, 2)
+    shown = "\n".join(made.listing)
+    assert "block bottleneck(width, stride=1):" in shown and "import" not in shown  # the imported block, written out
+    t = translator("en")
+    conv2 = next(q for q in made.questions if q.layer.startswith("layer3.") and q.layer.endswith(".conv2"))
+    assert made.listing[conv2.line - 1].split(None, 1)[1].startswith("conv2: conv width 3x3")
+    assert made.listing[conv2.call - 1].split(None, 1)[1].startswith("layer3: bottleneck(256, stride=2)")
+    assert conv2.where(t) == f"{conv2.layer} (line {conv2.line}, called on line {conv2.call})"
+
+
+def test_each_variant_names_its_own_network_in_its_own_category(tmp_path):
+    args = ["quiz", str(SPECS / "lenet5.arch"), "--make", "--count", "5", "--variants", "2", "--format", "moodle"]
+    assert run_cli(*args, "-o", "q.xml", cwd=tmp_path).returncode == 0
+    names = set()
+    for i in (1, 2):
+        root = ET.fromstring((tmp_path / f"q-v{i}.xml").read_bytes())
+        category, *questions = root.findall("question")
+        assert category.find("category/text").text == f"$course$/archspec/LeNet5_v{i}"
+        assert f"network LeNet5_v{i}" in questions[0].find("questiontext/text").text
+        assert "q-v" not in questions[0].find("questiontext/text").text
+        names |= {q.find("name/text").text for q in questions}
+        assert (tmp_path / f"q-v{i}.arch").read_text().startswith(f"network LeNet5_v{i}\n")
+    assert len(names) == 10  # no two questions of the two variants share a name
+
+
+@pytest.mark.parametrize(
+    "spec", ["lenet5.arch", "alexnet.arch", "googlenet.arch", "mobilenet_v2.arch", "resnet18.arch", "cifar10_net.arch"]
+)
+def test_every_typical_mistake_gets_nothing_in_moodle_and_is_named_when_graded(spec):
+    """For every question of a spec: Moodle's first-match rule gives the key 100% and each typical
+    wrong answer 0% with its mistake's feedback, and `quiz --answers` names the same mistake."""
+    from archspec.teaching.quiz import to_json
+
+    net = archspec.load(SPECS / spec)
+    made = build(net, spec, 10_000, 0)
+    questions = parse_moodle(to_moodle(made, translator("en"), Policy()))
+    checked = 0
+    for element, q in zip(questions, made.questions):
+        validate_moodle(element)
+        value = made.answers[(q.layer, q.field)]
+        number = value if isinstance(value, int) else None
+        right = str(number) if number is not None else str(value)
+        if element.get("type") == "numerical" and number is None:
+            right = element.find("answer/text").text
+        assert moodle_grade(element, right) == (1.0, ""), (spec, q)
+        for mistake, wrong in made.mistakes[(q.layer, q.field)]:
+            if isinstance(wrong, tuple):
+                if element.get("type") == "numerical":
+                    continue  # a vector's length: no typical wrong shape of it is listed
+                written = "x".join(map(str, wrong))
+            else:
+                written = str(wrong)
+            assert moodle_grade(element, written) == (0.0, mistake.feedback), (spec, q, mistake.name)
+            sheet = (
+                f'["{q.layer}"]\n{q.field} = "{written}"\n'
+                if q.layer != "total"
+                else f'[total]\n{q.field} = "{written}"\n'
+            )
+            graded = to_json(grade(net, sheet, "s.toml"), translator("en"))["marks"][0]
+            assert graded["result"] == "wrong" and graded["note"] == mistake.feedback, (spec, q, mistake.name)
+            checked += 1
+    assert checked >= 5, spec

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from fractions import Fraction
 
 import pytest
@@ -13,7 +14,7 @@ from test_cli import archspec as run_cli
 
 import archspec
 from archspec.i18n import translator
-from archspec.teaching.quiz import grade, make, parse_field, parse_number, parse_shape
+from archspec.teaching.quiz import grade, make, parse_field, parse_number, parse_shape, to_json
 
 LENET = str(SPECS / "lenet5.arch")
 
@@ -361,7 +362,8 @@ def test_korean_quiz_table_is_aligned(tmp_path):
 def test_a_korean_question_sheet():
     net = archspec.load(LENET)
     sheet, key = make(net, "lenet5.arch", 3, 0, translator("ko"))
-    assert "lenet5.arch의 신경망에 대해 각 문항에 답하시오." in sheet
+    assert "# 아래 신경망 LeNet5에 대해 각 문항에 답하시오.\n" in sheet
+    assert "#    8  c5: conv 120 5x5 tanh\n" in sheet and "c5 (8번 줄): 출력 크기는?" in sheet
     assert any(line.endswith("는?") for line in sheet.splitlines())
     assert grade(net, key, "key.toml").all_right
 
@@ -401,3 +403,112 @@ def test_an_empty_sheet(tmp_path):
     result = run_cli("quiz", LENET, "--answers", sheet)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == f"{sheet}: the sheet answers no question; see `archspec quiz --make`\n"
+
+
+# ----------------------------------------------------------------------------- naming the mistake
+
+MISTAKEN = """[c1]
+output = "6x27x27"
+params = 162
+[c3]
+params = "2,400"
+macs = 241600
+[f6]
+params = 10080
+macs = "10,164"
+[total]
+params = 61470
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, notes",
+    [
+        ("en", ["", "the bias is counted twice", "the bias is left out", "the bias is counted as MACs",
+                "the bias is left out", "the bias is counted as MACs", "the bias is left out"]),
+        ("ko", ["", "편향(바이어스)을 두 번 셈", "편향(바이어스)이 빠짐", "편향 덧셈까지 곱셈 수 (MACs)로 셈",
+                "편향(바이어스)이 빠짐", "편향 덧셈까지 곱셈 수 (MACs)로 셈", "편향(바이어스)이 빠짐"]),
+    ],
+)  # fmt: skip
+def test_a_wrong_answer_a_typical_mistake_gives_is_told_which(lang, notes):
+    net = archspec.load(LENET)
+    graded = grade(net, MISTAKEN, "s.toml")
+    out = to_json(graded, translator(lang))
+    assert [m["result"] for m in out["marks"]] == ["wrong"] * 7
+    got = [m["note"] or "" for m in out["marks"]]
+    assert [g.split(":")[0] for g in got] == notes
+
+
+def test_a_shape_mistake_is_named_in_either_layout(tmp_path):
+    spec = tmp_path / "n.arch"
+    spec.write_text(
+        "network N\ninput 3x32x32\nc1: conv 8 3x3 stride=2 pad=1\np1: maxpool 3x3 stride=2 ceil_mode=true\n"
+    )
+    net = archspec.load(spec)
+    graded = grade(net, '[c1]\noutput = "15x15x8"\n[p1]\noutput = "8x7x7"\n', "s.toml")
+    assert [m.note.split(":")[0] for m in graded.marks] == ["the padding is left out", "rounded down"]
+
+
+def test_the_cli_prints_the_mistake_above_the_formula(tmp_path):
+    sheet = tmp_path / "s.toml"
+    sheet.write_text("[c3]\nparams = 2400\n")
+    result = run_cli("quiz", LENET, "--answers", str(sheet), "--lang", "ko")
+    lines = result.stdout.splitlines()
+    at = lines.index("  편향(바이어스)이 빠짐: 필터(또는 유닛)마다 가중치 말고도 편향이 하나씩 있음")
+    assert lines[at + 1].startswith("  공식: params = (K_h*K_w*C_in + 1) * C_out")
+
+
+# ----------------------------------------------------------------------------- Korean numbers
+
+
+@pytest.mark.parametrize(
+    "written, value, tolerance",
+    [
+        ("11만 7600", 117_600, 0),
+        ("6만1706", 61_706, 0),
+        ("6만 1,706", 61_706, 0),
+        ("1억 2만", 100_020_000, 5_000),
+        ("1억 6384만", 163_840_000, 5_000),
+        ("1.5만", 15_000, 500),
+        ("62만", 620_000, 5_000),
+        ("2조 1", 2_000_000_000_001, 0),
+    ],
+)
+def test_korean_numbers_are_read(written, value, tolerance):
+    assert parse_number(written) == (value, tolerance)
+
+
+@pytest.mark.parametrize("written", ["만", "1만2억", "1만 10000", "1만 7600.5", "1억억", "만 7600", "1만x"])
+def test_what_is_no_korean_number(written):
+    assert parse_number(written) is None
+
+
+def test_korean_answers_grade_as_their_value_and_the_key_is_shown_in_man():
+    net = archspec.load(LENET)
+    sheet = '[c1]\nmacs = "11만 7600"\n[c3]\nmacs = "24만"\n[total]\nparams = "6만1706"\nmacs = "6만"\n'
+    graded = grade(net, sheet, "s.toml")
+    assert [m.status for m in graded.marks] == ["right", "right", "right", "wrong"]
+    assert graded.marks[3].note == "`{0}` has one significant digit: write at least two"  # 6만 for 41만 6520
+    out = to_json(graded, translator("ko"), "ko")
+    assert [m["correct"] for m in out["marks"]] == ["11만 7600", "24만", "6만 1706", "41만 6520"]
+    assert to_json(graded, translator("en"))["marks"][0]["correct"] == "117,600"
+
+
+def test_a_quiz_cell_reads_korean_numbers():
+    from archspec.views import web
+
+    text = (SPECS / "lenet5.arch").read_text(encoding="utf-8")
+    out = web.grade(text, "c1", "macs", "11만 7600", "ko", "lenet5.arch")
+    assert out["result"] == "right" and out["correct"] == "11만 7600"
+    assert web.grade(text, "total", "params", "6만 1706", "en", "lenet5.arch")["result"] == "right"
+
+
+def test_a_failed_expect_writes_its_count_as_the_language_does(tmp_path):
+    spec = tmp_path / "e.arch"
+    spec.write_text("network N\ninput 3x64x64\nc1: conv 64 3x3 expect macs=1.2M\nexpect params=657000\n")
+    english = run_cli("check", str(spec), "-q")
+    assert "expected macs 1.2M, found 6,642,432" in english.stderr and "found 1,792" in english.stderr
+    korean = run_cli("check", str(spec), "-q", "--lang", "ko")
+    assert "기대한 값 1.2M, 실제 값 664만 2432" in korean.stderr and "실제 값 1,792" in korean.stderr
+    for text in (english.stderr, korean.stderr):
+        assert not re.search(r"[0-9]_[0-9]|[0-9]\.[0-9]+M", text.replace("1.2M", ""))

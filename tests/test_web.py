@@ -218,3 +218,10 @@ def test_analyse_speaks_the_pages_language():
     assert "총 파라미터 수: 6만 1706" in good["totals"]
     english = web.analyse((SPECS / "lenet5.arch").read_text(), "lenet5.arch")
     assert "Total params: 61,706" in english["totals"]  # and the library stays English after a Korean call
+
+
+def test_a_quiz_cell_names_the_mistake():
+    out = web.grade(LENET, "c3", "params", "2400", "en", "lenet5.arch")
+    assert out["result"] == "wrong" and out["note"].startswith("the bias is left out")
+    out = web.grade(LENET, "c3", "params", "2400", "ko", "lenet5.arch")
+    assert out["note"].startswith("편향(바이어스)이 빠짐")

@@ -133,11 +133,12 @@ def _expect_problem(item: s.ExpectItem, actual: dict[str, Any]) -> Diagnostic | 
 
 
 def _show_number(value: float, written: str) -> str:
-    """`value` in the form the expectation was written, with enough digits to see that it misses:
-    `128M` -> `127.40M`, `0.57` -> `0.57503`."""
+    """`value` as a message shows it: a count whole, with thousands separators (`127,604,736`,
+    whatever the expectation's form: `128M`, `127_000_000`; a Korean message writes it in 만 and 억),
+    a size in MB with enough digits to see that it misses: `0.57` -> `0.57503`."""
     suffix = written[-1].upper() if written[-1].upper() in s.SI_SUFFIXES else ""
     scale = s.SI_SUFFIXES.get(suffix, 1)
-    if isinstance(value, int) and not suffix:
-        return f"{value:,}".replace(",", "_") if value >= 100_000 else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     decimals = len(written.rstrip("KMGkmg").split(".")[1]) + 3 if "." in written else 2
     return f"{value / scale:.{decimals}f}{suffix}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from archspec.analysis.graph import Network, Node
 from archspec.analysis.receptive import Field, apply, number, receptive_fields, show, union
 from archspec.diagnostics import did_you_mean, listing
-from archspec.i18n import count
+from archspec.i18n import Message, count
 from archspec.layers.base import Step, dim_names, fmt_shape
 
 LABELS = {
@@ -62,7 +62,7 @@ def select(net: Network, names: list[str]) -> list[Node]:
             chosen.update(range(groups[name].first, groups[name].last + 1))
         else:
             written = [n.path for n in net.nodes[1:] if not n.generated] + [g.path for g in net.groups if g.depth == 0]
-            hint = did_you_mean(name, [*by_path, *groups]) or f"the spec names {listing(written)}"
+            hint = did_you_mean(name, [*by_path, *groups]) or Message("explain.spec-names", names=listing(written))
             raise UnknownLayer(name, hint)
     return [n for n in net.nodes if n.id in chosen and n.kind is not None]
 

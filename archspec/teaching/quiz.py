@@ -10,18 +10,21 @@ right when the true value rounds to it at the precision written, as `expect` doe
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from archspec.analysis.graph import Network
 from archspec.analysis.receptive import Field, receptive_fields
-from archspec.diagnostics import Diagnostic, did_you_mean, listing
+from archspec.diagnostics import ArchspecError, Diagnostic, SpecError, did_you_mean, listing
 from archspec.frontend.parse import _measure
 from archspec.frontend.syntax import Span
+from archspec.i18n import Message, count
 from archspec.layers.base import Step, fmt_shape, show_value
 from archspec.teaching.explain import Explanation, explain, step_line
+from archspec.teaching.mistakes import typical
 
 try:
     import tomllib
@@ -100,6 +103,11 @@ def significant_digits(written) -> int:
     if isinstance(written, float):
         written = repr(written)
     text = str(written).strip().replace(",", "").replace("_", "").replace(" ", "")
+    if re.search("[만억조]", text):  # the digits down to the last one written: `62만` 2, `1억 2만` 5
+        number = korean_number(text)
+        if number is None or not number[1]:
+            return len(text)
+        return len(str(round(number[0] / (2 * number[1]))).lstrip("0"))
     mantissa = re.split(r"[eE]", text.rstrip("kKmMgG"))[0]
     digits = mantissa.replace(".", "").lstrip("0")
     return len(digits)
@@ -202,7 +210,7 @@ def _toml_error(exc: Exception, file: str) -> Diagnostic:
     span = Span(file, int(m.group(1)), int(m.group(2)), int(m.group(1)), int(m.group(2)) + 1) if m else None
     return Diagnostic(
         "sheet-syntax",
-        f"the answer sheet is not valid TOML: {text[0].lower() + text[1:]}",
+        Message("sheet.not-toml", error=text[0].lower() + text[1:]),
         span,
         "here",
         'write answers as `params = 156` or `output = "6x28x28"` under a `[layer]` header',
@@ -257,10 +265,38 @@ def parse_number(value) -> tuple[float, float] | None:
     if not isinstance(value, str):
         return None
     text = value.strip().replace(",", "").replace(" ", "")
+    if KOREAN_NUMBER.fullmatch(text) and re.search("[만억조]", text):
+        return korean_number(text)
     if not re.fullmatch(r"[0-9_]+(\.[0-9]+)?([eE][+-]?[0-9]+)?[kKmMgG]?", text):
         return None
     number, tolerance = _measure(text)
     return float(number), tolerance
+
+
+KOREAN_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4}
+KOREAN_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?[조억만])+(?:[0-9]+)?")
+_KOREAN_GROUP = re.compile(r"([0-9]+(?:\.[0-9]+)?)([조억만]?)")
+
+
+def korean_number(text: str) -> tuple[float, float] | None:
+    """A count written in 만 (10^4), 억 (10^8) and 조 (10^12), as Korean writes it and archspec
+    prints it under Korean (`6만 1706`, `11만 7600`, `1억 2만`, `1.5만`; spaces and commas already
+    taken out) -> (value, tolerance): exact where it ends in plain digits, else to half a unit of its
+    last digit (`1.5만` within 500, `62만` within 5,000). None where the units do not go down, or the
+    digits after the last unit are not below 10,000."""
+    groups = _KOREAN_GROUP.findall(text)
+    value, last, tolerance = Fraction(0), None, 0.0
+    for digits, unit in groups:
+        if not digits:
+            continue
+        scale = KOREAN_UNITS.get(unit, 1)
+        if last is not None and scale >= last or (not unit and (int(digits) >= 10_000 or "." in digits)):
+            return None
+        value += Fraction(digits) * scale
+        decimals = len(digits.partition(".")[2])
+        tolerance = 0.0 if not unit else scale / 10**decimals / 2
+        last = scale
+    return float(value), tolerance
 
 
 def channels_last(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -343,7 +379,7 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
                     diagnostics.append(
                         Diagnostic(
                             "bad-answer",
-                            f'`layout` must be "channels_first" or "channels_last", not {value!r}',
+                            Message("sheet.bad-layout", value=repr(value)),
                             span,
                             "unknown layout",
                         )
@@ -354,16 +390,16 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
                 else:
                     hint = did_you_mean(key, [*TOP_KEYS, *truths]) or "answers go under a `[layer]` header"
                 where = spans.get((table, "=" + key), span)
-                diagnostics.append(Diagnostic("unknown-field", f"unknown setting `{key}`", where, "unknown", hint))
+                message = Message("sheet.unknown-setting", key=key)
+                diagnostics.append(Diagnostic("unknown-field", message, where, "unknown", hint))
             continue
         allowed = TOTAL_FIELDS if table == "total" else LAYER_FIELDS
         if table != "total" and table not in truths:
             header = spans.get((table, "")) or span
             written = [n.path for n in net.nodes[1:] if not n.generated and n.path in truths] or list(truths)
-            hint = did_you_mean(table, [*truths, "total"]) or f"the spec's layers are {listing(written)}"
-            diagnostics.append(
-                Diagnostic("unknown-layer", f"no layer `{table}` in {net.file}", header, "unknown", hint)
-            )
+            hint = did_you_mean(table, [*truths, "total"]) or Message("sheet.layers-are", names=listing(written))
+            message = Message("sheet.no-layer", table=table, file=net.file)
+            diagnostics.append(Diagnostic("unknown-layer", message, header, "unknown", hint))
             continue
         name = ALIASES.get(key, key)
         if name not in allowed:
@@ -371,7 +407,7 @@ def grade(net: Network, text: str, file: str, policy: Policy = ROUNDED) -> Gradi
             diagnostics.append(
                 Diagnostic(
                     "unknown-field",
-                    f"`{table}` has no `{key}` to answer",
+                    Message("sheet.no-question", table=table, key=key),
                     spans.get((table, "=" + key), span),
                     "unknown",
                     hint,
@@ -428,7 +464,14 @@ def _mark(table, name, value, span, truths, net, layout, stated, policy=ROUNDED)
         correct = _correct_text(name, truth, layout)
         return Mark(table, name, "", correct, "missing", formula, span=span)
     if name == "output":
-        return _mark_shape(table, written, value, truth, formula, span, layout, stated)
+        mark = _mark_shape(table, written, value, truth, formula, span, layout, stated)
+        if isinstance(mark, Mark) and mark.status == "wrong" and not mark.note:
+            shape = parse_shape(value)
+            ways = [shape] if layout == "channels-first" else [from_channels_last(shape)] if layout else []
+            ways = ways or [shape, from_channels_last(shape)]
+            note = next((m.feedback for m, v in typical(net, table, "output") if v in ways), "")
+            mark = replace(mark, note=note) if note else mark
+        return mark
     if name == "rf":
         size = parse_field(value)
         if size is None or truth.rf is None or not truth.rf.size:
@@ -444,16 +487,18 @@ def _mark(table, name, value, span, truths, net, layout, stated, policy=ROUNDED)
     note, args = "", ()
     if not right and policy.name == "rounded" and parse_number(value)[1] and significant_digits(value) < 2:
         note, args = "`{0}` has one significant digit: write at least two", (written,)
+    elif not right:  # the answer a typical mistake gives: say which
+        note = next((m.feedback for m, v in typical(net, table, name) if policy.accepts(v, value)), "")
     return Mark(table, name, written, f"{want:,}", "right" if right else "wrong", formula, note, args, span)
 
 
 def _bad(span, table, name, written, expected) -> Diagnostic:
     return Diagnostic(
         "bad-answer",
-        f"`{table}.{name}`: cannot read `{written}` as {expected}",
+        Message("sheet.cannot-read", table=table, field=name, written=written, expected=expected),
         span,
         "not an answer",
-        f"write {expected}",
+        Message("sheet.write-as", expected=expected),
     )
 
 
@@ -506,9 +551,17 @@ def _mark_shape(table, written, value, truth, formula, span, layout, stated) -> 
 # ----------------------------------------------------------------------------- output
 
 
-def render(grading: Grading, t, stream) -> None:
+def shown(text: str, unit: str) -> str:
+    """A right value as the table shows it: a count in the chosen units (`24만` in Korean's,
+    `240,000` in English), anything else (a shape) as it is."""
+    if unit == "ko" and re.fullmatch(r"[0-9][0-9,]*", text):
+        return count(int(text.replace(",", "")), unit)
+    return text
+
+
+def render(grading: Grading, t, stream, unit: str = "en") -> None:
     """The marks as a table (rich measures Korean text in terminal cells), the formulas of the
-    wrong answers, and the score."""
+    wrong answers, and the score; counts in `unit` (archspec.i18n.count)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -520,7 +573,8 @@ def render(grading: Grading, t, stream) -> None:
         table.add_column(t(heading), justify="right" if heading in ("Answer", "Correct") else "left")
     for m in grading.marks:
         style = {"right": "green", "wrong": "red", "missing": "yellow"}[m.status]
-        table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", m.correct, f"[{style}]{t(m.status)}[/]")
+        correct = shown(m.correct, unit)
+        table.add_row(m.layer, t(LABELS[m.field]), m.answer or "-", correct, f"[{style}]{t(m.status)}[/]")
     console.print(table)
     explained = [m for m in grading.marks if not m.right or m.note]
 
@@ -530,7 +584,7 @@ def render(grading: Grading, t, stream) -> None:
     if explained:
         say()
     for m in explained:
-        head = f"{m.layer} · {t(LABELS[m.field])}: {m.correct}"
+        head = f"{m.layer} · {t(LABELS[m.field])}: {shown(m.correct, unit)}"
         if m.span is not None:
             head = f"{m.span.file}:{m.span.line}:{m.span.column}: " + head
         say(head)
@@ -546,7 +600,7 @@ def render(grading: Grading, t, stream) -> None:
         stream.write("\n".join(line.rstrip() for line in plain.getvalue().split("\n")))
 
 
-def to_json(grading: Grading, t) -> dict:
+def to_json(grading: Grading, t, unit: str = "en") -> dict:
     return {
         "ok": True,
         "file": grading.file,
@@ -561,7 +615,7 @@ def to_json(grading: Grading, t) -> dict:
                 "layer": m.layer,
                 "question": m.field,
                 "answer": m.answer,
-                "correct": m.correct,
+                "correct": shown(m.correct, unit),
                 "result": m.status,
                 "formula": [step_line(s, t) for s in m.formula],
                 "note": t(m.note, *[t(a) if isinstance(a, str) else a for a in m.args]) if m.note else None,
@@ -584,6 +638,18 @@ class Question:
     layer: str  # a layer's or a block's path as the spec names it, or "total"
     field: str  # output, params, macs, rf
     statement: str  # the layer with every option its answers depend on, or the block's call
+    line: int | None = None  # the sheet's line (of its listing of the network) that makes the layer
+    call: int | None = None  # for a layer or block inside a block: the network's line that calls it
+
+    def where(self, t) -> str:
+        """`c3 (line 6)`, `layer1.0.conv1 (line 4, called on line 16)`, `the whole network`."""
+        if self.layer == "total":
+            return t("the whole network")
+        if self.line is None:
+            return self.layer
+        if self.call is not None and self.call != self.line:
+            return t("{0} (line {1}, called on line {2})", self.layer, self.line, self.call)
+        return t("{0} (line {1})", self.layer, self.line)
 
 
 @dataclass(frozen=True)
@@ -598,6 +664,14 @@ class Quiz:
     available: int  # how many the spec gives
     questions: tuple[Question, ...]
     answers: dict[tuple[str, str], object]  # (layer, field) -> int, or the text of a shape or field
+    listing: tuple[str, ...] = ()  # the network as the sheet prints it, numbered (archspec.teaching.listing)
+    # (layer, field) -> the typical wrong answers and the mistakes that give them (archspec.teaching.mistakes)
+    mistakes: dict[tuple[str, str], tuple] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The spec's file name, never the folder it is in (a teacher's path is no business of the sheet's)."""
+        return os.path.basename(self.file)
 
     def answer_text(self, q: Question) -> str:
         value = self.answers[(q.layer, q.field)]
@@ -693,10 +767,13 @@ def candidates(net: Network) -> list[Question]:
     return [*pool, Question("total", "params", ""), Question("total", "macs", "")]
 
 
-def build(net: Network, file: str, count: int, seed: int, only: list[tuple[str, str]] | None = None) -> Quiz:
+def build(
+    net: Network, file: str, count: int, seed: int, only: list[tuple[str, str]] | None = None, text: str | None = None
+) -> Quiz:
     """`count` questions drawn with `seed` from `candidates`, in the network's order, with their
-    answers; or, with `only`, those (layer, field) questions (a variant of another sheet)."""
-    pool = candidates(net)
+    answers; or, with `only`, those (layer, field) questions (a variant of another sheet). `text`: the
+    spec as `net` was analysed from it (else read from `net.file`), printed at the head of the sheet."""
+    shown, pool = _placed(net, candidates(net), text)
     order = {(q.layer, q.field): i for i, q in enumerate(pool)}
     if only is not None:
         chosen = [q for q in pool if (q.layer, q.field) in set(only)]
@@ -708,7 +785,47 @@ def build(net: Network, file: str, count: int, seed: int, only: list[tuple[str, 
     for q in chosen:
         truth = _network_truth(net) if q.layer == "total" else truths[q.layer]
         answers[(q.layer, q.field)] = _answer(q.field, truth)
-    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers)
+    mistakes = {(q.layer, q.field): tuple(typical(net, q.layer, q.field)) for q in chosen}
+    return Quiz(net.name or "network", file, seed, count, len(pool), tuple(chosen), answers, shown, mistakes)
+
+
+def _placed(net: Network, pool: list[Question], text: str | None) -> tuple[tuple[str, ...], list[Question]]:
+    """The network's listing, and the questions with the listing's line of their layer (and of the
+    network's line that calls it, inside a block)."""
+    from archspec.teaching.listing import listing
+
+    if text is None:
+        try:
+            with open(net.file, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, ValueError):
+            return (), pool
+    used = {g.name for g in net.groups if g.kind == "block"}
+    try:
+        shown = listing(text, net.file, used)
+    except (ArchspecError, SpecError):  # the text is not the one `net` was analysed from: no listing
+        return (), pool
+    nodes = {n.path: n for n in net.nodes if n.kind is not None}
+    groups = {g.path: g for g in net.groups}
+
+    def calling(first: int, last: int, depth: int) -> int | None:
+        outer = [g for g in net.groups if g.depth < depth and g.first <= first and last <= g.last]
+        for g in sorted(outer, key=lambda g: g.depth):
+            if g.span is not None and g.span.file == net.file and shown.line_of(g.span):
+                return shown.line_of(g.span)
+        return None
+
+    placed = []
+    for q in pool:
+        line = call = None
+        if q.layer in groups:
+            g = groups[q.layer]
+            line, call = shown.line_of(g.span), calling(g.first, g.last, g.depth)
+        elif q.layer in nodes:
+            node = nodes[q.layer]
+            line, call = shown.line_of(node.span), calling(node.id, node.id, 1 << 30)
+        placed.append(replace(q, line=line, call=call))
+    return shown.numbered(), placed
 
 
 def _answer(name: str, truth: Truth) -> object:
@@ -730,8 +847,10 @@ def questions(net: Network, count: int, seed: int) -> list[tuple[str, str]]:
 
 def header(quiz: Quiz, t) -> list[str]:
     return [
-        t("archspec quiz: {0} ({1}), seed {2}, {3} questions", quiz.name, quiz.file, quiz.seed, len(quiz.questions)),
-        t("Answer each question for the network in {0}.", quiz.file),
+        t("archspec quiz: {0} ({1}), seed {2}, {3} questions", quiz.name, quiz.source, quiz.seed, len(quiz.questions)),
+        t("Answer each question for the network {0} below.", quiz.name)
+        if quiz.listing
+        else t("Answer each question for the network in {0}.", quiz.source),
         t("Shapes as C x H x W or H x W x C; numbers exactly or rounded (1.5K, 163.8M).")
         + " "
         + t("A rounded number needs at least two significant digits (62K, not 0.1M)."),
@@ -741,6 +860,8 @@ def header(quiz: Quiz, t) -> list[str]:
 def to_toml(quiz: Quiz, t) -> tuple[str, str]:
     """(question sheet, answer key), both TOML; the key grades as all right."""
     top = ["# " + line for line in header(quiz, t)]
+    if quiz.listing:
+        top += ["#", *("#   " + line for line in quiz.listing), "#"]
     sheet = [*top, '# layout = "channels_last"  # ' + t("uncomment if you write shapes as H x W x C")]
     key = [*top, 'layout = "channels_first"']
     current = None
@@ -748,9 +869,11 @@ def to_toml(quiz: Quiz, t) -> tuple[str, str]:
         if q.layer != current:
             current = q.layer
             comment = f"  # {q.statement}" if q.statement else ""
+            if q.line is not None:
+                comment = f"  # {t('line {0}', q.line)}: {q.statement}"
             sheet += ["", f"[{_toml_key(q.layer)}]{comment}"]
             key += ["", f"[{_toml_key(q.layer)}]{comment}"]
-        sheet.append(f'{q.field} = ""  # {t(QUESTIONS[q.field], q.layer)}')
+        sheet.append(f'{q.field} = ""  # {t(QUESTIONS[q.field], q.where(t))}')
         value = quiz.answers[(q.layer, q.field)]
         key.append(f"{q.field} = {value}" if isinstance(value, int) else f'{q.field} = "{value}"')
     return "\n".join(sheet) + "\n", "\n".join(key) + "\n"

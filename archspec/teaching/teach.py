@@ -7,15 +7,22 @@ import os
 import sys
 
 from archspec.diagnostics import render
-from archspec.i18n import count, language, translator, units
+from archspec.i18n import Language, Message, count, language, translator, units
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _said(text: str) -> str:
+    """`text` in the language the command line chose (archspec.messages' catalogue)."""
+    from archspec.messages import say
+
+    return say(text)
 
 
 def usage_error(command: str, message: str) -> int:
     from archspec.messages import say
 
-    print(say(f"archspec {command}: error: {message}"), file=sys.stderr)
+    print(say(Message("usage.error", command=command, message=message)), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -71,8 +78,7 @@ def explain_command(args) -> int:
     try:
         nodes = select(net, args.layers)
     except UnknownLayer as err:
-        hint = f"; {err.hint}" if err.hint else ""
-        return usage_error("explain", f"no layer `{err.name}` in {args.file}{hint}")
+        return usage_error("explain", Message("explain.no-layer", name=err.name, file=args.file, hint=err.hint))
     lang = language(args.lang)
     t = translator(lang)
     if not nodes and not args.json:  # `input 3x8x8` alone, or only `input` named
@@ -94,21 +100,15 @@ def calc_command(args) -> int:
 
     shape = parse_shape(args.input)
     if shape is None or not shape or any(d < 1 for d in shape):
-        return usage_error(
-            "calc", f"--input must be a shape like 3x32x32 (channels x height x width), not {args.input!r}"
-        )
+        return usage_error("calc", Message("calc.bad-input", value=repr(args.input)))
     if not args.ops.replace(";", "").strip():
-        return usage_error("calc", 'give at least one operation, e.g. "conv 64 3x3"')
+        return usage_error("calc", Message("calc.no-operation"))
     run = calc(args.ops, shape)
     channels_only = False
     if len(shape) == 1 and needs_image(run):  # `--input 64` for a conv: a channel count, no image size
         image_run, fixed = calc_channels_only(args.ops, shape[0])
         if image_run.result.complete and not fixed:
-            return usage_error(
-                "calc",
-                f"--input {args.input} gives channels only, and these operations' parameters depend on the image "
-                f"size (a dense layer after flatten): give it as {shape[0]}xHxW",
-            )
+            return usage_error("calc", Message("calc.channels-only", given=args.input, channels=shape[0]))
         if image_run.result.complete:
             run, channels_only = image_run, True
     _report(run.diagnostics, run.sources)
@@ -221,30 +221,33 @@ def quiz_command(args) -> int:
     net, status = _analysed(args.file, args.json and not args.make)
     if net is None:
         return status
-    t = translator(language(args.lang))
+    speaking = Language.of(args.lang, getattr(args, "units", None))
+    t = speaking.t
     if args.make:
         return _make(args, net, t)
     try:
         with open(args.answers, encoding="utf-8-sig") as f:
             text = f.read()
     except OSError as err:
-        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: {err.strerror or err}")
+        return usage_error("quiz", Message("sheet.unreadable", path=args.answers, reason=err.strerror or err))
     except ValueError:  # not UTF-8
-        return usage_error("quiz", f"cannot read the answer sheet {args.answers}: it is not UTF-8 text")
+        return usage_error("quiz", Message("sheet.not-utf8", path=args.answers))
     grading = quiz.grade(net, text, args.answers, _policy(args))
     if grading.diagnostics:
         _report(grading.diagnostics, {args.answers: text})
         count = len(grading.diagnostics)
-        print(f"{args.answers}: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        said = Message("sheet.errors" if count != 1 else "sheet.error", path=args.answers, n=count)
+        print(speaking.say(said), file=sys.stderr)
         if args.json:
             _dump({"ok": False, "diagnostics": [d.to_json() for d in grading.diagnostics]})
         return EXIT_FAILED
+    unit = speaking.unit
     if args.json:
-        _dump(quiz.to_json(grading, t))
+        _dump(quiz.to_json(grading, t, unit))
     elif not grading.marks:  # not an empty table and `Score: 0 / 0`
-        print(f"{args.answers}: the sheet answers no question; see `archspec quiz --make`", file=sys.stderr)
+        print(speaking.say(Message("sheet.no-answers", path=args.answers)), file=sys.stderr)
     else:
-        quiz.render(grading, t, sys.stdout)
+        quiz.render(grading, t, sys.stdout, unit)
     return EXIT_OK if grading.all_right else EXIT_FAILED
 
 
@@ -329,7 +332,7 @@ def _make_variants(args, net, t, policy, suffix, key_suffix, stem) -> int:
 
     found = variants(text, args.file, args.variants, args.seed, same_questions)
     if len(found) < args.variants:
-        print(f"asked for {args.variants} variants; {len(found)} of {args.file} check and differ", file=sys.stderr)
+        print(_said(Message("quiz.fewer-variants", n=args.variants, k=len(found), file=args.file)), file=sys.stderr)
     if not found:
         return EXIT_FAILED
     base = _split(args.output)[0] if args.output else f"{stem}-quiz"
@@ -337,7 +340,7 @@ def _make_variants(args, net, t, policy, suffix, key_suffix, stem) -> int:
     files: dict[str, str] = {}
     for number, variant in enumerate(found, 1):
         spec_path = f"{base}-v{number}.arch"
-        made = quiz.build(variant.network, spec_path, args.count, args.seed, only=asked)
+        made = quiz.build(variant.network, spec_path, args.count, args.seed, only=asked, text=variant.text)
         sheet, key = _render(made, args.format, t, policy)
         files[f"{base}-v{number}{suffix}"] = sheet
         files[f"{key_base}-v{number}-key{key_suffix}"] = key

@@ -4,7 +4,8 @@ kernels and strides, each checked again by archspec's own analyser.
 Only the network's own lines are changed (the blocks it defines or imports keep their bodies; the
 arguments of its block calls change): the number of filters or units of each conv and dense layer
 (scaled by 1/2 .. 2), a conv's kernel (3, 5 or 7) and the stride written on a conv or pooling layer
-(1 or 2). `expect` clauses and comments are dropped: they describe the original numbers.
+(1 or 2). `expect` clauses and comments are dropped: they describe the original numbers. Variant N
+of `network LeNet5` is `network LeNet5_vN`, so that each names its own network.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from archspec.analysis.graph import Network
 from archspec.frontend import syntax as s
 from archspec.layers import lookup
+from archspec.teaching.listing import renamed
 
 CHANNELS = (0.5, 0.75, 1.25, 1.5, 2.0)
 KERNELS = (3, 5, 7)
@@ -112,12 +114,13 @@ def variants(text: str, file: str, count: int, seed: int, keep=None) -> list[Var
             candidate = _strip_comments(_apply(text, _edits(spec, rng)))
             if candidate in seen:
                 continue
-            result = analyse(candidate, file)
+            named = renamed(candidate, f"{spec.network}_v{number}") if spec.network else candidate
+            result = analyse(named, file)
             net = result.network
             if not result.ok or not result.complete or net is None or (keep and not keep(net)):
                 continue
             seen.add(candidate)
-            found.append(Variant(candidate, net))
+            found.append(Variant(named, net))
             break
     return found
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from archspec.analysis.graph import Group, Network, Node
+from archspec.i18n import Language
 from archspec.layers import fmt_shape
 from archspec.layers.base import fmt_arg
 from archspec.layers.slices import split_notation
@@ -47,6 +48,9 @@ LOOKS = {
     "other": Look("#ffffff", "box"),
 }
 BLOCK = Look("#f7f7f7", "box3d", "bold", note="3-D box")
+
+
+ENGLISH = Language()  # the diagram's words and counts: archspec.i18n.Language
 END = Look("#ffffff", "oval", "bold")  # the input and output markers
 
 
@@ -230,7 +234,12 @@ def _call_lines(g: Group, width: int) -> list[str]:
 
 
 def _node_label(
-    node: Node, top_level: bool, shapes: str = "boxes", folded: tuple[Node, ...] = (), title: str | None = None
+    node: Node,
+    top_level: bool,
+    shapes: str = "boxes",
+    folded: tuple[Node, ...] = (),
+    title: str | None = None,
+    w: Language = ENGLISH,
 ) -> str:
     """A layer's box: its written name, what it is in lecture notation, its output shape. With
     `folded` (the batchnorm and activations after it, drawn in its box), the notation goes on as
@@ -238,7 +247,7 @@ def _node_label(
     last = folded[-1] if folded else node
     shape = [(fmt_shape(last.shape), "s")] if shapes != "edges" else []
     if node.kind is None:
-        return _html(("input", "b"), *shape)
+        return _html((w.t("input"), "b"), *shape)
     if node.kind.symbol:
         return _html((node.kind.symbol, "b"))
     name = _written_name(node)
@@ -246,7 +255,7 @@ def _node_label(
         name = node.path
     name = title or name
     lines = [(name, "b")] if name else []
-    frozen = [("frozen", "s")] if node.frozen and node.params else []
+    frozen = [(w.t("frozen"), "s")] if node.frozen and node.params else []
     what = _wrap([node.notation, *(_fold_word(n) for n in folded)], 30) if folded else [node.notation]
     return _html(*lines, *((line, "" if name else "b") for line in what), *shape, *frozen)
 
@@ -288,60 +297,74 @@ def fold_chains(net: Network) -> dict[int, tuple[int, ...]]:
     return chains
 
 
-def _group_label(net: Network, gi: int, shapes: str = "boxes") -> str:
+def _group_label(net: Network, gi: int, shapes: str = "boxes", w: Language = ENGLISH) -> str:
     """A collapsed block or sequence: its path, its call or its members' calls, shape and params."""
     g = net.groups[gi]
     params = net.totals(g.first, g.last)[0]
     trainable = net.trainable_in(g.first, g.last)
-    calls = _call_lines(g, 36) if g.kind == "block" else block_calls(net, gi)
+    calls = _call_lines(g, 36) if g.kind == "block" else [w.say(c) for c in block_calls(net, gi)]
     shape = fmt_shape(net.nodes[g.output].shape) if g.output is not None else "?"
-    frozen = "" if trainable == params else ", frozen" if not trainable else f", {trainable:,} trainable"
+    if trainable == params:
+        frozen = ""
+    else:
+        frozen = ", " + (w.t("frozen") if not trainable else w.t("{0} trainable", w.count(trainable)))
     shape = "" if shapes == "edges" else f"{shape}, "
-    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}{params:,} params{frozen}", "s"))
+    counted = w.t("{0} params", w.count(params))
+    return _html((g.path, "b"), *((c, "") for c in calls), (f"{shape}{counted}{frozen}", "s"))
 
 
-def _cluster_label(net: Network, gi: int) -> str:
+def _cluster_label(net: Network, gi: int, w: Language = ENGLISH) -> str:
     """The caption of an expanded group's frame: its path and the call, wrapped narrow."""
     g = net.groups[gi]
-    lines = _call_lines(g, 26) if g.kind == "block" else [g.name]
+    lines = _call_lines(g, 26) if g.kind == "block" else [w.say(g.name)]
     text = "".join(f'{escape(line)}<BR ALIGN="LEFT"/>' for line in lines)
     return f'<<B>{escape(g.path)}</B><BR ALIGN="LEFT"/>{text}>'
 
 
 def _legend(
-    net: Network, focus: int | None, families: list[str], merges: dict[str, str], blocks: bool, shortcuts: bool
+    net: Network,
+    focus: int | None,
+    families: list[str],
+    merges: dict[str, str],
+    blocks: bool,
+    shortcuts: bool,
+    w: Language = ENGLISH,
 ) -> str:
     """The title and a one-row key: each family's colour with its name and outline written in it;
     for merges, what each drawn merge looks like (`+ add`, `concat: box`)."""
+    t = w.t
     name = net.name or "network"
     if focus is None:
-        shapes = f"input {fmt_shape(net.input_shape)}, output {fmt_shape(net.output_shape)}"
+        shapes = t("input {0}, output {1}", fmt_shape(net.input_shape), fmt_shape(net.output_shape))
         params, macs = net.params, net.macs
         trainable = net.trainable_params
     else:
         g = net.groups[focus]
-        call = block_calls(net, focus)[0] if g.kind == "block" else g.name
+        call = block_calls(net, focus)[0] if g.kind == "block" else w.say(g.name)
         # a block drawn alone (`render --block`) is the network of one line calling it: the call says it all
         name = call if g.path == name and g.depth == 0 else f"{name} {g.path}: {call}"
         entry = net.nodes[g.first].inputs[:1]
-        shapes = f"input {fmt_shape(net.nodes[entry[0]].shape)}, " if entry else ""
-        shapes += f"output {fmt_shape(net.nodes[g.output].shape)}" if g.output is not None else ""
+        shapes = t("input {0}", fmt_shape(net.nodes[entry[0]].shape)) + ", " if entry else ""
+        shapes += t("output {0}", fmt_shape(net.nodes[g.output].shape)) if g.output is not None else ""
         params, _, macs = net.totals(g.first, g.last)
         trainable = net.trainable_in(g.first, g.last)
-    counted = f"{params:,} params" + (f" ({trainable:,} trainable)" if trainable != params else "")
-    title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {counted}, {macs:,} MACs'
+    counted = t("{0} params", w.count(params))
+    if trainable != params:
+        counted += " (" + t("{0} trainable", w.count(trainable)) + ")"
+    counted += ", " + t("{0} MACs", w.count(macs))
+    title = f'<B>{escape(name)}</B><BR ALIGN="LEFT"/>{escape(shapes)}, {escape(counted)}'
     cells = []
     for family in families:
         look = LOOKS.get(family, LOOKS["other"])
-        note = look.note
+        note = t(look.note) if look.note else ""
         if family == "merge":
-            note = ", ".join(f"{symbol} {kind}" if symbol else f"{kind}: box" for kind, symbol in merges.items())
+            note = ", ".join(f"{symbol} {kind}" if symbol else t("{0}: box", kind) for kind, symbol in merges.items())
         small = f'<BR/><FONT POINT-SIZE="7">{escape(note)}</FONT>' if note else ""  # Graphviz refuses an empty FONT
-        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(family)}{small}</TD>')
+        cells.append(f'<TD BGCOLOR="{look.fill}">{escape(t(family))}{small}</TD>')
     if blocks:
-        cells.append(f'<TD BGCOLOR="{BLOCK.fill}">block<BR/><FONT POINT-SIZE="7">{BLOCK.note}</FONT></TD>')
+        cells.append(f'<TD BGCOLOR="{BLOCK.fill}">{t("block")}<BR/><FONT POINT-SIZE="7">{t(BLOCK.note)}</FONT></TD>')
     if shortcuts:
-        cells.append('<TD>- - -&gt;<BR/><FONT POINT-SIZE="7">shortcut</FONT></TD>')
+        cells.append(f'<TD>- - -&gt;<BR/><FONT POINT-SIZE="7">{t("shortcut")}</FONT></TD>')
     key = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>{"".join(cells)}</TR></TABLE>'
     table = (
         f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="2"><TR><TD ALIGN="LEFT">{title}<BR ALIGN="LEFT"/></TD></TR>'
@@ -364,6 +387,8 @@ def dot_source(
     fold: bool = False,
     shapes: str = "boxes",
     dpi: int | None = None,
+    lang: str | None = None,
+    unit: str | None = None,
 ) -> str:
     """The diagram as DOT text. `depth`: how many levels of blocks to expand (0: every top-level
     block and sequence is one box; None: every operation is a box). `direction`: TB or LR.
@@ -371,8 +396,15 @@ def dot_source(
     it. `fold`: a layer with weights and the batchnorm and activations after it are one box
     (`conv 6, 5x5, tanh`). `shapes`: where tensor shapes are written, "boxes" (each in the box
     that makes it), "edges" (on the arrows) or "both". `dpi`: Graphviz's resolution for bitmaps
-    (PNG); None leaves Graphviz's 96. ValueError for a direction, shapes or path that does not exist."""
+    (PNG); None leaves Graphviz's 96. `lang` and `unit`: the language of the diagram's words and
+    how its counts are written (default: the command line's, archspec.diagnostics.output_language;
+    English for Python callers). ValueError for a direction, shapes or path that does not exist."""
     import graphviz
+
+    from archspec.diagnostics import output_language
+
+    said, said_unit = output_language()
+    w = Language(lang or said, unit or (said_unit if lang is None else None))
 
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
@@ -418,16 +450,16 @@ def dot_source(
                     emit(sub, child)
                     # the caption is a text node under the group's output, not the frame's label:
                     # Graphviz routes edges around nodes, but across labels
-                    sub.node(f"c{i}", _cluster_label(net, i), shape="plaintext", margin="0", **{"class": "caption"})
+                    sub.node(f"c{i}", _cluster_label(net, i, w), shape="plaintext", margin="0", **{"class": "caption"})
                     if net.groups[i].output is not None:
                         captions.append((owner[net.groups[i].output], f"c{i}"))
             elif what == "box":
                 blocks = True
-                graph.node(f"g{i}", _group_label(net, i, shapes), margin="0.15,0.1", **_attrs(BLOCK))
+                graph.node(f"g{i}", _group_label(net, i, shapes, w), margin="0.15,0.1", **_attrs(BLOCK))
             else:
                 node = net.nodes[i]
                 if node.kind is None:
-                    graph.node(f"n{i}", _node_label(node, True, shapes), **_attrs(END))
+                    graph.node(f"n{i}", _node_label(node, True, shapes, w=w), **_attrs(END))
                     continue
                 families.add(node.kind.family)
                 if node.kind.merge:
@@ -441,13 +473,13 @@ def dot_source(
                         name = name if cluster.group is None else name.rsplit(".", 1)[-1]
                         attrs["xlabel"] = f'<<FONT POINT-SIZE="10"><B>{escape(name)}</B></FONT>>'
                 folded = tuple(net.nodes[f] for f in folds.get(i, ()))
-                label = _node_label(node, cluster.group is None, shapes, folded)
+                label = _node_label(node, cluster.group is None, shapes, folded, w=w)
                 if i in splits:
                     label = _split_label(net, splits[i], cluster.group is None, shapes)
                 if i in lifted:  # a frame's one box, named after the group it stands for
                     path = net.groups[lifted[i]].path
                     label = _node_label(
-                        node, True, shapes, folded, path if cluster.group is None else path.rsplit(".", 1)[-1]
+                        node, True, shapes, folded, path if cluster.group is None else path.rsplit(".", 1)[-1], w
                     )
                 graph.node(f"n{i}", label, **attrs)
 
@@ -464,7 +496,7 @@ def dot_source(
                 # what comes in by the name of the block that made it (`layer1.2`, not its `relu_1`)
                 makers = [g for g in net.groups if g.output == u and group and g.depth <= group.depth]
                 where = max(makers, key=lambda g: g.depth).path if makers else source.path
-                lines = [("input", "b")] + ([(where, "")] if source.kind is not None else [])
+                lines = [(w.t("input"), "b")] + ([(where, "")] if source.kind is not None else [])
                 label = _html(*lines, *([(fmt_shape(source.shape), "s")] if shapes != "edges" else []))
                 dot.node(f"x{u}", label, **_attrs(END))
                 owner[u] = f"x{u}"
@@ -481,12 +513,11 @@ def dot_source(
         dot.edge(src, dst, **attrs)
     last = net.nodes[group.output if group and group.output is not None else hi]
     # the shape of what comes out is in the last box, or on the arrow into the marker
-    dot.node(
-        "output", _html(("output", "b"), *([(fmt_shape(last.shape), "s")] if shapes == "both" else [])), **_attrs(END)
-    )
+    shown = [(fmt_shape(last.shape), "s")] if shapes == "both" else []
+    dot.node("output", _html((w.t("output"), "b"), *shown), **_attrs(END))
     dot.edge(owner[last.id], "output", **({"label": " " + fmt_shape(last.shape)} if shapes != "boxes" else {}))
     order = [f for f in LOOKS if f in families]
-    dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values())))
+    dot.attr(label=_legend(net, focus, order, merges, blocks, any(edges.values()), w))
     return dot.source
 
 

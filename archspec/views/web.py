@@ -20,6 +20,7 @@ from archspec.analysis.load import Result
 from archspec.analysis.load import analyse as _analyse_text
 from archspec.diagnostics import Diagnostic
 from archspec.frontend.parse import parse as _parse
+from archspec.i18n import Message
 
 DEFAULT_FILE = "spec.arch"
 _last: tuple[str, str, Result] | None = None
@@ -161,16 +162,26 @@ def _analysis(text: str, file: str, lang: str) -> dict:
     return out
 
 
-def diagram(text: str, file: str = DEFAULT_FILE, expanded: bool = False, direction: str = "TB") -> dict:
-    """The DOT text `archspec render --format dot` writes (`--expand` where `expanded`), or why
-    there is none."""
+def diagram(
+    text: str, file: str = DEFAULT_FILE, expanded: bool = False, direction: str = "TB", lang: str = "en"
+) -> dict:
+    """The DOT text `archspec render --format dot` writes (`--expand` where `expanded`), its words in
+    `lang`, or why there is none."""
     from archspec.views.diagram import dot_source
 
     result = _result(text, file)
     net = result.network
     if not (result.ok or result.complete) or net is None or not net.nodes:
-        return {"ok": False, "dot": None, "error": "the spec does not check: nothing to draw"}
-    return {"ok": True, "dot": dot_source(net, None if expanded else 0, direction), "error": None}
+        return {"ok": False, "dot": None, "error": _said(Message("web.nothing-to-draw"), lang)}
+    lang = lang if lang in ("en", "ko") else "en"
+    return {"ok": True, "dot": dot_source(net, None if expanded else 0, direction, lang=lang), "error": None}
+
+
+def _said(text: str, lang: str) -> str:
+    """A message in `lang`, by archspec's message catalogues."""
+    from archspec.i18n import Language
+
+    return Language(lang).say(text)
 
 
 def _translator(lang: str):
@@ -187,13 +198,18 @@ def explain(text: str, path: str, lang: str = "en", file: str = DEFAULT_FILE) ->
 
     result = _result(text, file)
     if not result.complete:
-        return {"ok": False, "error": "the spec does not check: nothing to explain", "layers": [], "text": ""}
+        return {
+            "ok": False,
+            "error": _said(Message("web.nothing-to-explain"), lang),
+            "layers": [],
+            "text": "",
+        }
     t = _translator(lang)
     try:
         nodes = select(result.network, [path])
     except UnknownLayer as err:
-        hint = f"; {err.hint}" if err.hint else ""
-        return {"ok": False, "error": f"no layer `{path}`{hint}", "layers": [], "text": ""}
+        error = _said(Message("explain.no-layer-here", name=path, hint=err.hint), lang)
+        return {"ok": False, "error": error, "layers": [], "text": ""}
     if not nodes:  # the input row
         return {
             "ok": True,
@@ -223,13 +239,16 @@ def grade(text: str, path: str, field: str, answer: str, lang: str = "en", file:
 
     result = _result(text, file)
     if not result.complete:
-        return {"ok": False, "result": None, "message": "the spec does not check: nothing to grade", "hint": None}
+        message = _said(Message("web.nothing-to-grade"), lang)
+        return {"ok": False, "result": None, "message": message, "hint": None}
     t = _translator(lang)
     grading = quiz.grade(result.network, answer_sheet(path, field, answer), "answers.toml")
     if grading.diagnostics:
         d = grading.diagnostics[0]
-        return {"ok": False, "result": "bad", "message": d.message, "hint": d.hint or None}
-    mark = quiz.to_json(grading, t)["marks"][0]
+        return {"ok": False, "result": "bad", "message": _said(d.message, lang), "hint": _said(d.hint, lang) or None}
+    from archspec.i18n import units
+
+    mark = quiz.to_json(grading, t, units(None, lang))["marks"][0]
     mark.update(ok=True, label=t(quiz.LABELS[mark["question"]]), status=t(mark["result"]))
     return mark
 
