@@ -1771,3 +1771,17 @@ def test_a_block_no_call_reaches_wrong_for_every_argument_compiles_to_a_class_th
     exec(generate(net), namespace)
     with pytest.raises(ValueError, match="cannot be split into 2 groups"):
         namespace["Inner"](w=1)
+
+
+def test_an_arm_refused_whatever_the_arguments_takes_its_names_as_an_arm_not_taken():
+    """The `else` arm is wrong for every argument (1 output channel in 2 groups): the class raises
+    there, and the layers after the `if` are numbered as the analysis numbers them when that arm is
+    not taken (its names reserved), whatever the input's channels (found by the block property test)."""
+    block = "block b(f=false):\n    conv 1 1\n    if in.c == 1:\n        conv 1 1\n    elif in.w <= 10:\n"
+    block += "        if f:\n            conv 1 1\n        else:\n            conv 1 1 groups=2 bn\n"
+    block += "        add:\n            branch:\n                relu\n                conv 1 1 bias=false bn\n"
+    block += "            branch: identity\n"
+    model = archspec.build(archspec.loads(block + "network T\ninput 1x9x9\nb(f=true)\n"))
+    other = archspec.loads(block + "network T\ninput 2x9x9\nb(f=true)\n")
+    agree(other, archspec.build(other))
+    _same_function(other, type(model.b_1)(2, f=True, in_size=(9, 9)))

@@ -987,7 +987,7 @@ class Translator:
         tested = set(self.tested)
 
         def run(body):
-            i0, f0 = len(self.init), len(self.forward)
+            i0, f0, names = len(self.init), len(self.forward), self.snapshot()
             self.indent += 1
             self.findent += 1
             self.tensors = dict(before)
@@ -997,6 +997,8 @@ class Translator:
             except Refused as err:  # the arm is refused whatever the arguments: it raises the error
                 del self.init[i0:], self.forward[f0:]
                 self.tensors = dict(before)
+                self.restore(names)  # its names are taken as an arm not taken takes them
+                self.expander.reserve(body, self.scope)
                 self.raise_refused(err)
                 out = cur
             finally:
