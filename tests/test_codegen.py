@@ -1785,3 +1785,16 @@ def test_an_arm_refused_whatever_the_arguments_takes_its_names_as_an_arm_not_tak
     other = archspec.loads(block + "network T\ninput 2x9x9\nb(f=true)\n")
     agree(other, archspec.build(other))
     _same_function(other, type(model.b_1)(2, f=True, in_size=(9, 9)))
+
+
+def test_a_forward_test_reads_a_let_as_it_is_at_the_if():
+    """`hidden` is 8 where the `if` tests it and `in.c` in an arm after: the forward tests 8, not the
+    value a later `let` gives (the class raised UnboundLocalError; found by the block property test)."""
+    block = "block b(se=false):\n    conv 4 1\n    let hidden = 8\n    if hidden > in.c:\n        relu\n"
+    block += "    else:\n        if not se:\n            let hidden = in.c\n            conv hidden 1\n"
+    for channels in (4, 9):
+        net = archspec.loads(block + f"network T\ninput {channels}x8x8\nb()\n")
+        model = archspec.build(net)
+        agree(net, model)
+        other = archspec.loads(block + f"network T\ninput {13 - channels}x8x8\nb()\n")
+        _same_function(other, type(model.b_1)(13 - channels))

@@ -946,9 +946,19 @@ class Translator:
             self.env = env
         return _normal(source(value), self.aliases) == _normal(source(b), self.aliases)
 
-    def test(self, cond: Any) -> Any:
-        """The forward's test of an arm's condition, over the attributes __init__ keeps."""
-        return lambda: source(self.condition(cond, forward=True))
+    def test(self, cond: Any, env: dict) -> Any:
+        """The forward's test of an arm's condition, over the attributes __init__ keeps: written at the
+        end (when the kept attributes are named), with the values the names have at the `if` (`env`:
+        a `let` may give a name another value further on, in an arm too)."""
+        return lambda: source(self.at(env, lambda: self.condition(cond, forward=True)))
+
+    def at(self, env: dict, work):
+        """`work()` with the names' values of another place of the body."""
+        here, self.env = self.env, env
+        try:
+            return work()
+        finally:
+            self.env = here
 
     def condition(self, cond: s.Expr, forward: bool = False) -> Any:
         """An `if`'s condition: true, false, or a test the class makes. A conditional expression
@@ -981,7 +991,7 @@ class Translator:
             return results[0][2] if results else cur
         var = self.flow(cur, target)
 
-        before = dict(self.tensors)
+        before, env = dict(self.tensors), dict(self.env)  # the tensors and values at the `if`
         made: list[dict[str, Tensor]] = []  # the named tensors each arm makes
 
         tested = set(self.tested)
@@ -1044,7 +1054,7 @@ class Translator:
             if forwards[0][1] != var:
                 self.emit_forward(f"{var} = {forwards[0][1]}")
         else:
-            self.arms_forward(results, cur, var)
+            self.arms_forward(results, cur, var, env)
         arms = [(value, out) for value, _, (out, _, _) in results]
         channels = _phi([(v, o.channels) for v, o in arms], cur.channels, self.aliases)
         if len(results) == 1 and self.same_otherwise(results[0][1], results[0][2][0].channels, cur.channels):
@@ -1066,7 +1076,7 @@ class Translator:
             safe=all(o.safe for _, o in arms) and arms[-1][0] is None,
         )
 
-    def arms_forward(self, results: list, cur: Tensor, var: str) -> None:
+    def arms_forward(self, results: list, cur: Tensor, var: str, env: dict) -> None:
         """The forward's `if`/`elif`/`else` over the arms, each leaving its tensor in `var`."""
         finner = "    " * (self.findent + 1)
         # an arm that makes nothing leaves the input: the variable holds it first (`out = x`), as
@@ -1081,7 +1091,7 @@ class Translator:
             if value is None:
                 self.emit_forward("else:")
             else:
-                test, word = self.test(cond), "elif" if number else "if"
+                test, word = self.test(cond, env), "elif" if number else "if"
                 self.emit_forward(lambda test=test, word=word: f"{word} {test()}:")
             self.forward += fwd_lines
             if out.var != var and not unchanged[number]:
@@ -1238,7 +1248,10 @@ class Translator:
             self.init.insert(i0, "    " * self.indent + f"if {source(self.guard_test(guard, False))}:")
         if len(self.forward) > f0:
             indent = self.findent
-            self.forward.insert(f0, lambda: "    " * indent + f"if {source(self.guard_test(guard, True))}:")
+            env = dict(self.env)
+            self.forward.insert(
+                f0, lambda: "    " * indent + f"if {source(self.at(env, lambda: self.guard_test(guard, True)))}:"
+            )
         return out
 
     def branch_name(self, stmt: Any, number: int) -> str:
