@@ -488,7 +488,8 @@ def _parse(parser: argparse.ArgumentParser, commands: dict, given: list[str]) ->
         from archspec.diagnostics import did_you_mean, listing
         from archspec.i18n import Message
 
-        hint = did_you_mean(given[0], COMMANDS) or Message("cli.commands-are", names=listing(COMMANDS))
+        every = listing(COMMANDS, limit=len(COMMANDS))
+        hint = did_you_mean(given[0], COMMANDS) or Message("cli.commands-are", names=every)
         parser.error(Message("cli.unknown-command", name=given[0], hint=hint))
     if given and given[0] in commands:
         command = commands[given[0]]

@@ -252,6 +252,10 @@ OPTIONS_ANYWHERE = {
     "train": (["a.arch"], ["--data", "synthetic"]),
     "evaluate": (["a.arch"], ["--data=synthetic", "--weights=w.pt"]),
     "predict": (["a.arch", "x.png", "y.png"], ["--weights", "w.pt"]),
+    "export": (["a.arch"], ["-o", "a.onnx"]),
+    "import": (["models.py:Net"], ["--input", "3x32x32"]),
+    "fmt": (["a.arch", "b.arch"], ["--check"]),
+    "lsp": ([], ["--lang", "ko"]),
 }
 
 
@@ -289,7 +293,8 @@ def test_explain_takes_its_language_between_the_file_and_the_layer():
         (["chek", str(LENET)], {"LANG": "ko_KR.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
          "archspec: 오류: 알 수 없는 명령 `chek`: 혹시 `check`?"),
         (["frobnicate"], {}, "archspec: error: unknown command `frobnicate`; the commands are `check`, `compile`, "
-         "`render`, `tree`, `explain`, `calc`, `quiz`, `playground`, `train`, `evaluate`, `predict`"),
+         "`render`, `tree`, `explain`, `calc`, `quiz`, `playground`, `train`, `evaluate`, `predict`, `export`, "
+         "`fmt`, `lsp`, `import`"),
     ],
 )  # fmt: skip
 def test_a_mistyped_command_gets_a_did_you_mean(args, env, line):
