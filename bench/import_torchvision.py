@@ -1,4 +1,4 @@
-"""`archspec import` on torchvision's classification zoo: each model traced into a spec, the spec
+"""`archspec import` on torchvision's classification zoo (and a few of timm's): each model traced into a spec, the spec
 checked (params, buffers, MACs and output shape against the model's: FlopCounterMode's FLOPs / 2),
 built, loaded with the model's state_dict (strict=True) and run against the model on the same
 images. Prints one row per model with the spec's line count; a model the importer refuses is listed
@@ -28,7 +28,15 @@ MODELS = [
 ]  # fmt: skip
 
 
+# timm's models by the same route, where timm is installed (`pip install timm`; untrained: no download)
+TIMM = ["timm:resnet18", "timm:resnet50", "timm:mobilenetv2_100", "timm:efficientnet_b0", "timm:regnetx_002"]
+
+
 def make(name: str) -> torch.nn.Module:
+    if name.startswith("timm:"):
+        import timm
+
+        return timm.create_model(name[5:], pretrained=False)
     if name == "googlenet":
         return models.googlenet(weights=None, aux_logits=False, init_weights=True)
     if name == "inception_v3":
@@ -66,7 +74,7 @@ def row(name: str) -> str:
 
 def main(names: list[str]) -> None:
     print(f"torch {torch.__version__}; eval mode, a batch of 2 images, float32")
-    for name in names or MODELS:
+    for name in names or MODELS + TIMM:
         print(row(name), flush=True)
 
 
