@@ -23,3 +23,16 @@ def _hypothesis_storage() -> None:
 
 
 _hypothesis_storage()
+
+
+def randomise_batchnorm_statistics(model) -> None:
+    """Running means and variances away from 0 and 1 (torch's global generator, seeded by the caller),
+    so that a module that drops, swaps or ignores them computes something else."""
+    import torch
+
+    with torch.no_grad():
+        for name, buffer in model.named_buffers():
+            if name.endswith("running_mean"):
+                buffer.normal_(0, 0.1)
+            elif name.endswith("running_var"):
+                buffer.uniform_(0.5, 1.5)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import SPECS
+from conftest import SPECS, randomise_batchnorm_statistics
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
@@ -38,12 +38,7 @@ def _weights(net, path) -> torch.nn.Module:
     """A module of the spec with random weights and batchnorm statistics, saved at `path`."""
     torch.manual_seed(0)
     model = archspec.build(net)
-    with torch.no_grad():
-        for name, buffer in model.named_buffers():
-            if name.endswith("running_mean"):
-                buffer.normal_(0, 0.1)
-            elif name.endswith("running_var"):
-                buffer.uniform_(0.5, 1.5)
+    randomise_batchnorm_statistics(model)
     torch.save(model.state_dict(), path)
     return model.eval()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import SPECS
+from conftest import SPECS, randomise_batchnorm_statistics
 from test_cli import archspec as run_cli
 
 torch = pytest.importorskip("torch")
@@ -112,12 +112,7 @@ def models(tmp_path_factory):
 def same_module(model: nn.Module, text: str, shape) -> None:
     """The spec's module has the model's state_dict keys and, with its weights, its outputs."""
     torch.manual_seed(0)
-    with torch.no_grad():
-        for name, buffer in model.named_buffers():
-            if name.endswith("running_mean"):
-                buffer.normal_(0, 0.1)
-            elif name.endswith("running_var"):
-                buffer.uniform_(0.5, 1.5)
+    randomise_batchnorm_statistics(model)
     built = archspec.build(text)
     assert sorted(built.state_dict()) == sorted(model.state_dict())  # the order: the forward's, not __init__'s
     built.load_state_dict(model.state_dict())
@@ -170,7 +165,8 @@ def test_a_class_used_several_times_is_a_block(models):
 def test_branches_sequences_and_concatenation(models):
     _, m = models
     text = from_torch(m.Branches(), "3x8x8", name="Two")
-    assert "network Two\n" in text and "concat(" in text and "b: from " in text or "b: conv" in text
+    assert "network Two\n" in text and "concat(a, b)\n" in text  # `b` reads the input again, by its name
+    assert "\nx: identity\n" in text and "\nb: from x, conv 6 3x3 pad=1, relu, maxpool 3x3 stride=1 pad=1\n" in text
     same_module(m.Branches(), text, (3, 8, 8))
 
 
